@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* A test's outcome: verdict, typed failure details, named statistics. */
+#ifndef KTSTR_RESULT_H
+#define KTSTR_RESULT_H
+
+#include <ktstr/ktstr.h>
+#include <jansson.h>
+
+struct ktstr_detail {
+	enum ktstr_fail_kind kind;
+	char *msg;
+};
+
+struct ktstr_stat {
+	char *name;
+	double value;
+};
+
+struct ktstr_result {
+	enum ktstr_verdict verdict;
+	char *skip_reason;
+	struct ktstr_detail *details;
+	unsigned ndetails;
+	struct ktstr_stat *stats;
+	unsigned nstats;
+};
+
+void result_init(struct ktstr_result *r);
+void result_free(struct ktstr_result *r);
+/* Adds a detail and sets the verdict to FAIL. */
+void result_fail(struct ktstr_result *r, enum ktstr_fail_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void result_skip(struct ktstr_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set (or replace) a statistic. */
+void result_stat(struct ktstr_result *r, const char *name, double value);
+/* Append src's details and stats into dst; the worse verdict wins (FAIL > SKIP > PASS). */
+void result_merge(struct ktstr_result *dst, const struct ktstr_result *src);
+const char *fail_kind_name(enum ktstr_fail_kind kind);   /* "starved", "stuck", ... */
+int fail_kind_parse(const char *name);                    /* -1 if unknown */
+const char *verdict_name(enum ktstr_verdict v);          /* "pass" / "fail" / "skip" */
+int verdict_parse(const char *name);                      /* -1 if unknown */
+/* {"verdict":"fail","skip_reason":..,"details":[{"kind":..,"msg":..}],"stats":{name:value}} */
+json_t *result_to_json(const struct ktstr_result *r);
+/* Strict: rejects unknown verdicts/kinds and wrong types; *err says what (caller frees). */
+int result_from_json(const json_t *j, struct ktstr_result *r, char **err);
+
+#endif

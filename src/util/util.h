@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Small helpers shared by every module: allocation that cannot fail silently,
+ * strings, files, time and logging. Errors follow the project convention:
+ * functions return a negative errno (or NULL with errno set).
+ */
+#ifndef KTSTR_UTIL_H
+#define KTSTR_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Allocation: abort with a message on out-of-memory. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Growable string buffer. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+void sb_append(struct strbuf *sb, const char *s);
+void sb_appendn(struct strbuf *sb, const char *s, size_t n);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_steal(struct strbuf *sb); /* returns the string ("" if empty); sb is reset */
+void sb_free(struct strbuf *sb);
+
+/* Strings. */
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+char *str_trim(char *s); /* in place; returns s advanced past leading space */
+/* Parse a whole decimal unsigned number; -EINVAL on garbage, -ERANGE on overflow. */
+int str_to_u64(const char *s, uint64_t *out);
+
+/* Files. */
+/* Read a whole file (NUL-terminated; len excludes the NUL). max_len 0 = no cap. */
+char *file_read(const char *path, size_t *len, size_t max_len);
+/* Read a small sysfs/proc file, trailing newline stripped. */
+char *file_read_line(const char *path);
+int file_write(const char *path, const void *data, size_t len);
+int file_write_str(const char *path, const char *s);
+/* Write to path.tmp.PID then rename: readers never see a partial file. */
+int file_write_atomic(const char *path, const void *data, size_t len);
+int mkdir_p(const char *path, mode_t mode);
+int rm_rf(const char *path);
+bool path_exists(const char *path);
+bool path_is_dir(const char *path);
+int copy_file(const char *src, const char *dst);
+/* Write all of buf to fd, retrying on EINTR/short writes. */
+int write_full(int fd, const void *buf, size_t len);
+
+/* Time. */
+uint64_t now_ns(void);      /* CLOCK_MONOTONIC */
+uint64_t now_real_ns(void); /* CLOCK_REALTIME */
+void sleep_ms(unsigned ms);
+
+/* Logging to stderr with a "ktstr: " prefix. */
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern int log_verbosity; /* 0 quiet, 1 normal (default), 2 debug */
+
+#endif

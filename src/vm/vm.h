@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Run one VM under QEMU and collect what it produced. The launcher owns the
+ * QEMU process: its own process group, killed on timeout, on harness error and
+ * on SIGINT/SIGTERM of the harness; nothing is left running when vm_run returns.
+ */
+#ifndef KTSTR_VM_H
+#define KTSTR_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "test_support/topo.h"
+#include "vm/accel.h"
+#include "vm/channel.h"
+
+struct vm_spec {
+	const struct ktstr_topology *topo;
+	unsigned memory_mb;          /* total; split evenly over NUMA nodes */
+	const char *kernel;          /* bzImage */
+	const char *initramfs;       /* newc cpio */
+	const char *cmdline;         /* extra words appended to the base command line */
+	struct accel_choice accel;
+	unsigned timeout_s;          /* wall limit for the whole VM */
+	const char *work_dir;        /* scratch dir: console.log, sockets, RAM files */
+	/* Sent as one CHAN_ORDERS frame as soon as the guest's CHAN_HELLO arrives. */
+	const void *orders;
+	size_t orders_len;
+	/* Called for every good frame, in order, on the launcher's thread. */
+	void (*on_frame)(void *arg, const struct chan_frame *f);
+	void *arg;
+	bool interactive;            /* console on the terminal (ktstr shell) */
+};
+
+struct vm_result {
+	int qemu_status;             /* waitpid status */
+	bool timed_out;
+	bool got_hello, got_exit;
+	int guest_exit;              /* from CHAN_EXIT */
+	double hello_s;              /* launch -> CHAN_HELLO */
+	double wall_s;
+	bool panicked, oopsed;
+	char *panic_line;            /* first "Kernel panic" / oops / BUG line */
+	char *scx_disabled_line;     /* "sched_ext: ... disabled" / "BPF scheduler ... disabled" */
+	char *console_log;           /* path of the full console log */
+	char *console_tail;          /* last 20 lines */
+	struct chan_decoder_stats chan;
+	size_t chan_truncated;       /* bytes left in the decoder at EOF */
+	char *error;                 /* harness-side failure (spawn, socket, ...) */
+};
+
+int vm_run(const struct vm_spec *spec, struct vm_result *res);
+void vm_result_free(struct vm_result *res);
+/* The base kernel command line every VM gets (console, panic, nokaslr...). */
+const char *vm_base_cmdline(void);
+
+#endif

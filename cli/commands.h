@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Subcommands of the `ktstr` command. Each returns the process exit code. */
+#ifndef KTSTR_CLI_COMMANDS_H
+#define KTSTR_CLI_COMMANDS_H
+
+struct cli_command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
+};
+
+#endif

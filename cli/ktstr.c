@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The `ktstr` command: subcommand dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+/* One line per subcommand; keep sorted by name. */
+static const struct cli_command commands[] = {
+	{ 0 },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: ktstr <command> [options]\n\n"
+		   "ktstr boots a VM per test with a declared CPU topology, runs a scheduler\n"
+		   "(sched_ext or EEVDF) against cgroup workloads, and checks what every worker got.\n\n"
+		   "commands:\n");
+	for (const struct cli_command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'ktstr <command> --help' explains each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ktstr %s\n", KTSTR_VERSION);
+		return 0;
+	}
+	for (const struct cli_command *c = commands; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "ktstr: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

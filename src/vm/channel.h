@@ -50,11 +50,15 @@ struct chan_decoder_stats {
 	unsigned oversized;
 	unsigned unknown;     /* well-formed but of an unknown type: skipped */
 	unsigned resyncs;     /* times garbage was skipped looking for the magic */
+	unsigned truncated;   /* frames cut off by the end of the stream (chan_decoder_finish) */
 	uint64_t garbage_bytes;
 };
 
 struct chan_decoder;
 
+/* max_payload 0 or above CHAN_MAX_PAYLOAD means CHAN_MAX_PAYLOAD. The decoder
+ * never buffers more than CHAN_HDR_LEN + max_payload bytes of input; decoded
+ * frames wait in a queue until chan_decoder_next() takes them. */
 struct chan_decoder *chan_decoder_new(uint32_t max_payload);
 void chan_decoder_free(struct chan_decoder *d);
 /* Feed bytes; complete frames are queued. Never fails on content. */
@@ -64,6 +68,13 @@ int chan_decoder_next(struct chan_decoder *d, struct chan_frame *f);
 const struct chan_decoder_stats *chan_decoder_stats(const struct chan_decoder *d);
 /* Bytes buffered that do not (yet) form a frame: a truncated tail at EOF. */
 size_t chan_decoder_pending(const struct chan_decoder *d);
+/* End of stream: a buffered candidate that can never complete is counted as
+ * truncated and rescanned, so good frames behind a corrupt length come out.
+ * Afterwards pending is 0. */
+void chan_decoder_finish(struct chan_decoder *d);
+/* Bytes to read next so as not to read past the end of the current frame
+ * (>= 1): lets a reader take exactly one frame from a stream. */
+size_t chan_decoder_want(const struct chan_decoder *d);
 void chan_frame_free(struct chan_frame *f);
 const char *chan_type_name(uint16_t type);
 

@@ -169,6 +169,20 @@ int str_to_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+char *str_fmt_double(char buf[STR_DOUBLE_LEN], double v)
+{
+	if (v > -1e16 && v < 1e16 && v == (double)(int64_t)v) {
+		snprintf(buf, STR_DOUBLE_LEN, "%.0f", v);
+		return buf;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, STR_DOUBLE_LEN, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 char *file_read(const char *path, size_t *len, size_t max_len)
 {
 	struct strbuf sb = { 0 };

@@ -43,6 +43,10 @@ bool str_ends_with(const char *s, const char *suffix);
 char *str_trim(char *s); /* in place; returns s advanced past leading space */
 /* Parse a whole decimal unsigned number; -EINVAL on garbage, -ERANGE on overflow. */
 int str_to_u64(const char *s, uint64_t *out);
+/* Shortest decimal form that reads back as v ("1000", "0.5", "1e+308"); integers below
+ * 1e16 are written out in full. Returns buf. */
+#define STR_DOUBLE_LEN 32
+char *str_fmt_double(char buf[STR_DOUBLE_LEN], double v);
 
 /* Files. */
 /* Read a whole file (NUL-terminated; len excludes the NUL). max_len 0 = no cap. */

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Threshold layers: built-in defaults < scheduler < test. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "assert/thresholds.h"
+#include "test_support/entry.h"
+
+enum thresh_type { T_SWITCH, T_U64, T_F64 };
+
+struct thresh_field {
+	const char *name;
+	enum thresh_type type;
+	size_t off;
+	bool is_time; /* scaled by the accelerator's slowdown */
+};
+
+#define F_SW(n) { #n, T_SWITCH, offsetof(struct ktstr_thresholds, n), false }
+#define F_U64(n, time) { #n, T_U64, offsetof(struct ktstr_thresholds, n), time }
+#define F_F64(n) { #n, T_F64, offsetof(struct ktstr_thresholds, n), false }
+
+/* The field list, once, in the declaration order of KTSTR_THRESHOLD_FIELDS. */
+static const struct thresh_field fields[] = {
+	F_SW(not_starved),
+	F_SW(isolation),
+	F_U64(max_gap_ms, true),
+	F_F64(max_spread_pct),
+	F_F64(max_throughput_cv),
+	F_F64(min_work_rate),
+	F_U64(max_p99_wake_latency_ns, true),
+	F_F64(max_wake_latency_cv),
+	F_F64(min_iteration_rate),
+	F_F64(max_migration_ratio),
+	F_F64(max_imbalance_ratio),
+	F_U64(max_local_dsq_depth, false),
+	F_SW(fail_on_stall),
+	F_U64(sustained_samples, false),
+	F_F64(max_fallback_rate),
+	F_F64(max_keep_last_rate),
+};
+
+#define FIELD(t, f) ((void *)((char *)(t) + (f)->off))
+#define CFIELD(t, f) ((const void *)((const char *)(t) + (f)->off))
+
+struct ktstr_thresholds thresholds_defaults(void)
+{
+	struct ktstr_thresholds t = {
+		.not_starved = KTSTR_ON,
+		.isolation = KTSTR_OFF,
+		.max_gap_ms = KTSTR_SET(THRESH_DEFAULT_MAX_GAP_MS),
+		.max_spread_pct = KTSTR_SET(THRESH_DEFAULT_MAX_SPREAD_PCT),
+		.max_imbalance_ratio = KTSTR_SET(THRESH_DEFAULT_MAX_IMBALANCE_RATIO),
+		.max_local_dsq_depth = KTSTR_SET(THRESH_DEFAULT_MAX_LOCAL_DSQ_DEPTH),
+		.fail_on_stall = KTSTR_ON,
+		.sustained_samples = KTSTR_SET(THRESH_DEFAULT_SUSTAINED_SAMPLES),
+		.max_fallback_rate = KTSTR_SET(THRESH_DEFAULT_MAX_FALLBACK_RATE),
+		.max_keep_last_rate = KTSTR_SET(THRESH_DEFAULT_MAX_KEEP_LAST_RATE),
+	};
+	return t;
+}
+
+static bool field_is_set(const struct ktstr_thresholds *t, const struct thresh_field *f)
+{
+	switch (f->type) {
+	case T_SWITCH:
+		return *(const enum ktstr_switch *)CFIELD(t, f) != KTSTR_INHERIT;
+	case T_U64:
+		return ((const struct ktstr_opt_u64 *)CFIELD(t, f))->set;
+	case T_F64:
+		return ((const struct ktstr_opt_f64 *)CFIELD(t, f))->set;
+	}
+	return false;
+}
+
+static void field_copy(struct ktstr_thresholds *dst, const struct ktstr_thresholds *src,
+		       const struct thresh_field *f)
+{
+	size_t len = f->type == T_SWITCH ? sizeof(enum ktstr_switch)
+		     : f->type == T_U64  ? sizeof(struct ktstr_opt_u64)
+					 : sizeof(struct ktstr_opt_f64);
+
+	memcpy(FIELD(dst, f), CFIELD(src, f), len);
+}
+
+void thresholds_merge(struct ktstr_thresholds *dst, const struct ktstr_thresholds *over)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (field_is_set(over, &fields[i]))
+			field_copy(dst, over, &fields[i]);
+}
+
+void thresholds_effective(const struct ktstr_scheduler *sched, const struct ktstr_test *test,
+			  struct ktstr_thresholds *out)
+{
+	*out = thresholds_defaults();
+	if (sched)
+		thresholds_merge(out, &sched->thresholds);
+	if (test)
+		thresholds_merge(out, &test->thresholds);
+}
+
+bool thresholds_on(enum ktstr_switch s)
+{
+	return s == KTSTR_ON;
+}
+
+static void field_value(const struct ktstr_thresholds *t, const struct thresh_field *f, char *buf,
+			size_t len)
+{
+	if (!field_is_set(t, f)) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	switch (f->type) {
+	case T_SWITCH: {
+		enum ktstr_switch s = *(const enum ktstr_switch *)CFIELD(t, f);
+
+		snprintf(buf, len, "%s", s == KTSTR_ON ? "on" : s == KTSTR_OFF ? "off" : "invalid");
+		break;
+	}
+	case T_U64:
+		snprintf(buf, len, "%llu",
+			 (unsigned long long)((const struct ktstr_opt_u64 *)CFIELD(t, f))->v);
+		break;
+	case T_F64:
+		snprintf(buf, len, "%g", ((const struct ktstr_opt_f64 *)CFIELD(t, f))->v);
+		break;
+	}
+}
+
+void thresholds_visit(const struct ktstr_scheduler *sched, const struct ktstr_test *test,
+		      thresholds_visit_fn fn, void *arg)
+{
+	struct ktstr_thresholds merged;
+	struct ktstr_thresholds def = thresholds_defaults();
+	char val[64];
+
+	thresholds_effective(sched, test, &merged);
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		const struct thresh_field *f = &fields[i];
+		enum thresh_layer from = THRESH_UNSET;
+
+		if (test && field_is_set(&test->thresholds, f))
+			from = THRESH_FROM_TEST;
+		else if (sched && field_is_set(&sched->thresholds, f))
+			from = THRESH_FROM_SCHEDULER;
+		else if (field_is_set(&def, f))
+			from = THRESH_FROM_DEFAULT;
+		field_value(&merged, f, val, sizeof(val));
+		fn(arg, f->name, val, from);
+	}
+}
+
+unsigned thresholds_check(const struct ktstr_thresholds *t, thresholds_bad_fn fn, void *arg)
+{
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		const struct thresh_field *f = &fields[i];
+
+		if (f->type == T_SWITCH) {
+			enum ktstr_switch s = *(const enum ktstr_switch *)CFIELD(t, f);
+
+			if (s != KTSTR_INHERIT && s != KTSTR_ON && s != KTSTR_OFF) {
+				fn(arg, f->name, (double)s);
+				bad++;
+			}
+		} else if (f->type == T_F64) {
+			const struct ktstr_opt_f64 *o = CFIELD(t, f);
+
+			if (o->set && (!isfinite(o->v) || o->v < 0)) {
+				fn(arg, f->name, o->v);
+				bad++;
+			}
+		}
+	}
+	return bad;
+}
+
+void thresholds_scale_time(struct ktstr_thresholds *t, double scale)
+{
+	if (!(scale > 0) || scale == 1.0)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		struct ktstr_opt_u64 *o;
+
+		if (!fields[i].is_time)
+			continue;
+		o = FIELD(t, &fields[i]);
+		if (o->set)
+			o->v = (uint64_t)((double)o->v * scale + 0.5);
+	}
+}
+
+static const char *layer_name(enum thresh_layer l)
+{
+	switch (l) {
+	case THRESH_FROM_DEFAULT:
+		return "(default)";
+	case THRESH_FROM_SCHEDULER:
+		return "(scheduler)";
+	case THRESH_FROM_TEST:
+		return "(test)";
+	case THRESH_UNSET:
+		break;
+	}
+	return "";
+}
+
+static void format_row(void *arg, const char *name, const char *value, enum thresh_layer from)
+{
+	struct strbuf *sb = arg;
+
+	if (from == THRESH_UNSET)
+		sb_printf(sb, "  %-26s %s\n", name, value);
+	else
+		sb_printf(sb, "  %-26s %-8s %s\n", name, value, layer_name(from));
+}
+
+void thresholds_format(const struct ktstr_test *test, double time_scale, const char *accel,
+		       struct strbuf *sb)
+{
+	const struct ktstr_scheduler *s = entry_scheduler(test);
+
+	sb_printf(sb, "thresholds for test '%s' (scheduler %s):\n", test->name, s->name);
+	thresholds_visit(s, test, format_row, sb);
+	if (time_scale > 0 && time_scale != 1.0)
+		sb_printf(sb, "time limits (max_gap_ms, max_p99_wake_latency_ns) are multiplied by %g when run under %s\n",
+			  time_scale, accel ? accel : "this accelerator");
+	sb_append(sb, "'none' = check off; layers: default < scheduler < test\n");
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Assertion thresholds in three layers: built-in defaults < scheduler < test.
+ * A set field (KTSTR_SET(x), KTSTR_ON, KTSTR_OFF) wins over the layer below;
+ * KTSTR_OFF switches off a check a lower layer turned on.
+ *
+ * After thresholds_effective() every switch is KTSTR_ON or KTSTR_OFF (never
+ * KTSTR_INHERIT) and every defaulted number is set; numbers without a default
+ * stay unset, meaning "this check is off".
+ */
+#ifndef KTSTR_THRESHOLDS_H
+#define KTSTR_THRESHOLDS_H
+
+#include <stdbool.h>
+
+#include <ktstr/ktstr.h>
+
+#include "util/util.h"
+
+#define THRESH_DEFAULT_MAX_GAP_MS 2000
+#define THRESH_DEFAULT_MAX_SPREAD_PCT 15.0
+#define THRESH_DEFAULT_MAX_IMBALANCE_RATIO 4.0
+#define THRESH_DEFAULT_MAX_LOCAL_DSQ_DEPTH 50
+#define THRESH_DEFAULT_SUSTAINED_SAMPLES 5
+#define THRESH_DEFAULT_MAX_FALLBACK_RATE 200.0
+#define THRESH_DEFAULT_MAX_KEEP_LAST_RATE 100.0
+
+/* The built-in layer: not_starved on, isolation off, gap 2000 ms, spread 15 %,
+ * monitor 4.0 / 50 / stall on / 5 samples / 200 /s / 100 /s. */
+struct ktstr_thresholds thresholds_defaults(void);
+/* dst = dst overridden by every field set in over. */
+void thresholds_merge(struct ktstr_thresholds *dst, const struct ktstr_thresholds *over);
+/* defaults < sched (may be NULL) < test (may be NULL). */
+void thresholds_effective(const struct ktstr_scheduler *sched, const struct ktstr_test *test,
+			  struct ktstr_thresholds *out);
+/* A merged switch: true only for KTSTR_ON. */
+bool thresholds_on(enum ktstr_switch s);
+
+/* Which layer set each field; printed by --show-thresholds. */
+enum thresh_layer {
+	THRESH_UNSET = 0,
+	THRESH_FROM_DEFAULT,
+	THRESH_FROM_SCHEDULER,
+	THRESH_FROM_TEST,
+};
+
+/*
+ * Visit every field in declaration order: name, the value as text ("on",
+ * "off", "2000", "15", or "none" when unset) and which layer set it.
+ * Also used by the validator and JSON writers, so the field list lives once.
+ */
+typedef void (*thresholds_visit_fn)(void *arg, const char *name, const char *value,
+				    enum thresh_layer from);
+void thresholds_visit(const struct ktstr_scheduler *sched, const struct ktstr_test *test,
+		      thresholds_visit_fn fn, void *arg);
+
+/* Call fn for every floating field that is set and negative or not finite, and
+ * for every switch outside INHERIT/ON/OFF (value = its number). Returns the count. */
+typedef void (*thresholds_bad_fn)(void *arg, const char *name, double value);
+unsigned thresholds_check(const struct ktstr_thresholds *t, thresholds_bad_fn fn, void *arg);
+
+/*
+ * Time-based limits (max_gap_ms, max_p99_wake_latency_ns) multiplied by scale,
+ * the accelerator's slowdown (accel_time_scale(); 1 on KVM). DESIGN.md D7.
+ */
+void thresholds_scale_time(struct ktstr_thresholds *t, double scale);
+
+/*
+ * The table --show-thresholds prints for a test:
+ *	thresholds for test 'foo' (scheduler eevdf):
+ *	  not_starved               on     (default)
+ *	  max_gap_ms                500    (test)
+ *	  max_throughput_cv         none
+ */
+/* time_scale != 1 adds a line saying the time limits are multiplied when run. */
+void thresholds_format(const struct ktstr_test *test, double time_scale, const char *accel,
+		       struct strbuf *sb);
+
+#endif

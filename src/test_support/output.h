@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What a test binary prints: one line per test, details and sections under
+ * failures, the closing count line, the --list output and a JUnit XML file.
+ *
+ *	PASS steady (1n1l2c1t, tcg) 3.2s
+ *	FAIL two_cgroups_fair (1n2l2c1t, tcg) 12.0s
+ *	    --- details ---
+ *	    [unfair] spread 40% (10-50%) 2 workers on 2 cpus
+ *	    --- stats ---
+ *	    worst_spread = 40
+ *	    --- diagnostics ---
+ *	    init stage: body
+ *	    guest exit: 1; qemu: exited 0
+ *	    console (last 20 lines):
+ *	      ...
+ *	    --- scheduler log ---
+ *	      ...
+ *	SKIP big (2n8l4c2t, tcg) 0.0s
+ *	    host topology insufficient: needs 64 vCPUs, tcg allows 8 here
+ *	1 passed, 1 failed, 1 skipped
+ *
+ * The closing line is exactly "N passed, N failed, N skipped" (CI parses it).
+ */
+#ifndef KTSTR_OUTPUT_H
+#define KTSTR_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <ktstr/ktstr.h>
+
+#include "test_support/result.h"
+#include "util/util.h"
+
+/* Colors when f is a terminal and NO_COLOR is unset or empty. */
+bool output_use_color(FILE *f);
+
+/* Everything shown for one finished test. Strings may be NULL when unknown. */
+struct output_test {
+	const char *name;
+	const char *topology;           /* "1n1l2c1t" */
+	const char *accel;              /* "tcg" / "kvm" / "host" */
+	double wall_s;
+	const struct ktstr_result *result;
+	const char *note;               /* e.g. "expected failure: ..." */
+	bool show_diagnostics;          /* print the diagnostics and scheduler log sections */
+	/* diagnostics */
+	const char *stage;              /* init stage reached */
+	bool got_exit;
+	int guest_exit;
+	bool have_qemu_status;
+	int qemu_status;                /* waitpid status */
+	const char *console_tail;       /* last console lines */
+	const char *sched_log;          /* scheduler output */
+	const char *record_path;        /* run record written, shown with -v */
+};
+
+/*
+ * Append the line and, per verbosity (0 -q, 1 normal, 2 -v), what goes under
+ * it: failures get details, stats and (when show_diagnostics) diagnostics and
+ * scheduler log; skips their reason; -v adds stats and the record path to
+ * every test and diagnostics to failures; -q prints failures only.
+ */
+void output_test_format(struct strbuf *sb, const struct output_test *t, int verbosity, bool color);
+/* "N passed, N failed, N skipped\n" */
+void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, unsigned skipped);
+
+/* --list: one name per line; --json: an array of objects (name, file, line,
+ * scheduler, topology, duration_s, timeout_s (tcg), host_only, expect_err). */
+void output_list_format(struct strbuf *sb, const struct ktstr_test *const *tests, size_t n,
+			bool json);
+
+/* XML text and attribute escaping (& < > " ' and control characters). Caller frees. */
+char *output_xml_escape(const char *s);
+
+/* Collected results of a suite run, for the closing line and JUnit. */
+struct output_report_case {
+	char *name;
+	char *variant;                  /* e.g. topology; NULL */
+	double time_s;
+	enum ktstr_verdict verdict;
+	char *message;                  /* first detail or skip reason */
+	char *text;                     /* every detail, one per line */
+};
+
+struct output_report {
+	struct output_report_case *cases;
+	size_t n, cap;
+	unsigned passed, failed, skipped;
+};
+
+/* Record one finished test (copies what it needs). */
+void output_report_add(struct output_report *r, const struct output_test *t);
+void output_report_free(struct output_report *r);
+/* Exit code for the run: KTSTR_EXIT_FAIL if anything failed, else KTSTR_EXIT_PASS. */
+int output_report_exit_code(const struct output_report *r);
+/* JUnit XML (one <testsuite name=suite>), written atomically. 0 or -errno + *err. */
+int output_junit_write(const struct output_report *r, const char *suite, const char *path,
+		       char **err);
+/* The same XML into a buffer. */
+void output_junit_format(struct strbuf *sb, const struct output_report *r, const char *suite);
+
+#endif

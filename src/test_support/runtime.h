@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Shared run-time helpers: content hashes and the project commit. */
+#ifndef KTSTR_RUNTIME_H
+#define KTSTR_RUNTIME_H
+
+#include <stddef.h>
+
+/*
+ * Content hash over a list of inputs, for cache keys (VM templates,
+ * initramfs). Each part is hashed with its kind and length so ("ab","c") and
+ * ("a","bc") differ. Lower-case hex SHA-256 (65 bytes with the NUL).
+ */
+struct runtime_hash;
+struct runtime_hash *runtime_hash_new(void);
+void runtime_hash_bytes(struct runtime_hash *h, const void *data, size_t len);
+void runtime_hash_str(struct runtime_hash *h, const char *s); /* NULL hashes differently from "" */
+/* The file's contents (not its name or time). -errno if it cannot be read. */
+int runtime_hash_file(struct runtime_hash *h, const char *path);
+/* Finish: hex digest into out[65]; frees h. */
+void runtime_hash_final(struct runtime_hash *h, char out[65]);
+
+/*
+ * The commit of the project under test: env KTSTR_PROJECT_COMMIT if set
+ * (empty = unknown), else `git rev-parse --short=12 HEAD` in the current
+ * directory plus "-dirty" when tracked files differ, else the commit libktstr
+ * was built from, else NULL. Computed once per process.
+ */
+const char *runtime_project_commit(void);
+
+#endif

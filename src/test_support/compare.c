@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "test_support/compare.h"
+#include "util/util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* polarity, absolute gate, relative gate: the reference's metric registry. */
+const struct compare_metric_def compare_builtins[] = {
+	{ "worst_spread", KTSTR_LOWER_BETTER, 5.0, 0.25, "%" },
+	{ "worst_gap_ms", KTSTR_LOWER_BETTER, 500.0, 0.50, "ms" },
+	{ "total_migrations", KTSTR_LOWER_BETTER, 10.0, 0.30, "" },
+	{ "worst_migration_ratio", KTSTR_LOWER_BETTER, 0.05, 0.20, "" },
+	{ "max_imbalance_ratio", KTSTR_LOWER_BETTER, 1.0, 0.25, "x" },
+	{ "max_dsq_depth", KTSTR_LOWER_BETTER, 10.0, 0.50, "" },
+	{ "stall_count", KTSTR_LOWER_BETTER, 1.0, 0.50, "" },
+	{ "total_fallback", KTSTR_LOWER_BETTER, 5.0, 0.30, "" },
+	{ "total_keep_last", KTSTR_LOWER_BETTER, 5.0, 0.30, "" },
+	{ "worst_p99_wake_latency_us", KTSTR_LOWER_BETTER, 50.0, 0.25, "us" },
+	{ "worst_median_wake_latency_us", KTSTR_LOWER_BETTER, 20.0, 0.25, "us" },
+	{ "worst_wake_latency_cv", KTSTR_LOWER_BETTER, 0.10, 0.25, "" },
+	{ "total_iterations", KTSTR_HIGHER_BETTER, 100.0, 0.10, "" },
+	{ "total_work", KTSTR_HIGHER_BETTER, 100.0, 0.10, "" },
+	{ "worst_throughput_cv", KTSTR_LOWER_BETTER, 0.10, 0.25, "" },
+	{ "worst_mean_run_delay_us", KTSTR_LOWER_BETTER, 50.0, 0.25, "us" },
+	{ "worst_run_delay_us", KTSTR_LOWER_BETTER, 100.0, 0.50, "us" },
+	{ "worst_wake_latency_tail_ratio", KTSTR_LOWER_BETTER, 0.5, 0.25, "x" },
+	{ "worst_iterations_per_worker", KTSTR_HIGHER_BETTER, 10.0, 0.10, "" },
+	{ "worst_page_locality", KTSTR_HIGHER_BETTER, 0.05, 0.10, "" },
+	{ "worst_cross_node_migration_ratio", KTSTR_LOWER_BETTER, 0.05, 0.20, "" },
+	{ 0 },
+};
+
+const struct compare_metric_def *compare_builtin(const char *name)
+{
+	for (const struct compare_metric_def *d = compare_builtins; d->name; d++)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+static const char *const change_names[] = {
+	[CMP_SAME] = "same",	       [CMP_REGRESSION] = "regression",
+	[CMP_IMPROVEMENT] = "improvement", [CMP_CHANGED] = "changed",
+	[CMP_ONLY_A] = "only_a",	       [CMP_ONLY_B] = "only_b",
+};
+
+const char *compare_change_name(enum compare_change c)
+{
+	return (size_t)c < ARRAY_SIZE(change_names) ? change_names[c] : "same";
+}
+
+/* ---- one side, grouped by pairing key ---- */
+
+struct acc {
+	const char *name;
+	bool payload;
+	double sum;
+	unsigned cnt;
+	enum ktstr_polarity polarity;
+	double target;
+	const char *unit;
+};
+
+struct group {
+	char *key;
+	const struct compare_rec *first;
+	enum ktstr_verdict verdict;
+	unsigned n;
+	struct acc *accs;
+	unsigned nacc;
+};
+
+struct groups {
+	struct group *v;
+	size_t n;
+};
+
+struct slicing {
+	bool scheduler, topology;
+};
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static bool has_variant(const struct compare_rec *r)
+{
+	return r->variant && *r->variant && strcmp(r->variant, "default");
+}
+
+static char *make_key(const struct compare_rec *r, const struct slicing *sl)
+{
+	return xasprintf("%s\x1f%s\x1f%s\x1f%s", nz(r->test), has_variant(r) ? r->variant : "",
+			 sl->topology ? "" : nz(r->topology), sl->scheduler ? "" : nz(r->scheduler));
+}
+
+static char *make_label(const struct compare_rec *r, const struct slicing *sl)
+{
+	struct strbuf sb = { 0 };
+	const char *sep = " (";
+
+	sb_append(&sb, nz(r->test));
+	if (has_variant(r))
+		sb_printf(&sb, " [%s]", r->variant);
+	if (!sl->topology && r->topology) {
+		sb_printf(&sb, "%s%s", sep, r->topology);
+		sep = ", ";
+	}
+	if (!sl->scheduler && r->scheduler) {
+		sb_printf(&sb, "%s%s", sep, r->scheduler);
+		sep = ", ";
+	}
+	if (strcmp(sep, " ("))
+		sb_append(&sb, ")");
+	return sb_steal(&sb);
+}
+
+static void acc_add(struct group *g, const char *name, bool payload, double v,
+		    enum ktstr_polarity pol, double target, const char *unit)
+{
+	struct acc *a = NULL;
+
+	for (unsigned i = 0; i < g->nacc; i++)
+		if (g->accs[i].payload == payload && !strcmp(g->accs[i].name, name))
+			a = &g->accs[i];
+	if (!a) {
+		g->accs = xrealloc(g->accs, (g->nacc + 1) * sizeof(*g->accs));
+		a = &g->accs[g->nacc++];
+		*a = (struct acc){ .name = name, .payload = payload, .unit = unit ? unit : "" };
+	}
+	a->sum += v;
+	a->cnt++;
+	if (a->polarity == KTSTR_POLARITY_UNKNOWN && pol != KTSTR_POLARITY_UNKNOWN) {
+		a->polarity = pol;
+		a->target = target;
+		a->unit = unit ? unit : "";
+	}
+}
+
+/* FAIL beats PASS beats SKIP: a key failed if any of its records failed. */
+static enum ktstr_verdict verdict_merge(enum ktstr_verdict a, enum ktstr_verdict b)
+{
+	if (a == KTSTR_FAIL || b == KTSTR_FAIL)
+		return KTSTR_FAIL;
+	if (a == KTSTR_PASS || b == KTSTR_PASS)
+		return KTSTR_PASS;
+	return KTSTR_SKIP;
+}
+
+static void group_side(const struct compare_side *s, const struct slicing *sl, struct groups *gs)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		const struct compare_rec *r = &s->recs[i];
+		char *key = make_key(r, sl);
+		struct group *g = NULL;
+
+		for (size_t k = 0; k < gs->n; k++)
+			if (!strcmp(gs->v[k].key, key))
+				g = &gs->v[k];
+		if (g) {
+			free(key);
+			g->verdict = verdict_merge(g->verdict, r->verdict);
+		} else {
+			gs->v = xrealloc(gs->v, (gs->n + 1) * sizeof(*gs->v));
+			g = &gs->v[gs->n++];
+			*g = (struct group){ .key = key, .first = r, .verdict = r->verdict };
+		}
+		g->n++;
+		if (r->verdict != KTSTR_PASS)
+			continue; /* failing and skipped records stay out of the means */
+		for (unsigned k = 0; k < r->nstats; k++) {
+			const struct compare_metric_def *d = compare_builtin(r->stats[k].name);
+
+			acc_add(g, r->stats[k].name, false, r->stats[k].value,
+				d ? d->polarity : KTSTR_POLARITY_UNKNOWN, 0, d ? d->unit : "");
+		}
+		for (unsigned k = 0; k < r->nmetrics; k++) {
+			const struct metric *m = &r->metrics[k];
+
+			acc_add(g, m->name, true, m->value, m->polarity, m->target, m->unit);
+		}
+	}
+}
+
+static void groups_free(struct groups *gs)
+{
+	for (size_t i = 0; i < gs->n; i++) {
+		free(gs->v[i].key);
+		free(gs->v[i].accs);
+	}
+	free(gs->v);
+}
+
+static const struct group *group_find(const struct groups *gs, const char *key)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		if (!strcmp(gs->v[i].key, key))
+			return &gs->v[i];
+	return NULL;
+}
+
+static const struct acc *acc_find(const struct group *g, const char *name, bool payload)
+{
+	for (unsigned i = 0; i < g->nacc; i++)
+		if (g->accs[i].payload == payload && !strcmp(g->accs[i].name, name))
+			return &g->accs[i];
+	return NULL;
+}
+
+/* ---- slicing: the dimension the runs differ in ---- */
+
+/* The one value every record of s has in the field at off, or NULL. */
+static const char *single_value(const struct compare_side *s, size_t off)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const char *x = *(const char *const *)((const char *)&s->recs[i] + off);
+
+		if (!x)
+			return NULL;
+		if (v && strcmp(v, x))
+			return NULL;
+		v = x;
+	}
+	return v;
+}
+
+static bool sliced(const struct compare_side *a, const struct compare_side *b, size_t off,
+		   const char *what, struct strbuf *desc)
+{
+	const char *va = single_value(a, off), *vb = single_value(b, off);
+
+	if (!va || !vb || !strcmp(va, vb))
+		return false;
+	sb_printf(desc, "%s%s: %s -> %s", desc->len ? "; " : "", what, va, vb);
+	return true;
+}
+
+/* ---- deltas ---- */
+
+static void judge(struct compare_delta *d)
+{
+	double x = d->delta; /* the change in the "badness" direction, signed */
+	bool significant;
+
+	switch (d->polarity) {
+	case KTSTR_HIGHER_BETTER:
+		x = -d->delta;
+		break;
+	case KTSTR_TARGET_VALUE:
+		x = fabs(d->b - d->target) - fabs(d->a - d->target);
+		break;
+	default:
+		break;
+	}
+	significant = fabs(x) >= d->abs_gate &&
+		      (d->a == 0 ? x != 0 : fabs(x) / fabs(d->a) >= d->rel_gate);
+	if (!significant || x == 0)
+		d->change = CMP_SAME;
+	else if (d->polarity == KTSTR_POLARITY_UNKNOWN)
+		d->change = CMP_CHANGED;
+	else
+		d->change = x > 0 ? CMP_REGRESSION : CMP_IMPROVEMENT;
+}
+
+static void add_delta(struct compare_test *t, const struct acc *x, const struct acc *y,
+		      const struct compare_opts *o)
+{
+	const struct acc *m = x ? x : y;
+	const struct compare_metric_def *def = m->payload ? NULL : compare_builtin(m->name);
+	struct compare_delta *d;
+
+	t->deltas = xrealloc(t->deltas, (t->ndeltas + 1) * sizeof(*t->deltas));
+	d = &t->deltas[t->ndeltas++];
+	*d = (struct compare_delta){
+		.metric = xstrdup(m->name),
+		.payload = m->payload,
+		.a = x ? x->sum / x->cnt : NAN,
+		.b = y ? y->sum / y->cnt : NAN,
+		.polarity = (x && x->polarity) ? x->polarity : (y ? y->polarity : x->polarity),
+		.target = (x && x->polarity) ? x->target : (y ? y->target : x->target),
+		.abs_gate = def ? def->abs : COMPARE_PAYLOAD_ABS,
+		.rel_gate = o->rel_override >= 0 ? o->rel_override :
+						   (def ? def->rel : COMPARE_PAYLOAD_REL),
+		.unit = (x && *x->unit) ? x->unit : (y ? y->unit : x->unit),
+	};
+	if (!x || !y) {
+		d->delta = d->rel = NAN;
+		d->change = x ? CMP_ONLY_A : CMP_ONLY_B;
+		return;
+	}
+	d->delta = d->b - d->a;
+	d->rel = d->a != 0 ? d->delta / fabs(d->a) : NAN;
+	judge(d);
+}
+
+static int cmp_delta(const void *p, const void *q)
+{
+	const struct compare_delta *a = p, *b = q;
+
+	if (a->payload != b->payload)
+		return a->payload ? 1 : -1;
+	return strcmp(a->metric, b->metric);
+}
+
+static int cmp_test(const void *p, const void *q)
+{
+	return strcmp(((const struct compare_test *)p)->key, ((const struct compare_test *)q)->key);
+}
+
+static void fill_test(struct compare_test *t, const struct group *ga, const struct group *gb,
+		      const struct compare_opts *o)
+{
+	t->in_a = ga != NULL;
+	t->in_b = gb != NULL;
+	t->va = ga ? ga->verdict : KTSTR_SKIP;
+	t->vb = gb ? gb->verdict : KTSTR_SKIP;
+	t->na = ga ? ga->n : 0;
+	t->nb = gb ? gb->n : 0;
+	if (!ga || !gb)
+		return;
+	if (t->va == KTSTR_PASS && t->vb == KTSTR_FAIL)
+		t->verdict_change = CMP_REGRESSION;
+	else if (t->va == KTSTR_FAIL && t->vb == KTSTR_PASS)
+		t->verdict_change = CMP_IMPROVEMENT;
+	else if (t->va != t->vb)
+		t->verdict_change = CMP_CHANGED;
+	if (t->va != KTSTR_PASS || t->vb != KTSTR_PASS)
+		return;
+	for (unsigned i = 0; i < ga->nacc; i++)
+		add_delta(t, &ga->accs[i], acc_find(gb, ga->accs[i].name, ga->accs[i].payload), o);
+	for (unsigned i = 0; i < gb->nacc; i++)
+		if (!acc_find(ga, gb->accs[i].name, gb->accs[i].payload))
+			add_delta(t, NULL, &gb->accs[i], o);
+	qsort(t->deltas, t->ndeltas, sizeof(*t->deltas), cmp_delta);
+}
+
+void compare_runs(const struct compare_side *a, const struct compare_side *b,
+		  const struct compare_opts *opts, struct compare_report *out)
+{
+	const struct compare_opts def = COMPARE_OPTS_DEFAULT;
+	const struct compare_opts *o = opts ? opts : &def;
+	struct strbuf desc = { 0 }, kern = { 0 };
+	struct groups ga = { 0 }, gb = { 0 };
+	struct slicing sl;
+
+	memset(out, 0, sizeof(*out));
+	out->rel_override = o->rel_override;
+	sl.scheduler = sliced(a, b, offsetof(struct compare_rec, scheduler), "scheduler", &desc);
+	sl.topology = sliced(a, b, offsetof(struct compare_rec, topology), "topology", &desc);
+	if (sliced(a, b, offsetof(struct compare_rec, kernel), "kernel", &kern))
+		out->kernels = sb_steal(&kern);
+	out->slicing = desc.len ? sb_steal(&desc) : NULL;
+	group_side(a, &sl, &ga);
+	group_side(b, &sl, &gb);
+
+	out->tests = xcalloc(ga.n + gb.n + 1, sizeof(*out->tests));
+	for (size_t i = 0; i < ga.n + gb.n; i++) {
+		bool from_a = i < ga.n;
+		const struct group *g = from_a ? &ga.v[i] : &gb.v[i - ga.n];
+		const struct group *ga_ = from_a ? g : group_find(&ga, g->key);
+		const struct group *gb_ = from_a ? group_find(&gb, g->key) : g;
+		struct compare_test *t;
+
+		if (!from_a && ga_)
+			continue; /* paired already */
+		t = &out->tests[out->ntests++];
+		t->key = xstrdup(g->key);
+		t->label = make_label(g->first, &sl);
+		fill_test(t, ga_, gb_, o);
+	}
+	qsort(out->tests, out->ntests, sizeof(*out->tests), cmp_test);
+	for (size_t i = 0; i < out->ntests; i++) {
+		const struct compare_test *t = &out->tests[i];
+
+		out->only_a += t->in_a && !t->in_b;
+		out->only_b += t->in_b && !t->in_a;
+		out->verdict_regressions += t->verdict_change == CMP_REGRESSION;
+		out->verdict_improvements += t->verdict_change == CMP_IMPROVEMENT;
+		for (unsigned k = 0; k < t->ndeltas; k++) {
+			out->regressions += t->deltas[k].change == CMP_REGRESSION;
+			out->improvements += t->deltas[k].change == CMP_IMPROVEMENT;
+		}
+	}
+	groups_free(&ga);
+	groups_free(&gb);
+}
+
+void compare_report_free(struct compare_report *r)
+{
+	for (size_t i = 0; i < r->ntests; i++) {
+		for (unsigned k = 0; k < r->tests[i].ndeltas; k++)
+			free(r->tests[i].deltas[k].metric);
+		free(r->tests[i].deltas);
+		free(r->tests[i].key);
+		free(r->tests[i].label);
+	}
+	free(r->tests);
+	free(r->slicing);
+	free(r->kernels);
+	memset(r, 0, sizeof(*r));
+}
+
+bool compare_has_regression(const struct compare_report *r)
+{
+	return r->regressions || r->verdict_regressions;
+}
+
+/* JSON has no NaN: unknown numbers are null. */
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *compare_report_to_json(const struct compare_report *r)
+{
+	json_t *tests = json_array();
+
+	for (size_t i = 0; i < r->ntests; i++) {
+		const struct compare_test *t = &r->tests[i];
+		json_t *deltas = json_array();
+
+		for (unsigned k = 0; k < t->ndeltas; k++) {
+			const struct compare_delta *d = &t->deltas[k];
+			json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:f, s:f, s:s, s:s}",
+					      "metric", d->metric, "source",
+					      d->payload ? "payload" : "harness", "a", num(d->a), "b",
+					      num(d->b), "delta", num(d->delta), "rel", num(d->rel),
+					      "polarity", metrics_polarity_name(d->polarity), "abs_gate",
+					      d->abs_gate, "rel_gate", d->rel_gate, "unit", d->unit,
+					      "change", compare_change_name(d->change));
+
+			if (d->polarity == KTSTR_TARGET_VALUE)
+				json_object_set_new(o, "target", json_real(d->target));
+			json_array_append_new(deltas, o);
+		}
+		json_array_append_new(
+			tests, json_pack("{s:s, s:o, s:o, s:i, s:i, s:s, s:o}", "test", t->label,
+					 "a", t->in_a ? json_string(verdict_name(t->va)) : json_null(),
+					 "b", t->in_b ? json_string(verdict_name(t->vb)) : json_null(),
+					 "a_records", (int)t->na, "b_records", (int)t->nb,
+					 "verdict_change", compare_change_name(t->verdict_change),
+					 "metrics", deltas));
+	}
+	return json_pack("{s:o, s:o, s:o, s:b, s:{s:i, s:i, s:i, s:i, s:i, s:i}, s:o}", "slicing",
+			 r->slicing ? json_string(r->slicing) : json_null(), "kernels",
+			 r->kernels ? json_string(r->kernels) : json_null(), "threshold_rel",
+			 r->rel_override >= 0 ? json_real(r->rel_override) : json_null(),
+			 "regression", compare_has_regression(r), "summary", "regressions",
+			 (int)r->regressions, "improvements", (int)r->improvements,
+			 "verdict_regressions", (int)r->verdict_regressions,
+			 "verdict_improvements", (int)r->verdict_improvements, "only_a",
+			 (int)r->only_a, "only_b", (int)r->only_b, "tests", tests);
+}

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_support/compare.h"
+
+/* Two tests, each with harness stats; "bench" also has payload metrics. */
+static struct ktstr_stat steady_a[] = { { "worst_spread", 10.0 }, { "worst_gap_ms", 100.0 },
+					{ "total_iterations", 5000.0 } };
+static struct ktstr_stat steady_b[3];
+static struct metric bench_a[] = {
+	{ "ops", 1000.0, KTSTR_HIGHER_BETTER, 0, "ops/s" },
+	{ "lat.p99", 200.0, KTSTR_LOWER_BETTER, 0, "us" },
+	{ "util", 50.0, KTSTR_TARGET_VALUE, 50.0, "%" },
+	{ "noise", 3.0, KTSTR_POLARITY_UNKNOWN, 0, "" },
+};
+static struct metric bench_b[4];
+
+static struct compare_rec rec(const char *test, enum ktstr_verdict v, struct ktstr_stat *st,
+			      unsigned nst, struct metric *m, unsigned nm)
+{
+	return (struct compare_rec){ .test = test, .variant = "default", .topology = "1n1l2c1t",
+				     .scheduler = "eevdf", .kernel = "7.3.4", .verdict = v,
+				     .stats = st, .nstats = nst, .metrics = m, .nmetrics = nm };
+}
+
+static void run(struct compare_rec *ra, size_t na, struct compare_rec *rb, size_t nb,
+		double rel_override, struct compare_report *out)
+{
+	struct compare_side a = { "A", ra, na }, b = { "B", rb, nb };
+	struct compare_opts o = { .rel_override = rel_override };
+
+	compare_runs(&a, &b, &o, out);
+}
+
+static const struct compare_delta *find_delta(const struct compare_report *r, size_t test,
+					      const char *metric)
+{
+	for (unsigned i = 0; i < r->tests[test].ndeltas; i++)
+		if (!strcmp(r->tests[test].deltas[i].metric, metric))
+			return &r->tests[test].deltas[i];
+	fail_msg("no delta %s", metric);
+	return NULL;
+}
+
+static int reset(void **state)
+{
+	memcpy(steady_b, steady_a, sizeof(steady_a));
+	memcpy(bench_b, bench_a, sizeof(bench_a));
+	return 0;
+}
+
+static void pair(struct compare_rec *ra, struct compare_rec *rb)
+{
+	ra[0] = rec("steady", KTSTR_PASS, steady_a, 3, NULL, 0);
+	ra[1] = rec("bench", KTSTR_PASS, NULL, 0, bench_a, 4);
+	rb[0] = rec("steady", KTSTR_PASS, steady_b, 3, NULL, 0);
+	rb[1] = rec("bench", KTSTR_PASS, NULL, 0, bench_b, 4);
+}
+
+static void test_equal(void **state)
+{
+	struct compare_rec ra[2], rb[2];
+	struct compare_report r;
+
+	pair(ra, rb);
+	run(ra, 2, rb, 2, -1, &r);
+	assert_int_equal(r.ntests, 2);
+	assert_false(compare_has_regression(&r));
+	assert_int_equal(r.improvements, 0);
+	assert_null(r.slicing);
+	assert_string_equal(r.tests[0].label, "bench (1n1l2c1t, eevdf)"); /* sorted by key */
+	assert_int_equal(r.tests[0].ndeltas, 4);
+	assert_int_equal(r.tests[1].ndeltas, 3);
+	for (size_t t = 0; t < 2; t++)
+		for (unsigned k = 0; k < r.tests[t].ndeltas; k++)
+			assert_int_equal(r.tests[t].deltas[k].change, CMP_SAME);
+	compare_report_free(&r);
+}
+
+static void test_regression_needs_both_gates(void **state)
+{
+	struct compare_rec ra[2], rb[2];
+	struct compare_report r;
+	const struct compare_delta *d;
+
+	pair(ra, rb);
+	/* worst_spread 10 -> 16: +6 >= 5.0 abs and +60% >= 25% rel */
+	steady_b[0].value = 16.0;
+	/* worst_gap_ms 100 -> 400: +300% but +300 < 500 ms abs: not significant */
+	steady_b[1].value = 400.0;
+	run(ra, 2, rb, 2, -1, &r);
+	assert_true(compare_has_regression(&r));
+	assert_int_equal(r.regressions, 1);
+	d = find_delta(&r, 1, "worst_spread");
+	assert_int_equal(d->change, CMP_REGRESSION);
+	assert_true(d->delta == 6.0);
+	assert_true(fabs(d->rel - 0.6) < 1e-12);
+	assert_int_equal(d->polarity, KTSTR_LOWER_BETTER);
+	assert_false(d->payload);
+	assert_int_equal(find_delta(&r, 1, "worst_gap_ms")->change, CMP_SAME);
+	compare_report_free(&r);
+
+	/* abs crossed but not rel: 100 -> 1 ... spread 40 -> 46 is +6 but 15% < 25% */
+	reset(NULL);
+	steady_a[0].value = 40.0;
+	memcpy(steady_b, steady_a, sizeof(steady_a));
+	steady_b[0].value = 46.0;
+	run(ra, 2, rb, 2, -1, &r);
+	assert_false(compare_has_regression(&r));
+	/* --threshold 10 replaces the relative gate: now it is one */
+	compare_report_free(&r);
+	run(ra, 2, rb, 2, 0.10, &r);
+	assert_true(compare_has_regression(&r));
+	assert_true(find_delta(&r, 1, "worst_spread")->rel_gate == 0.10);
+	compare_report_free(&r);
+	steady_a[0].value = 10.0;
+}
+
+static void test_payload_polarity(void **state)
+{
+	struct compare_rec ra[2], rb[2];
+	struct compare_report r;
+
+	pair(ra, rb);
+	bench_b[0].value = 800.0;  /* higher better, -20%: regression */
+	bench_b[1].value = 150.0;  /* lower better, -25%: improvement */
+	bench_b[2].value = 44.0;   /* target 50: 0 -> 6 away, 12% of 50: regression */
+	bench_b[3].value = 30.0;   /* unknown polarity: changed, never a regression */
+	run(ra, 2, rb, 2, -1, &r);
+	assert_int_equal(find_delta(&r, 0, "ops")->change, CMP_REGRESSION);
+	assert_true(find_delta(&r, 0, "ops")->payload);
+	assert_string_equal(find_delta(&r, 0, "ops")->unit, "ops/s");
+	assert_int_equal(find_delta(&r, 0, "lat.p99")->change, CMP_IMPROVEMENT);
+	assert_int_equal(find_delta(&r, 0, "util")->change, CMP_REGRESSION);
+	assert_int_equal(find_delta(&r, 0, "noise")->change, CMP_CHANGED);
+	assert_int_equal(r.regressions, 2);
+	assert_int_equal(r.improvements, 1);
+	compare_report_free(&r);
+
+	/* improvements alone are no regression */
+	reset(NULL);
+	bench_b[0].value = 2000.0;
+	steady_b[0].value = 2.0;
+	run(ra, 2, rb, 2, -1, &r);
+	assert_false(compare_has_regression(&r));
+	assert_int_equal(r.improvements, 2);
+	compare_report_free(&r);
+}
+
+static void test_verdicts_and_missing(void **state)
+{
+	struct compare_rec ra[3], rb[2];
+	struct compare_report r;
+
+	pair(ra, rb);
+	ra[2] = rec("gone", KTSTR_PASS, NULL, 0, NULL, 0);
+	rb[0].verdict = KTSTR_FAIL;
+	steady_b[0].value = 99.0; /* not compared: the test failed in B */
+	rb[1].test = "fresh";
+	run(ra, 3, rb, 2, -1, &r);
+	assert_int_equal(r.ntests, 4); /* bench (A only), fresh (B only), gone (A only), steady */
+	assert_int_equal(r.only_a, 2);
+	assert_int_equal(r.only_b, 1);
+	assert_true(r.tests[0].in_a && !r.tests[0].in_b);
+	assert_true(!r.tests[1].in_a && r.tests[1].in_b);
+	assert_int_equal(r.tests[3].verdict_change, CMP_REGRESSION);
+	assert_int_equal(r.tests[3].ndeltas, 0);
+	assert_int_equal(r.verdict_regressions, 1);
+	assert_int_equal(r.regressions, 0);
+	assert_true(compare_has_regression(&r));
+	compare_report_free(&r);
+
+	/* fail -> pass is an improvement */
+	run(rb, 1, ra, 1, -1, &r);
+	assert_int_equal(r.tests[0].verdict_change, CMP_IMPROVEMENT);
+	assert_false(compare_has_regression(&r));
+	compare_report_free(&r);
+}
+
+static void test_zero_baseline(void **state)
+{
+	struct ktstr_stat za[] = { { "stall_count", 0.0 }, { "total_migrations", 0.0 } };
+	struct ktstr_stat zb[] = { { "stall_count", 2.0 }, { "total_migrations", 0.0 } };
+	struct compare_rec ra[1] = { rec("z", KTSTR_PASS, za, 2, NULL, 0) };
+	struct compare_rec rb[1] = { rec("z", KTSTR_PASS, zb, 2, NULL, 0) };
+	struct compare_report r;
+	const struct compare_delta *d;
+
+	run(ra, 1, rb, 1, -1, &r);
+	d = find_delta(&r, 0, "stall_count");
+	assert_int_equal(d->change, CMP_REGRESSION); /* 0 -> 2 crosses abs 1, rel infinite */
+	assert_true(isnan(d->rel));
+	assert_int_equal(find_delta(&r, 0, "total_migrations")->change, CMP_SAME);
+	compare_report_free(&r);
+
+	zb[0].value = 0.5; /* below the abs gate */
+	run(ra, 1, rb, 1, -1, &r);
+	assert_false(compare_has_regression(&r));
+	compare_report_free(&r);
+}
+
+static void test_slicing_and_averaging(void **state)
+{
+	struct ktstr_stat s1[] = { { "worst_spread", 10.0 } }, s2[] = { { "worst_spread", 20.0 } };
+	struct ktstr_stat s3[] = { { "worst_spread", 15.0 } }, only[] = { { "worst_gap_ms", 1 } };
+	struct compare_rec ra[2] = { rec("t", KTSTR_PASS, s1, 1, NULL, 0),
+				     rec("t", KTSTR_PASS, s2, 1, NULL, 0) };
+	struct compare_rec rb[2] = { rec("t", KTSTR_PASS, s3, 1, NULL, 0),
+				     rec("t", KTSTR_SKIP, only, 1, NULL, 0) };
+	struct compare_report r;
+	json_t *j;
+
+	rb[0].scheduler = rb[1].scheduler = "scx_ktstr";
+	rb[0].kernel = rb[1].kernel = "7.4.0";
+	run(ra, 2, rb, 2, -1, &r);
+	assert_string_equal(r.slicing, "scheduler: eevdf -> scx_ktstr");
+	assert_string_equal(r.kernels, "kernel: 7.3.4 -> 7.4.0");
+	assert_int_equal(r.ntests, 1); /* paired across schedulers */
+	assert_string_equal(r.tests[0].label, "t (1n1l2c1t)");
+	assert_int_equal(r.tests[0].na, 2);
+	assert_int_equal(r.tests[0].nb, 2);
+	assert_int_equal(r.tests[0].vb, KTSTR_PASS); /* skip + pass = pass */
+	assert_int_equal(r.tests[0].ndeltas, 1);     /* the skipped record's stat is ignored */
+	assert_true(r.tests[0].deltas[0].a == 15.0); /* mean of 10 and 20 */
+	assert_int_equal(r.tests[0].deltas[0].change, CMP_SAME);
+
+	j = compare_report_to_json(&r);
+	assert_non_null(j);
+	assert_false(json_is_true(json_object_get(j, "regression")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "tests"), 0), "test")),
+			    "t (1n1l2c1t)");
+	json_decref(j);
+	compare_report_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_equal, reset),
+		cmocka_unit_test_setup(test_regression_needs_both_gates, reset),
+		cmocka_unit_test_setup(test_payload_polarity, reset),
+		cmocka_unit_test_setup(test_verdicts_and_missing, reset),
+		cmocka_unit_test_setup(test_zero_baseline, reset),
+		cmocka_unit_test_setup(test_slicing_and_averaging, reset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -9,4 +9,6 @@ struct cli_command {
 	int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
 };
 
+int cmd_kernel(int argc, char **argv);
+
 #endif

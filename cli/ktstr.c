@@ -7,6 +7,7 @@
 
 /* One line per subcommand; keep sorted by name. */
 static const struct cli_command commands[] = {
+	{ "kernel", "fetch, list, check and resolve test kernels", cmd_kernel },
 	{ 0 },
 };
 

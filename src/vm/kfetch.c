@@ -1,0 +1,766 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Fetch Debian's sched_ext cloud kernel into the kernel cache with a private apt. */
+#include "vm/kfetch.h"
+#include "util/util.h"
+#include "vm/bzimage.h"
+#include "vm/kconfig.h"
+#include "vm/kernel.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SUITE "trixie-backports"
+#define FLAVOUR "cloud-amd64"
+#define BINARY_PREFIX "linux-binary-unsigned-"
+#define BASE_PREFIX "linux-base-"
+#define KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
+#define INDEX_MAX_AGE_SEC (6 * 3600)
+
+/* ---- the machine's Debian source ---- */
+
+/* Is word one of the whitespace-separated words of list? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; *p;) {
+		size_t n;
+
+		p += strspn(p, " \t");
+		n = strcspn(p, " \t");
+		if (n == wl && !strncmp(p, word, n))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static bool has_release(const char *suites)
+{
+	return has_word(suites, "bookworm") || has_word(suites, "trixie");
+}
+
+static char *first_word(const char *s)
+{
+	s += strspn(s, " \t");
+	return xstrndup(s, strcspn(s, " \t"));
+}
+
+static char *clean_uri(char *u)
+{
+	size_t n = strlen(u);
+
+	while (n > 1 && u[n - 1] == '/')
+		u[--n] = '\0';
+	return u;
+}
+
+/* deb822: paragraphs of "Field: value" lines, separated by blank lines. */
+static char *uri_from_deb822(const char *text)
+{
+	char *copy = xstrdup(text), *line = copy, *uri = NULL, *ret = NULL;
+	bool deb = false, release = false, enabled = true;
+
+	while (line && !ret) {
+		char *nl = strchr(line, '\n'), *s;
+
+		if (nl)
+			*nl = '\0';
+		s = str_trim(line);
+		line = nl ? nl + 1 : NULL;
+		if (*s == '#')
+			continue;
+		if (str_starts_with(s, "Types:"))
+			deb = has_word(s + 6, "deb");
+		else if (str_starts_with(s, "URIs:")) {
+			free(uri);
+			uri = first_word(s + 5);
+		} else if (str_starts_with(s, "Suites:"))
+			release = has_release(s + 7);
+		else if (str_starts_with(s, "Enabled:"))
+			enabled = !has_word(s + 8, "no");
+		if (*s && line)
+			continue;
+		/* End of a paragraph. */
+		if (deb && release && enabled && uri && *uri)
+			ret = clean_uri(xstrdup(uri));
+		free(uri);
+		uri = NULL;
+		deb = release = false;
+		enabled = true;
+	}
+	free(uri);
+	free(copy);
+	return ret;
+}
+
+/* One-line format: "deb [options] URI suite component...". */
+static char *uri_from_list(const char *text)
+{
+	char *copy = xstrdup(text), *save = NULL, *line, *ret = NULL;
+
+	for (line = strtok_r(copy, "\n", &save); line && !ret; line = strtok_r(NULL, "\n", &save)) {
+		char *s = str_trim(line), *uri, *suite;
+
+		if (!str_starts_with(s, "deb ") && !str_starts_with(s, "deb\t"))
+			continue;
+		s += 4;
+		s += strspn(s, " \t");
+		if (*s == '[') {
+			char *close = strchr(s, ']');
+
+			if (!close)
+				continue;
+			s = close + 1;
+		}
+		uri = first_word(s);
+		s += strspn(s, " \t");
+		s += strcspn(s, " \t");
+		suite = first_word(s);
+		if (*uri && has_release(suite))
+			ret = clean_uri(xstrdup(uri));
+		free(uri);
+		free(suite);
+	}
+	free(copy);
+	return ret;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Files of dir ending in suffix, sorted (apt reads them in this order). */
+static char **dir_files(const char *dir, const char *suffix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **v = xcalloc(1, sizeof(*v));
+	size_t n = 0;
+
+	if (!d)
+		return v;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !str_ends_with(de->d_name, suffix))
+			continue;
+		v = xrealloc(v, (n + 2) * sizeof(*v));
+		v[n++] = xasprintf("%s/%s", dir, de->d_name);
+		v[n] = NULL;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), name_cmp);
+	return v;
+}
+
+static char *uri_from_files(char **files, char *(*parse)(const char *))
+{
+	char *ret = NULL;
+
+	for (char **f = files; *f && !ret; f++) {
+		char *text = file_read(*f, NULL, 1 << 20);
+
+		if (text)
+			ret = parse(text);
+		free(text);
+	}
+	kfetch_strv_free(files);
+	return ret;
+}
+
+char *kfetch_debian_uri(const char *sources_dir, const char *sources_list, char **err)
+{
+	char *uri = uri_from_files(dir_files(sources_dir, ".sources"), uri_from_deb822), *text;
+
+	if (!uri && (text = file_read(sources_list, NULL, 1 << 20))) {
+		uri = uri_from_list(text);
+		free(text);
+	}
+	if (!uri)
+		uri = uri_from_files(dir_files(sources_dir, ".list"), uri_from_list);
+	if (!uri && err)
+		*err = xasprintf("no Debian bookworm/trixie apt source found in %s/*.sources or %s: "
+				 "ktstr reuses its archive URI to download kernels",
+				 sources_dir, sources_list);
+	return uri;
+}
+
+/* ---- package names ---- */
+
+void kfetch_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+static int version_desc(const void *a, const void *b)
+{
+	return kernel_version_cmp(*(char *const *)b, *(char *const *)a);
+}
+
+size_t kfetch_versions(const char *pkgnames, const char *flavour, char ***out)
+{
+	char *copy = xstrdup(pkgnames), *save = NULL, *line;
+	char *suffix = xasprintf("-%s", flavour);
+	char **v = xcalloc(1, sizeof(*v));
+	size_t n = 0;
+
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *s = str_trim(line), *ver;
+		bool dup = false;
+
+		if (!str_starts_with(s, BINARY_PREFIX) || !str_ends_with(s, suffix))
+			continue;
+		ver = s + strlen(BINARY_PREFIX);
+		/* The version must start with a digit: "7.3.4+deb13-cloud-amd64". */
+		if (*ver < '0' || *ver > '9' || strlen(ver) <= strlen(suffix))
+			continue;
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = !strcmp(v[i], ver);
+		if (dup)
+			continue;
+		v = xrealloc(v, (n + 2) * sizeof(*v));
+		v[n++] = xstrdup(ver);
+		v[n] = NULL;
+	}
+	qsort(v, n, sizeof(*v), version_desc);
+	free(copy);
+	free(suffix);
+	*out = v;
+	return n;
+}
+
+bool kfetch_version_matches(const char *version, const char *want)
+{
+	size_t n = strlen(want);
+
+	return !strcmp(version, want) ||
+	       (!strncmp(version, want, n) && (version[n] == '+' || version[n] == '-'));
+}
+
+/* ---- running apt ---- */
+
+/* Run argv in cwd (NULL: here). stdout goes to *out when out is given, else to
+ * /dev/null; stderr is inherited so apt's errors reach the user. Returns the exit
+ * status, or a negative errno when it could not run. */
+static int run(char *const argv[], const char *cwd, char **out)
+{
+	int pfd[2] = { -1, -1 }, status;
+	struct strbuf sb = { 0 };
+	pid_t pid;
+
+	if (out && pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		if (out) {
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		return -e;
+	}
+	if (pid == 0) {
+		int fd = out ? pfd[1] : open("/dev/null", O_WRONLY);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || (cwd && chdir(cwd) < 0))
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "ktstr: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (out) {
+		char buf[4096];
+		ssize_t n;
+
+		close(pfd[1]);
+		while ((n = read(pfd[0], buf, sizeof(buf))) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			sb_appendn(&sb, buf, (size_t)n);
+		}
+		close(pfd[0]);
+		*out = sb_steal(&sb);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+struct apt {
+	char *dir;
+	char *opts[9]; /* "-o", "X=Y" pairs ... */
+	size_t nopts;
+};
+
+static void apt_init(struct apt *a, const char *dir)
+{
+	static const char *const fmt[] = {
+		"Dir::Etc::SourceList=%s/etc/sources.list",
+		"Dir::Etc::SourceParts=%s/etc/sources.list.d",
+		"Dir::State::Lists=%s/lists",
+		"Dir::Cache=%s/cache",
+		"Dir::Etc::Preferences=%s/etc/preferences",
+		"Dir::Etc::PreferencesParts=%s/etc/preferences.d",
+	};
+
+	memset(a, 0, sizeof(*a));
+	a->dir = xstrdup(dir);
+	for (size_t i = 0; i < ARRAY_SIZE(fmt); i++)
+		a->opts[a->nopts++] = xasprintf(fmt[i], dir);
+	a->opts[a->nopts++] = xstrdup("APT::Architecture=amd64");
+	/* As root apt drops to _apt, which cannot write our directories. */
+	if (geteuid() == 0)
+		a->opts[a->nopts++] = xstrdup("APT::Sandbox::User=root");
+}
+
+static void apt_free(struct apt *a)
+{
+	for (size_t i = 0; i < a->nopts; i++)
+		free(a->opts[i]);
+	free(a->dir);
+}
+
+/* cmd ("apt-get"), then the private-dir options, then the arguments. */
+static int apt_run(const struct apt *a, const char *cmd, const char *const args[], const char *cwd,
+		   char **out)
+{
+	const char *argv[40];
+	size_t n = 0;
+
+	argv[n++] = cmd;
+	argv[n++] = "-q";
+	for (size_t i = 0; i < a->nopts; i++) {
+		argv[n++] = "-o";
+		argv[n++] = a->opts[i];
+	}
+	for (size_t i = 0; args[i] && n < ARRAY_SIZE(argv) - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	return run((char *const *)argv, cwd, out);
+}
+
+/* Write the private apt tree; true when sources.list changed (the index is stale). */
+static int apt_prepare(const struct apt *a, const char *uri, bool *changed, char **err)
+{
+	static const char *const dirs[] = { "etc/sources.list.d", "etc/preferences.d",
+					    "lists/partial", "cache/archives/partial" };
+	char *want = xasprintf("deb [signed-by=%s] %s %s main\n", KEYRING, uri, SUITE);
+	char *path = xasprintf("%s/etc/sources.list", a->dir), *have;
+	int ret = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !ret; i++) {
+		char *d = xasprintf("%s/%s", a->dir, dirs[i]);
+
+		ret = mkdir_p(d, 0755);
+		free(d);
+	}
+	have = ret ? NULL : file_read(path, NULL, 1 << 16);
+	*changed = !have || strcmp(have, want);
+	if (!ret && *changed)
+		ret = file_write_atomic(path, want, strlen(want));
+	if (ret && err)
+		*err = xasprintf("%s: %s", a->dir, strerror(-ret));
+	free(have);
+	free(path);
+	free(want);
+	return ret;
+}
+
+static int apt_update(const struct apt *a, bool force, char **err)
+{
+	static const char *const args[] = { "update", NULL };
+	char *stamp = xasprintf("%s/updated", a->dir);
+	struct stat st;
+	int ret;
+
+	if (!force && stat(stamp, &st) == 0 && time(NULL) - st.st_mtime < INDEX_MAX_AGE_SEC) {
+		log_info("package index of %s is %ld min old: not refreshed (--refresh forces it)",
+			 SUITE, (long)(time(NULL) - st.st_mtime) / 60);
+		free(stamp);
+		return 0;
+	}
+	log_info("updating the package index of %s (private apt state in %s)", SUITE, a->dir);
+	ret = apt_run(a, "apt-get", args, NULL, NULL);
+	if (ret) {
+		if (stat(stamp, &st) == 0) {
+			log_warn("apt-get update failed (exit %d): using the previous index", ret);
+			ret = 0;
+		} else if (err) {
+			*err = xasprintf("apt-get update of %s failed (exit %d)", SUITE, ret);
+		}
+	} else {
+		ret = file_write_str(stamp, "");
+	}
+	free(stamp);
+	return ret > 0 ? -EIO : ret;
+}
+
+/* ---- fetching one kernel ---- */
+
+struct pkg {
+	char *name;
+	char *version; /* Debian package version */
+	unsigned long long size;
+};
+
+static int pkg_show(const struct apt *a, struct pkg *p, char **err)
+{
+	const char *args[] = { "show", "--no-all-versions", p->name, NULL };
+	char *out = NULL, *save = NULL, *line;
+	int ret = apt_run(a, "apt-cache", args, NULL, &out);
+
+	for (line = ret ? NULL : strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (str_starts_with(line, "Version: ") && !p->version)
+			p->version = xstrdup(str_trim(line + 9));
+		else if (str_starts_with(line, "Size: "))
+			p->size = strtoull(line + 6, NULL, 10);
+	}
+	free(out);
+	if (!p->version) {
+		if (err)
+			*err = xasprintf("apt-cache show %s: no such package in %s", p->name, SUITE);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Download p into dir and unpack it into dir/root. */
+static int pkg_fetch(const struct apt *a, const struct pkg *p, const char *dir, char **err)
+{
+	const char *args[] = { "download", p->name, NULL };
+	char *root = xasprintf("%s/root", dir), *deb = NULL, **debs;
+	int ret;
+
+	log_info("downloading %s %s (%.1f MB)", p->name, p->version, p->size / 1e6);
+	ret = apt_run(a, "apt-get", args, dir, NULL);
+	if (ret) {
+		if (err)
+			*err = xasprintf("apt-get download %s failed (exit %d)", p->name, ret);
+		free(root);
+		return ret > 0 ? -EIO : ret;
+	}
+	debs = dir_files(dir, ".deb");
+	for (char **d = debs; *d; d++) {
+		const char *base = strrchr(*d, '/') + 1;
+
+		if (str_starts_with(base, p->name) && base[strlen(p->name)] == '_')
+			deb = xstrdup(*d);
+	}
+	kfetch_strv_free(debs);
+	if (!deb) {
+		if (err)
+			*err = xasprintf("apt-get download %s left no .deb in %s", p->name, dir);
+		free(root);
+		return -ENOENT;
+	}
+	{
+		const char *argv[] = { "dpkg-deb", "-x", deb, root, NULL };
+
+		ret = run((char *const *)argv, NULL, NULL);
+	}
+	if (ret && err)
+		*err = xasprintf("dpkg-deb -x %s failed (exit %d)", deb, ret);
+	free(deb);
+	free(root);
+	return ret > 0 ? -EIO : ret;
+}
+
+static char *negative_cache_path(const struct apt *a)
+{
+	return xasprintf("%s/no-sched-ext", a->dir);
+}
+
+/* Versions already seen without sched_ext are not downloaded again. */
+static bool known_without_sched_ext(const struct apt *a, const char *ver)
+{
+	char *path = negative_cache_path(a), *text = file_read(path, NULL, 1 << 20), *line, *save;
+	bool found = false;
+
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
+	     line = strtok_r(NULL, "\n", &save))
+		found = !strcmp(line, ver);
+	free(text);
+	free(path);
+	return found;
+}
+
+static void remember_without_sched_ext(const struct apt *a, const char *ver)
+{
+	char *path = negative_cache_path(a);
+	FILE *f = fopen(path, "a");
+
+	if (f) {
+		fprintf(f, "%s\n", ver);
+		fclose(f);
+	}
+	free(path);
+}
+
+/* Fetch kernel version ver into tmp, then rename tmp to kdir/ver.
+ * 1: the config lacks sched_ext (nothing stored); 0: stored; <0: error. */
+static int fetch_one(const struct apt *a, const char *kdir, const char *ver,
+		     struct kfetch_result *res, char **err)
+{
+	struct pkg bin = { .name = xasprintf(BINARY_PREFIX "%s", ver) };
+	struct pkg base = { .name = xasprintf(BASE_PREFIX "%s", ver) };
+	char *tmp = xasprintf("%s/.tmp-%s-%d", kdir, ver, (int)getpid());
+	char *dl = xasprintf("%s/dl", tmp), *mod = xasprintf("%s/root/usr/lib/modules/%s", dl, ver);
+	char *src = NULL, *dst = NULL, *final = xasprintf("%s/%s", kdir, ver), *json = NULL;
+	struct kernel_meta m = { 0 };
+	struct kconfig kc;
+	int ret;
+
+	rm_rf(tmp);
+	ret = mkdir_p(dl, 0755);
+	if (!ret)
+		ret = pkg_show(a, &base, err);
+	if (!ret)
+		ret = pkg_show(a, &bin, err);
+	/* The base package (1 MB) holds the config: check sched_ext before the image. */
+	if (!ret)
+		ret = pkg_fetch(a, &base, dl, err);
+	if (ret)
+		goto out;
+	res->bytes += base.size;
+	src = xasprintf("%s/config", mod);
+	ret = kconfig_load(src, &kc, err);
+	if (ret)
+		goto out;
+	m.sched_ext = kconfig_is_y(&kc, "CONFIG_SCHED_CLASS_EXT");
+	kconfig_free(&kc);
+	if (!m.sched_ext) {
+		log_info("%s: CONFIG_SCHED_CLASS_EXT is not set, trying an older version", ver);
+		remember_without_sched_ext(a, ver);
+		ret = 1;
+		goto out;
+	}
+	dst = xasprintf("%s/config", tmp);
+	if (rename(src, dst) < 0) {
+		ret = -errno;
+		goto io_err;
+	}
+	free(src);
+	free(dst);
+	src = dst = NULL;
+
+	ret = pkg_fetch(a, &bin, dl, err);
+	if (ret)
+		goto out;
+	res->bytes += bin.size;
+	src = xasprintf("%s/vmlinuz.unsigned", mod);
+	if (!path_exists(src)) {
+		free(src);
+		src = xasprintf("%s/root/boot/vmlinuz-%s", dl, ver);
+	}
+	dst = xasprintf("%s/bzImage", tmp);
+	if (rename(src, dst) < 0) {
+		ret = -errno;
+		goto io_err;
+	}
+	free(src);
+	src = dst;
+	dst = xasprintf("%s/vmlinux", tmp);
+	log_info("extracting vmlinux (with BTF) from the image");
+	ret = bzimage_extract_vmlinux(src, dst, err);
+	if (ret)
+		goto out;
+
+	m.version = xstrdup(ver);
+	m.source = xasprintf("debian:%s=%s", bin.name, bin.version);
+	m.arch = xstrdup("x86_64");
+	m.fetched_at = kernel_iso8601((int64_t)time(NULL));
+	ret = kernel_meta_stat_image(&m, src);
+	if (ret)
+		goto io_err;
+	json = kernel_meta_to_json(&m);
+	free(src);
+	free(dst);
+	src = xasprintf("%s/metadata.json", tmp);
+	dst = NULL;
+	ret = json ? file_write(src, json, strlen(json)) : -EINVAL;
+	if (!ret)
+		ret = rm_rf(dl);
+	if (ret)
+		goto io_err;
+	/* A corrupt entry of the same version is moved aside, then replaced. */
+	if (path_exists(final)) {
+		dst = xasprintf("%s/.tmp-old-%s-%d", kdir, ver, (int)getpid());
+		if (rename(final, dst) < 0) {
+			ret = -errno;
+			goto io_err;
+		}
+		rm_rf(dst);
+	}
+	if (rename(tmp, final) < 0) {
+		ret = -errno;
+		goto io_err;
+	}
+	res->id = xstrdup(ver);
+	goto out;
+io_err:
+	if (err && !*err)
+		*err = xasprintf("%s: %s", src ? src : tmp, strerror(-ret));
+out:
+	rm_rf(tmp);
+	kernel_meta_free(&m);
+	free(json);
+	free(src);
+	free(dst);
+	free(final);
+	free(mod);
+	free(dl);
+	free(tmp);
+	free(bin.name);
+	free(bin.version);
+	free(base.name);
+	free(base.version);
+	return ret;
+}
+
+/* Remove .tmp-* directories left by fetches whose process is gone. */
+static void clean_stale(const char *kdir)
+{
+	DIR *d = opendir(kdir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *dash = strrchr(de->d_name, '-');
+		long pid;
+		char *path;
+
+		if (!str_starts_with(de->d_name, ".tmp-") || !dash)
+			continue;
+		pid = strtol(dash + 1, NULL, 10);
+		if (pid > 0 && pid != getpid() && kill((pid_t)pid, 0) == 0)
+			continue; /* another fetch is running */
+		path = xasprintf("%s/%s", kdir, de->d_name);
+		log_info("removing %s (left by an interrupted fetch)", path);
+		rm_rf(path);
+		free(path);
+	}
+	closedir(d);
+}
+
+/* Is version ver in the cache and valid? Sets res when it is. */
+static bool already_cached(const char *kdir, const char *ver, struct kfetch_result *res)
+{
+	char *dir = xasprintf("%s/%s", kdir, ver);
+	struct kernel_entry e;
+	bool ok = false;
+
+	if (path_is_dir(dir)) {
+		kernel_entry_load(dir, KERNEL_VERIFY_FULL, &e);
+		if (e.corrupt)
+			log_warn("cached kernel %s is corrupt (%s): fetching it again", ver,
+				 e.corrupt);
+		ok = !e.corrupt && e.meta.sched_ext;
+		kernel_entry_free(&e);
+	}
+	free(dir);
+	if (ok) {
+		res->id = xstrdup(ver);
+		res->cached = true;
+	}
+	return ok;
+}
+
+int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **err)
+{
+	static const char *const pkgnames[] = { "pkgnames", BINARY_PREFIX, NULL };
+	char *root = kernel_cache_root(), *kdir = kernel_cache_dir(), *aptdir, *uri, *names = NULL;
+	char **vers = NULL;
+	uint64_t t0 = now_ns();
+	bool changed;
+	struct apt a;
+	size_t n;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	aptdir = xasprintf("%s/apt", root);
+	apt_init(&a, aptdir);
+	uri = kfetch_debian_uri("/etc/apt/sources.list.d", "/etc/apt/sources.list", err);
+	if (!uri) {
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = mkdir_p(kdir, 0755);
+	if (ret) {
+		if (err)
+			*err = xasprintf("%s: %s", kdir, strerror(-ret));
+		goto out;
+	}
+	clean_stale(kdir);
+	ret = apt_prepare(&a, uri, &changed, err);
+	if (!ret)
+		ret = apt_update(&a, o->refresh || changed, err);
+	if (!ret)
+		ret = apt_run(&a, "apt-cache", pkgnames, NULL, &names);
+	if (ret > 0) {
+		if (err)
+			*err = xasprintf("apt-cache pkgnames failed (exit %d)", ret);
+		ret = -EIO;
+	}
+	if (ret)
+		goto out;
+	n = kfetch_versions(names, FLAVOUR, &vers);
+	ret = -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		if (o->version && !kfetch_version_matches(vers[i], o->version))
+			continue;
+		if (already_cached(kdir, vers[i], res)) {
+			ret = 0;
+			break;
+		}
+		if (!o->version && known_without_sched_ext(&a, vers[i]))
+			continue;
+		log_info("fetching kernel %s", vers[i]);
+		ret = fetch_one(&a, kdir, vers[i], res, err);
+		if (ret <= 0)
+			break;
+		ret = -ENOENT;
+		if (o->version)
+			break;
+	}
+	if (ret == -ENOENT && err && !*err)
+		*err = o->version ?
+			       xasprintf("no %s%s-" FLAVOUR " with sched_ext in %s", BINARY_PREFIX,
+					 o->version, SUITE) :
+			       xasprintf("no %s*-" FLAVOUR " package with CONFIG_SCHED_CLASS_EXT=y in %s",
+					 BINARY_PREFIX, SUITE);
+out:
+	res->seconds = (double)(now_ns() - t0) / 1e9;
+	kfetch_strv_free(vers);
+	free(names);
+	free(uri);
+	apt_free(&a);
+	free(aptdir);
+	free(kdir);
+	free(root);
+	return ret;
+}
+
+void kfetch_result_free(struct kfetch_result *r)
+{
+	free(r->id);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * `ktstr kernel fetch`: the newest Debian cloud kernel built with sched_ext,
+ * downloaded with apt-get into private directories (the system's apt state is never
+ * touched) and stored in the kernel cache (kernel.h) atomically.
+ */
+#ifndef KTSTR_KFETCH_H
+#define KTSTR_KFETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct kfetch_opts {
+	const char *version; /* NULL: newest with sched_ext; "7.3.4" or "7.3.4+deb13-cloud-amd64" */
+	bool refresh;        /* update the package index even when it is recent */
+};
+
+struct kfetch_result {
+	char *id;                 /* cache id of the kernel now in the cache */
+	bool cached;              /* it was there already: nothing downloaded */
+	unsigned long long bytes; /* bytes downloaded */
+	double seconds;
+};
+
+int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **err);
+void kfetch_result_free(struct kfetch_result *r);
+
+/* The URI of the machine's Debian archive: the deb822 `URIs:` of the first entry in
+ * sources_dir/ *.sources whose Suites include bookworm or trixie, else the first such
+ * `deb` line of sources_list or sources_dir/ *.list. NULL with *err when none. */
+char *kfetch_debian_uri(const char *sources_dir, const char *sources_list, char **err);
+
+/* From `apt-cache pkgnames linux-binary-unsigned-` output, the kernel versions of the
+ * flavour ("cloud-amd64"), newest first. Returns the count; *out is a NULL-terminated
+ * array (free with kfetch_strv_free). */
+size_t kfetch_versions(const char *pkgnames, const char *flavour, char ***out);
+void kfetch_strv_free(char **v);
+/* Does a kernel version match a --version argument ("7.3.4" matches
+ * "7.3.4+deb13-cloud-amd64")? */
+bool kfetch_version_matches(const char *version, const char *want);
+
+#endif

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Per-test lines, failure sections, the closing line, --list, JUnit XML. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "test_support/args.h"
+#include "test_support/entry.h"
+#include "test_support/eval.h"
+#include "test_support/output.h"
+#include "test_support/timefmt.h"
+
+#define IND "    "
+#define GREEN "\033[32m"
+#define RED "\033[1;31m"
+#define YELLOW "\033[33m"
+#define RESET "\033[0m"
+
+bool output_use_color(FILE *f)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (no && *no)
+		return false;
+	return isatty(fileno(f));
+}
+
+static const char *verdict_word(enum ktstr_verdict v)
+{
+	return v == KTSTR_PASS ? "PASS" : v == KTSTR_SKIP ? "SKIP" : "FAIL";
+}
+
+static const char *verdict_color(enum ktstr_verdict v)
+{
+	return v == KTSTR_PASS ? GREEN : v == KTSTR_SKIP ? YELLOW : RED;
+}
+
+/* Each line of text, indented by prefix; trailing newline added. */
+static void append_indented(struct strbuf *sb, const char *prefix, const char *text)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		sb_append(sb, prefix);
+		sb_appendn(sb, p, len);
+		sb_append(sb, "\n");
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+static unsigned count_lines(const char *s)
+{
+	unsigned n = 0;
+
+	for (const char *p = s; p && *p; p++)
+		if (*p == '\n' || !p[1])
+			n++;
+	return n;
+}
+
+static void section_details(struct strbuf *sb, const struct ktstr_result *r)
+{
+	if (!r || !r->ndetails)
+		return;
+	sb_append(sb, IND "--- details ---\n");
+	for (unsigned i = 0; i < r->ndetails; i++) {
+		char *line = xasprintf("[%s] %s", fail_kind_name(r->details[i].kind),
+				       r->details[i].msg ? r->details[i].msg : "");
+
+		append_indented(sb, IND, line);
+		free(line);
+	}
+}
+
+static void section_stats(struct strbuf *sb, const struct ktstr_result *r)
+{
+	char num[STR_DOUBLE_LEN];
+
+	if (!r || !r->nstats)
+		return;
+	sb_append(sb, IND "--- stats ---\n");
+	for (unsigned i = 0; i < r->nstats; i++)
+		sb_printf(sb, IND "%s = %s\n", r->stats[i].name,
+			  str_fmt_double(num, r->stats[i].value));
+}
+
+static void section_diagnostics(struct strbuf *sb, const struct output_test *t)
+{
+	char buf[64];
+
+	sb_append(sb, IND "--- diagnostics ---\n");
+	sb_printf(sb, IND "init stage: %s\n", t->stage ? t->stage : "none reached");
+	if (t->got_exit && t->guest_exit > GUEST_EXIT_SIGNAL_BASE)
+		sb_printf(sb, IND "guest exit: %d (%s)", t->guest_exit,
+			  eval_signal_name(t->guest_exit - GUEST_EXIT_SIGNAL_BASE, buf, sizeof(buf)));
+	else if (t->got_exit)
+		sb_printf(sb, IND "guest exit: %d", t->guest_exit);
+	else
+		sb_append(sb, IND "guest exit: none received");
+	if (t->have_qemu_status)
+		sb_printf(sb, "; qemu: %s", eval_wait_status(t->qemu_status, buf, sizeof(buf)));
+	sb_append(sb, "\n");
+	if (t->console_tail && *t->console_tail) {
+		sb_printf(sb, IND "console (last %u lines):\n", count_lines(t->console_tail));
+		append_indented(sb, IND "  ", t->console_tail);
+	} else {
+		sb_append(sb, IND "console: empty\n");
+	}
+}
+
+static void section_sched_log(struct strbuf *sb, const char *log)
+{
+	if (!log || !*log)
+		return;
+	sb_append(sb, IND "--- scheduler log ---\n");
+	append_indented(sb, IND "  ", log);
+}
+
+void output_test_format(struct strbuf *sb, const struct output_test *t, int verbosity, bool color)
+{
+	enum ktstr_verdict v = t->result ? t->result->verdict : KTSTR_FAIL;
+	bool verbose = verbosity >= 2;
+	char dur[32];
+
+	if (verbosity <= 0 && v != KTSTR_FAIL)
+		return;
+	if (color)
+		sb_printf(sb, "%s%s%s %s", verdict_color(v), verdict_word(v), RESET, t->name);
+	else
+		sb_printf(sb, "%s %s", verdict_word(v), t->name);
+	if (t->topology && t->accel)
+		sb_printf(sb, " (%s, %s)", t->topology, t->accel);
+	else if (t->topology || t->accel)
+		sb_printf(sb, " (%s)", t->topology ? t->topology : t->accel);
+	sb_printf(sb, " %s\n", timefmt_duration(t->wall_s, dur, sizeof(dur)));
+
+	if (t->note)
+		append_indented(sb, IND, t->note);
+	if (v == KTSTR_SKIP) {
+		if (t->result && t->result->skip_reason)
+			append_indented(sb, IND, t->result->skip_reason);
+		else
+			section_details(sb, t->result);
+	} else if (v == KTSTR_FAIL) {
+		section_details(sb, t->result);
+		section_stats(sb, t->result);
+		if (t->show_diagnostics || verbose) {
+			section_diagnostics(sb, t);
+			section_sched_log(sb, t->sched_log);
+		}
+	} else if (verbose) {
+		section_stats(sb, t->result);
+	}
+	if (verbose && t->record_path)
+		sb_printf(sb, IND "record: %s\n", t->record_path);
+}
+
+void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, unsigned skipped)
+{
+	sb_printf(sb, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+}
+
+void output_list_format(struct strbuf *sb, const struct ktstr_test *const *tests, size_t n,
+			bool json)
+{
+	json_t *arr;
+	char *s;
+
+	if (!json) {
+		for (size_t i = 0; i < n; i++)
+			sb_printf(sb, "%s\n", tests[i]->name);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct ktstr_test *t = tests[i];
+		struct ktstr_topology topo;
+		char tbuf[64];
+		unsigned cpus;
+
+		entry_topology(t, &topo);
+		cpus = topo_total_cpus(&topo);
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:s?, s:i, s:s, s:o, s:i, s:i, s:i, s:i, s:b, s:b}", "name",
+				  t->name, "file", t->file, "line", t->line, "scheduler",
+				  entry_scheduler(t)->name,
+				  "topology",
+				  t->host_only ? json_null()
+					       : json_string(topo_format(&topo, tbuf, sizeof(tbuf))),
+				  "cpus", t->host_only ? 0 : (int)cpus, "duration_s",
+				  (int)entry_duration_s(t), "timeout_s_tcg",
+				  (int)entry_timeout_s(t, cpus, ACCEL_TCG), "timeout_s_kvm",
+				  (int)entry_timeout_s(t, cpus, ACCEL_KVM), "host_only", t->host_only,
+				  "expect_err", t->expect_err));
+	}
+	s = json_dumps(arr, JSON_INDENT(2));
+	sb_append(sb, s);
+	sb_append(sb, "\n");
+	free(s);
+	json_decref(arr);
+}
+
+char *output_xml_escape(const char *s)
+{
+	struct strbuf sb = { 0 };
+
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		switch (*p) {
+		case '&':
+			sb_append(&sb, "&amp;");
+			break;
+		case '<':
+			sb_append(&sb, "&lt;");
+			break;
+		case '>':
+			sb_append(&sb, "&gt;");
+			break;
+		case '"':
+			sb_append(&sb, "&quot;");
+			break;
+		case '\'':
+			sb_append(&sb, "&apos;");
+			break;
+		case '\t':
+		case '\n':
+		case '\r':
+			sb_appendn(&sb, (const char *)p, 1);
+			break;
+		default:
+			if (*p < 0x20)
+				sb_append(&sb, "\xef\xbf\xbd"); /* not allowed in XML 1.0: U+FFFD */
+			else
+				sb_appendn(&sb, (const char *)p, 1);
+		}
+	}
+	return sb_steal(&sb);
+}
+
+void output_report_add(struct output_report *r, const struct output_test *t)
+{
+	const struct ktstr_result *res = t->result;
+	struct output_report_case *c;
+	struct strbuf text = { 0 };
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->cases = xrealloc(r->cases, r->cap * sizeof(*r->cases));
+	}
+	c = &r->cases[r->n++];
+	memset(c, 0, sizeof(*c));
+	c->name = xstrdup(t->name);
+	c->variant = t->topology ? xstrdup(t->topology) : NULL;
+	c->time_s = t->wall_s;
+	c->verdict = res ? res->verdict : KTSTR_FAIL;
+	if (res && res->verdict == KTSTR_SKIP && res->skip_reason)
+		c->message = xstrdup(res->skip_reason);
+	else if (res && res->ndetails)
+		c->message = xstrdup(res->details[0].msg);
+	else if (!res)
+		c->message = xstrdup("no result");
+	for (unsigned i = 0; res && i < res->ndetails; i++)
+		sb_printf(&text, "[%s] %s\n", fail_kind_name(res->details[i].kind),
+			  res->details[i].msg);
+	if (t->console_tail && c->verdict == KTSTR_FAIL && t->show_diagnostics)
+		sb_printf(&text, "--- console ---\n%s\n", t->console_tail);
+	c->text = text.len ? sb_steal(&text) : NULL;
+	sb_free(&text);
+	if (c->verdict == KTSTR_PASS)
+		r->passed++;
+	else if (c->verdict == KTSTR_SKIP)
+		r->skipped++;
+	else
+		r->failed++;
+}
+
+void output_report_free(struct output_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->cases[i].name);
+		free(r->cases[i].variant);
+		free(r->cases[i].message);
+		free(r->cases[i].text);
+	}
+	free(r->cases);
+	memset(r, 0, sizeof(*r));
+}
+
+int output_report_exit_code(const struct output_report *r)
+{
+	return r->failed ? KTSTR_EXIT_FAIL : KTSTR_EXIT_PASS;
+}
+
+void output_junit_format(struct strbuf *sb, const struct output_report *r, const char *suite)
+{
+	char *esuite = output_xml_escape(suite);
+	double total = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		total += r->cases[i].time_s > 0 ? r->cases[i].time_s : 0;
+	sb_append(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	sb_printf(sb, "<testsuites tests=\"%zu\" failures=\"%u\" skipped=\"%u\" time=\"%.3f\">\n",
+		  r->n, r->failed, r->skipped, total);
+	sb_printf(sb,
+		  "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\">\n",
+		  esuite, r->n, r->failed, r->skipped, total);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct output_report_case *c = &r->cases[i];
+		char *name = output_xml_escape(c->name);
+		char *msg = output_xml_escape(c->message);
+		char *variant = output_xml_escape(c->variant);
+
+		sb_printf(sb, "    <testcase name=\"%s\" classname=\"%s%s%s\" time=\"%.3f\"", name,
+			  esuite, *variant ? "." : "", variant, c->time_s > 0 ? c->time_s : 0);
+		free(variant);
+		if (c->verdict == KTSTR_PASS) {
+			sb_append(sb, "/>\n");
+		} else if (c->verdict == KTSTR_SKIP) {
+			sb_printf(sb, ">\n      <skipped message=\"%s\"/>\n    </testcase>\n", msg);
+		} else {
+			char *text = output_xml_escape(c->text);
+
+			sb_printf(sb, ">\n      <failure message=\"%s\" type=\"failure\">%s</failure>\n    </testcase>\n",
+				  msg, text);
+			free(text);
+		}
+		free(name);
+		free(msg);
+	}
+	sb_append(sb, "  </testsuite>\n</testsuites>\n");
+	free(esuite);
+}
+
+int output_junit_write(const struct output_report *r, const char *suite, const char *path,
+		       char **err)
+{
+	struct strbuf sb = { 0 };
+	int ret;
+
+	output_junit_format(&sb, r, suite);
+	ret = file_write_atomic(path, sb.buf, sb.len);
+	if (ret < 0 && err)
+		*err = xasprintf("cannot write JUnit file %s: %s", path, strerror(-ret));
+	sb_free(&sb);
+	return ret;
+}

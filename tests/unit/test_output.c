@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_support/args.h"
+#include "test_support/eval.h"
+#include "test_support/output.h"
+
+static char *fmt(const struct output_test *t, int verbosity, bool color)
+{
+	struct strbuf sb = { 0 };
+
+	output_test_format(&sb, t, verbosity, color);
+	return sb_steal(&sb);
+}
+
+static void test_pass_line(void **state)
+{
+	struct ktstr_result r;
+	struct output_test t = { .name = "steady", .topology = "1n1l2c1t", .accel = "tcg",
+				 .wall_s = 3.21, .result = &r, .record_path = "runs/x.json" };
+	char *s;
+
+	result_init(&r);
+	result_stat(&r, "worst_spread", 4.5);
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "PASS steady (1n1l2c1t, tcg) 3.2s\n");
+	free(s);
+	s = fmt(&t, 0, false); /* -q: failures only */
+	assert_string_equal(s, "");
+	free(s);
+	s = fmt(&t, 2, false);
+	assert_string_equal(s, "PASS steady (1n1l2c1t, tcg) 3.2s\n"
+			       "    --- stats ---\n"
+			       "    worst_spread = 4.5\n"
+			       "    record: runs/x.json\n");
+	free(s);
+	s = fmt(&t, 1, true);
+	assert_string_equal(s, "\033[32mPASS\033[0m steady (1n1l2c1t, tcg) 3.2s\n");
+	free(s);
+	t.accel = "host";
+	t.topology = NULL;
+	t.wall_s = 65;
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "PASS steady (host) 1m05s\n");
+	free(s);
+	result_free(&r);
+}
+
+static void test_fail_sections(void **state)
+{
+	struct ktstr_result r;
+	struct output_test t = {
+		.name = "crashy", .topology = "1n2l2c1t", .accel = "tcg", .wall_s = 12,
+		.result = &r, .show_diagnostics = true, .stage = "body", .got_exit = true,
+		.guest_exit = GUEST_EXIT_SIGNAL_BASE + SIGSEGV, .have_qemu_status = true,
+		.qemu_status = 0, .console_tail = "[ 1.0] boot\n[ 2.0] crash\n",
+		.sched_log = "scx: hello\nscx: bye",
+	};
+	char *s;
+
+	result_init(&r);
+	result_fail(&r, KTSTR_CRASH, "killed by SIGSEGV");
+	result_fail(&r, KTSTR_STUCK, "stuck 2500ms\non cpu1");
+	result_stat(&r, "gap_ms", 2500);
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "FAIL crashy (1n2l2c1t, tcg) 12.0s\n"
+			       "    --- details ---\n"
+			       "    [crash] killed by SIGSEGV\n"
+			       "    [stuck] stuck 2500ms\n"
+			       "    on cpu1\n"
+			       "    --- stats ---\n"
+			       "    gap_ms = 2500\n"
+			       "    --- diagnostics ---\n"
+			       "    init stage: body\n"
+			       "    guest exit: 139 (SIGSEGV); qemu: exited 0\n"
+			       "    console (last 2 lines):\n"
+			       "      [ 1.0] boot\n"
+			       "      [ 2.0] crash\n"
+			       "    --- scheduler log ---\n"
+			       "      scx: hello\n"
+			       "      scx: bye\n");
+	free(s);
+	/* -q still shows failures; without show_diagnostics no diagnostics */
+	t.show_diagnostics = false;
+	s = fmt(&t, 0, true);
+	assert_true(str_starts_with(s, "\033[1;31mFAIL\033[0m crashy"));
+	assert_null(strstr(s, "diagnostics"));
+	free(s);
+	result_free(&r);
+}
+
+static void test_skip_and_note(void **state)
+{
+	struct ktstr_result r;
+	struct output_test t = { .name = "big", .topology = "2n8l4c2t", .accel = "tcg",
+				 .result = &r };
+	char *s;
+
+	result_init(&r);
+	result_skip(&r, "host topology insufficient: needs 64 vCPUs");
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "SKIP big (2n8l4c2t, tcg) 0.0s\n"
+			       "    host topology insufficient: needs 64 vCPUs\n");
+	free(s);
+	result_free(&r);
+
+	result_init(&r);
+	t.note = "expected failure: [unfair] spread 40%";
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "PASS big (2n8l4c2t, tcg) 0.0s\n"
+			       "    expected failure: [unfair] spread 40%\n");
+	free(s);
+	result_free(&r);
+}
+
+static void test_summary(void **state)
+{
+	struct strbuf sb = { 0 };
+	char *s;
+
+	output_summary_format(&sb, 3, 1, 2);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "3 passed, 1 failed, 2 skipped\n");
+	free(s);
+}
+
+static void test_xml_escape(void **state)
+{
+	char *s = output_xml_escape("a<b>&\"c'\x01\td\n");
+
+	assert_string_equal(s, "a&lt;b&gt;&amp;&quot;c&apos;\xef\xbf\xbd\td\n");
+	free(s);
+	s = output_xml_escape(NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_report_junit(void **state)
+{
+	struct output_report rep = { 0 };
+	struct ktstr_result ok, bad, skip;
+	struct strbuf sb = { 0 };
+	char *s;
+	char path[] = "/tmp/ktstr-junit-XXXXXX";
+	int fd;
+	char *err = NULL;
+
+	result_init(&ok);
+	result_init(&bad);
+	result_init(&skip);
+	result_fail(&bad, KTSTR_UNFAIR, "%s", "spread 40% <limit 15%> & \"more\"");
+	result_skip(&skip, "needs <8> CPUs");
+	output_report_add(&rep, &(struct output_test){ .name = "a", .topology = "1n1l2c1t",
+						       .wall_s = 1.5, .result = &ok });
+	output_report_add(&rep, &(struct output_test){ .name = "b&c", .wall_s = 2,
+						       .result = &bad });
+	output_report_add(&rep, &(struct output_test){ .name = "d", .result = &skip });
+	assert_int_equal(rep.passed, 1);
+	assert_int_equal(rep.failed, 1);
+	assert_int_equal(rep.skipped, 1);
+	assert_int_equal(output_report_exit_code(&rep), KTSTR_EXIT_FAIL);
+
+	output_junit_format(&sb, &rep, "my_tests");
+	s = sb_steal(&sb);
+	assert_non_null(strstr(s, "<testsuite name=\"my_tests\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" time=\"3.500\">"));
+	assert_non_null(strstr(s, "<testcase name=\"a\" classname=\"my_tests.1n1l2c1t\" time=\"1.500\"/>"));
+	assert_non_null(strstr(s, "<testcase name=\"b&amp;c\" classname=\"my_tests\" time=\"2.000\">"));
+	assert_non_null(strstr(s, "<failure message=\"spread 40% &lt;limit 15%&gt; &amp; &quot;more&quot;\" type=\"failure\">[unfair] spread 40% &lt;limit 15%&gt; &amp; &quot;more&quot;\n</failure>"));
+	assert_non_null(strstr(s, "<skipped message=\"needs &lt;8&gt; CPUs\"/>"));
+	free(s);
+
+	fd = mkstemp(path);
+	close(fd);
+	assert_int_equal(output_junit_write(&rep, "my_tests", path, &err), 0);
+	s = file_read(path, NULL, 0);
+	assert_non_null(strstr(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites tests=\"3\""));
+	free(s);
+	unlink(path);
+	assert_int_not_equal(output_junit_write(&rep, "x", "/nonexistent/dir/j.xml", &err), 0);
+	assert_non_null(strstr(err, "cannot write JUnit file /nonexistent/dir/j.xml"));
+	free(err);
+
+	output_report_free(&rep);
+	result_free(&ok);
+	result_free(&bad);
+	result_free(&skip);
+
+	output_report_add(&rep, &(struct output_test){ .name = "x", .result = NULL });
+	assert_int_equal(rep.failed, 1);
+	output_report_free(&rep);
+	assert_int_equal(output_report_exit_code(&rep), KTSTR_EXIT_PASS);
+}
+
+static int body(struct ktstr_ctx *ctx)
+{
+	return KTSTR_PASS;
+}
+
+static void test_list(void **state)
+{
+	static const struct ktstr_test a = { .name = "alpha", .fn = body, .file = "x.c", .line = 3,
+					     .llcs = 2 };
+	static const struct ktstr_test h = { .name = "hosty", .fn = body, .host_only = true };
+	const struct ktstr_test *v[] = { &a, &h };
+	struct strbuf sb = { 0 };
+	json_t *j, *e;
+	char *s;
+
+	output_list_format(&sb, v, 2, false);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "alpha\nhosty\n");
+	free(s);
+	output_list_format(&sb, v, 2, true);
+	s = sb_steal(&sb);
+	j = json_loads(s, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(j), 2);
+	e = json_array_get(j, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "name")), "alpha");
+	assert_string_equal(json_string_value(json_object_get(e, "topology")), "1n2l2c1t");
+	assert_string_equal(json_string_value(json_object_get(e, "scheduler")), "eevdf");
+	assert_int_equal(json_integer_value(json_object_get(e, "cpus")), 4);
+	assert_int_equal(json_integer_value(json_object_get(e, "line")), 3);
+	assert_true(json_is_null(json_object_get(json_array_get(j, 1), "topology")));
+	assert_true(json_is_true(json_object_get(json_array_get(j, 1), "host_only")));
+	json_decref(j);
+	free(s);
+}
+
+static void test_color_env(void **state)
+{
+	setenv("NO_COLOR", "1", 1);
+	assert_false(output_use_color(stdout));
+	unsetenv("NO_COLOR");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pass_line),    cmocka_unit_test(test_fail_sections),
+		cmocka_unit_test(test_skip_and_note), cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_xml_escape),   cmocka_unit_test(test_report_junit),
+		cmocka_unit_test(test_list),         cmocka_unit_test(test_color_env),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -2,8 +2,10 @@
 /* The `ktstr` command: subcommand dispatch. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
+#include "guest/init.h"
 
 /* One line per subcommand; keep sorted by name. */
 static const struct cli_command commands[] = {
@@ -24,6 +26,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* In the initramfs this binary is /init: be the guest's PID 1. */
+	if (getpid() == 1)
+		return guest_init_main(argc, argv);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);

@@ -2,7 +2,8 @@
 /*
  * Run one VM under QEMU and collect what it produced. The launcher owns the
  * QEMU process: its own process group, killed on timeout, on harness error and
- * on SIGINT/SIGTERM of the harness; nothing is left running when vm_run returns.
+ * on SIGINT/SIGTERM of the harness (and by PR_SET_PDEATHSIG if the harness
+ * dies); nothing is left running when vm_run returns.
  */
 #ifndef KTSTR_VM_H
 #define KTSTR_VM_H
@@ -14,15 +15,18 @@
 #include "vm/accel.h"
 #include "vm/channel.h"
 
+#define VM_DEFAULT_MEMORY_MB 512
+#define VM_MIN_NODE_MEMORY_MB 64
+
 struct vm_spec {
 	const struct ktstr_topology *topo;
-	unsigned memory_mb;          /* total; split evenly over NUMA nodes */
+	unsigned memory_mb;          /* total; split evenly over NUMA nodes (0 = default) */
 	const char *kernel;          /* bzImage */
 	const char *initramfs;       /* newc cpio */
 	const char *cmdline;         /* extra words appended to the base command line */
 	struct accel_choice accel;
-	unsigned timeout_s;          /* wall limit for the whole VM */
-	const char *work_dir;        /* scratch dir: console.log, sockets, RAM files */
+	unsigned timeout_s;          /* wall limit for the whole VM (0 = none: interactive only) */
+	const char *work_dir;        /* scratch dir: console.log, qemu.log, socket, RAM files */
 	/* Sent as one CHAN_ORDERS frame as soon as the guest's CHAN_HELLO arrives. */
 	const void *orders;
 	size_t orders_len;
@@ -30,6 +34,7 @@ struct vm_spec {
 	void (*on_frame)(void *arg, const struct chan_frame *f);
 	void *arg;
 	bool interactive;            /* console on the terminal (ktstr shell) */
+	bool keep_ram;               /* keep <work_dir>/ram-nodeN after the VM ends */
 };
 
 struct vm_result {
@@ -41,17 +46,31 @@ struct vm_result {
 	double wall_s;
 	bool panicked, oopsed;
 	char *panic_line;            /* first "Kernel panic" / oops / BUG line */
-	char *scx_disabled_line;     /* "sched_ext: ... disabled" / "BPF scheduler ... disabled" */
+	char *scx_disabled_line;     /* "sched_ext: BPF scheduler ... disabled" + the reason line */
 	char *console_log;           /* path of the full console log */
 	char *console_tail;          /* last 20 lines */
 	struct chan_decoder_stats chan;
 	size_t chan_truncated;       /* bytes left in the decoder at EOF */
-	char *error;                 /* harness-side failure (spawn, socket, ...) */
+	char *error;                 /* harness-side failure (spawn, socket, timeout, ...) */
 };
 
+/*
+ * Returns 0 when QEMU ran and exited (whatever the guest did: look at the
+ * result), or -errno when the harness could not run it or had to kill it
+ * (res->error says why; on timeout res->timed_out is set and the error is
+ * "timed out after N s" followed by the last console lines).
+ */
 int vm_run(const struct vm_spec *spec, struct vm_result *res);
 void vm_result_free(struct vm_result *res);
 /* The base kernel command line every VM gets (console, panic, nokaslr...). */
 const char *vm_base_cmdline(void);
+/* The QEMU argv vm_run uses, NULL-terminated (free with vm_argv_free). chan_path
+ * is the unix socket QEMU connects to. NULL and *err on a bad spec. */
+char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, char **err);
+void vm_argv_free(char **argv);
+/* One-line verdict of a finished VM for humans: NULL if the guest exited 0 with
+ * a clean channel, else an allocated description (timeout, panic, no hello,
+ * exit code, corrupt channel data...). */
+char *vm_result_problem(const struct vm_result *res);
 
 #endif

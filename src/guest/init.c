@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest PID 1, one readable sequence:
+ *   1. mount the pseudo filesystems, get a console
+ *   2. read the kernel command line (test faults)
+ *   3. open the channel port (virtio-serial, by name)
+ *   4. say hello (kernel release, CPUs, sched_ext), report the topology
+ *   5. send the exit code, sync, power off
+ * Later steps (orders, scheduler, test body) slot in between 4 and 5.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "guest/hwtopo.h"
+#include "guest/init.h"
+#include "guest/port.h"
+#include "util/util.h"
+#include "vm/channel.h"
+
+#define INIT_PORT_WAIT_MS 3000
+
+struct init_mount {
+	const char *fstype, *target;
+	bool required;
+};
+
+static const struct init_mount init_mounts[] = {
+	{ "proc", "/proc", true },
+	{ "sysfs", "/sys", true },
+	{ "devtmpfs", "/dev", true },
+	{ "cgroup2", "/sys/fs/cgroup", true },
+	{ "tmpfs", "/tmp", true },
+	{ "debugfs", "/sys/kernel/debug", false },
+	{ "tracefs", "/sys/kernel/tracing", false },
+	{ "bpf", "/sys/fs/bpf", false },
+};
+
+enum init_fault { FAULT_NONE, FAULT_PANIC, FAULT_HANG, FAULT_GARBAGE };
+
+static void init_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void init_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ktstr-init: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static __attribute__((noreturn)) void init_power_off(void)
+{
+	sync();
+	reboot(RB_POWER_OFF);
+	for (;;)
+		pause();
+}
+
+/* Whether the running kernel knows a filesystem type. */
+static bool init_has_fs(const char *fstype)
+{
+	char *fs = file_read("/proc/filesystems", NULL, 1 << 16), *p;
+	size_t n = strlen(fstype);
+	bool found = false;
+
+	for (p = fs; p && (p = strstr(p, fstype)); p += n)
+		if ((p == fs || p[-1] == '\t') && (p[n] == '\n' || p[n] == '\0'))
+			found = true;
+	free(fs);
+	return found;
+}
+
+static int init_mount_all(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(init_mounts); i++) {
+		const struct init_mount *m = &init_mounts[i];
+
+		if (!m->required && !init_has_fs(m->fstype))
+			continue;
+		mkdir_p(m->target, 0755);
+		if (mount(m->fstype, m->target, m->fstype, 0, NULL) && errno != EBUSY) {
+			init_say("mount %s on %s: %s", m->fstype, m->target, strerror(errno));
+			if (m->required)
+				return -errno;
+		}
+	}
+	return 0;
+}
+
+/* The initramfs has no /dev/console, so the kernel gave PID 1 no stdio. */
+static void init_console(void)
+{
+	int fd;
+
+	if (fcntl(2, F_GETFD) >= 0)
+		return;
+	fd = open("/dev/console", O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return;
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	if (fd > 2)
+		close(fd);
+}
+
+static enum init_fault init_fault(void)
+{
+	char *cmdline = file_read_line("/proc/cmdline");
+	enum init_fault f = FAULT_NONE;
+
+	if (cmdline) {
+		if (strstr(cmdline, "ktstr.fault=panic"))
+			f = FAULT_PANIC;
+		else if (strstr(cmdline, "ktstr.fault=hang"))
+			f = FAULT_HANG;
+		else if (strstr(cmdline, "ktstr.fault=garbage"))
+			f = FAULT_GARBAGE;
+	}
+	free(cmdline);
+	return f;
+}
+
+/* The channel port; the virtio-serial driver may still be naming it. */
+static int init_open_port(void)
+{
+	uint64_t until = now_ns() + INIT_PORT_WAIT_MS * 1000000ull;
+	int fd;
+
+	while ((fd = guest_port_open(GUEST_PORT_NAME)) == -ENOENT && now_ns() < until)
+		sleep_ms(20);
+	if (fd < 0)
+		init_say("cannot open the virtio port %s: %s", GUEST_PORT_NAME, strerror(-fd));
+	return fd;
+}
+
+static void init_send_str(int port, uint16_t type, const char *s)
+{
+	if (chan_send(port, type, s, (uint32_t)strlen(s)))
+		init_say("channel write failed: %s", strerror(errno));
+}
+
+static void init_hello(int port)
+{
+	struct utsname u;
+	json_t *o = json_object();
+	char *s;
+
+	uname(&u);
+	json_object_set_new(o, "uname", json_string(u.release));
+	json_object_set_new(o, "cpus", json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_set_new(o, "sched_ext", json_boolean(path_is_dir("/sys/kernel/sched_ext")));
+	s = json_dumps(o, JSON_COMPACT);
+	init_send_str(port, CHAN_HELLO, s);
+	free(s);
+	json_decref(o);
+}
+
+static int init_topo(int port)
+{
+	struct hw_topo *t = xmalloc(sizeof(*t));
+	char *err = NULL, *json;
+	int r = hw_topo_read("/sys", t, &err);
+
+	if (r) {
+		init_say("topology: %s", err);
+		init_send_str(port, CHAN_LOG, err);
+		free(err);
+	} else {
+		json = hw_topo_to_json(t);
+		init_send_str(port, CHAN_TOPO, json);
+		free(json);
+	}
+	free(t);
+	return r;
+}
+
+/* Test fault: noise, a frame with a bad CRC, one claiming 1 GiB, one of unknown type. */
+static void init_write_garbage(int port)
+{
+	static const char noise[] = "\x01\xffKTS garbage \x00\x7f KTSF\x00";
+	uint8_t *f;
+	size_t len;
+
+	write_full(port, noise, sizeof(noise));
+	if (!chan_encode(CHAN_LOG, "bad crc", 7, &f, &len)) {
+		f[len - 1] ^= 0xff;
+		write_full(port, f, len);
+		/* a header that claims a 1 GiB payload */
+		f[8] = 0, f[9] = 0, f[10] = 0, f[11] = 0x40;
+		write_full(port, f, CHAN_HDR_LEN);
+		free(f);
+	}
+	if (!chan_encode(CHAN_TYPE_MAX + 7, "?", 1, &f, &len)) {
+		write_full(port, f, len);
+		free(f);
+	}
+}
+
+int guest_init_main(int argc, char **argv)
+{
+	enum init_fault fault;
+	int port, code = 0;
+	uint32_t le;
+
+	/* 1. filesystems and console */
+	if (init_mount_all()) {
+		init_console();
+		init_say("cannot mount the basic filesystems; powering off");
+		init_power_off();
+	}
+	init_console();
+
+	/* 2. kernel command line */
+	fault = init_fault();
+	if (fault == FAULT_PANIC) {
+		init_say("ktstr.fault=panic: PID 1 exits now");
+		exit(1);
+	}
+
+	/* 3. channel */
+	port = init_open_port();
+	if (port < 0)
+		init_power_off();
+	if (fault == FAULT_GARBAGE)
+		init_write_garbage(port);
+	init_send_str(port, CHAN_STAGE, "mounted");
+
+	/* 4. hello and topology */
+	init_hello(port);
+	if (fault == FAULT_HANG) {
+		init_say("ktstr.fault=hang: hanging");
+		for (;;)
+			pause();
+	}
+	if (init_topo(port))
+		code = 1;
+
+	/* 5. exit code, power off */
+	init_send_str(port, CHAN_STAGE, "exit");
+	le = htole32((uint32_t)code);
+	chan_send(port, CHAN_EXIT, &le, sizeof(le));
+	close(port);
+	init_power_off();
+}

@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The QEMU launcher: argv from the topology (DESIGN D1), spawn in a process
+ * group of its own, a poll loop over the channel socket with a wall-clock
+ * limit, and the post-mortem of the console log.
+ *
+ * The channel is a unix socket the host listens on before QEMU starts; QEMU
+ * connects to it as a client (`-chardev socket,server=off`), so there is no
+ * window in which the guest can write before the host reads.
+ *
+ * Nothing is left running: on timeout or any harness error the QEMU process
+ * group is SIGKILLed; SIGINT/SIGTERM of the harness kill every live QEMU group
+ * and are then re-raised; PR_SET_PDEATHSIG kills QEMU if the harness dies.
+ * The table of live process groups below is the one piece of global state
+ * this needs, since a signal handler cannot reach anything else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "vm/vm.h"
+
+#define VM_TAIL_LINES 20
+#define VM_CONSOLE_SCAN_MAX (16u << 20)    /* scan at most the last 16 MB */
+#define VM_CONSOLE_MAX (256ull << 20)      /* a guest spamming more is killed */
+#define VM_POLL_MS 100
+
+static const char vm_cmdline[] = "console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init "
+				 "mitigations=off i8042.noaux i8042.nomux i8042.nopnp "
+				 "i8042.dumbkbd";
+
+const char *vm_base_cmdline(void)
+{
+	return vm_cmdline;
+}
+
+/* ---- live QEMU process groups, for the signal handlers ---- */
+
+#define VM_MAX_LIVE 64
+static volatile sig_atomic_t vm_live[VM_MAX_LIVE];
+static struct sigaction vm_old_int, vm_old_term;
+
+static void vm_on_signal(int sig)
+{
+	for (int i = 0; i < VM_MAX_LIVE; i++)
+		if (vm_live[i] > 0)
+			kill(-(pid_t)vm_live[i], SIGKILL);
+	/* hand the signal to whatever was there before (by default: die of it) */
+	sigaction(SIGINT, &vm_old_int, NULL);
+	sigaction(SIGTERM, &vm_old_term, NULL);
+	raise(sig);
+}
+
+static void vm_install_handlers(void)
+{
+	static bool installed;
+	struct sigaction sa = { .sa_handler = vm_on_signal };
+
+	if (installed)
+		return;
+	installed = true;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &vm_old_int);
+	sigaction(SIGTERM, &sa, &vm_old_term);
+}
+
+static void vm_track(pid_t pgid, bool live)
+{
+	for (int i = 0; i < VM_MAX_LIVE; i++) {
+		if (live && __sync_bool_compare_and_swap(&vm_live[i], 0, pgid))
+			return;
+		if (!live && __sync_bool_compare_and_swap(&vm_live[i], pgid, 0))
+			return;
+	}
+}
+
+/* ---- argv ---- */
+
+struct argv_buf {
+	char **v;
+	size_t n, cap;
+};
+
+static void av_add(struct argv_buf *a, char *s)
+{
+	if (a->n + 2 > a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+static void av_pair(struct argv_buf *a, const char *opt, char *val)
+{
+	av_add(a, xstrdup(opt));
+	av_add(a, val);
+}
+
+void vm_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}
+
+static const char *vm_qemu_binary(void)
+{
+	const char *q = getenv("KTSTR_QEMU");
+
+	return q && *q ? q : "qemu-system-x86_64";
+}
+
+/* qboot boots faster than SeaBIOS (DESIGN: 3.1 s vs 3.5 s under TCG). */
+static const char *vm_bios(void)
+{
+	const char *b = getenv("KTSTR_QEMU_BIOS");
+
+	if (b)
+		return *b ? b : NULL; /* empty: QEMU's default (SeaBIOS) */
+	return path_exists("/usr/share/qemu/qboot.rom") ? "/usr/share/qemu/qboot.rom" : NULL;
+}
+
+char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, char **err)
+{
+	const struct ktstr_topology *t = spec->topo;
+	struct argv_buf a = { 0 };
+	unsigned total_mb = spec->memory_mb ? spec->memory_mb : VM_DEFAULT_MEMORY_MB;
+	unsigned cpus_per_node, cpu = 0;
+	const char *bios = vm_bios();
+	char *cmdline;
+
+	if (topo_validate(t, err))
+		return NULL;
+	if (!spec->kernel || !spec->initramfs || !spec->work_dir) {
+		if (err)
+			*err = xstrdup("VM spec lacks a kernel, an initramfs or a work directory");
+		return NULL;
+	}
+	cpus_per_node = topo_total_cpus(t) / t->numa_nodes;
+
+	av_add(&a, xstrdup(vm_qemu_binary()));
+	if (spec->accel.kind == ACCEL_KVM) {
+		av_pair(&a, "-accel", xstrdup("kvm"));
+		av_pair(&a, "-cpu", xstrdup("host"));
+	} else {
+		/* Other models panic 7.x kernels under TCG or hang with dies (DESIGN D1). */
+		av_pair(&a, "-accel", xstrdup("tcg,thread=multi"));
+		av_pair(&a, "-cpu", xstrdup("max,vendor=GenuineIntel"));
+	}
+	av_pair(&a, "-machine", xstrdup("q35"));
+	if (bios)
+		av_pair(&a, "-bios", xstrdup(bios));
+	av_pair(&a, "-smp", xasprintf("cpus=%u,sockets=%u,dies=%u,cores=%u,threads=%u",
+				      topo_total_cpus(t), t->numa_nodes, t->llcs / t->numa_nodes,
+				      t->cores_per_llc, t->threads_per_core));
+	av_pair(&a, "-m", xasprintf("%uM", total_mb));
+	for (unsigned n = 0; n < t->numa_nodes; n++) {
+		unsigned mb = t->node_memory_mb[n];
+
+		if (!mb)
+			mb = total_mb / t->numa_nodes;
+		/* keep the sum equal to -m: the last node takes the remainder */
+		if (!t->node_memory_mb[n] && n == t->numa_nodes - 1)
+			mb = total_mb - (total_mb / t->numa_nodes) * (t->numa_nodes - 1);
+		av_pair(&a, "-object",
+			xasprintf("memory-backend-file,id=m%u,share=on,mem-path=%s/ram-node%u,"
+				  "size=%uM",
+				  n, spec->work_dir, n, mb));
+		av_pair(&a, "-numa",
+			xasprintf("node,nodeid=%u,cpus=%u-%u,memdev=m%u", n, cpu,
+				  cpu + cpus_per_node - 1, n));
+		cpu += cpus_per_node;
+	}
+	for (unsigned x = 0; x < t->numa_nodes; x++)
+		for (unsigned y = 0; y < t->numa_nodes; y++)
+			if (x != y)
+				av_pair(&a, "-numa", xasprintf("dist,src=%u,dst=%u,val=%u", x, y,
+							       topo_distance(t, x, y)));
+	av_add(&a, xstrdup("-nodefaults"));
+	av_add(&a, xstrdup("-no-reboot"));
+	av_add(&a, xstrdup("-nographic"));
+	if (spec->interactive) {
+		av_pair(&a, "-chardev", xstrdup("stdio,id=con0,mux=on,signal=off"));
+		av_pair(&a, "-serial", xstrdup("chardev:con0"));
+		av_pair(&a, "-mon", xstrdup("chardev=con0,mode=readline"));
+	} else {
+		av_pair(&a, "-chardev", xasprintf("file,id=con0,path=%s/console.log",
+						  spec->work_dir));
+		av_pair(&a, "-serial", xstrdup("chardev:con0"));
+	}
+	av_pair(&a, "-chardev", xasprintf("socket,id=ch0,path=%s,server=off", chan_path));
+	av_pair(&a, "-device", xstrdup("virtio-serial-pci"));
+	av_pair(&a, "-device", xstrdup("virtserialport,name=org.ktstr.0,chardev=ch0"));
+	av_pair(&a, "-kernel", xstrdup(spec->kernel));
+	av_pair(&a, "-initrd", xstrdup(spec->initramfs));
+	if (spec->cmdline && *spec->cmdline)
+		cmdline = xasprintf("%s %s", vm_cmdline, spec->cmdline);
+	else
+		cmdline = xstrdup(vm_cmdline);
+	av_pair(&a, "-append", cmdline);
+	return a.v;
+}
+
+/* ---- console post-mortem ---- */
+
+static char *vm_read_tail(const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char *buf;
+	size_t len, got = 0;
+	off_t off;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return NULL;
+	}
+	len = (size_t)st.st_size > max ? max : (size_t)st.st_size;
+	off = st.st_size - (off_t)len;
+	buf = xmalloc(len + 1);
+	while (got < len) {
+		ssize_t n = pread(fd, buf + got, len - got, off + (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	/* a guest may write NULs or other junk: keep the text printable */
+	for (size_t i = 0; i < got; i++)
+		if (buf[i] == '\0' || buf[i] == '\r')
+			buf[i] = ' ';
+	return buf;
+}
+
+/* From p to the end of its line: console lines can carry other output before a mark. */
+static char *vm_line_from(const char *p)
+{
+	const char *e = strchr(p, '\n');
+
+	return xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+}
+
+static char *vm_line_at(const char *text, const char *p)
+{
+	const char *s = p, *e = strchr(p, '\n');
+
+	while (s > text && s[-1] != '\n')
+		s--;
+	if (!e)
+		e = p + strlen(p);
+	return xstrndup(s, (size_t)(e - s));
+}
+
+static void vm_scan_console(struct vm_result *res)
+{
+	static const char *const oops_marks[] = { "Oops:", "BUG:", "general protection fault" };
+	char *log = vm_read_tail(res->console_log, VM_CONSOLE_SCAN_MAX);
+	const char *p, *end;
+	int lines = 0;
+
+	if (!log)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(oops_marks) && !res->oopsed; i++) {
+		if ((p = strstr(log, oops_marks[i]))) {
+			res->oopsed = true;
+			res->panic_line = vm_line_from(p);
+		}
+	}
+	if ((p = strstr(log, "Kernel panic"))) {
+		res->panicked = true;
+		free(res->panic_line);
+		res->panic_line = vm_line_from(p);
+	}
+	/* "sched_ext: BPF scheduler "x" disabled (reason)", then "sched_ext: x: message" */
+	for (p = log; (p = strstr(p, "sched_ext: BPF scheduler")); p++) {
+		char *line = vm_line_from(p), *next = NULL;
+		const char *nl = strchr(p, '\n');
+
+		if (!strstr(line, " disabled")) {
+			free(line);
+			continue;
+		}
+		if (nl)
+			next = vm_line_at(log, nl + 1);
+		if (next && strstr(next, "sched_ext: ")) {
+			res->scx_disabled_line = xasprintf("%s\n%s", line, next);
+			free(line);
+		} else {
+			res->scx_disabled_line = line;
+		}
+		free(next);
+		break;
+	}
+	end = log + strlen(log);
+	while (end > log && end[-1] == '\n')
+		end--;
+	for (p = end; p > log; p--)
+		if (p[-1] == '\n' && ++lines == VM_TAIL_LINES)
+			break;
+	res->console_tail = xstrndup(p, (size_t)(end - p));
+	free(log);
+}
+
+/* ---- the run ---- */
+
+static int vm_listen(const char *path, char **err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		*err = xasprintf("socket path %s is longer than %zu bytes: use a shorter work "
+				 "directory",
+				 path, sizeof(sa.sun_path) - 1);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
+		int e = errno;
+
+		*err = xasprintf("cannot listen on %s: %s", path, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+/* fork + exec QEMU in its own process group; stdout/stderr to qemu.log. */
+static pid_t vm_spawn(char **argv, const char *qemu_log, bool interactive, char **err)
+{
+	int pipefd[2], e = 0;
+	pid_t pid, parent = getpid();
+	ssize_t n;
+
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		e = errno;
+		*err = xasprintf("pipe: %s", strerror(e));
+		return -e;
+	}
+	pid = fork();
+	if (pid < 0) {
+		e = errno;
+		*err = xasprintf("fork: %s", strerror(e));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		int fd;
+
+		if (!interactive)
+			setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (!interactive) {
+			fd = open("/dev/null", O_RDONLY);
+			if (fd >= 0)
+				dup2(fd, 0);
+			fd = open(qemu_log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+		}
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(pipefd[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	if (!interactive)
+		setpgid(pid, pid);
+	close(pipefd[1]);
+	do
+		n = read(pipefd[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	if (n == sizeof(e)) {
+		waitpid(pid, NULL, 0);
+		*err = xasprintf("cannot run %s: %s", argv[0], strerror(e));
+		return -e;
+	}
+	return pid;
+}
+
+struct vm_loop {
+	const struct vm_spec *spec;
+	struct vm_result *res;
+	struct chan_decoder *dec;
+	int conn;
+	uint8_t *out;      /* pending host -> guest bytes */
+	size_t out_len, out_off;
+	uint64_t start;
+};
+
+static void vm_take_frames(struct vm_loop *l)
+{
+	struct chan_frame f;
+
+	while (chan_decoder_next(l->dec, &f) == 1) {
+		if (f.type == CHAN_HELLO && !l->res->got_hello) {
+			l->res->got_hello = true;
+			l->res->hello_s = (double)(now_ns() - l->start) / 1e9;
+			if (l->spec->orders && l->spec->orders_len &&
+			    chan_encode(CHAN_ORDERS, l->spec->orders, (uint32_t)l->spec->orders_len,
+					&l->out, &l->out_len)) {
+				free(l->res->error);
+				l->res->error = xstrdup("orders too large for one frame");
+			}
+		} else if (f.type == CHAN_EXIT && f.len == 4) {
+			l->res->got_exit = true;
+			l->res->guest_exit = (int)((uint32_t)f.data[0] | (uint32_t)f.data[1] << 8 |
+						   (uint32_t)f.data[2] << 16 |
+						   (uint32_t)f.data[3] << 24);
+		}
+		if (l->spec->on_frame)
+			l->spec->on_frame(l->spec->arg, &f);
+		chan_frame_free(&f);
+	}
+}
+
+/* Read what the socket has; false at EOF or error. */
+static bool vm_read_conn(struct vm_loop *l)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(l->conn, buf, sizeof(buf));
+
+		if (n > 0) {
+			chan_decoder_feed(l->dec, buf, (size_t)n);
+			vm_take_frames(l);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+	}
+}
+
+static void vm_write_conn(struct vm_loop *l)
+{
+	while (l->out && l->out_off < l->out_len) {
+		ssize_t n = send(l->conn, l->out + l->out_off, l->out_len - l->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				l->out_off = l->out_len; /* guest gone: drop */
+			return;
+		}
+		l->out_off += (size_t)n;
+	}
+}
+
+static void vm_kill(pid_t pid, bool group)
+{
+	if (group)
+		kill(-pid, SIGKILL);
+	else
+		kill(pid, SIGKILL);
+}
+
+static off_t vm_file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : st.st_size;
+}
+
+int vm_run(const struct vm_spec *spec, struct vm_result *res)
+{
+	char *chan_path = xasprintf("%s/chan.sock", spec->work_dir);
+	char *qemu_log = xasprintf("%s/qemu.log", spec->work_dir);
+	struct vm_loop l = { .spec = spec, .res = res, .conn = -1 };
+	char *err = NULL, **argv = NULL;
+	int lfd = -1, pidfd = -1, status = 0, rc = 0;
+	bool exited = false, group = !spec->interactive;
+	pid_t pid = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->console_log = xasprintf("%s/console.log", spec->work_dir);
+	if (mkdir_p(spec->work_dir, 0755)) {
+		rc = -errno;
+		res->error = xasprintf("cannot create %s: %s", spec->work_dir, strerror(errno));
+		goto out;
+	}
+	unlink(res->console_log);
+	argv = vm_qemu_argv(spec, chan_path, &err);
+	if (!argv) {
+		rc = -EINVAL;
+		res->error = err;
+		goto out;
+	}
+	lfd = vm_listen(chan_path, &res->error);
+	if (lfd < 0) {
+		rc = lfd;
+		goto out;
+	}
+	l.dec = chan_decoder_new(CHAN_MAX_PAYLOAD);
+	vm_install_handlers();
+	l.start = now_ns();
+	pid = vm_spawn(argv, qemu_log, spec->interactive, &res->error);
+	if (pid < 0) {
+		rc = (int)pid;
+		goto out;
+	}
+	if (group)
+		vm_track(pid, true);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	uint64_t deadline = spec->timeout_s ? l.start + spec->timeout_s * 1000000000ull : 0;
+
+	while (!exited) {
+		struct pollfd pfd[2];
+		int np = 0, timeout = VM_POLL_MS;
+		bool accepting = lfd >= 0;
+
+		if (accepting)
+			pfd[np++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+		else if (l.conn >= 0)
+			pfd[np++] = (struct pollfd){
+				.fd = l.conn,
+				.events = POLLIN | (l.out_off < l.out_len ? POLLOUT : 0),
+			};
+		if (pidfd >= 0)
+			pfd[np++] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+		if (deadline) {
+			uint64_t now = now_ns();
+
+			if (now >= deadline) {
+				res->timed_out = true;
+				break;
+			}
+			if ((deadline - now) / 1000000 < (uint64_t)timeout)
+				timeout = (int)((deadline - now) / 1000000) + 1;
+		}
+		if (poll(np ? pfd : NULL, (nfds_t)np, timeout) < 0 && errno != EINTR) {
+			rc = -errno;
+			res->error = xasprintf("poll: %s", strerror(errno));
+			break;
+		}
+		if (accepting && (pfd[0].revents & POLLIN)) {
+			l.conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			if (l.conn >= 0) {
+				close(lfd);
+				lfd = -1;
+			}
+		} else if (!accepting && l.conn >= 0) {
+			if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR) && !vm_read_conn(&l)) {
+				close(l.conn);
+				l.conn = -1; /* the guest side is gone; QEMU is ending */
+			}
+			if (l.conn >= 0)
+				vm_write_conn(&l);
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			exited = true;
+		} else if (vm_file_size(res->console_log) > (off_t)VM_CONSOLE_MAX) {
+			rc = -EFBIG;
+			res->error = xasprintf("the guest wrote more than %llu MB to the console",
+					       VM_CONSOLE_MAX >> 20);
+			break;
+		}
+	}
+	if (!exited) {
+		vm_kill(pid, group);
+		waitpid(pid, &status, 0);
+	}
+	if (group)
+		vm_track(pid, false);
+	/* the guest's last frames may still be in the socket */
+	if (l.conn >= 0)
+		vm_read_conn(&l);
+	res->qemu_status = status;
+	res->wall_s = (double)(now_ns() - l.start) / 1e9;
+	res->chan = *chan_decoder_stats(l.dec);
+	res->chan_truncated = chan_decoder_pending(l.dec);
+	vm_scan_console(res);
+	if (res->timed_out) {
+		rc = -ETIMEDOUT;
+		free(res->error);
+		res->error = xasprintf("timed out after %u s; last console lines:\n%s",
+				       spec->timeout_s, res->console_tail ? res->console_tail : "");
+	}
+	if (!res->got_hello && WIFEXITED(status) && WEXITSTATUS(status) != 0 && !res->error) {
+		char *qlog = vm_read_tail(qemu_log, 4096);
+
+		res->error = xasprintf("QEMU exited with status %d: %s", WEXITSTATUS(status),
+				       qlog ? str_trim(qlog) : "");
+		free(qlog);
+	}
+out:
+	if (pidfd >= 0)
+		close(pidfd);
+	if (l.conn >= 0)
+		close(l.conn);
+	if (lfd >= 0)
+		close(lfd);
+	unlink(chan_path);
+	if (!spec->keep_ram && spec->topo)
+		for (unsigned n = 0; n < spec->topo->numa_nodes && n < KTSTR_TOPO_MAX_NODES; n++) {
+			char *ram = xasprintf("%s/ram-node%u", spec->work_dir, n);
+
+			unlink(ram);
+			free(ram);
+		}
+	if (l.dec)
+		chan_decoder_free(l.dec);
+	free(l.out);
+	vm_argv_free(argv);
+	free(chan_path);
+	free(qemu_log);
+	return rc;
+}
+
+char *vm_result_problem(const struct vm_result *res)
+{
+	const struct chan_decoder_stats *c = &res->chan;
+
+	if (res->error)
+		return xstrdup(res->error);
+	if (res->panicked || res->oopsed)
+		return xasprintf("guest kernel %s: %s", res->panicked ? "panicked" : "oopsed",
+				 res->panic_line);
+	if (!res->got_hello)
+		return xasprintf("the guest never said hello (QEMU status %d); last console "
+				 "lines:\n%s",
+				 res->qemu_status, res->console_tail ? res->console_tail : "");
+	if (c->bad_crc || c->oversized || c->unknown || c->garbage_bytes || res->chan_truncated)
+		return xasprintf("the guest sent corrupt channel data: %u bad CRC, %u oversized, "
+				 "%u unknown type, %llu garbage bytes, %zu truncated bytes",
+				 c->bad_crc, c->oversized, c->unknown,
+				 (unsigned long long)c->garbage_bytes, res->chan_truncated);
+	if (!res->got_exit)
+		return xasprintf("the guest powered off without an exit frame; last console "
+				 "lines:\n%s",
+				 res->console_tail ? res->console_tail : "");
+	if (res->guest_exit)
+		return xasprintf("the guest exited with code %d", res->guest_exit);
+	return NULL;
+}
+
+void vm_result_free(struct vm_result *res)
+{
+	free(res->panic_line);
+	free(res->scx_disabled_line);
+	free(res->console_log);
+	free(res->console_tail);
+	free(res->error);
+	memset(res, 0, sizeof(*res));
+}

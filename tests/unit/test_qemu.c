@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The launcher without a VM: argv, and vm_run against fake QEMU scripts. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "vm/vm.h"
+
+static char dir[] = "/tmp/ktstr-test-qemu-XXXXXX";
+
+static int setup(void **state)
+{
+	if (!mkdtemp(dir))
+		return -1;
+	setenv("FAKE_DIR", dir, 1);
+	setenv("KTSTR_QEMU_BIOS", "", 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	return rm_rf(dir);
+}
+
+static char *join(char **argv)
+{
+	struct strbuf sb = { 0 };
+
+	for (char **p = argv; *p; p++)
+		sb_printf(&sb, "%s%s", p == argv ? "" : " ", *p);
+	return sb_steal(&sb);
+}
+
+static void test_argv(void **state)
+{
+	struct ktstr_topology t;
+	struct vm_spec spec = {
+		.topo = &t,
+		.memory_mb = 1000,
+		.kernel = "/k/bzImage",
+		.initramfs = "/i.cpio",
+		.cmdline = "ktstr.fault=hang",
+		.accel = { ACCEL_TCG, "test" },
+		.work_dir = "/w",
+	};
+	char **argv, *s, *err = NULL;
+
+	unsetenv("KTSTR_QEMU");
+	assert_int_equal(topo_parse("2n4l1c2t", &t, NULL), 0);
+	argv = vm_qemu_argv(&spec, "/w/chan.sock", &err);
+	assert_non_null(argv);
+	s = join(argv);
+	assert_string_equal(
+		s,
+		"qemu-system-x86_64 -accel tcg,thread=multi -cpu max,vendor=GenuineIntel "
+		"-machine q35 -smp cpus=8,sockets=2,dies=2,cores=1,threads=2 -m 1000M "
+		"-object memory-backend-file,id=m0,share=on,mem-path=/w/ram-node0,size=500M "
+		"-numa node,nodeid=0,cpus=0-3,memdev=m0 "
+		"-object memory-backend-file,id=m1,share=on,mem-path=/w/ram-node1,size=500M "
+		"-numa node,nodeid=1,cpus=4-7,memdev=m1 "
+		"-numa dist,src=0,dst=1,val=20 -numa dist,src=1,dst=0,val=20 "
+		"-nodefaults -no-reboot -nographic "
+		"-chardev file,id=con0,path=/w/console.log -serial chardev:con0 "
+		"-chardev socket,id=ch0,path=/w/chan.sock,server=off "
+		"-device virtio-serial-pci -device virtserialport,name=org.ktstr.0,chardev=ch0 "
+		"-kernel /k/bzImage -initrd /i.cpio "
+		"-append console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init mitigations=off "
+		"i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd ktstr.fault=hang");
+	free(s);
+	vm_argv_free(argv);
+
+	/* uneven memory: the last node takes the remainder; distances from the matrix; KVM */
+	assert_int_equal(topo_parse("2n2l1c1t", &t, NULL), 0);
+	t.has_distances = true;
+	t.distance[0][0] = t.distance[1][1] = 10;
+	t.distance[0][1] = 15;
+	t.distance[1][0] = 25;
+	spec.memory_mb = 513;
+	spec.accel.kind = ACCEL_KVM;
+	setenv("KTSTR_QEMU_BIOS", "/fw/qboot.rom", 1);
+	argv = vm_qemu_argv(&spec, "/w/chan.sock", &err);
+	s = join(argv);
+	assert_non_null(strstr(s, "-accel kvm -cpu host -machine q35 -bios /fw/qboot.rom "));
+	assert_non_null(strstr(s, "ram-node0,size=256M"));
+	assert_non_null(strstr(s, "ram-node1,size=257M"));
+	assert_non_null(strstr(s, "-numa dist,src=0,dst=1,val=15 -numa dist,src=1,dst=0,val=25"));
+	setenv("KTSTR_QEMU_BIOS", "", 1);
+	free(s);
+	vm_argv_free(argv);
+
+	t.cores_per_llc = 0;
+	assert_null(vm_qemu_argv(&spec, "/w/chan.sock", &err));
+	assert_string_equal(err, "topology 2n2l0c1t: the number of cores per LLC must be at least 1");
+	free(err);
+}
+
+/* Run vm_run with a shell script standing in for QEMU. */
+static int run_fake(const char *script, unsigned timeout_s, struct vm_result *res)
+{
+	char *path = xasprintf("%s/fake-qemu", dir);
+	char *text = xasprintf("#!/bin/sh\n%s\n", script);
+	struct ktstr_topology t;
+	int r;
+
+	assert_int_equal(file_write_str(path, text), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+	setenv("KTSTR_QEMU", path, 1);
+	assert_int_equal(topo_parse("1n1l2c1t", &t, NULL), 0);
+
+	struct vm_spec spec = {
+		.topo = &t,
+		.kernel = "/nonexistent/bzImage",
+		.initramfs = "/nonexistent/initramfs",
+		.accel = { ACCEL_TCG, "test" },
+		.timeout_s = timeout_s,
+		.work_dir = dir,
+	};
+	r = vm_run(&spec, res);
+	unsetenv("KTSTR_QEMU");
+	free(text);
+	free(path);
+	return r;
+}
+
+static void test_qemu_fails(void **state)
+{
+	struct vm_result res;
+	char *problem;
+
+	assert_int_equal(run_fake("echo 'qemu: cannot do that' >&2; exit 3", 5, &res), 0);
+	assert_true(WIFEXITED(res.qemu_status) && WEXITSTATUS(res.qemu_status) == 3);
+	assert_string_equal(res.error, "QEMU exited with status 3: qemu: cannot do that");
+	problem = vm_result_problem(&res);
+	assert_string_equal(problem, res.error);
+	free(problem);
+	vm_result_free(&res);
+
+	setenv("KTSTR_QEMU", "/nonexistent/qemu", 1);
+	struct ktstr_topology t;
+	struct vm_spec spec = { .topo = &t, .kernel = "k", .initramfs = "i", .work_dir = dir };
+
+	assert_int_equal(topo_parse("1n1l1c1t", &t, NULL), 0);
+	assert_int_equal(vm_run(&spec, &res), -ENOENT);
+	assert_string_equal(res.error, "cannot run /nonexistent/qemu: No such file or directory");
+	vm_result_free(&res);
+	unsetenv("KTSTR_QEMU");
+}
+
+static bool pid_alive(const char *file)
+{
+	char *s = file_read_line(file);
+	uint64_t pid = 0;
+	bool alive;
+
+	assert_non_null(s);
+	assert_int_equal(str_to_u64(s, &pid), 0);
+	free(s);
+	/* dead or a zombie (nobody may reap an orphan here), within a second */
+	for (int i = 0; i < 100; i++) {
+		char *path = xasprintf("/proc/%llu/stat", (unsigned long long)pid);
+		char *stat = file_read_line(path);
+		char *state = stat ? strrchr(stat, ')') : NULL;
+
+		alive = state && state[1] == ' ' && state[2] != 'Z';
+		free(stat);
+		free(path);
+		if (!alive)
+			break;
+		sleep_ms(10);
+	}
+	return alive;
+}
+
+static void test_timeout_kills_group(void **state)
+{
+	struct vm_result res;
+	char *a = xasprintf("%s/pid.a", dir), *b = xasprintf("%s/pid.b", dir);
+	uint64_t t0 = now_ns();
+
+	/* the "QEMU" starts a child of its own: both must be gone afterwards */
+	assert_int_equal(run_fake("echo booting > \"$FAKE_DIR/console.log\"\n"
+				  "sleep 60 & echo $! > \"$FAKE_DIR/pid.b\"\n"
+				  "echo $$ > \"$FAKE_DIR/pid.a\"\n"
+				  "wait",
+				  1, &res),
+			 -ETIMEDOUT);
+	assert_true(now_ns() - t0 < 5000000000ull);
+	assert_true(res.timed_out);
+	assert_string_equal(res.error, "timed out after 1 s; last console lines:\nbooting");
+	assert_false(pid_alive(a));
+	assert_false(pid_alive(b));
+	vm_result_free(&res);
+	free(a);
+	free(b);
+}
+
+static void test_console_scan(void **state)
+{
+	struct vm_result res;
+	char *problem;
+	struct strbuf sb = { 0 };
+
+	for (int i = 0; i < 30; i++)
+		sb_printf(&sb, "[    0.%06d] line %d\n", i, i);
+	sb_append(&sb, "[    1.0] sched_ext: BPF scheduler \"ktstr\" disabled (runtime error)\n"
+		       "[    1.1] sched_ext: ktstr: scx_bpf_error called\n"
+		       "[    2.0] BUG: kernel NULL pointer dereference, address: 0000000000000008\n"
+		       "[    2.1] Oops: 0000 [#1] PREEMPT SMP NOPTI\n"
+		       "init says hi[    3.0] Kernel panic - not syncing: Fatal exception\n");
+	char *script = xasprintf("cat > \"$FAKE_DIR/console.log\" <<'EOF'\n%sEOF", sb.buf);
+
+	assert_int_equal(run_fake(script, 5, &res), 0);
+	assert_true(res.panicked);
+	assert_true(res.oopsed);
+	assert_string_equal(res.panic_line, "Kernel panic - not syncing: Fatal exception");
+	assert_string_equal(res.scx_disabled_line,
+			    "sched_ext: BPF scheduler \"ktstr\" disabled (runtime error)\n"
+			    "[    1.1] sched_ext: ktstr: scx_bpf_error called");
+	/* last 20 lines */
+	assert_true(str_starts_with(res.console_tail, "[    0.000015] line 15\n"));
+	assert_true(str_ends_with(res.console_tail, "Fatal exception"));
+	problem = vm_result_problem(&res);
+	assert_string_equal(problem, "guest kernel panicked: Kernel panic - not syncing: Fatal "
+				     "exception");
+	free(problem);
+	vm_result_free(&res);
+	free(script);
+	sb_free(&sb);
+
+	/* QEMU exits 0 without a guest ever connecting */
+	assert_int_equal(run_fake("echo quiet > \"$FAKE_DIR/console.log\"", 5, &res), 0);
+	problem = vm_result_problem(&res);
+	assert_string_equal(problem, "the guest never said hello (QEMU status 0); last console "
+				     "lines:\nquiet");
+	free(problem);
+	vm_result_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_argv),
+		cmocka_unit_test(test_qemu_fails),
+		cmocka_unit_test(test_timeout_kills_group),
+		cmocka_unit_test(test_console_scan),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -94,7 +94,7 @@ struct sidecar_run {
 	size_t records; /* *.ktstr.json files in it */
 };
 /* Run directories under root, oldest first (run ids sort by time). 0 on success
- * (*runs may be empty), -errno when root cannot be read. */
+ * (*runs is empty when root does not exist), -errno when root cannot be read. */
 int sidecar_list_runs(const char *root, struct sidecar_run **runs, size_t *n);
 void sidecar_runs_free(struct sidecar_run *runs, size_t n);
 /* Record files (full paths, sorted) in one run directory; NULL-terminated. */

@@ -21,37 +21,6 @@
 #define LINE_MAX_LEN 1024 /* longer output lines are cut */
 #define POLL_MS 100
 
-int testrun_apply_sysctls(const struct orders *o, const char *procroot, char **err)
-{
-	for (char **s = o->sysctls; s && *s; s++) {
-		const char *eq = strchr(*s, '=');
-		char *key, *path;
-		int ret, fd;
-
-		if (!eq || eq == *s || strstr(*s, "..") || strchr(*s, '/')) {
-			*err = xasprintf("sysctl '%s': expected key.sub=value", *s);
-			return -EINVAL;
-		}
-		key = xstrndup(*s, (size_t)(eq - *s));
-		for (char *p = key; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		path = xasprintf("%s/sys/%s", procroot, key);
-		/* no O_CREAT: an unknown sysctl is an error, not a new file */
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		ret = fd < 0 ? -errno : write_full(fd, eq + 1, strlen(eq + 1));
-		if (fd >= 0)
-			close(fd);
-		if (ret < 0)
-			*err = xasprintf("sysctl '%s': cannot write %s: %s", *s, path, strerror(-ret));
-		free(key);
-		free(path);
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
-}
-
 /* The child: its own process group, frames on fd 3, output into the pipe. */
 static void exec_body(const struct testrun_spec *spec, int chan_w, int out_w)
 {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Guest init's part of one test: apply the orders' sysctls, run the test body
- * as a child process in its own process group, relay its frames and its
- * stdout/stderr lines to the host (as CHAN_LOG), enforce the body's timeout
- * and report how the body ended.
+ * Guest init's part of one test: run the test body as a child process in its
+ * own process group, relay its frames and its stdout/stderr lines to the host
+ * (as CHAN_LOG), enforce the body's timeout and report how the body ended.
+ * (Scheduler sysctls and kargs reach the guest on the kernel command line.)
  */
 #ifndef KTSTR_TESTRUN_H
 #define KTSTR_TESTRUN_H
@@ -12,10 +12,6 @@
 #include <sys/types.h>
 
 struct orders;
-
-/* Write every "key.sub=value" of o->sysctls under <procroot>/sys/ (procroot
- * "/proc"). Returns 0, or -errno with *err naming the sysctl. */
-int testrun_apply_sysctls(const struct orders *o, const char *procroot, char **err);
 
 struct testrun_spec {
 	const struct orders *orders;

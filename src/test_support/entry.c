@@ -164,15 +164,16 @@ unsigned entry_memory_mb(const struct ktstr_test *t, unsigned cpus)
 
 unsigned entry_timeout_s(const struct ktstr_test *t, unsigned cpus, enum accel_kind accel)
 {
-	unsigned allowance;
-
 	if (t->timeout_s)
 		return t->timeout_s;
+	return entry_duration_s(t) + entry_boot_allowance_s(cpus, accel);
+}
+
+unsigned entry_boot_allowance_s(unsigned cpus, enum accel_kind accel)
+{
 	if (accel == ACCEL_KVM)
-		allowance = ENTRY_BOOT_ALLOWANCE_KVM_S;
-	else
-		allowance = ENTRY_BOOT_ALLOWANCE_TCG_S + MIN(cpus, 1000u) * ENTRY_TIMEOUT_PER_CPU_TCG_S;
-	return entry_duration_s(t) + allowance;
+		return ENTRY_BOOT_ALLOWANCE_KVM_S;
+	return ENTRY_BOOT_ALLOWANCE_TCG_S + MIN(cpus, 1000u) * ENTRY_TIMEOUT_PER_CPU_TCG_S;
 }
 
 unsigned entry_watchdog_s(const struct ktstr_test *t)

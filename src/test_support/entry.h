@@ -65,6 +65,8 @@ unsigned entry_memory_mb(const struct ktstr_test *t, unsigned cpus);
  * slower emulated; see DESIGN.md D7).
  */
 unsigned entry_timeout_s(const struct ktstr_test *t, unsigned cpus, enum accel_kind accel);
+/* The boot allowance alone: the host's VM limit is the body's limit plus this. */
+unsigned entry_boot_allowance_s(unsigned cpus, enum accel_kind accel);
 /* sched_ext watchdog seconds: the test's, else its scheduler's, else 4. */
 unsigned entry_watchdog_s(const struct ktstr_test *t);
 /* Gauntlet constraints: test field if set, else the scheduler's, else unset (0). */

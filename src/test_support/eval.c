@@ -93,6 +93,9 @@ void eval_verdict(const struct eval_input *in, struct eval_outcome *out)
 		out->reached_verdict = true;
 		if (in->guest->verdict == KTSTR_FAIL)
 			verdict_fail = true;
+		/* the guest init killed a body that outlived its limit */
+		if (has_kind(in->guest, KTSTR_TIMEOUT))
+			hard = true;
 		result_merge(r, in->guest);
 	}
 	if (vm && eval_sched_ejected(vm->scx_disabled_line) &&

@@ -152,7 +152,6 @@ void orders_free(struct orders *o)
 	free(o->sched_path);
 	strv_free(o->sched_args);
 	free(o->cgroup_parent);
-	strv_free(o->sysctls);
 	orders_init(o);
 }
 
@@ -190,7 +189,6 @@ char *orders_to_json(const struct orders *o)
 	json_object_set_new(j, "sched_args", strv_to_json(o->sched_args));
 	json_object_set_new(j, "cgroup_parent", str_or_null(o->cgroup_parent));
 	json_object_set_new(j, "watchdog_timeout_s", json_integer(o->watchdog_timeout_s));
-	json_object_set_new(j, "sysctls", strv_to_json(o->sysctls));
 	json_object_set_new(j, "thresholds", thresholds_to_json(&o->thresholds));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
@@ -284,8 +282,7 @@ int orders_from_json(const char *text, size_t len, struct orders *o, char **err)
 	    get_str(j, "sched_path", false, &o->sched_path, err) ||
 	    get_strv(j, "sched_args", &o->sched_args, err) ||
 	    get_str(j, "cgroup_parent", false, &o->cgroup_parent, err) ||
-	    get_uint(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err) ||
-	    get_strv(j, "sysctls", &o->sysctls, err))
+	    get_uint(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err))
 		goto out;
 	if (seed && str_to_u64(seed, &o->seed)) {
 		*err = xasprintf("orders: bad seed '%s'", seed);

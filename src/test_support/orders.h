@@ -31,7 +31,6 @@ struct orders {
 	char **sched_args;           /* NULL-terminated */
 	char *cgroup_parent;         /* NULL = none */
 	unsigned watchdog_timeout_s; /* 0 = the kernel's default */
-	char **sysctls;              /* "kernel.foo=1", NULL-terminated */
 	struct ktstr_thresholds thresholds; /* merged: defaults < scheduler < test */
 };
 

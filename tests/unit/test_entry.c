@@ -93,6 +93,8 @@ static void test_effective(void **state)
 	assert_int_equal(entry_timeout_s(m, 2, ACCEL_TCG), 33);
 	assert_int_equal(entry_timeout_s(z, 2, ACCEL_KVM), 2 + 20);
 	assert_int_equal(entry_timeout_s(z, 2, ACCEL_TCG), 2 + 60 + 4);
+	assert_int_equal(entry_boot_allowance_s(8, ACCEL_TCG), 60 + 16);
+	assert_int_equal(entry_boot_allowance_s(8, ACCEL_KVM), 20);
 	assert_int_equal(entry_watchdog_s(m), 1);
 	assert_int_equal(entry_watchdog_s(a), 9);
 	assert_int_equal(entry_watchdog_s(z), 4);

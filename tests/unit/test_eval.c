@@ -110,6 +110,24 @@ static void test_timeout_after_result(void **state)
 	result_free(&g);
 }
 
+/* The guest init reports a body that outlived its limit as a timeout detail. */
+static void test_guest_timeout(void **state)
+{
+	struct vm_result vm = vm_ok();
+	struct ktstr_result g;
+	struct eval_outcome o;
+
+	vm.guest_exit = GUEST_EXIT_FAIL;
+	result_init(&g);
+	result_fail(&g, KTSTR_TIMEOUT, "timed out: the test body did not finish within 5 s");
+	run(&(struct eval_input){ .guest = &g, .vm = &vm, .expect_err = true }, &o);
+	assert_int_equal(o.result.verdict, KTSTR_FAIL);
+	assert_false(o.expected_failure);
+	assert_true(o.show_diagnostics);
+	eval_outcome_free(&o);
+	result_free(&g);
+}
+
 static void test_panic(void **state)
 {
 	struct vm_result vm = { .panicked = true, .got_hello = true,
@@ -265,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pass),         cmocka_unit_test(test_guest_fail_and_skip),
 		cmocka_unit_test(test_timeout),      cmocka_unit_test(test_timeout_after_result),
+		cmocka_unit_test(test_guest_timeout),
 		cmocka_unit_test(test_panic),        cmocka_unit_test(test_no_result),
 		cmocka_unit_test(test_signal),       cmocka_unit_test(test_sched_died),
 		cmocka_unit_test(test_expect_err),   cmocka_unit_test(test_harness_error),

@@ -42,7 +42,6 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.sched_path, "/scheduler");
 	assert_string_equal(back.sched_args[1], "5000");
 	assert_null(back.sched_args[2]);
-	assert_null(back.sysctls[0]);
 	assert_int_equal(back.thresholds.isolation, KTSTR_OFF);
 	assert_int_equal(back.thresholds.not_starved, KTSTR_INHERIT);
 	assert_true(back.thresholds.max_gap_ms.set && back.thresholds.max_gap_ms.v == 500);

@@ -130,38 +130,6 @@ static void test_exit_without_result(void **state)
 	assert_int_equal(g.results, 0);
 }
 
-static void test_sysctls(void **state)
-{
-	char dir[] = "/tmp/ktstr-sysctl-XXXXXX", *path, *val, *err = NULL;
-	char *ok[] = { "kernel.sched_x=5", NULL }, *bad[] = { "kernel/../x=1", NULL };
-	struct orders o;
-
-	assert_non_null(mkdtemp(dir));
-	path = xasprintf("%s/sys/kernel", dir);
-	assert_int_equal(mkdir_p(path, 0755), 0);
-	free(path);
-	path = xasprintf("%s/sys/kernel/sched_x", dir);
-	assert_int_equal(file_write_str(path, "0"), 0);
-	orders_init(&o);
-	o.sysctls = ok;
-	assert_int_equal(testrun_apply_sysctls(&o, dir, &err), 0);
-	val = file_read_line(path);
-	assert_string_equal(val, "5");
-	free(val);
-	o.sysctls = bad;
-	assert_int_equal(testrun_apply_sysctls(&o, dir, &err), -EINVAL);
-	assert_non_null(strstr(err, "kernel/../x=1"));
-	free(err);
-	err = NULL;
-	ok[0] = "kernel.missing=1";
-	o.sysctls = ok;
-	assert_true(testrun_apply_sysctls(&o, dir, &err) < 0);
-	assert_non_null(strstr(err, "kernel.missing"));
-	free(err);
-	free(path);
-	rm_rf(dir);
-}
-
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,7 +137,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_signal_is_reported_as_exit_code),
 		cmocka_unit_test(test_timeout_kills_and_reports),
 		cmocka_unit_test(test_exit_without_result),
-		cmocka_unit_test(test_sysctls),
 	};
 
 	if (argc > 1 && str_starts_with(argv[1], "--ktstr-test-fn="))

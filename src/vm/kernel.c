@@ -577,9 +577,15 @@ int kernel_resolve_opts(const struct kernel_resolve_opts *o, struct kernel_info 
 	if (ret != -ENOENT)
 		return ret;
 	ret = host_kernel(o->boot_dir, o->release, out);
-	if (ret == -ENOENT && err)
-		*err = xasprintf("no kernel found (no --kernel, no KTSTR_KERNEL, nothing usable in "
-				 "the cache, the host kernel lacks sched_ext): " KERNEL_NONE_HINT);
+	if (ret == -ENOENT && err) {
+		struct utsname u;
+
+		*err = xasprintf("no kernel found (no --kernel, no KTSTR_KERNEL, no valid cached "
+				 "kernel, no %s/vmlinuz-%s with CONFIG_SCHED_CLASS_EXT=y): "
+				 KERNEL_NONE_HINT,
+				 o->boot_dir ? o->boot_dir : "/boot",
+				 o->release ? o->release : uname(&u) == 0 ? u.release : "?");
+	}
 	return ret;
 }
 

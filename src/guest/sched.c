@@ -532,17 +532,35 @@ char *sched_log_tail(const struct sched_proc *sp, unsigned max_lines)
 	return out;
 }
 
-void sched_report(const struct sched_proc *sp, struct ktstr_result *r)
+char *sched_failure_text(const struct sched_proc *sp)
 {
-	char *tail;
+	char *tail, *out;
 
 	if (!sched_failed(sp))
-		return;
+		return NULL;
 	tail = sched_log_tail(sp, SCHED_LOG_TAIL_LINES);
-	result_fail(r, KTSTR_SCHED_DIED, "%s\n--- scheduler log (last %u lines) ---\n%s",
-		    sp->reason ? sp->reason : sched_state_name(sp->state), SCHED_LOG_TAIL_LINES,
-		    *tail ? tail : "(empty)");
+	out = xasprintf("%s\n--- scheduler log (last %u lines) ---\n%s",
+			sp->reason ? sp->reason : sched_state_name(sp->state), SCHED_LOG_TAIL_LINES,
+			*tail ? tail : "(empty)");
 	free(tail);
+	return out;
+}
+
+void sched_report(const struct sched_proc *sp, struct ktstr_result *r)
+{
+	char *text = sched_failure_text(sp);
+
+	if (text)
+		result_fail(r, KTSTR_SCHED_DIED, "%s", text);
+	free(text);
+}
+
+char *sched_check_hook(void *arg)
+{
+	struct sched_proc *sp = arg;
+
+	sched_poll(sp);
+	return sched_failure_text(sp);
 }
 
 char *sched_event_json(const struct sched_proc *sp)

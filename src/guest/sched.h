@@ -100,8 +100,13 @@ bool sched_failed(const struct sched_proc *sp);
 /* "running", "exec-failed", "load-failed", "not-attached", "exited", "ejected", ... */
 const char *sched_state_name(enum sched_state s);
 
-/* Add a KTSTR_SCHED_DIED detail with the reason and the log tail if sp failed. */
+/* The failure: reason plus the log tail (caller frees); NULL if sp did not fail. */
+char *sched_failure_text(const struct sched_proc *sp);
+/* Add a KTSTR_SCHED_DIED detail with sched_failure_text if sp failed. */
 void sched_report(const struct sched_proc *sp, struct ktstr_result *r);
+/* For testrun_spec.sched_check: arg is the struct sched_proc *; polls it and
+ * returns sched_failure_text (NULL while it runs). */
+char *sched_check_hook(void *arg);
 
 /* CHAN_SCHED frame payload: {"event":state,"name":..,"pid":..,"ops":..,
  * "attach_ms":..,"elapsed_ms":..,"reason":..} (caller frees). */

@@ -167,8 +167,15 @@ static void test_exited_mid_test(void **state)
 {
 	struct sched_proc sp;
 
+	char *text;
+
 	assert_int_equal(start(&sp, "exit", 5000), 0);
+	assert_null(sched_check_hook(&sp));
 	sleep_ms(600);
+	text = sched_check_hook(&sp);
+	assert_non_null(strstr(text, "exited with status 3"));
+	assert_non_null(strstr(text, "attached\nquitting"));
+	free(text);
 	assert_int_equal(sched_poll(&sp), -ESRCH);
 	assert_int_equal(sp.state, SCHED_EXITED);
 	assert_non_null(strstr(sp.reason, "exited with status 3"));

@@ -202,14 +202,47 @@ static int do_list(int argc, char **argv)
 
 /* ---- check ---- */
 
+static void print_requirements(const struct kconfig_report *rep)
+{
+	for (size_t i = 0; i < rep->n; i++) {
+		const struct kconfig_req_result *r = &rep->r[i];
+		struct strbuf opts = { 0 };
+
+		for (const char *const *o = r->req->options; *o; o++)
+			sb_printf(&opts, "%s%s=y", opts.len ? " " : "", *o);
+		printf("  %-8s %-18s %s", r->ok ? "ok" : r->req->hard ? "missing" : "warning",
+		       r->req->what, r->ok ? opts.buf : r->detail);
+		if (!r->ok)
+			printf(" (%s)", r->req->why);
+		printf("\n");
+		sb_free(&opts);
+	}
+}
+
+/* Image line; false when the image is not a usable bzImage. */
+static bool check_image(const char *image)
+{
+	struct bzimage_hdr h;
+	char *err = NULL;
+
+	if (bzimage_read_header(image, &h, &err)) {
+		printf("  %-8s %-18s %s\n", "missing", "bzImage", err);
+		free(err);
+		return false;
+	}
+	printf("  %-8s %-18s boot protocol %u.%02u, %s payload\n", "ok", "bzImage", h.protocol >> 8,
+	       h.protocol & 0xff, bzimage_comp_name(h.comp));
+	return true;
+}
+
 static int do_check(int argc, char **argv)
 {
 	const char *config = NULL, *spec = NULL;
 	struct kernel_info k = { 0 };
 	struct kconfig_report rep;
+	struct strbuf missing = { 0 };
 	struct kconfig kc;
 	char *err = NULL;
-	bool image_ok = true;
 	int ret;
 
 	for (int i = 1; i < argc; i++) {
@@ -227,37 +260,20 @@ static int do_check(int argc, char **argv)
 				"(or --config FILE)\n");
 		return 2;
 	}
-	if (spec) {
-		struct bzimage_hdr h;
-
-		ret = kernel_resolve(spec, &k, &err);
-		if (ret) {
-			log_err("kernel check: %s", err);
-			free(err);
-			return 1;
-		}
-		printf("kernel:  %s%s%s%s\n", k.image, k.version ? " (" : "",
-		       k.version ? k.version : "", k.version ? ")" : "");
-		printf("vmlinux: %s\n", k.vmlinux ? k.vmlinux : "none (no ELF vmlinux beside the image)");
-		if (bzimage_read_header(k.image, &h, &err)) {
-			printf("  %-8s %-18s %s\n", "missing", "bzImage", err);
-			free(err);
-			err = NULL;
-			image_ok = false;
-		} else {
-			printf("  %-8s %-18s boot protocol %u.%02u, %s payload\n", "ok", "bzImage",
-			       h.protocol >> 8, h.protocol & 0xff, bzimage_comp_name(h.comp));
-		}
-		if (!config)
-			config = k.config;
-		if (!config) {
-			log_err("kernel check: no config found for %s (looked for `config` beside "
-				"it, .config of a build tree, config-<ver> beside vmlinuz-<ver>); "
-				"pass --config FILE",
-				k.image);
-			kernel_info_free(&k);
-			return 1;
-		}
+	if (spec && kernel_resolve(spec, &k, &err)) {
+		log_err("kernel check: %s", err);
+		free(err);
+		return 1;
+	}
+	if (!config)
+		config = k.config;
+	if (!config) {
+		log_err("kernel check: no config found for %s (looked for `config` beside it, "
+			".config of a build tree, config-<ver> beside vmlinuz-<ver>); pass --config "
+			"FILE",
+			k.image);
+		kernel_info_free(&k);
+		return 1;
 	}
 	ret = kconfig_load(config, &kc, &err);
 	if (ret) {
@@ -266,36 +282,25 @@ static int do_check(int argc, char **argv)
 		kernel_info_free(&k);
 		return 1;
 	}
+	if (spec) {
+		printf("kernel:  %s%s%s%s\n", k.image, k.version ? " (" : "",
+		       k.version ? k.version : "", k.version ? ")" : "");
+		printf("vmlinux: %s\n", k.vmlinux ? k.vmlinux : "none beside the image");
+	}
 	printf("config:  %s\n", config);
+	if (spec && !check_image(k.image))
+		sb_append(&missing, "bzImage");
 	kconfig_check(&kc, &rep);
-	for (size_t i = 0; i < rep.n; i++) {
-		const struct kconfig_req_result *r = &rep.r[i];
-		struct strbuf opts = { 0 };
-
-		for (const char *const *o = r->req->options; *o; o++)
-			sb_printf(&opts, "%s%s=y", opts.len ? " " : "", *o);
-		printf("  %-8s %-18s %s", r->ok ? "ok" : r->req->hard ? "missing" : "warning",
-		       r->req->what, r->ok ? opts.buf : r->detail);
-		if (!r->ok)
-			printf(" (%s)", r->req->why);
-		printf("\n");
-		sb_free(&opts);
-	}
-	if (rep.hard_ok && image_ok) {
+	print_requirements(&rep);
+	for (size_t i = 0; i < rep.n; i++)
+		if (!rep.r[i].ok && rep.r[i].req->hard)
+			sb_printf(&missing, "%s%s", missing.len ? ", " : "", rep.r[i].req->what);
+	if (missing.len)
+		printf("result:  NOT usable: missing %s\n", missing.buf);
+	else
 		printf("result:  ok, this kernel can run ktstr tests\n");
-		ret = 0;
-	} else {
-		struct strbuf what = { 0 };
-
-		if (!image_ok)
-			sb_append(&what, "bzImage");
-		for (size_t i = 0; i < rep.n; i++)
-			if (!rep.r[i].ok && rep.r[i].req->hard)
-				sb_printf(&what, "%s%s", what.len ? ", " : "", rep.r[i].req->what);
-		printf("result:  NOT usable: missing %s\n", what.buf);
-		sb_free(&what);
-		ret = 1;
-	}
+	ret = missing.len ? 1 : 0;
+	sb_free(&missing);
 	kconfig_report_free(&rep);
 	kconfig_free(&kc);
 	kernel_info_free(&k);

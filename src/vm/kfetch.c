@@ -9,10 +9,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -635,7 +635,8 @@ out:
 	return ret;
 }
 
-/* Remove .tmp-* directories left by fetches whose process is gone. */
+/* Remove .tmp-* directories: called with the fetch lock held, so they were left by
+ * an interrupted fetch. */
 static void clean_stale(const char *kdir)
 {
 	DIR *d = opendir(kdir);
@@ -644,21 +645,40 @@ static void clean_stale(const char *kdir)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		const char *dash = strrchr(de->d_name, '-');
-		long pid;
 		char *path;
 
-		if (!str_starts_with(de->d_name, ".tmp-") || !dash)
+		if (!str_starts_with(de->d_name, ".tmp-"))
 			continue;
-		pid = strtol(dash + 1, NULL, 10);
-		if (pid > 0 && pid != getpid() && kill((pid_t)pid, 0) == 0)
-			continue; /* another fetch is running */
 		path = xasprintf("%s/%s", kdir, de->d_name);
 		log_info("removing %s (left by an interrupted fetch)", path);
 		rm_rf(path);
 		free(path);
 	}
 	closedir(d);
+}
+
+/* One fetch at a time per cache: a second one waits, then finds the kernel cached. */
+static int lock_cache(const char *kdir, char **err)
+{
+	char *path = xasprintf("%s/.fetch.lock", kdir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), ret = 0;
+
+	if (fd < 0) {
+		ret = -errno;
+	} else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		log_info("waiting for another `ktstr kernel fetch` (%s)", path);
+		if (flock(fd, LOCK_EX) < 0)
+			ret = -errno;
+	}
+	if (ret) {
+		if (err)
+			*err = xasprintf("%s: %s", path, strerror(-ret));
+		if (fd >= 0)
+			close(fd);
+		fd = ret;
+	}
+	free(path);
+	return fd;
 }
 
 /* Is version ver in the cache and valid? Sets res when it is. */
@@ -690,6 +710,7 @@ int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **er
 	char *root = kernel_cache_root(), *kdir = kernel_cache_dir(), *aptdir, *uri, *names = NULL;
 	char **vers = NULL;
 	uint64_t t0 = now_ns();
+	int lock_fd = -1;
 	bool changed;
 	struct apt a;
 	size_t n;
@@ -707,6 +728,11 @@ int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **er
 	if (ret) {
 		if (err)
 			*err = xasprintf("%s: %s", kdir, strerror(-ret));
+		goto out;
+	}
+	lock_fd = lock_cache(kdir, err);
+	if (lock_fd < 0) {
+		ret = lock_fd;
 		goto out;
 	}
 	clean_stale(kdir);
@@ -748,6 +774,8 @@ int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **er
 			       xasprintf("no %s*-" FLAVOUR " package with CONFIG_SCHED_CLASS_EXT=y in %s",
 					 BINARY_PREFIX, SUITE);
 out:
+	if (lock_fd >= 0)
+		close(lock_fd);
 	res->seconds = (double)(now_ns() - t0) / 1e9;
 	kfetch_strv_free(vers);
 	free(names);

@@ -3,13 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "test_support/sched_event.h"
+#include "vm/channel.h"
 
 #define POLL_MS 20
 #define EXIT_GRACE_MS 1500 /* after an ejection, how long the loader gets to report and exit */
@@ -565,26 +567,30 @@ char *sched_check_hook(void *arg)
 
 char *sched_event_json(const struct sched_proc *sp)
 {
-	json_t *j = json_object();
+	struct sched_event ev;
 	char *s;
 
-	json_object_set_new(j, "event", json_string(sched_state_name(sp->state)));
-	json_object_set_new(j, "name", json_string(sp->name ? sp->name : ""));
-	json_object_set_new(j, "pid", json_integer(sp->pid));
-	if (sp->ops)
-		json_object_set_new(j, "ops", json_string(sp->ops));
+	sched_event_init(&ev);
+	ev.event = (char *)sched_state_name(sp->state);
+	ev.name = sp->name;
+	ev.pid = sp->pid;
+	ev.ops = sp->ops;
 	if (sp->attach_ns)
-		json_object_set_new(j, "attach_ms",
-				    json_integer((sp->attach_ns - sp->start_ns) / 1000000));
+		ev.attach_ms = (sp->attach_ns - sp->start_ns) / 1000000;
 	if (sp->start_ns)
-		json_object_set_new(j, "elapsed_ms",
-				    json_integer(((sp->end_ns ? sp->end_ns : now_ns()) -
-						  sp->start_ns) / 1000000));
-	if (sp->reason)
-		json_object_set_new(j, "reason", json_string(sp->reason));
-	s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
+		ev.elapsed_ms = ((sp->end_ns ? sp->end_ns : now_ns()) - sp->start_ns) / 1000000;
+	ev.reason = sp->reason;
+	s = sched_event_to_json(&ev);
 	return s;
+}
+
+int sched_send_event(int fd, const struct sched_proc *sp)
+{
+	char *s = sched_event_json(sp);
+	int ret = chan_send(fd, CHAN_SCHED, s, strlen(s));
+
+	free(s);
+	return ret;
 }
 
 void sched_free(struct sched_proc *sp)

@@ -108,9 +108,10 @@ void sched_report(const struct sched_proc *sp, struct ktstr_result *r);
  * returns sched_failure_text (NULL while it runs). */
 char *sched_check_hook(void *arg);
 
-/* CHAN_SCHED frame payload: {"event":state,"name":..,"pid":..,"ops":..,
- * "attach_ms":..,"elapsed_ms":..,"reason":..} (caller frees). */
+/* CHAN_SCHED frame payload (format in test_support/sched_event.h; caller frees). */
 char *sched_event_json(const struct sched_proc *sp);
+/* Send sched_event_json as a CHAN_SCHED frame on fd. 0 or -errno. */
+int sched_send_event(int fd, const struct sched_proc *sp);
 
 /* Last max_lines lines of the scheduler's log ("" if none; caller frees). */
 char *sched_log_tail(const struct sched_proc *sp, unsigned max_lines);

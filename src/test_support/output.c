@@ -166,6 +166,29 @@ void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, 
 	sb_printf(sb, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
 }
 
+int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, unsigned *skipped)
+{
+	int found = -ENOENT;
+
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		unsigned p, f, s;
+		int end = -1;
+
+		/* The whole line must be the summary: nothing before or after it. */
+		if (sscanf(line, "%u passed, %u failed, %u skipped%n", &p, &f, &s, &end) == 3 &&
+		    end > 0 && (line[end] == '\n' || !line[end]) && line[0] >= '0' &&
+		    line[0] <= '9') {
+			*passed = p;
+			*failed = f;
+			*skipped = s;
+			found = 0;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return found;
+}
+
 void output_list_format(struct strbuf *sb, const struct ktstr_test *const *tests, size_t n,
 			bool json)
 {

@@ -66,6 +66,9 @@ struct output_test {
 void output_test_format(struct strbuf *sb, const struct output_test *t, int verbosity, bool color);
 /* "N passed, N failed, N skipped\n" */
 void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, unsigned skipped);
+/* Find the last closing line in a test binary's output (what CI does).
+ * 0 and the counts, or -ENOENT when there is none. */
+int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, unsigned *skipped);
 
 /* --list: one name per line; --json: an array of objects (name, file, line,
  * scheduler, topology, duration_s, timeout_s (tcg), host_only, expect_err). */

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -133,6 +134,29 @@ static void test_summary(void **state)
 	free(s);
 }
 
+static void test_summary_parse(void **state)
+{
+	unsigned p = 99, f = 99, s = 99;
+
+	assert_int_equal(output_summary_parse("PASS a (1n1l2c1t, tcg) 3.2s\n"
+					      "FAIL b (1n1l2c1t, tcg) 3.2s\n"
+					      "    --- details ---\n"
+					      "    [other] 1 passed, 2 failed, 3 skipped in a message\n"
+					      "1 passed, 1 failed, 0 skipped\n",
+					      &p, &f, &s),
+			 0);
+	assert_int_equal(p, 1);
+	assert_int_equal(f, 1);
+	assert_int_equal(s, 0);
+	assert_int_equal(output_summary_parse("12 passed, 0 failed, 4 skipped", &p, &f, &s), 0);
+	assert_int_equal(p, 12);
+	assert_int_equal(s, 4);
+	assert_int_equal(output_summary_parse("PASS a\n", &p, &f, &s), -ENOENT);
+	assert_int_equal(output_summary_parse("1 passed, 1 failed, 0 skipped!\n", &p, &f, &s),
+			 -ENOENT);
+	assert_int_equal(output_summary_parse("", &p, &f, &s), -ENOENT);
+}
+
 static void test_xml_escape(void **state)
 {
 	char *s = output_xml_escape("a<b>&\"c'\x01\td\n");
@@ -248,6 +272,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pass_line),    cmocka_unit_test(test_fail_sections),
 		cmocka_unit_test(test_skip_and_note), cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_summary_parse),
 		cmocka_unit_test(test_xml_escape),   cmocka_unit_test(test_report_junit),
 		cmocka_unit_test(test_list),         cmocka_unit_test(test_color_env),
 	};

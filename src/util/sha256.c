@@ -2,9 +2,15 @@
 #include "util/sha256.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
@@ -24,7 +30,7 @@ static inline uint32_t ror(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
-static void sha256_block(struct sha256 *c, const uint8_t *p)
+static void sha256_block_generic(uint32_t st[8], const uint8_t *p)
 {
 	uint32_t w[64], a, b, cc, d, e, f, g, h;
 	unsigned i;
@@ -38,8 +44,8 @@ static void sha256_block(struct sha256 *c, const uint8_t *p)
 
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
-	e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
+	a = st[0], b = st[1], cc = st[2], d = st[3];
+	e = st[4], f = st[5], g = st[6], h = st[7];
 	for (i = 0; i < 64; i++) {
 		uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
 			      K[i] + w[i];
@@ -48,8 +54,94 @@ static void sha256_block(struct sha256 *c, const uint8_t *p)
 		h = g, g = f, f = e, e = d + t1;
 		d = cc, cc = b, b = a, a = t1 + t2;
 	}
-	c->h[0] += a, c->h[1] += b, c->h[2] += cc, c->h[3] += d;
-	c->h[4] += e, c->h[5] += f, c->h[6] += g, c->h[7] += h;
+	st[0] += a, st[1] += b, st[2] += cc, st[3] += d;
+	st[4] += e, st[5] += f, st[6] += g, st[7] += h;
+}
+
+#if defined(__x86_64__)
+/* The x86 SHA extensions: about 5x the generic code. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void sha256_blocks_shani(uint32_t st[8],
+									   const uint8_t *p,
+									   size_t n)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+	__m128i s0, s1, tmp, msg, w[4], abef, cdgh;
+	unsigned g;
+
+	tmp = _mm_loadu_si128((const __m128i *)&st[0]);
+	s1 = _mm_loadu_si128((const __m128i *)&st[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);    /* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);      /* EFGH */
+	s0 = _mm_alignr_epi8(tmp, s1, 8);      /* ABEF */
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);   /* CDGH */
+	for (; n; n--, p += 64) {
+		abef = s0;
+		cdgh = s1;
+#pragma GCC unroll 16
+		for (g = 0; g < 16; g++) {
+			if (g < 4) {
+				w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)),
+							mask);
+			} else {
+				/* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], 4 at a time */
+				tmp = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+				tmp = _mm_add_epi32(tmp, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+				w[g & 3] = _mm_sha256msg2_epu32(tmp, w[(g + 3) & 3]);
+			}
+			msg = _mm_add_epi32(w[g & 3], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0E);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, msg);
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
+	}
+	tmp = _mm_shuffle_epi32(s0, 0x1B);     /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);      /* DCHG */
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0);   /* DCBA */
+	s1 = _mm_alignr_epi8(s1, tmp, 8);      /* HGFE */
+	_mm_storeu_si128((__m128i *)&st[0], s0);
+	_mm_storeu_si128((__m128i *)&st[4], s1);
+}
+
+static bool cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+
+	return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3) &&
+	       __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+#endif
+
+/* -1 not probed yet (cpuid is slow, and traps under a hypervisor), 0 off, 1 on. */
+static int sha256_accel = -1;
+
+bool sha256_accel_available(void)
+{
+#if defined(__x86_64__)
+	return cpu_has_sha();
+#else
+	return false;
+#endif
+}
+
+void sha256_set_accel(bool on)
+{
+	sha256_accel = on && sha256_accel_available();
+}
+
+static void sha256_blocks(struct sha256 *c, const uint8_t *p, size_t n)
+{
+	if (sha256_accel < 0)
+		sha256_accel = sha256_accel_available();
+#if defined(__x86_64__)
+	if (sha256_accel) {
+		sha256_blocks_shani(c->h, p, n);
+		return;
+	}
+#endif
+	for (; n; n--, p += 64)
+		sha256_block_generic(c->h, p);
 }
 
 void sha256_init(struct sha256 *c)
@@ -74,11 +166,12 @@ void sha256_update(struct sha256 *c, const void *data, size_t len)
 		c->fill += n, p += n, len -= n;
 		if (c->fill < 64)
 			return;
-		sha256_block(c, c->buf);
+		sha256_blocks(c, c->buf, 1);
 		c->fill = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		sha256_block(c, p);
+	sha256_blocks(c, p, len / 64);
+	p += len & ~(size_t)63;
+	len &= 63;
 	memcpy(c->buf, p, len);
 	c->fill = len;
 }
@@ -91,13 +184,13 @@ void sha256_final(struct sha256 *c, uint8_t out[SHA256_LEN])
 	c->buf[c->fill++] = 0x80;
 	if (c->fill > 56) {
 		memset(c->buf + c->fill, 0, 64 - c->fill);
-		sha256_block(c, c->buf);
+		sha256_blocks(c, c->buf, 1);
 		c->fill = 0;
 	}
 	memset(c->buf + c->fill, 0, 56 - c->fill);
 	for (i = 0; i < 8; i++)
 		c->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha256_block(c, c->buf);
+	sha256_blocks(c, c->buf, 1);
 	for (i = 0; i < 8; i++) {
 		out[4 * i] = (uint8_t)(c->h[i] >> 24);
 		out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);

@@ -6,6 +6,7 @@
  */
 #include "vm/initramfs.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -757,31 +758,142 @@ out:
 	return r;
 }
 
+/*
+ * Digests of host files are remembered in <cache_dir>/digests, keyed by the
+ * file's stat identity (device, inode, size, mtime, ctime: any write changes
+ * ctime), so that checking for a cached archive does not read every file.
+ */
+#define IR_MEMO_NAME "digests"
+#define IR_MEMO_MAX_LINES 4096
+
+static char *memo_key(const struct stat *st)
+{
+	return xasprintf("%llx %llx %llx %lld.%09ld %lld.%09ld", (unsigned long long)st->st_dev,
+			 (unsigned long long)st->st_ino, (unsigned long long)st->st_size,
+			 (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+			 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+static bool hex_digest(const char *hex, uint8_t out[SHA256_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < SHA256_LEN; i++) {
+		int hi = hex[2 * i], lo = hex[2 * i + 1];
+
+		if (!isxdigit(hi) || !isxdigit(lo))
+			return false;
+		hi = isdigit(hi) ? hi - '0' : (hi | 0x20) - 'a' + 10;
+		lo = isdigit(lo) ? lo - '0' : (lo | 0x20) - 'a' + 10;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return hex[2 * SHA256_LEN] == '\0';
+}
+
+/* Lines are "<key> <hex digest>". Unknown or malformed lines are ignored.
+ * Returns true if every file's digest was found. */
+static bool memo_load(struct initramfs *ir, const char *memo)
+{
+	char *text = file_read(memo, NULL, 1u << 20), *line, *save = NULL;
+	bool all = true;
+	size_t i;
+
+	if (!text)
+		return false;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strrchr(line, ' ');
+
+		if (!sp)
+			continue;
+		*sp = '\0';
+		for (i = 0; i < ir->n; i++) {
+			struct ir_ent *e = ir->ents[i];
+			char *key;
+
+			if (e->kind != IR_FILE || e->have_digest)
+				continue;
+			key = memo_key(&e->st);
+			if (!strcmp(key, line))
+				e->have_digest = hex_digest(sp + 1, e->digest);
+			free(key);
+		}
+	}
+	free(text);
+	for (i = 0; i < ir->n; i++)
+		if (ir->ents[i]->kind == IR_FILE && !ir->ents[i]->have_digest)
+			all = false;
+	return all;
+}
+
+/* Current files first, then older lines up to the cap. Best effort. */
+static void memo_store(struct initramfs *ir, const char *memo)
+{
+	char *old = file_read(memo, NULL, 1u << 20), *line, *save = NULL;
+	struct strbuf sb = { 0 };
+	size_t i, lines = 0;
+
+	for (i = 0; i < ir->n; i++) {
+		struct ir_ent *e = ir->ents[i];
+		char hex[SHA256_HEX_LEN + 1], *key;
+
+		if (e->kind != IR_FILE || !e->have_digest)
+			continue;
+		key = memo_key(&e->st);
+		sha256_hex(e->digest, hex);
+		sb_printf(&sb, "%s %s\n", key, hex);
+		free(key);
+		lines++;
+	}
+	for (line = old ? strtok_r(old, "\n", &save) : NULL; line && lines < IR_MEMO_MAX_LINES;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strrchr(line, ' ');
+
+		if (!sp)
+			continue;
+		*sp = '\0';
+		if (!strstr(sb.buf, line)) {
+			*sp = ' ';
+			sb_printf(&sb, "%s\n", line);
+			lines++;
+		}
+	}
+	if (sb.len)
+		file_write_atomic(memo, sb.buf, sb.len);
+	sb_free(&sb);
+	free(old);
+}
+
 int initramfs_write_cached(struct initramfs *ir, const char *cache_dir, char **path_out,
 			   char **err)
 {
-	char *hash, *path;
+	char *hash, *path, *memo;
+	bool memo_complete;
 	int r;
 
+	r = mkdir_p(cache_dir, 0755);
+	if (r) {
+		if (err)
+			*err = xasprintf("%s: %s", cache_dir, strerror(-r));
+		return r;
+	}
+	memo = xasprintf("%s/%s", cache_dir, IR_MEMO_NAME);
+	memo_complete = memo_load(ir, memo);
 	hash = initramfs_hash(ir);
 	if (!hash) {
 		r = -errno;
 		if (err)
 			*err = xasprintf("initramfs: cannot hash its files: %s", strerror(errno));
+		free(memo);
 		return r;
 	}
+	if (!memo_complete)
+		memo_store(ir, memo);
+	free(memo);
 	path = xasprintf("%s/%s.cpio", cache_dir, hash);
 	free(hash);
 	if (path_exists(path)) {
 		*path_out = path;
 		return 1;
-	}
-	r = mkdir_p(cache_dir, 0755);
-	if (r) {
-		if (err)
-			*err = xasprintf("%s: %s", cache_dir, strerror(-r));
-		free(path);
-		return r;
 	}
 	r = initramfs_write(ir, path, err);
 	if (r) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "util/sha256.h"
 #include "util/util.h"
 #include "vm/initramfs.h"
 
@@ -362,6 +363,25 @@ static void test_cached_and_stale(void **state)
 	assert_int_equal(initramfs_write_cached(ir, cache, &p2, &err), 1);
 	assert_string_equal(p1, p2);
 	free(p2);
+	/* The digest memo is what a second process uses instead of reading the
+	 * file: a forged digest in it changes the archive name. */
+	{
+		char *memo = xasprintf("%s/digests", cache), *text = file_read(memo, NULL, 0);
+		struct initramfs *ir2 = build(dir, false);
+		char *sp;
+
+		assert_non_null(text);
+		sp = strrchr(text, ' ');
+		assert_non_null(sp);
+		memset(sp + 1, '0', SHA256_HEX_LEN);
+		assert_int_equal(file_write_str(memo, text), 0);
+		assert_int_equal(initramfs_write_cached(ir2, cache, &p2, &err), 0);
+		assert_string_not_equal(p1, p2);
+		free(p2);
+		initramfs_free(ir2);
+		free(text);
+		free(memo);
+	}
 	/* A file that changes after it was added is refused at write time. */
 	initramfs_free(ir);
 	ir = build(dir, false);

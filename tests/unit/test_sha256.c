@@ -73,12 +73,46 @@ static void test_file(void **state)
 	assert_true(sha256_file(path, d) < 0);
 }
 
+/* Both implementations agree on random data of every length around a block. */
+static void test_generic_vs_accel(void **state)
+{
+	uint8_t buf[300], d1[SHA256_LEN], d2[SHA256_LEN];
+	size_t i, len;
+
+	if (!sha256_accel_available())
+		skip();
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 131 + 7);
+	for (len = 0; len <= sizeof(buf); len++) {
+		sha256_set_accel(false);
+		sha256_buf(buf, len, d1);
+		sha256_set_accel(true);
+		sha256_buf(buf, len, d2);
+		assert_memory_equal(d1, d2, SHA256_LEN);
+	}
+}
+
+static int accel_off(void **state)
+{
+	sha256_set_accel(false);
+	return 0;
+}
+
+static int accel_on(void **state)
+{
+	sha256_set_accel(true);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_vectors),
-		cmocka_unit_test(test_million_a_chunked),
+		cmocka_unit_test_setup(test_vectors, accel_off),
+		cmocka_unit_test_setup(test_million_a_chunked, accel_off),
+		cmocka_unit_test_setup(test_vectors, accel_on),
+		cmocka_unit_test_setup(test_million_a_chunked, accel_on),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_generic_vs_accel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,308 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Cgroups, workers and scenarios inside a test body. Included by <ktstr/ktstr.h>. */
+/*
+ * Cgroups, workers and scenarios inside a test body. Included by <ktstr/ktstr.h>.
+ *
+ *	return ktstr_run_cgroups(ctx, KTSTR_CGROUPS(
+ *		{ .name = "cg_0", .workers = 2, .cpuset = KTSTR_CPUSET_LLC(0) },
+ *		{ .name = "cg_1", .workers = 2, .work = KTSTR_WORK_BURSTY }));
+ *
+ * Lists (KTSTR_CGROUPS, KTSTR_STEPS, KTSTR_OPS, KTSTR_WORKS) are compound
+ * literals whose terminator the macro adds. Zero fields mean "the default":
+ * workers per cgroup from the test, work CpuSpin, policy normal, affinity
+ * inherited, no cpuset, and a step's hold an equal share of the duration.
+ */
 #ifndef KTSTR_SCENARIO_H
 #define KTSTR_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ktstr_ctx;
+
+/* ---- work types ---- */
+
+enum ktstr_work_type {
+	KTSTR_WT_CPU_SPIN = 0,  /* 1024 spins per iteration */
+	KTSTR_WT_YIELD_HEAVY,   /* sched_yield every iteration */
+	KTSTR_WT_MIXED,         /* 1024 spins, then yield */
+	KTSTR_WT_IO_SYNC,       /* 16 x 4 KiB writes to a memfd + fdatasync, sleep 100 us */
+	KTSTR_WT_BURSTY,        /* spin burst_ms, sleep sleep_ms (50/100) */
+	KTSTR_WT_PIPE_IO,       /* spin, 1-message pipe ping-pong with a partner (pairs) */
+	KTSTR_WT_FUTEX_PING_PONG, /* spin, wake partner through a shared futex (pairs) */
+	KTSTR_WT_CACHE_PRESSURE, /* strided read-modify-write over size_kb (32 KiB, stride 64) */
+	KTSTR_WT_FORK_EXIT,     /* fork a child that exits at once, wait for it */
+	KTSTR_WT_NICE_SWEEP,    /* spin 512, cycle nice -20..19, yield */
+	KTSTR_WT_AFFINITY_CHURN, /* spin, pin to a random allowed CPU, yield */
+	KTSTR_WT_POLICY_CHURN,  /* spin, cycle OTHER/BATCH/IDLE/FIFO/RR, yield */
+	KTSTR_WT_PAGE_FAULT_CHURN, /* touch random pages of a 4 MiB region, MADV_DONTNEED */
+	KTSTR_WT_MUTEX_CONTENTION, /* futex mutex shared by a group of `contenders` (4) */
+	KTSTR_WT_FAN_OUT_COMPUTE, /* a messenger wakes fan_out (4) workers that multiply matrices */
+	KTSTR_WT_COUNT,
+};
+
+/* Parameters; 0 = the work type's default. */
+struct ktstr_work_params {
+	unsigned spin_iters;  /* spins per iteration */
+	unsigned burst_ms, sleep_ms;   /* Bursty */
+	unsigned size_kb, stride;      /* CachePressure; size_kb is the region for PageFaultChurn */
+	unsigned touches;              /* PageFaultChurn pages touched per iteration (256) */
+	unsigned group;                /* MutexContention contenders (4) / FanOutCompute fan-out (4) */
+	unsigned hold_iters;           /* MutexContention spins inside the lock (256) */
+	unsigned footprint_kb, operations, sleep_us; /* FanOutCompute (256, 5, 100) */
+};
+
+enum ktstr_policy {
+	KTSTR_POLICY_NORMAL = 0,
+	KTSTR_POLICY_BATCH,
+	KTSTR_POLICY_IDLE,
+	KTSTR_POLICY_FIFO, /* .prio 1..99 (0 = 1) */
+	KTSTR_POLICY_RR,
+};
+
+enum ktstr_affinity_kind {
+	KTSTR_AFF_INHERIT = 0, /* whatever the cgroup allows */
+	KTSTR_AFF_SINGLE_CPU,  /* lowest CPU of the pool */
+	KTSTR_AFF_LLC_ALIGNED, /* the LLC overlapping the pool most (within the pool) */
+	KTSTR_AFF_RANDOM_SUBSET, /* max(1, |pool|/2) random CPUs of the pool */
+	KTSTR_AFF_EXACT,       /* .cpus ("0-1,4") intersected with the pool, else as given */
+	KTSTR_AFF_ALL,         /* every online CPU (the kernel intersects with the cpuset) */
+};
+
+struct ktstr_affinity {
+	enum ktstr_affinity_kind kind;
+	const char *cpus; /* KTSTR_AFF_EXACT */
+};
+
+/* One group of identical workers. */
+struct ktstr_work {
+	enum ktstr_work_type type;
+	unsigned workers; /* 0 = the cgroup's .workers, else the test's workers per cgroup */
+	enum ktstr_policy policy;
+	int prio;
+	struct ktstr_affinity affinity;
+	struct ktstr_work_params p;
+	bool end_; /* list terminator (KTSTR_WORKS adds it) */
+};
+
+#define KTSTR_WORK(t, ...) ((struct ktstr_work){ .type = (t), __VA_ARGS__ })
+#define KTSTR_WORK_CPU_SPIN KTSTR_WORK(KTSTR_WT_CPU_SPIN)
+#define KTSTR_WORK_YIELD_HEAVY KTSTR_WORK(KTSTR_WT_YIELD_HEAVY)
+#define KTSTR_WORK_MIXED KTSTR_WORK(KTSTR_WT_MIXED)
+#define KTSTR_WORK_IO_SYNC KTSTR_WORK(KTSTR_WT_IO_SYNC)
+#define KTSTR_WORK_BURSTY KTSTR_WORK(KTSTR_WT_BURSTY)
+#define KTSTR_WORK_BURSTY_P(burst, sleep)                                                          \
+	KTSTR_WORK(KTSTR_WT_BURSTY, .p = { .burst_ms = (burst), .sleep_ms = (sleep) })
+#define KTSTR_WORK_PIPE_IO KTSTR_WORK(KTSTR_WT_PIPE_IO)
+#define KTSTR_WORK_FUTEX_PING_PONG KTSTR_WORK(KTSTR_WT_FUTEX_PING_PONG)
+#define KTSTR_WORK_CACHE_PRESSURE KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE)
+#define KTSTR_WORK_FORK_EXIT KTSTR_WORK(KTSTR_WT_FORK_EXIT)
+#define KTSTR_WORK_NICE_SWEEP KTSTR_WORK(KTSTR_WT_NICE_SWEEP)
+#define KTSTR_WORK_AFFINITY_CHURN KTSTR_WORK(KTSTR_WT_AFFINITY_CHURN)
+#define KTSTR_WORK_POLICY_CHURN KTSTR_WORK(KTSTR_WT_POLICY_CHURN)
+#define KTSTR_WORK_PAGE_FAULT_CHURN KTSTR_WORK(KTSTR_WT_PAGE_FAULT_CHURN)
+#define KTSTR_WORK_MUTEX_CONTENTION KTSTR_WORK(KTSTR_WT_MUTEX_CONTENTION)
+#define KTSTR_WORK_FAN_OUT_COMPUTE KTSTR_WORK(KTSTR_WT_FAN_OUT_COMPUTE)
+#define KTSTR_WORKS(...) ((const struct ktstr_work[]){ __VA_ARGS__, { .end_ = true } })
+
+const char *ktstr_work_type_name(enum ktstr_work_type t); /* "CpuSpin", ... */
+int ktstr_work_type_parse(const char *name);              /* -1 if unknown */
+/* Workers per group the type needs (2 for pairs); a work's count must be a multiple. */
+unsigned ktstr_work_group_size(const struct ktstr_work *w);
+
+/* ---- cpuset specs, resolved against the guest topology ---- */
+
+enum ktstr_cpuset_kind {
+	KTSTR_CPUSET_NONE = 0,
+	KTSTR_CPUSET_KIND_LLC,      /* CPUs of LLC .index */
+	KTSTR_CPUSET_KIND_NUMA,     /* CPUs of node .index */
+	KTSTR_CPUSET_KIND_RANGE,    /* [.start, .end) fractions of the usable CPUs */
+	KTSTR_CPUSET_KIND_DISJOINT, /* partition .index of .of equal parts */
+	KTSTR_CPUSET_KIND_OVERLAP,  /* partition .index of .of, widened by .frac of a part */
+	KTSTR_CPUSET_KIND_EXACT,    /* .cpus, e.g. "0-1,4" */
+};
+
+struct ktstr_cpuset_spec {
+	enum ktstr_cpuset_kind kind;
+	unsigned index, of;
+	double start, end, frac;
+	const char *cpus;
+};
+
+#define KTSTR_CPUSET_LLC(i) ((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_LLC, .index = (i) })
+#define KTSTR_CPUSET_NUMA(n)                                                                       \
+	((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_NUMA, .index = (n) })
+#define KTSTR_CPUSET_RANGE(s, e)                                                                   \
+	((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_RANGE, .start = (s), .end = (e) })
+#define KTSTR_CPUSET_DISJOINT(i, n)                                                                \
+	((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_DISJOINT, .index = (i), .of = (n) })
+#define KTSTR_CPUSET_OVERLAP(i, n, f)                                                              \
+	((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_OVERLAP, .index = (i), .of = (n),  \
+				     .frac = (f) })
+#define KTSTR_CPUSET_EXACT(list)                                                                   \
+	((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_EXACT, .cpus = (list) })
+
+/* ---- cgroups ---- */
+
+struct ktstr_cgroup_def {
+	const char *name;                /* may nest: "parent/child" (create the parent first) */
+	struct ktstr_cpuset_spec cpuset; /* none = inherit */
+	unsigned workers;                /* for .work; 0 = the test's workers per cgroup */
+	struct ktstr_work work;          /* the main worker group (CpuSpin by default) */
+	const struct ktstr_work *works;  /* more groups (KTSTR_WORKS), started with .work */
+	bool no_workers;                 /* create the cgroup only */
+	bool end_;
+};
+#define KTSTR_CGROUPS(...) ((const struct ktstr_cgroup_def[]){ __VA_ARGS__, { .end_ = true } })
+
+/* ---- ops, holds, steps ---- */
+
+enum ktstr_op_kind {
+	KTSTR_OPK_END = 0,
+	KTSTR_OPK_ADD_CGROUP,
+	KTSTR_OPK_REMOVE_CGROUP,  /* stop its workers, drain, rmdir */
+	KTSTR_OPK_SET_CPUSET,
+	KTSTR_OPK_CLEAR_CPUSET,
+	KTSTR_OPK_SWAP_CPUSETS,   /* cgroup <-> other */
+	KTSTR_OPK_SPAWN,          /* start .work in cgroup ("" = the managed parent's level) */
+	KTSTR_OPK_STOP_CGROUP,    /* stop its workers, keep the cgroup */
+	KTSTR_OPK_SET_AFFINITY,   /* re-pin every running worker of cgroup */
+	KTSTR_OPK_MOVE_ALL_TASKS, /* cgroup -> other */
+};
+
+struct ktstr_op {
+	enum ktstr_op_kind kind;
+	const char *cgroup, *other;
+	struct ktstr_cpuset_spec cpuset;
+	struct ktstr_work work;
+	struct ktstr_affinity affinity;
+};
+
+#define KTSTR_OP_ADD_CGROUP(cg) { .kind = KTSTR_OPK_ADD_CGROUP, .cgroup = (cg) }
+#define KTSTR_OP_REMOVE_CGROUP(cg) { .kind = KTSTR_OPK_REMOVE_CGROUP, .cgroup = (cg) }
+#define KTSTR_OP_SET_CPUSET(cg, spec) { .kind = KTSTR_OPK_SET_CPUSET, .cgroup = (cg), .cpuset = spec }
+#define KTSTR_OP_CLEAR_CPUSET(cg) { .kind = KTSTR_OPK_CLEAR_CPUSET, .cgroup = (cg) }
+#define KTSTR_OP_SWAP_CPUSETS(a, b) { .kind = KTSTR_OPK_SWAP_CPUSETS, .cgroup = (a), .other = (b) }
+#define KTSTR_OP_SPAWN(cg, w) { .kind = KTSTR_OPK_SPAWN, .cgroup = (cg), .work = w }
+#define KTSTR_OP_STOP_CGROUP(cg) { .kind = KTSTR_OPK_STOP_CGROUP, .cgroup = (cg) }
+#define KTSTR_OP_SET_AFFINITY(cg, k, ...)                                                          \
+	{ .kind = KTSTR_OPK_SET_AFFINITY, .cgroup = (cg), .affinity = { .kind = (k), __VA_ARGS__ } }
+#define KTSTR_OP_MOVE_ALL_TASKS(from, to)                                                          \
+	{ .kind = KTSTR_OPK_MOVE_ALL_TASKS, .cgroup = (from), .other = (to) }
+#define KTSTR_OPS(...) ((const struct ktstr_op[]){ __VA_ARGS__, { .kind = KTSTR_OPK_END } })
+
+enum ktstr_hold_kind {
+	KTSTR_HOLD_DEFAULT = 0, /* an equal share of the test duration */
+	KTSTR_HOLD_KIND_FRAC,
+	KTSTR_HOLD_KIND_FIXED,
+	KTSTR_HOLD_KIND_LOOP,   /* repeat the step's ops every interval_ms until the share ends */
+};
+
+struct ktstr_hold {
+	enum ktstr_hold_kind kind;
+	double frac;
+	unsigned ms, interval_ms;
+};
+#define KTSTR_HOLD_FRAC(f) ((struct ktstr_hold){ .kind = KTSTR_HOLD_KIND_FRAC, .frac = (f) })
+#define KTSTR_HOLD_FULL KTSTR_HOLD_FRAC(1.0)
+#define KTSTR_HOLD_MS(n) ((struct ktstr_hold){ .kind = KTSTR_HOLD_KIND_FIXED, .ms = (n) })
+#define KTSTR_HOLD_LOOP(iv) ((struct ktstr_hold){ .kind = KTSTR_HOLD_KIND_LOOP, .interval_ms = (iv) })
+
+/* A step: ops first, then the cgroups it sets up (created, cpuset, workers started), then the
+ * hold. Workers run on across steps until stopped or their cgroup is removed; everything is
+ * collected and checked after the last step. */
+struct ktstr_step {
+	const struct ktstr_op *ops;
+	const struct ktstr_cgroup_def *cgroups;
+	struct ktstr_hold hold;
+	bool end_;
+};
+#define KTSTR_STEPS(...) ((const struct ktstr_step[]){ __VA_ARGS__, { .end_ = true } })
+
+/* Run cgroups for the whole duration, then check. Returns KTSTR_PASS / FAIL / SKIP. */
+int ktstr_run_cgroups(struct ktstr_ctx *ctx, const struct ktstr_cgroup_def *defs);
+int ktstr_run_steps(struct ktstr_ctx *ctx, const struct ktstr_step *steps);
+/* Names used by the reference design. */
+#define ktstr_execute_defs ktstr_run_cgroups
+#define ktstr_execute_steps ktstr_run_steps
+
+/* ---- workers measured by hand ---- */
+
+#define KTSTR_MAX_LAT_SAMPLES 1024 /* reservoir per worker */
+
+struct ktstr_worker_report {
+	int pid;
+	unsigned index;          /* within its work group */
+	enum ktstr_work_type type;
+	bool completed;          /* reported by itself (false: killed, died, never reported) */
+	int exit_status;         /* waitpid status when !completed */
+	bool messenger;          /* FanOutCompute's waker */
+	uint64_t work_units, iterations;
+	uint64_t wall_ns, cpu_ns, off_cpu_ns;
+	uint64_t run_delay_ns, run_count; /* /proc/self/schedstat deltas (0 if absent) */
+	uint64_t max_gap_ms, max_gap_at_ms;
+	int max_gap_cpu;
+	uint64_t migrations;
+	uint64_t vol_switches, invol_switches;
+	uint64_t cpus_used[16];  /* bitmap of CPUs observed (first 1024) */
+	uint64_t lat_total;      /* wake/resume samples seen */
+	unsigned nlat;           /* kept (reservoir) */
+	uint64_t lat_ns[KTSTR_MAX_LAT_SAMPLES];
+};
+
+struct ktstr_reports;
+
+/* Start n workers of w in cgroup cg (created if missing; "" or NULL = no cgroup of its own),
+ * run the test duration, stop them and return their reports (NULL on setup failure, detail
+ * recorded). Free with ktstr_reports_free(). */
+struct ktstr_reports *ktstr_spawn_and_collect(struct ktstr_ctx *ctx, const char *cg, unsigned n,
+					      struct ktstr_work w);
+void ktstr_reports_free(struct ktstr_reports *r);
+unsigned ktstr_reports_count(const struct ktstr_reports *r);
+const struct ktstr_worker_report *ktstr_reports_get(const struct ktstr_reports *r, unsigned i);
+uint64_t ktstr_reports_total_work(const struct ktstr_reports *r);
+uint64_t ktstr_reports_min_work(const struct ktstr_reports *r);
+uint64_t ktstr_reports_max_gap_ms(const struct ktstr_reports *r);
+uint64_t ktstr_reports_migrations(const struct ktstr_reports *r);
+/* Nearest-rank percentile (0..100) of every worker's wake latency samples, ns. */
+uint64_t ktstr_reports_latency_pct_ns(const struct ktstr_reports *r, double pct);
+/* The default checks (thresholds of the test) on these reports; returns the verdict. */
+int ktstr_reports_check(struct ktstr_ctx *ctx, const struct ktstr_reports *r);
+
+/* ---- canned scenarios ---- */
+
+struct ktstr_scenario {
+	const char *name;
+	const char *category; /* basic, cpuset, dynamic, affinity, sched_class, nested, interaction */
+	const char *description;
+};
+
+/* The catalog, sorted by category then name: for (i = 0; i < ktstr_scenarios_count(); i++). */
+unsigned ktstr_scenarios_count(void);
+const struct ktstr_scenario *ktstr_scenario_at(unsigned i);
+const struct ktstr_scenario *ktstr_scenario_find(const char *name);
+/* Run a catalog scenario by name (an unknown name is a failure with a detail). */
+int ktstr_scenario_run(struct ktstr_ctx *ctx, const char *name);
+
+int ktstr_scenario_steady(struct ktstr_ctx *ctx);
+int ktstr_scenario_steady_llc(struct ktstr_ctx *ctx);
+int ktstr_scenario_oversubscribed(struct ktstr_ctx *ctx);
+int ktstr_scenario_cpuset_apply(struct ktstr_ctx *ctx);
+int ktstr_scenario_cpuset_clear(struct ktstr_ctx *ctx);
+int ktstr_scenario_cpuset_resize(struct ktstr_ctx *ctx);
+int ktstr_scenario_cgroup_add(struct ktstr_ctx *ctx);
+int ktstr_scenario_cgroup_remove(struct ktstr_ctx *ctx);
+int ktstr_scenario_affinity_change(struct ktstr_ctx *ctx);
+int ktstr_scenario_affinity_pinned(struct ktstr_ctx *ctx);
+int ktstr_scenario_mixed_workloads(struct ktstr_ctx *ctx);
+int ktstr_scenario_nested_steady(struct ktstr_ctx *ctx);
+int ktstr_scenario_nested_task_move(struct ktstr_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -27,6 +27,7 @@ void ctx_init(struct ktstr_ctx *ctx, const struct ktstr_test *t, const struct or
 	ctx->workers_per_cgroup = o->workers_per_cgroup;
 	ctx->thresholds = o->thresholds;
 	ctx->time_scale = o->time_scale >= 1.0 ? o->time_scale : 1.0;
+	ctx->accel = o->accel;
 	ctx->seed = o->seed;
 	ctx->cgroup_root = CTX_CGROUP_ROOT;
 	ctx->host_only = t->host_only;

@@ -26,6 +26,7 @@ struct ktstr_ctx {
 	int sched_pid;                 /* 0 under EEVDF */
 	struct ktstr_thresholds thresholds; /* merged: defaults < scheduler < test */
 	double time_scale;             /* >= 1: stretch time-based thresholds by this */
+	const char *accel;             /* "kvm" / "tcg" (from the orders), NULL if unknown */
 	uint64_t seed;                 /* for anything random in a scenario */
 	const char *cgroup_root;       /* where scenarios create their cgroups */
 	bool host_only;                /* running on the host, not in a VM */

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "assert/checks.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+static double scale_of(const struct check_input *in)
+{
+	return in->time_scale > 0 ? in->time_scale : 1.0;
+}
+
+char *checks_limit_text(double limit, const char *unit, double scale, const char *accel)
+{
+	if (scale <= 0 || scale == 1.0)
+		return xasprintf("limit %g%s", limit, unit);
+	return xasprintf("limit %g%s x%g (%s)", limit, unit, scale, accel ? accel : "scaled");
+}
+
+double checks_off_cpu_pct(const struct ktstr_worker_report *r)
+{
+	if (!r->wall_ns)
+		return 0;
+	return (double)r->off_cpu_ns * 100.0 / (double)r->wall_ns;
+}
+
+uint64_t checks_percentile(const uint64_t *sorted, size_t n, double pct)
+{
+	size_t rank;
+
+	if (!n)
+		return 0;
+	rank = (size_t)ceil((double)n * pct / 100.0);
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return sorted[rank - 1];
+}
+
+double checks_cv(const double *v, size_t n)
+{
+	double mean = 0, var = 0;
+
+	if (n < 2)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		mean += v[i];
+	mean /= (double)n;
+	if (mean == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		var += (v[i] - mean) * (v[i] - mean);
+	return sqrt(var / (double)n) / mean;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint64_t *checks_latency_pool(const struct check_worker *w, unsigned n,
+			      bool (*keep)(const struct check_worker *, const void *), const void *arg,
+			      size_t *count)
+{
+	size_t total = 0, k = 0;
+	uint64_t *pool;
+
+	for (unsigned i = 0; i < n; i++)
+		if (!keep || keep(&w[i], arg))
+			total += w[i].r->nlat;
+	pool = xmalloc((total ? total : 1) * sizeof(*pool));
+	for (unsigned i = 0; i < n; i++)
+		if (!keep || keep(&w[i], arg))
+			for (unsigned j = 0; j < w[i].r->nlat; j++)
+				pool[k++] = w[i].r->lat_ns[j];
+	qsort(pool, total, sizeof(*pool), cmp_u64);
+	*count = total;
+	return pool;
+}
+
+static bool in_cgroup(const struct check_worker *w, const void *name)
+{
+	return !strcmp(w->cgroup, (const char *)name);
+}
+
+static const char *cg_label(const char *name)
+{
+	return *name ? name : "(none)";
+}
+
+/* Distinct cgroup names in first-seen order (pointers into the input). */
+static unsigned cgroups_of(const struct check_input *in, const char **out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < in->n; i++) {
+		unsigned k;
+
+		for (k = 0; k < n; k++)
+			if (!strcmp(out[k], in->w[i].cgroup))
+				break;
+		if (k == n)
+			out[n++] = in->w[i].cgroup;
+	}
+	return n;
+}
+
+/* Distinct work group ids in first-seen order. */
+static unsigned groups_of(const struct check_input *in, unsigned *out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < in->n; i++) {
+		unsigned k;
+
+		for (k = 0; k < n; k++)
+			if (out[k] == in->w[i].group)
+				break;
+		if (k == n)
+			out[n++] = in->w[i].group;
+	}
+	return n;
+}
+
+static bool not_starved_on(const struct check_input *in)
+{
+	return in->thr->not_starved != KTSTR_OFF;
+}
+
+void check_starved(const struct check_input *in, struct ktstr_result *res)
+{
+	if (!not_starved_on(in))
+		return;
+	for (unsigned i = 0; i < in->n; i++) {
+		const struct ktstr_worker_report *r = in->w[i].r;
+
+		if (r->work_units)
+			continue;
+		if (r->completed)
+			result_fail(res, KTSTR_STARVED, "worker %d starved (0 work units) in cgroup %s",
+				    r->pid, cg_label(in->w[i].cgroup));
+		else
+			result_fail(res, KTSTR_STARVED,
+				    "worker %d starved (0 work units, never reported, wait status 0x%x) "
+				    "in cgroup %s",
+				    r->pid, (unsigned)r->exit_status, cg_label(in->w[i].cgroup));
+	}
+}
+
+struct spread {
+	double min, max, avg, spread;
+	unsigned n;
+};
+
+/* Off-CPU% spread of the non-messenger workers of one group. */
+static struct spread group_spread(const struct check_input *in, unsigned group)
+{
+	struct spread s = { .min = 1e300, .max = -1e300 };
+
+	for (unsigned i = 0; i < in->n; i++) {
+		double p;
+
+		if (in->w[i].group != group || in->w[i].r->messenger)
+			continue;
+		p = checks_off_cpu_pct(in->w[i].r);
+		s.min = MIN(s.min, p);
+		s.max = MAX(s.max, p);
+		s.avg += p;
+		s.n++;
+	}
+	if (!s.n)
+		return (struct spread){ 0 };
+	s.avg /= s.n;
+	s.spread = s.max - s.min;
+	return s;
+}
+
+static const char *group_cgroup(const struct check_input *in, unsigned group)
+{
+	for (unsigned i = 0; i < in->n; i++)
+		if (in->w[i].group == group)
+			return in->w[i].cgroup;
+	return "";
+}
+
+static const char *group_type(const struct check_input *in, unsigned group)
+{
+	for (unsigned i = 0; i < in->n; i++)
+		if (in->w[i].group == group)
+			return ktstr_work_type_name(in->w[i].r->type);
+	return "?";
+}
+
+void check_spread(const struct check_input *in, struct ktstr_result *res)
+{
+	unsigned *groups = xcalloc(in->n + 1, sizeof(*groups));
+	unsigned ng = groups_of(in, groups);
+
+	if (not_starved_on(in) && in->thr->max_spread_pct.set)
+		for (unsigned g = 0; g < ng; g++) {
+			struct spread s = group_spread(in, groups[g]);
+
+			if (s.n >= 2 && s.spread > in->thr->max_spread_pct.v)
+				result_fail(res, KTSTR_UNFAIR,
+					    "cgroup %s (%s): off-CPU spread %.1f points (min %.1f%%, "
+					    "max %.1f%%) > limit %g",
+					    cg_label(group_cgroup(in, groups[g])),
+					    group_type(in, groups[g]), s.spread, s.min, s.max,
+					    in->thr->max_spread_pct.v);
+		}
+	free(groups);
+}
+
+void check_gap(const struct check_input *in, struct ktstr_result *res)
+{
+	double limit;
+	char *txt;
+
+	if (!not_starved_on(in) || !in->thr->max_gap_ms.set)
+		return;
+	limit = (double)in->thr->max_gap_ms.v * scale_of(in);
+	txt = checks_limit_text((double)in->thr->max_gap_ms.v, "ms", scale_of(in), in->accel);
+	for (unsigned i = 0; i < in->n; i++) {
+		const struct ktstr_worker_report *r = in->w[i].r;
+
+		if ((double)r->max_gap_ms > limit)
+			result_fail(res, KTSTR_STUCK,
+				    "worker %d stuck %llums on cpu%d at +%llums in cgroup %s (%s)",
+				    r->pid, (unsigned long long)r->max_gap_ms, r->max_gap_cpu,
+				    (unsigned long long)r->max_gap_at_ms, cg_label(in->w[i].cgroup), txt);
+	}
+	free(txt);
+}
+
+void check_isolation(const struct check_input *in, struct ktstr_result *res)
+{
+	if (in->thr->isolation != KTSTR_ON)
+		return;
+	for (unsigned i = 0; i < in->n; i++) {
+		const struct check_worker *w = &in->w[i];
+		struct cpuset used, extra;
+		char *e, *a;
+
+		if (!w->constrained)
+			continue;
+		cpuset_zero(&used);
+		memcpy(used.bits, w->r->cpus_used, sizeof(w->r->cpus_used));
+		if (cpuset_is_subset(&used, &w->allowed))
+			continue;
+		cpuset_zero(&extra);
+		for (int c = cpuset_next(&used, 0); c >= 0; c = cpuset_next(&used, (unsigned)c + 1))
+			if (!cpuset_test(&w->allowed, (unsigned)c))
+				cpuset_set(&extra, (unsigned)c);
+		e = cpuset_format(&extra);
+		a = cpuset_format(&w->allowed);
+		result_fail(res, KTSTR_ISOLATION,
+			    "worker %d ran on unexpected CPUs %s (cgroup %s allows %s)", w->r->pid, e,
+			    cg_label(w->cgroup), a);
+		free(e);
+		free(a);
+	}
+}
+
+static double work_rate(const struct ktstr_worker_report *r)
+{
+	return r->cpu_ns ? (double)r->work_units / ((double)r->cpu_ns / 1e9) : 0;
+}
+
+void check_throughput(const struct check_input *in, struct ktstr_result *res)
+{
+	const struct ktstr_thresholds *t = in->thr;
+	unsigned *groups, ng;
+
+	if (t->min_work_rate.set)
+		for (unsigned i = 0; i < in->n; i++) {
+			double rate = work_rate(in->w[i].r);
+
+			if (rate < t->min_work_rate.v)
+				result_fail(res, KTSTR_BENCHMARK,
+					    "worker %d work rate %.0f units/cpu-s < minimum %g in "
+					    "cgroup %s",
+					    in->w[i].r->pid, rate, t->min_work_rate.v,
+					    cg_label(in->w[i].cgroup));
+		}
+	if (!t->max_throughput_cv.set)
+		return;
+	groups = xcalloc(in->n + 1, sizeof(*groups));
+	ng = groups_of(in, groups);
+	for (unsigned g = 0; g < ng; g++) {
+		double *rates = xcalloc(in->n, sizeof(*rates)), cv;
+		size_t n = 0;
+
+		for (unsigned i = 0; i < in->n; i++)
+			if (in->w[i].group == groups[g] && !in->w[i].r->messenger)
+				rates[n++] = work_rate(in->w[i].r);
+		cv = checks_cv(rates, n);
+		if (n >= 2 && cv > t->max_throughput_cv.v)
+			result_fail(res, KTSTR_BENCHMARK,
+				    "cgroup %s (%s): throughput CV %.3f > limit %g over %zu workers",
+				    cg_label(group_cgroup(in, groups[g])), group_type(in, groups[g]),
+				    cv, t->max_throughput_cv.v, n);
+		free(rates);
+	}
+	free(groups);
+}
+
+void check_latency(const struct check_input *in, struct ktstr_result *res)
+{
+	const struct ktstr_thresholds *t = in->thr;
+	const char **cgs;
+	unsigned ncg;
+
+	if (!t->max_p99_wake_latency_ns.set && !t->max_wake_latency_cv.set)
+		return;
+	cgs = xcalloc(in->n + 1, sizeof(*cgs));
+	ncg = cgroups_of(in, cgs);
+	for (unsigned c = 0; c < ncg; c++) {
+		size_t n;
+		uint64_t *pool = checks_latency_pool(in->w, in->n, in_cgroup, cgs[c], &n);
+
+		if (t->max_p99_wake_latency_ns.set && n) {
+			uint64_t p99 = checks_percentile(pool, n, 99);
+			double limit = (double)t->max_p99_wake_latency_ns.v * scale_of(in);
+
+			if ((double)p99 > limit) {
+				char *txt = checks_limit_text(
+					(double)t->max_p99_wake_latency_ns.v / 1000.0, "us",
+					scale_of(in), in->accel);
+
+				result_fail(res, KTSTR_BENCHMARK,
+					    "cgroup %s: p99 wake latency %.1fus (%zu samples, %s)",
+					    cg_label(cgs[c]), (double)p99 / 1000.0, n, txt);
+				free(txt);
+			}
+		}
+		if (t->max_wake_latency_cv.set && n >= 2) {
+			double *v = xmalloc(n * sizeof(*v)), cv;
+
+			for (size_t i = 0; i < n; i++)
+				v[i] = (double)pool[i];
+			cv = checks_cv(v, n);
+			if (cv > t->max_wake_latency_cv.v)
+				result_fail(res, KTSTR_BENCHMARK,
+					    "cgroup %s: wake latency CV %.3f > limit %g (%zu samples)",
+					    cg_label(cgs[c]), cv, t->max_wake_latency_cv.v, n);
+			free(v);
+		}
+		free(pool);
+	}
+	free(cgs);
+}
+
+void check_iteration_rate(const struct check_input *in, struct ktstr_result *res)
+{
+	if (!in->thr->min_iteration_rate.set)
+		return;
+	for (unsigned i = 0; i < in->n; i++) {
+		const struct ktstr_worker_report *r = in->w[i].r;
+		double rate = r->wall_ns ? (double)r->iterations / ((double)r->wall_ns / 1e9) : 0;
+
+		if (rate < in->thr->min_iteration_rate.v)
+			result_fail(res, KTSTR_BENCHMARK,
+				    "worker %d: %.1f iterations/s < minimum %g in cgroup %s", r->pid,
+				    rate, in->thr->min_iteration_rate.v, cg_label(in->w[i].cgroup));
+	}
+}
+
+static double cgroup_migration_ratio(const struct check_input *in, const char *cg)
+{
+	uint64_t mig = 0, it = 0;
+
+	for (unsigned i = 0; i < in->n; i++)
+		if (!strcmp(in->w[i].cgroup, cg)) {
+			mig += in->w[i].r->migrations;
+			it += in->w[i].r->iterations;
+		}
+	return it ? (double)mig / (double)it : 0;
+}
+
+void check_migration(const struct check_input *in, struct ktstr_result *res)
+{
+	const char **cgs;
+	unsigned ncg;
+
+	if (!in->thr->max_migration_ratio.set)
+		return;
+	cgs = xcalloc(in->n + 1, sizeof(*cgs));
+	ncg = cgroups_of(in, cgs);
+	for (unsigned c = 0; c < ncg; c++) {
+		double ratio = cgroup_migration_ratio(in, cgs[c]);
+
+		if (ratio > in->thr->max_migration_ratio.v)
+			result_fail(res, KTSTR_MIGRATION,
+				    "cgroup %s: migration ratio %.4f > limit %g", cg_label(cgs[c]),
+				    ratio, in->thr->max_migration_ratio.v);
+	}
+	free(cgs);
+}
+
+static void stat_cg(struct ktstr_result *res, const char *cg, const char *what, double v)
+{
+	char *name = xasprintf("cgroup.%s.%s", *cg ? cg : "(none)", what);
+
+	result_stat(res, name, v);
+	free(name);
+}
+
+void checks_stats(const struct check_input *in, struct ktstr_result *res)
+{
+	const char **cgs = xcalloc(in->n + 1, sizeof(*cgs));
+	unsigned *groups = xcalloc(in->n + 1, sizeof(*groups));
+	unsigned ncg = cgroups_of(in, cgs), ng = groups_of(in, groups);
+	struct cpuset all;
+	uint64_t mig = 0, gap = 0, work = 0, worst_p99 = 0;
+	double worst_spread = 0, worst_ratio = 0;
+	int gap_cpu = -1;
+
+	cpuset_zero(&all);
+	for (unsigned i = 0; i < in->n; i++) {
+		const struct ktstr_worker_report *r = in->w[i].r;
+		struct cpuset u;
+
+		cpuset_zero(&u);
+		memcpy(u.bits, r->cpus_used, sizeof(r->cpus_used));
+		cpuset_or(&all, &u);
+		mig += r->migrations;
+		work += r->work_units;
+		if (r->max_gap_ms > gap || gap_cpu < 0) {
+			gap = MAX(gap, r->max_gap_ms);
+			gap_cpu = r->max_gap_cpu;
+		}
+	}
+	for (unsigned g = 0; g < ng; g++) {
+		struct spread s = group_spread(in, groups[g]);
+
+		worst_spread = MAX(worst_spread, s.spread);
+	}
+	for (unsigned c = 0; c < ncg; c++) {
+		struct cpuset u;
+		unsigned nw = 0;
+		uint64_t cg_gap = 0, cg_mig = 0, cg_work = 0;
+		double off = 0, cg_spread = 0;
+		size_t n;
+		uint64_t *pool = checks_latency_pool(in->w, in->n, in_cgroup, cgs[c], &n);
+		double ratio = cgroup_migration_ratio(in, cgs[c]);
+
+		cpuset_zero(&u);
+		for (unsigned i = 0; i < in->n; i++) {
+			const struct ktstr_worker_report *r = in->w[i].r;
+			struct cpuset x;
+
+			if (strcmp(in->w[i].cgroup, cgs[c]))
+				continue;
+			nw++;
+			cpuset_zero(&x);
+			memcpy(x.bits, r->cpus_used, sizeof(r->cpus_used));
+			cpuset_or(&u, &x);
+			cg_gap = MAX(cg_gap, r->max_gap_ms);
+			cg_mig += r->migrations;
+			cg_work += r->work_units;
+			off += checks_off_cpu_pct(r);
+		}
+		for (unsigned g = 0; g < ng; g++)
+			if (!strcmp(group_cgroup(in, groups[g]), cgs[c]))
+				cg_spread = MAX(cg_spread, group_spread(in, groups[g]).spread);
+		stat_cg(res, cgs[c], "workers", nw);
+		stat_cg(res, cgs[c], "cpus", cpuset_count(&u));
+		stat_cg(res, cgs[c], "work_units", (double)cg_work);
+		stat_cg(res, cgs[c], "avg_off_cpu_pct", nw ? off / nw : 0);
+		stat_cg(res, cgs[c], "spread", cg_spread);
+		stat_cg(res, cgs[c], "max_gap_ms", (double)cg_gap);
+		stat_cg(res, cgs[c], "migrations", (double)cg_mig);
+		stat_cg(res, cgs[c], "migration_ratio", ratio);
+		if (n) {
+			uint64_t p99 = checks_percentile(pool, n, 99);
+
+			stat_cg(res, cgs[c], "p99_wake_latency_us", (double)p99 / 1000.0);
+			stat_cg(res, cgs[c], "median_wake_latency_us", (double)pool[n / 2] / 1000.0);
+			worst_p99 = MAX(worst_p99, p99);
+		}
+		worst_ratio = MAX(worst_ratio, ratio);
+		free(pool);
+	}
+	result_stat(res, "workers", in->n);
+	result_stat(res, "cpus", cpuset_count(&all));
+	result_stat(res, "work_units", (double)work);
+	result_stat(res, "migrations", (double)mig);
+	result_stat(res, "worst_spread", worst_spread);
+	result_stat(res, "worst_gap_ms", (double)gap);
+	result_stat(res, "worst_gap_cpu", gap_cpu);
+	result_stat(res, "worst_migration_ratio", worst_ratio);
+	if (worst_p99)
+		result_stat(res, "worst_p99_wake_latency_us", (double)worst_p99 / 1000.0);
+	result_stat(res, "time_scale", scale_of(in));
+	free(cgs);
+	free(groups);
+}
+
+int checks_run(const struct check_input *in, struct ktstr_result *res)
+{
+	unsigned before = res->ndetails;
+
+	check_starved(in, res);
+	check_spread(in, res);
+	check_gap(in, res);
+	check_isolation(in, res);
+	check_throughput(in, res);
+	check_latency(in, res);
+	check_iteration_rate(in, res);
+	check_migration(in, res);
+	checks_stats(in, res);
+	return res->ndetails > before ? KTSTR_FAIL : KTSTR_PASS;
+}

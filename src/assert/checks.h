@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Judging worker reports against merged thresholds. Each check adds failure
+ * details (typed) to a result; checks_run also records the statistics.
+ * Time-based limits (gap, wake latency) are multiplied by the accelerator's
+ * time scale, and the message says so: "limit 2000ms x10 (tcg)".
+ * Unset thresholds switch a check off; not_starved is on unless KTSTR_OFF.
+ */
+#ifndef KTSTR_CHECKS_H
+#define KTSTR_CHECKS_H
+
+#include <ktstr/ktstr.h>
+#include <stddef.h>
+
+#include "test_support/result.h"
+#include "util/cpuset.h"
+
+/* One worker as the checks see it. Spread and throughput parity compare workers of the
+ * same (cgroup, group); latency and migration ratio pool a whole cgroup. */
+struct check_worker {
+	const struct ktstr_worker_report *r;
+	const char *cgroup;   /* "" for workers outside any test cgroup */
+	unsigned group;       /* work group id, unique within the scenario */
+	bool constrained;     /* isolation applies: allowed is every CPU it may use */
+	struct cpuset allowed;
+};
+
+struct check_input {
+	const struct check_worker *w;
+	unsigned n;
+	const struct ktstr_thresholds *thr;
+	double time_scale;    /* 1 on KVM/bare metal; <= 0 is taken as 1 */
+	const char *accel;    /* "tcg", "kvm", NULL on the host */
+};
+
+/* Every enabled check plus the statistics; returns KTSTR_PASS or KTSTR_FAIL. */
+int checks_run(const struct check_input *in, struct ktstr_result *res);
+
+void check_starved(const struct check_input *in, struct ktstr_result *res);
+void check_spread(const struct check_input *in, struct ktstr_result *res);
+void check_gap(const struct check_input *in, struct ktstr_result *res);
+void check_isolation(const struct check_input *in, struct ktstr_result *res);
+void check_throughput(const struct check_input *in, struct ktstr_result *res);
+void check_latency(const struct check_input *in, struct ktstr_result *res);
+void check_iteration_rate(const struct check_input *in, struct ktstr_result *res);
+void check_migration(const struct check_input *in, struct ktstr_result *res);
+void checks_stats(const struct check_input *in, struct ktstr_result *res);
+
+/* Arithmetic shared with the report accessors. */
+double checks_off_cpu_pct(const struct ktstr_worker_report *r);
+/* Nearest rank over sorted values: sorted[ceil(n*pct/100)-1]; 0 when n == 0. */
+uint64_t checks_percentile(const uint64_t *sorted, size_t n, double pct);
+/* Population coefficient of variation (stddev/mean); 0 when n < 2 or mean == 0. */
+double checks_cv(const double *v, size_t n);
+/* Concatenated latency samples of the workers selected by keep (NULL = all), sorted. */
+uint64_t *checks_latency_pool(const struct check_worker *w, unsigned n,
+			      bool (*keep)(const struct check_worker *, const void *), const void *arg,
+			      size_t *count);
+/* "limit 2000ms" or "limit 2000ms x10 (tcg)"; caller frees. */
+char *checks_limit_text(double limit, const char *unit, double scale, const char *accel);
+
+#endif

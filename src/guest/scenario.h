@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Scenario executor behind <ktstr/scenario.h>. It runs against an explicit
+ * environment (topology, duration, thresholds, result) so that it works the
+ * same inside the guest (built from struct ktstr_ctx) and in host-side tests.
+ */
+#ifndef KTSTR_GUEST_SCENARIO_H
+#define KTSTR_GUEST_SCENARIO_H
+
+#include <ktstr/ktstr.h>
+
+#include "guest/hwtopo.h"
+#include "test_support/result.h"
+
+struct scn_env {
+	const struct hw_topo *topo;
+	unsigned duration_ms;
+	unsigned workers_per_cgroup;
+	const struct ktstr_thresholds *thr; /* merged */
+	double time_scale;                  /* for gap/latency limits and stop deadlines */
+	const char *accel;                  /* "tcg"/"kvm"; NULL on the host */
+	struct ktstr_result *result;
+	int sched_pid;                      /* 0 = kernel scheduler, nothing to watch */
+	const char *cgroup_parent;          /* NULL = CGROUP_DEFAULT_PARENT */
+	const char *sched_name;             /* for messages; NULL = "scheduler" */
+};
+
+struct ktstr_reports {
+	struct ktstr_worker_report *r;
+	unsigned n;
+};
+
+/* Resolve a cpuset spec against a topology; empty out for KTSTR_CPUSET_NONE.
+ * Errors (message in *err): index out of range, too few CPUs, bad fractions. */
+int scn_cpuset_resolve(const struct ktstr_cpuset_spec *s, const struct hw_topo *t,
+		       struct cpuset *out, char **err);
+
+/* Run steps; failures go into env->result; returns KTSTR_PASS / FAIL / SKIP. */
+int scn_run_steps(struct scn_env *env, const struct ktstr_step *steps);
+int scn_run_cgroups(struct scn_env *env, const struct ktstr_cgroup_def *defs);
+/* Spawn, run the duration, collect: NULL on setup failure (detail recorded). */
+struct ktstr_reports *scn_spawn_and_collect(struct scn_env *env, const char *cg, unsigned n,
+					    struct ktstr_work w);
+int scn_reports_check(struct scn_env *env, const struct ktstr_reports *r);
+/* true while the scheduler process lives (always true when sched_pid == 0). */
+bool scn_sched_alive(int pid);
+
+/* The catalog, on an environment. */
+struct scn_entry {
+	struct ktstr_scenario pub; /* name, category, description */
+	int (*run)(struct scn_env *env);
+};
+extern const struct scn_entry scn_catalog[];
+extern const unsigned scn_catalog_count;
+const struct scn_entry *scn_catalog_find(const char *name);
+
+/* The environment of a test body's context (ctx must outlive env). */
+void scn_env_from_ctx(struct ktstr_ctx *ctx, struct scn_env *env);
+
+#endif

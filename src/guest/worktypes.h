@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The work types' inner loops; used by worker.c inside each worker process. */
+#ifndef KTSTR_WORKTYPES_H
+#define KTSTR_WORKTYPES_H
+
+#include <ktstr/scenario.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "util/cpuset.h"
+
+#define WT_SHM_SLOT 64 /* bytes of shared memory per worker group */
+
+/* What a worker's loop sees. */
+struct wt_ctx {
+	struct ktstr_work work;      /* params resolved */
+	unsigned gidx, gsize;        /* position in its group, group size */
+	void *gshm;                  /* WT_SHM_SLOT shared bytes of its group */
+	int in_fd, out_fd;           /* PipeIo: from / to the partner */
+	struct cpuset pool;          /* CPUs allowed at start */
+	uint64_t rng;
+	volatile sig_atomic_t *stop;
+	struct ktstr_worker_report *rep;
+	uint64_t start_ns, last_ckpt_ns, credit_ns;
+	int last_cpu;
+	void *priv;
+};
+
+struct wt_ops {
+	const char *name;
+	unsigned (*group_size)(const struct ktstr_work *w); /* NULL = 1 */
+	void (*defaults)(struct ktstr_work_params *p);
+	int (*init)(struct wt_ctx *c);  /* optional; negative errno aborts the worker */
+	void (*iter)(struct wt_ctx *c); /* one outer iteration; counts work units */
+	void (*fini)(struct wt_ctx *c); /* optional */
+};
+
+const struct wt_ops *wt_get(enum ktstr_work_type t);
+
+/* Worker loop helpers the work types call. */
+void wt_checkpoint(struct wt_ctx *c);
+/* Intentional sleep: credited against gap measurement; overshoot is a latency sample. */
+void wt_sleep_ns(struct wt_ctx *c, uint64_t ns);
+void wt_spin(unsigned n);
+uint64_t wt_rand(uint64_t *state);
+
+#endif

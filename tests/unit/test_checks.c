@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Each check's arithmetic on hand-made worker reports. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assert/checks.h"
+#include "assert/thresholds.h"
+#include "util/util.h"
+
+static struct ktstr_worker_report reps[8];
+static struct check_worker cw[8];
+
+static void mk(unsigned i, const char *cg, unsigned group, uint64_t work, double off_pct)
+{
+	struct ktstr_worker_report *r = &reps[i];
+
+	memset(r, 0, sizeof(*r));
+	r->pid = 100 + (int)i;
+	r->completed = true;
+	r->work_units = work;
+	r->iterations = work / 1024 + 1;
+	r->wall_ns = 1000000000ull;
+	r->off_cpu_ns = (uint64_t)(off_pct * 1e7);
+	r->cpu_ns = r->wall_ns - r->off_cpu_ns;
+	r->max_gap_cpu = -1;
+	memset(&cw[i], 0, sizeof(cw[i]));
+	cw[i].r = r;
+	cw[i].cgroup = cg;
+	cw[i].group = group;
+}
+
+static bool has(const struct ktstr_result *res, enum ktstr_fail_kind kind, const char *msg)
+{
+	for (unsigned i = 0; i < res->ndetails; i++)
+		if (res->details[i].kind == kind && strstr(res->details[i].msg, msg))
+			return true;
+	return false;
+}
+
+static double stat(const struct ktstr_result *res, const char *name)
+{
+	for (unsigned i = 0; i < res->nstats; i++)
+		if (!strcmp(res->stats[i].name, name))
+			return res->stats[i].value;
+	fail_msg("no stat %s", name);
+	return NAN;
+}
+
+static void dump(const struct ktstr_result *res)
+{
+	for (unsigned i = 0; i < res->ndetails; i++)
+		print_message("  detail %s: %s\n", fail_kind_name(res->details[i].kind),
+			      res->details[i].msg);
+}
+
+static void test_starved(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct check_input in = { .w = cw, .n = 3, .thr = &t, .time_scale = 1 };
+	struct ktstr_result res;
+
+	mk(0, "cg_0", 0, 5000, 10);
+	mk(1, "cg_0", 0, 0, 10);
+	mk(2, "cg_0", 0, 0, 100);
+	reps[2].completed = false;
+	reps[2].exit_status = 9;
+	result_init(&res);
+	check_starved(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 2);
+	assert_true(has(&res, KTSTR_STARVED, "worker 101 starved (0 work units) in cgroup cg_0"));
+	assert_true(has(&res, KTSTR_STARVED, "worker 102 starved (0 work units, never reported"));
+	result_free(&res);
+	/* switched off */
+	t.not_starved = KTSTR_OFF;
+	result_init(&res);
+	check_starved(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	result_free(&res);
+}
+
+static void test_spread(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct check_input in = { .w = cw, .n = 5, .thr = &t, .time_scale = 1 };
+	struct ktstr_result res;
+
+	/* group 0: 10%, 20%, 30.5% -> spread 20.5 > 15; group 1: 50%, 60% -> 10 ok */
+	mk(0, "cg_0", 0, 1, 10);
+	mk(1, "cg_0", 0, 1, 20);
+	mk(2, "cg_0", 0, 1, 30.5);
+	mk(3, "cg_1", 1, 1, 50);
+	mk(4, "cg_1", 1, 1, 60);
+	result_init(&res);
+	check_spread(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_UNFAIR,
+			"cgroup cg_0 (CpuSpin): off-CPU spread 20.5 points (min 10.0%, max 30.5%) > "
+			"limit 15"));
+	result_free(&res);
+	/* a messenger is not compared; a single worker has no spread */
+	reps[2].messenger = true;
+	t.max_spread_pct = (struct ktstr_opt_f64)KTSTR_SET(9.0);
+	result_init(&res);
+	check_spread(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 2); /* 10 > 9 in both groups */
+	result_free(&res);
+	in.n = 1;
+	result_init(&res);
+	check_spread(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	result_free(&res);
+}
+
+static void test_gap_scaled(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct check_input in = { .w = cw, .n = 2, .thr = &t, .time_scale = 1 };
+	struct ktstr_result res;
+
+	mk(0, "cg_0", 0, 1, 0);
+	mk(1, "cg_0", 0, 1, 0);
+	reps[0].max_gap_ms = 2500;
+	reps[0].max_gap_cpu = 1;
+	reps[0].max_gap_at_ms = 800;
+	reps[1].max_gap_ms = 2000; /* at the limit: not over */
+	result_init(&res);
+	check_gap(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_STUCK, "worker 100 stuck 2500ms on cpu1 at +800ms in cgroup cg_0 "
+					   "(limit 2000ms)"));
+	result_free(&res);
+	/* x10 under TCG: 2500 ms passes, 25000 ms does not, and the message says the scale */
+	in.time_scale = 10;
+	in.accel = "tcg";
+	result_init(&res);
+	check_gap(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	reps[1].max_gap_ms = 25000;
+	check_gap(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_STUCK, "stuck 25000ms on cpu-1 at +0ms in cgroup cg_0 (limit "
+					   "2000ms x10 (tcg))"));
+	result_free(&res);
+}
+
+static void test_isolation(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct check_input in = { .w = cw, .n = 3, .thr = &t, .time_scale = 1 };
+	struct ktstr_result res;
+
+	mk(0, "a", 0, 1, 0);
+	mk(1, "a", 0, 1, 0);
+	mk(2, "b", 1, 1, 0);
+	for (unsigned i = 0; i < 3; i++)
+		cpuset_parse("0-1", &cw[i].allowed);
+	cw[0].constrained = cw[1].constrained = true;
+	reps[0].cpus_used[0] = 0x3;  /* 0-1: fine */
+	reps[1].cpus_used[0] = 0x1d; /* 0,2-4: 2-4 unexpected */
+	reps[2].cpus_used[0] = 0xff; /* unconstrained */
+	result_init(&res);
+	check_isolation(&in, &res);
+	assert_int_equal(res.ndetails, 0); /* isolation is off by default */
+	t.isolation = KTSTR_ON;
+	check_isolation(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_ISOLATION,
+			"worker 101 ran on unexpected CPUs 2-4 (cgroup a allows 0-1)"));
+	result_free(&res);
+}
+
+static void test_arith(void **state)
+{
+	uint64_t v[200];
+	double d[4] = { 2, 4, 4, 6 };
+
+	for (unsigned i = 0; i < 200; i++)
+		v[i] = i + 1;
+	/* nearest rank: ceil(200 * 0.99) = 198 */
+	assert_int_equal(checks_percentile(v, 200, 99), 198);
+	assert_int_equal(checks_percentile(v, 100, 99), 99);
+	assert_int_equal(checks_percentile(v, 1, 99), 1);
+	assert_int_equal(checks_percentile(v, 0, 99), 0);
+	assert_int_equal(checks_percentile(v, 200, 50), 100);
+	/* population: mean 4, sigma sqrt(2) */
+	assert_true(fabs(checks_cv(d, 4) - sqrt(2.0) / 4) < 1e-12);
+	assert_true(checks_cv(d, 1) == 0);
+	d[0] = d[1] = d[2] = d[3] = 0;
+	assert_true(checks_cv(d, 4) == 0);
+}
+
+static void test_throughput(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct check_input in = { .w = cw, .n = 2, .thr = &t, .time_scale = 1 };
+	struct ktstr_result res;
+
+	/* rates 1000 and 3000 units/cpu-s: mean 2000, sigma 1000, CV 0.5 */
+	mk(0, "cg_0", 0, 500, 50);
+	mk(1, "cg_0", 0, 1500, 50);
+	result_init(&res);
+	check_throughput(&in, &res);
+	assert_int_equal(res.ndetails, 0); /* off by default */
+	t.max_throughput_cv = (struct ktstr_opt_f64)KTSTR_SET(0.4);
+	t.min_work_rate = (struct ktstr_opt_f64)KTSTR_SET(1500);
+	check_throughput(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 2);
+	assert_true(has(&res, KTSTR_BENCHMARK, "worker 100 work rate 1000 units/cpu-s < minimum 1500"));
+	assert_true(has(&res, KTSTR_BENCHMARK, "throughput CV 0.500 > limit 0.4 over 2 workers"));
+	result_free(&res);
+}
+
+static void test_latency(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct check_input in = { .w = cw, .n = 2, .thr = &t, .time_scale = 1 };
+	struct ktstr_result res;
+
+	mk(0, "cg_0", 0, 1, 0);
+	mk(1, "cg_0", 0, 1, 0);
+	/* 100 samples pooled: 1..100 us; p99 = 99 us */
+	for (unsigned i = 0; i < 50; i++) {
+		reps[0].lat_ns[i] = (i + 1) * 1000;
+		reps[1].lat_ns[i] = (i + 51) * 1000;
+	}
+	reps[0].nlat = reps[1].nlat = 50;
+	reps[0].lat_total = reps[1].lat_total = 50;
+	t.max_p99_wake_latency_ns = (struct ktstr_opt_u64)KTSTR_SET(50000);
+	t.max_wake_latency_cv = (struct ktstr_opt_f64)KTSTR_SET(0.5);
+	result_init(&res);
+	check_latency(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 2);
+	assert_true(has(&res, KTSTR_BENCHMARK,
+			"cgroup cg_0: p99 wake latency 99.0us (100 samples, limit 50us)"));
+	/* CV of 1..100 = sqrt((100^2-1)/12) / 50.5 = 0.5716 */
+	assert_true(has(&res, KTSTR_BENCHMARK, "wake latency CV 0.572 > limit 0.5"));
+	result_free(&res);
+	/* x2 scale: 100 us allowed */
+	in.time_scale = 2;
+	in.accel = "tcg";
+	t.max_wake_latency_cv.set = false;
+	result_init(&res);
+	check_latency(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	result_free(&res);
+}
+
+static void test_migration_and_stats(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct check_input in = { .w = cw, .n = 3, .thr = &t, .time_scale = 10, .accel = "tcg" };
+	struct ktstr_result res;
+
+	mk(0, "cg_0", 0, 1024 * 99, 10);
+	mk(1, "cg_0", 0, 1024 * 99, 20);
+	mk(2, "cg_1", 1, 1024 * 9, 40);
+	reps[0].migrations = 30;
+	reps[1].migrations = 10; /* cg_0: 40 / 200 iterations = 0.2 */
+	reps[2].migrations = 0;
+	reps[0].cpus_used[0] = 0x3;
+	reps[1].cpus_used[0] = 0x6;
+	reps[2].cpus_used[0] = 0x8;
+	reps[1].max_gap_ms = 70;
+	reps[1].max_gap_cpu = 2;
+	t.max_migration_ratio = (struct ktstr_opt_f64)KTSTR_SET(0.1);
+	result_init(&res);
+	assert_int_equal(checks_run(&in, &res), KTSTR_FAIL);
+	dump(&res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_MIGRATION, "cgroup cg_0: migration ratio 0.2000 > limit 0.1"));
+	assert_true(stat(&res, "workers") == 3);
+	assert_true(stat(&res, "cpus") == 4);
+	assert_true(stat(&res, "migrations") == 40);
+	assert_true(fabs(stat(&res, "worst_spread") - 10) < 1e-9);
+	assert_true(stat(&res, "worst_gap_ms") == 70);
+	assert_true(stat(&res, "worst_gap_cpu") == 2);
+	assert_true(stat(&res, "time_scale") == 10);
+	assert_true(stat(&res, "cgroup.cg_0.workers") == 2);
+	assert_true(stat(&res, "cgroup.cg_0.cpus") == 3);
+	assert_true(fabs(stat(&res, "cgroup.cg_0.avg_off_cpu_pct") - 15) < 1e-9);
+	assert_true(fabs(stat(&res, "cgroup.cg_0.migration_ratio") - 0.2) < 1e-12);
+	assert_true(stat(&res, "cgroup.cg_1.spread") == 0);
+	result_free(&res);
+	/* a clean run passes */
+	t.max_migration_ratio.set = false;
+	result_init(&res);
+	assert_int_equal(checks_run(&in, &res), KTSTR_PASS);
+	result_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_starved),    cmocka_unit_test(test_spread),
+		cmocka_unit_test(test_gap_scaled), cmocka_unit_test(test_isolation),
+		cmocka_unit_test(test_arith),      cmocka_unit_test(test_throughput),
+		cmocka_unit_test(test_latency),    cmocka_unit_test(test_migration_and_stats),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

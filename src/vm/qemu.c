@@ -56,8 +56,10 @@ static struct sigaction vm_old_int, vm_old_term;
 static void vm_on_signal(int sig)
 {
 	for (int i = 0; i < VM_MAX_LIVE; i++)
-		if (vm_live[i] > 0)
-			kill(-(pid_t)vm_live[i], SIGKILL);
+		if (vm_live[i] > 0) {
+			kill(-(pid_t)vm_live[i], SIGKILL); /* the group ... */
+			kill((pid_t)vm_live[i], SIGKILL);  /* ... or, interactive, QEMU itself */
+		}
 	/* hand the signal to whatever was there before (by default: die of it) */
 	sigaction(SIGINT, &vm_old_int, NULL);
 	sigaction(SIGTERM, &vm_old_term, NULL);
@@ -536,8 +538,7 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 		rc = (int)pid;
 		goto out;
 	}
-	if (group)
-		vm_track(pid, true);
+	vm_track(pid, true);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	uint64_t deadline = spec->timeout_s ? l.start + spec->timeout_s * 1000000000ull : 0;
@@ -598,8 +599,7 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 		vm_kill(pid, group);
 		waitpid(pid, &status, 0);
 	}
-	if (group)
-		vm_track(pid, false);
+	vm_track(pid, false);
 	/* the guest's last frames may still be in the socket */
 	if (l.conn >= 0)
 		vm_read_conn(&l);
@@ -648,28 +648,37 @@ out:
 char *vm_result_problem(const struct vm_result *res)
 {
 	const struct chan_decoder_stats *c = &res->chan;
+	const char *tail = res->console_tail ? res->console_tail : "";
+	char *corrupt = NULL, *problem;
 
 	if (res->error)
 		return xstrdup(res->error);
 	if (res->panicked || res->oopsed)
 		return xasprintf("guest kernel %s: %s", res->panicked ? "panicked" : "oopsed",
 				 res->panic_line);
-	if (!res->got_hello)
-		return xasprintf("the guest never said hello (QEMU status %d); last console "
-				 "lines:\n%s",
-				 res->qemu_status, res->console_tail ? res->console_tail : "");
 	if (c->bad_crc || c->oversized || c->unknown || c->garbage_bytes || res->chan_truncated)
-		return xasprintf("the guest sent corrupt channel data: %u bad CRC, %u oversized, "
-				 "%u unknown type, %llu garbage bytes, %zu truncated bytes",
-				 c->bad_crc, c->oversized, c->unknown,
-				 (unsigned long long)c->garbage_bytes, res->chan_truncated);
-	if (!res->got_exit)
-		return xasprintf("the guest powered off without an exit frame; last console "
-				 "lines:\n%s",
-				 res->console_tail ? res->console_tail : "");
-	if (res->guest_exit)
-		return xasprintf("the guest exited with code %d", res->guest_exit);
-	return NULL;
+		corrupt = xasprintf("the guest sent corrupt channel data: %u bad CRC, %u "
+				    "oversized, %u unknown type, %llu garbage bytes, %zu bytes "
+				    "of an unfinished frame",
+				    c->bad_crc, c->oversized, c->unknown,
+				    (unsigned long long)c->garbage_bytes, res->chan_truncated);
+	if (!res->got_hello)
+		problem = xasprintf("the guest never said hello (QEMU status %d)%s%s; last "
+				    "console lines:\n%s",
+				    res->qemu_status, corrupt ? "; " : "", corrupt ? corrupt : "",
+				    tail);
+	else if (corrupt)
+		problem = xstrdup(corrupt);
+	else if (!res->got_exit)
+		problem = xasprintf("the guest powered off without an exit frame; last console "
+				    "lines:\n%s",
+				    tail);
+	else if (res->guest_exit)
+		problem = xasprintf("the guest exited with code %d", res->guest_exit);
+	else
+		problem = NULL;
+	free(corrupt);
+	return problem;
 }
 
 void vm_result_free(struct vm_result *res)

@@ -203,6 +203,32 @@ static void test_timeout_kills_group(void **state)
 	free(b);
 }
 
+/* SIGTERM to the harness kills its QEMU, then the harness dies of the signal. */
+static void test_sigterm_kills_qemu(void **state)
+{
+	char *a = xasprintf("%s/pid.a", dir);
+	int status;
+	pid_t harness;
+
+	unlink(a);
+	harness = fork();
+	if (harness == 0) {
+		struct vm_result res;
+
+		run_fake("echo $$ > \"$FAKE_DIR/pid.a\"; exec sleep 60", 60, &res);
+		_exit(0); /* not reached: the signal ends the harness */
+	}
+	for (int i = 0; i < 500 && !path_exists(a); i++)
+		sleep_ms(10);
+	sleep_ms(50);
+	assert_true(pid_alive(a));
+	kill(harness, SIGTERM);
+	assert_int_equal(waitpid(harness, &status, 0), harness);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	assert_false(pid_alive(a));
+	free(a);
+}
+
 static void test_console_scan(void **state)
 {
 	struct vm_result res;
@@ -251,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_qemu_fails),
 		cmocka_unit_test(test_timeout_kills_group),
+		cmocka_unit_test(test_sigterm_kills_qemu),
 		cmocka_unit_test(test_console_scan),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

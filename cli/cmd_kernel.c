@@ -242,7 +242,7 @@ static int do_check(int argc, char **argv)
 	struct kconfig_report rep;
 	struct strbuf missing = { 0 };
 	struct kconfig kc;
-	char *err = NULL;
+	char *err = NULL, *where = NULL;
 	int ret;
 
 	for (int i = 1; i < argc; i++) {
@@ -265,17 +265,10 @@ static int do_check(int argc, char **argv)
 		free(err);
 		return 1;
 	}
-	if (!config)
-		config = k.config;
-	if (!config) {
-		log_err("kernel check: no config found for %s (looked for `config` beside it, "
-			".config of a build tree, config-<ver> beside vmlinuz-<ver>); pass --config "
-			"FILE",
-			k.image);
-		kernel_info_free(&k);
-		return 1;
-	}
-	ret = kconfig_load(config, &kc, &err);
+	if (config)
+		ret = kconfig_load(config, &kc, &err);
+	else
+		ret = kconfig_load_image(k.image, &kc, &where, &err);
 	if (ret) {
 		log_err("kernel check: %s", err);
 		free(err);
@@ -287,7 +280,8 @@ static int do_check(int argc, char **argv)
 		       k.version ? k.version : "", k.version ? ")" : "");
 		printf("vmlinux: %s\n", k.vmlinux ? k.vmlinux : "none beside the image");
 	}
-	printf("config:  %s\n", config);
+	printf("config:  %s\n", config ? config : where);
+	free(where);
 	if (spec && !check_image(k.image))
 		sb_append(&missing, "bzImage");
 	kconfig_check(&kc, &rep);

@@ -338,3 +338,85 @@ int bzimage_extract_vmlinux(const char *image, const char *out_path, char **err)
 	unmap_file(&m);
 	return ret;
 }
+
+/* Read the whole of fd (from offset 0) into a NUL-terminated buffer. */
+static char *read_fd(int fd, size_t *len)
+{
+	struct strbuf sb = { 0 };
+	char chunk[65536];
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return NULL;
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			sb_free(&sb);
+			return NULL;
+		}
+		sb_appendn(&sb, chunk, (size_t)n);
+	}
+	*len = sb.len;
+	return sb_steal(&sb);
+}
+
+int bzimage_ikconfig(const char *image, char **text, char **err)
+{
+	static const char start[] = "IKCFG_ST";
+	int vfd = -1, cfd = -1, ret;
+	struct mapped m, v = { 0 };
+	const uint8_t *at;
+	char *e = NULL;
+	size_t len;
+
+	*text = NULL;
+	ret = map_file(image, &m, err);
+	if (ret)
+		return ret;
+	vfd = memfd_create("vmlinux", MFD_CLOEXEC);
+	cfd = memfd_create("ikconfig", MFD_CLOEXEC);
+	if (vfd < 0 || cfd < 0) {
+		ret = -errno;
+		e = xasprintf("memfd_create: %s", strerror(-ret));
+		goto out;
+	}
+	ret = bzimage_extract_buf(m.p, m.len, vfd, &e);
+	if (ret)
+		goto out;
+	v.len = (size_t)lseek(vfd, 0, SEEK_END);
+	v.p = v.len ? mmap(NULL, v.len, PROT_READ, MAP_PRIVATE, vfd, 0) : MAP_FAILED;
+	if (v.p == MAP_FAILED) {
+		v.p = NULL;
+		ret = -EINVAL;
+		e = xstrdup("empty or unmappable vmlinux");
+		goto out;
+	}
+	/* kernel/configs.c: "IKCFG_ST" gzip-data "IKCFG_ED". */
+	at = memmem(v.p, v.len, start, sizeof(start) - 1);
+	if (!at) {
+		ret = -ENOENT;
+		e = xstrdup("no embedded config (CONFIG_IKCONFIG is not set)");
+		goto out;
+	}
+	at += sizeof(start) - 1;
+	ret = extract_gzip(at, v.len - (size_t)(at - v.p), cfd, &e);
+	if (!ret) {
+		*text = read_fd(cfd, &len);
+		if (!*text) {
+			ret = -errno;
+			e = xasprintf("reading the embedded config: %s", strerror(-ret));
+		}
+	}
+out:
+	if (ret && err)
+		*err = xasprintf("%s: %s", image, e ? e : strerror(-ret));
+	free(e);
+	unmap_file(&v);
+	unmap_file(&m);
+	if (vfd >= 0)
+		close(vfd);
+	if (cfd >= 0)
+		close(cfd);
+	return ret;
+}

@@ -2,6 +2,7 @@
 /* Kernel .config parsing and the requirements check behind `ktstr kernel check`. */
 #include "vm/kconfig.h"
 #include "util/util.h"
+#include "vm/bzimage.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -229,4 +230,38 @@ out:
 	free(copy);
 	free(dir);
 	return p;
+}
+
+int kconfig_load_image(const char *image, struct kconfig *out, char **where, char **err)
+{
+	char *path = kconfig_find_for_image(image), *text = NULL, *e = NULL;
+	int ret;
+
+	*where = NULL;
+	memset(out, 0, sizeof(*out));
+	if (path) {
+		ret = kconfig_load(path, out, err);
+		if (!ret)
+			*where = path;
+		else
+			free(path);
+		return ret;
+	}
+	ret = bzimage_ikconfig(image, &text, &e);
+	if (ret) {
+		if (err)
+			*err = xasprintf("no config found for %s: no `config` beside it, no .config of "
+					 "a build tree, no config-<ver> beside vmlinuz-<ver>, and %s",
+					 image, e);
+		free(e);
+		return ret;
+	}
+	ret = kconfig_parse(text, out, &e);
+	if (ret && err)
+		*err = xasprintf("%s: embedded config: %s", image, e);
+	if (!ret)
+		*where = xstrdup("embedded in the image (CONFIG_IKCONFIG)");
+	free(e);
+	free(text);
+	return ret;
 }

@@ -63,5 +63,8 @@ void kconfig_report_free(struct kconfig_report *rep);
  * Returns an allocated path, or NULL when none exists.
  */
 char *kconfig_find_for_image(const char *image);
+/* The config of an image: the file kconfig_find_for_image finds, else the one
+ * embedded in the image by CONFIG_IKCONFIG. *where (allocated) names the source. */
+int kconfig_load_image(const char *image, struct kconfig *out, char **where, char **err);
 
 #endif

@@ -424,6 +424,21 @@ static bool config_has_sched_ext(const char *config)
 	return y;
 }
 
+/* sched_ext of an image from its config file, else from its embedded config. */
+static bool image_has_sched_ext(const char *image)
+{
+	struct kconfig kc;
+	char *where;
+	bool y;
+
+	if (kconfig_load_image(image, &kc, &where, NULL))
+		return false;
+	y = kconfig_is_y(&kc, "CONFIG_SCHED_CLASS_EXT");
+	kconfig_free(&kc);
+	free(where);
+	return y;
+}
+
 /* An image file (possibly inside a build tree). */
 static void info_from_image(const char *image, const char *source, struct kernel_info *out)
 {
@@ -434,7 +449,7 @@ static void info_from_image(const char *image, const char *source, struct kernel
 	out->image = abs ? abs : xstrdup(image);
 	out->source = xstrdup(source);
 	out->config = kconfig_find_for_image(out->image);
-	out->sched_ext = config_has_sched_ext(out->config);
+	out->sched_ext = image_has_sched_ext(out->image);
 	if (!bzimage_read_header(out->image, &h, NULL) && h.version[0])
 		out->version = xstrdup(h.version);
 	/* vmlinux beside the image, or at the top of a build tree. */

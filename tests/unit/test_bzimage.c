@@ -71,6 +71,22 @@ static uint8_t *zstd_payload(const uint8_t *data, size_t n, size_t *plen)
 	return p;
 }
 
+static size_t gzip_into(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+	z_stream zs = { 0 };
+	size_t len;
+
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	len = zs.total_out;
+	deflateEnd(&zs);
+	return len;
+}
+
 static char *extract_to_tmp(const uint8_t *img, size_t len, int *ret, char **err)
 {
 	char tmpl[] = "/tmp/bzimage-out-XXXXXX";
@@ -134,18 +150,10 @@ static void test_extract_gzip_and_unsupported(void **state)
 {
 	size_t n = 2 * 1024 * 1024, plen, len;
 	uint8_t *elf = fake_elf(n), *pl = xmalloc(n + 1024), *img;
-	z_stream zs = { 0 };
 	char *err = NULL, *out;
 	int ret;
 
-	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	zs.next_in = elf;
-	zs.avail_in = (uInt)n;
-	zs.next_out = pl;
-	zs.avail_out = (uInt)(n + 1024);
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	plen = zs.total_out;
-	deflateEnd(&zs);
+	plen = gzip_into(elf, n, pl, n + 1024);
 	img = make_image(pl, plen, &len);
 	out = extract_to_tmp(img, len, &ret, &err);
 	assert_int_equal(ret, 0);
@@ -211,12 +219,59 @@ static void test_bad_headers(void **state)
 	free(img);
 }
 
+/* An image file whose vmlinux holds ikconfig (NULL: none). */
+static char *write_image_with(const char *ikconfig)
+{
+	size_t n = 256 * 1024, off = 100000, plen, len;
+	uint8_t *elf = fake_elf(n), *pl, *img;
+	char path[] = "/tmp/bzimage-ikconfig-XXXXXX";
+	int fd;
+
+	if (ikconfig) {
+		memcpy(elf + off, "IKCFG_ST", 8);
+		off += 8;
+		off += gzip_into((const uint8_t *)ikconfig, strlen(ikconfig), elf + off, n - off);
+		memcpy(elf + off, "IKCFG_ED", 8);
+	}
+	pl = zstd_payload(elf, n, &plen);
+	img = make_image(pl, plen, &len);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write_full(fd, img, len), 0);
+	close(fd);
+	free(img);
+	free(pl);
+	free(elf);
+	return xstrdup(path);
+}
+
+static void test_ikconfig(void **state)
+{
+	const char *cfg = "CONFIG_SCHED_CLASS_EXT=y\n# CONFIG_X is not set\n";
+	char *path = write_image_with(cfg), *text = NULL, *err = NULL;
+
+	assert_int_equal(bzimage_ikconfig(path, &text, &err), 0);
+	assert_string_equal(text, cfg);
+	free(text);
+	unlink(path);
+	free(path);
+
+	path = write_image_with(NULL);
+	assert_int_equal(bzimage_ikconfig(path, &text, &err), -ENOENT);
+	assert_null(text);
+	assert_non_null(strstr(err, "CONFIG_IKCONFIG is not set"));
+	free(err);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_and_extract_zstd),
 		cmocka_unit_test(test_extract_gzip_and_unsupported),
 		cmocka_unit_test(test_bad_headers),
+		cmocka_unit_test(test_ikconfig),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

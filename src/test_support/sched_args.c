@@ -181,14 +181,18 @@ int sched_resolve_binary(const struct ktstr_scheduler *s, const char *self_dir,
 		*out = xstrdup(s->binary);
 		return 0;
 	}
-	if (self_dir) {
-		cand = xasprintf("%s/%s", self_dir, s->binary);
+	/* next to the test binary, then the build tree's schedulers/ (cli/ktstr ->
+	 * schedulers/scx_ktstr) */
+	for (int i = 0; self_dir && i < 2; i++) {
+		cand = xasprintf(i ? "%s/../schedulers/%s" : "%s/%s", self_dir, s->binary);
 		ret = check_exec(cand, &why);
 		if (!ret) {
+			sb_free(&tried);
 			*out = cand;
 			return 0;
 		}
-		sb_printf(&tried, "%s (%s)", cand, why);
+		if (!i || ret != -ENOENT)
+			sb_printf(&tried, "%s%s (%s)", tried.len ? ", " : "", cand, why);
 		free(cand);
 	}
 	if (path_env) {

@@ -38,8 +38,9 @@ char *sched_cmdline(const struct ktstr_scheduler *s, char **err);
 
 /*
  * Find the scheduler binary on the host: a name with a '/' is a path; a bare
- * name is looked up next to the test binary (self_dir), then in path_env
- * (":"-separated, may be NULL). The result must be a regular, executable file.
+ * name is looked up next to the test binary (self_dir), then in
+ * self_dir/../schedulers (the build tree: cli/ktstr finds
+ * schedulers/scx_ktstr), then in path_env (":"-separated, may be NULL). The result must be a regular, executable file.
  * 0 and *out (caller frees), or -ENOENT / -EACCES with *err naming the
  * scheduler and the path(s) tried.
  */

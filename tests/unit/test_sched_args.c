@@ -149,6 +149,23 @@ static void test_resolve_binary(void **state)
 	free(out);
 	free(want);
 
+	/* from the build tree's schedulers/ next to self_dir */
+	s.binary = "sched_ok";
+	want = xasprintf("%s/cli", tmpdir);
+	assert_int_equal(mkdir_p(want, 0755), 0);
+	free(want);
+	want = xasprintf("%s/schedulers", tmpdir);
+	assert_int_equal(mkdir_p(want, 0755), 0);
+	free(want);
+	make_file("schedulers/sched_ok", 0755);
+	want = xasprintf("%s/cli", tmpdir);
+	assert_int_equal(sched_resolve_binary(&s, want, NULL, &out, &err), 0);
+	free(want);
+	want = xasprintf("%s/cli/../schedulers/sched_ok", tmpdir);
+	assert_string_equal(out, want);
+	free(out);
+	free(want);
+
 	/* from $PATH */
 	s.binary = "in_path";
 	assert_int_equal(sched_resolve_binary(&s, tmpdir, path, &out, &err), 0);

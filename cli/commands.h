@@ -10,5 +10,6 @@ struct cli_command {
 };
 
 int cmd_kernel(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 /* One line per subcommand; keep sorted by name. */
 static const struct cli_command commands[] = {
 	{ "kernel", "fetch, list, check and resolve test kernels", cmd_kernel },
+	{ "stats", "list runs, show a run, compare two runs (regressions exit 1)", cmd_stats },
 	{ 0 },
 };
 

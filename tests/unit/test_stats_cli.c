@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `ktstr stats` end to end, no VM: run directories of records written with
+ * the real sidecar writer, then the real `ktstr` binary (argv[1]) reading them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "test_support/sidecar.h"
+#include "util/util.h"
+
+#define RUN_A "20261127T010000Z-100"
+#define RUN_B "20261127T020000Z-200"
+
+static const char *ktstr_bin;
+static char root[] = "/tmp/ktstr-stats-test-XXXXXX";
+
+/* Run `ktstr stats ARGS` (stdout and stderr together); returns the exit status. */
+static int stats(char **out, const char *fmt, ...)
+{
+	struct strbuf sb = { 0 };
+	char buf[4096], *args, *cmd;
+	va_list ap;
+	size_t n;
+	FILE *p;
+	int st;
+
+	va_start(ap, fmt);
+	args = xvasprintf(fmt, ap);
+	va_end(ap);
+	cmd = xasprintf("NO_COLOR=1 '%s' stats --runs-dir '%s' %s 2>&1", ktstr_bin, root, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		sb_appendn(&sb, buf, n);
+	st = pclose(p);
+	*out = sb_steal(&sb);
+	printf("$ ktstr stats %s  -> exit %d\n", args, WEXITSTATUS(st));
+	fputs(*out, stdout);
+	free(args);
+	free(cmd);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void write_record(const char *run, const char *test, enum ktstr_verdict v, double spread,
+			 double iterations)
+{
+	struct sidecar_record r;
+	char *dir = xasprintf("%s/%s", root, run), *err = NULL;
+
+	sidecar_record_init(&r);
+	r.run_id = xstrdup(run);
+	r.test = xstrdup(test);
+	r.variant = xstrdup("default");
+	r.topology = xstrdup("1n1l2c1t");
+	r.scheduler = xstrdup("eevdf");
+	r.kernel_version = xstrdup("7.3.4");
+	r.accel = xstrdup("tcg");
+	r.started_at = xstrdup(!strcmp(run, RUN_A) ? "2026-11-27T01:00:00Z" : "2026-11-27T02:00:00Z");
+	r.wall_s = 3.5;
+	if (v == KTSTR_FAIL)
+		result_fail(&r.result, KTSTR_UNFAIR, "spread %.0f%%", spread);
+	else if (v == KTSTR_SKIP)
+		result_skip(&r.result, "needs 64 cpus");
+	result_stat(&r.result, "worst_spread", spread);
+	result_stat(&r.result, "total_iterations", iterations);
+	result_stat(&r.result, "worst_gap_ms", 120);
+	assert_int_equal(sidecar_write(&r, dir, NULL, &err), 0);
+	sidecar_record_free(&r);
+	free(dir);
+}
+
+/* Baseline A; B is A with the given changes to test "steady". */
+static void make_runs(double b_spread, double b_iterations)
+{
+	char *cmd = xasprintf("rm -rf '%s'/2026*", root);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	write_record(RUN_A, "steady", KTSTR_PASS, 10.0, 50000);
+	write_record(RUN_A, "two_cgroups", KTSTR_PASS, 8.0, 40000);
+	write_record(RUN_A, "big_topology", KTSTR_SKIP, 0, 0);
+	write_record(RUN_B, "steady", KTSTR_PASS, b_spread, b_iterations);
+	write_record(RUN_B, "two_cgroups", KTSTR_PASS, 8.0, 40000);
+	write_record(RUN_B, "big_topology", KTSTR_SKIP, 0, 0);
+}
+
+static void test_equal_runs(void **state)
+{
+	char *out;
+
+	make_runs(10.0, 50000);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 0);
+	assert_non_null(strstr(out, "0 regression(s)"));
+	assert_null(strstr(out, "regression "));
+	assert_non_null(strstr(out, "worst_spread"));
+	free(out);
+	/* latest~1 and latest name the same runs */
+	assert_int_equal(stats(&out, "compare latest~1 latest"), 0);
+	assert_non_null(strstr(out, "A: " RUN_A));
+	assert_non_null(strstr(out, "B: " RUN_B));
+	free(out);
+}
+
+static void test_injected_regression(void **state)
+{
+	char *out;
+	json_t *j;
+
+	/* worst_spread 10 -> 30 (+20 >= 5, +200% >= 25%): a regression */
+	make_runs(30.0, 50000);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 1);
+	assert_non_null(strstr(out, "worst_spread"));
+	assert_non_null(strstr(out, "regression"));
+	assert_non_null(strstr(out, "1 regression(s) (1 metric, 0 pass->fail)"));
+	free(out);
+
+	assert_int_equal(stats(&out, "compare %s %s --json", RUN_A, RUN_B), 1);
+	j = json_loads(out, 0, NULL);
+	assert_non_null(j);
+	assert_true(json_is_true(json_object_get(j, "regression")));
+	json_decref(j);
+	free(out);
+
+	/* more iterations is an improvement, not a regression */
+	make_runs(10.0, 80000);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 0);
+	assert_non_null(strstr(out, "improvement"));
+	free(out);
+
+	/* a change under a gate is no regression; --threshold 100 raises the relative gate */
+	make_runs(13.0, 50000);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 0);
+	free(out);
+	make_runs(16.0, 50000);
+	assert_int_equal(stats(&out, "compare %s %s --threshold 100", RUN_A, RUN_B), 0);
+	free(out);
+}
+
+static void test_verdict_regression(void **state)
+{
+	char *out;
+
+	make_runs(10.0, 50000);
+	write_record(RUN_B, "two_cgroups", KTSTR_FAIL, 60.0, 40000);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 1);
+	assert_non_null(strstr(out, "two_cgroups"));
+	assert_non_null(strstr(out, "pass -> fail"));
+	free(out);
+}
+
+static void test_list_show(void **state)
+{
+	char *out, *a, *b;
+
+	make_runs(30.0, 50000);
+	assert_int_equal(stats(&out, "list"), 0);
+	a = strstr(out, RUN_A);
+	b = strstr(out, RUN_B);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(b < a); /* newest first */
+	assert_non_null(strstr(out, "7.3.4"));
+	free(out);
+
+	assert_int_equal(stats(&out, "show latest"), 0);
+	assert_non_null(strstr(out, "big_topology"));
+	assert_non_null(strstr(out, "worst_spread=30"));
+	assert_non_null(strstr(out, "2 passed, 0 failed, 1 skipped"));
+	free(out);
+}
+
+static void test_bad_input(void **state)
+{
+	char *out, *path;
+
+	make_runs(10.0, 50000);
+	assert_int_equal(stats(&out, "compare %s nosuchrun", RUN_A), 2);
+	assert_non_null(strstr(out, "nosuchrun"));
+	free(out);
+	assert_int_equal(stats(&out, "compare latest~5 latest"), 2);
+	free(out);
+	assert_int_equal(stats(&out, "compare %s", RUN_A), 2);
+	free(out);
+	assert_int_equal(stats(&out, "compare %s %s --threshold abc", RUN_A, RUN_B), 2);
+	free(out);
+
+	path = xasprintf("%s/%s/broken-default%s", root, RUN_B, SIDECAR_SUFFIX);
+	assert_int_equal(file_write_str(path, "{\"schema_version\": 1, \"test\": "), 0);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 2);
+	assert_non_null(strstr(out, "broken-default"));
+	free(out);
+	/* list still lists the run and says a record is unreadable */
+	assert_int_equal(stats(&out, "list"), 0);
+	assert_non_null(strstr(out, "unreadable"));
+	free(out);
+	free(path);
+}
+
+static void test_help(void **state)
+{
+	char *out;
+
+	assert_int_equal(stats(&out, "--help"), 0);
+	assert_non_null(strstr(out, "compare A B"));
+	free(out);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_equal_runs),	  cmocka_unit_test(test_injected_regression),
+		cmocka_unit_test(test_verdict_regression), cmocka_unit_test(test_list_show),
+		cmocka_unit_test(test_bad_input),	  cmocka_unit_test(test_help),
+	};
+	int rc;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s PATH-TO-ktstr\n", argv[0]);
+		return 2;
+	}
+	ktstr_bin = argv[1];
+	if (!mkdtemp(root))
+		return 2;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rm_rf(root);
+	return rc;
+}

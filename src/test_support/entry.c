@@ -90,17 +90,26 @@ const struct ktstr_scheduler *const *registry_schedulers(size_t *n)
 	return scheds_sorted;
 }
 
+/* Linear search of a sorted registry by the name member at name_off. */
+static const void *find_named(const void *const *v, size_t n, size_t name_off, const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *it = *(const char *const *)((const char *)v[i] + name_off);
+
+		if (it && !strcmp(it, name))
+			return v[i];
+	}
+	return NULL;
+}
+
 const struct ktstr_test *find_test(const char *name)
 {
 	size_t n;
 	const struct ktstr_test *const *v = registry_tests(&n);
 
-	if (!name)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (v[i]->name && !strcmp(v[i]->name, name))
-			return v[i];
-	return NULL;
+	return find_named((const void *const *)v, n, offsetof(struct ktstr_test, name), name);
 }
 
 const struct ktstr_scheduler *find_scheduler(const char *name)
@@ -108,12 +117,7 @@ const struct ktstr_scheduler *find_scheduler(const char *name)
 	size_t n;
 	const struct ktstr_scheduler *const *v = registry_schedulers(&n);
 
-	if (!name)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (v[i]->name && !strcmp(v[i]->name, name))
-			return v[i];
-	return NULL;
+	return find_named((const void *const *)v, n, offsetof(struct ktstr_scheduler, name), name);
 }
 
 const struct ktstr_scheduler *entry_scheduler(const struct ktstr_test *t)

@@ -690,11 +690,17 @@ int initramfs_write(struct initramfs *ir, const char *path, char **err)
 {
 	struct ir_ent **v = sorted(ir);
 	struct writer *w = xcalloc(1, sizeof(*w));
-	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	size_t i;
 	int r = 0;
 
-	w->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A unique temporary name: concurrent writers of one path do not clash. */
+	w->fd = mkostemp(tmp, O_CLOEXEC);
+	if (w->fd >= 0 && fchmod(w->fd, 0644)) {
+		close(w->fd);
+		unlink(tmp);
+		w->fd = -1;
+	}
 	if (w->fd < 0) {
 		r = -errno;
 		if (err)

@@ -11,5 +11,6 @@ struct cli_command {
 
 int cmd_kernel(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_topo(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 static const struct cli_command commands[] = {
 	{ "kernel", "fetch, list, check and resolve test kernels", cmd_kernel },
 	{ "stats", "list runs, show a run, compare two runs (regressions exit 1)", cmd_stats },
+	{ "topo", "host topology, or boot a VM and show the topology the guest sees", cmd_topo },
 	{ 0 },
 };
 

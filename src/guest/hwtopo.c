@@ -410,14 +410,22 @@ void hw_topo_print(FILE *f, const struct hw_topo *t, const char *indent)
 	char *online = cpuset_format(&t->online);
 
 	fprintf(f, "%sCPUs:        %u online (%s)\n", indent, t->ncpus, online);
-	fprintf(f, "%sLLCs:        %u:", indent, t->nllcs);
-	hwt_print_groups(f, t->llc, t->nllcs);
-	fprintf(f, "%sSMT:         %u thread%s per core, %u cores:", indent, t->threads_per_core,
-		t->threads_per_core == 1 ? "" : "s", t->nsmt);
-	if (t->nsmt > 32)
-		fprintf(f, " (not listed)\n");
-	else
-		hwt_print_groups(f, t->smt, t->nsmt);
+	if (t->nllcs) {
+		fprintf(f, "%sLLCs:        %u:", indent, t->nllcs);
+		hwt_print_groups(f, t->llc, t->nllcs);
+	} else {
+		fprintf(f, "%sLLCs:        none reported (no cache information in sysfs)\n", indent);
+	}
+	if (t->nsmt) {
+		fprintf(f, "%sSMT:         %u thread%s per core, %u cores:", indent,
+			t->threads_per_core, t->threads_per_core == 1 ? "" : "s", t->nsmt);
+		if (t->nsmt > 32)
+			fprintf(f, " (not listed)\n");
+		else
+			hwt_print_groups(f, t->smt, t->nsmt);
+	} else {
+		fprintf(f, "%sSMT:         not reported (no thread_siblings_list in sysfs)\n", indent);
+	}
 	fprintf(f, "%sNUMA nodes:  %u:", indent, t->nnodes);
 	hwt_print_groups(f, t->node, t->nnodes);
 	fprintf(f, "%sdistances:  ", indent);

@@ -38,7 +38,7 @@
 #define VM_CONSOLE_MAX (256ull << 20)      /* a guest spamming more is killed */
 #define VM_POLL_MS 100
 
-static const char vm_cmdline[] = "console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init "
+static const char vm_cmdline[] = "console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init edd=off "
 				 "mitigations=off i8042.noaux i8042.nomux i8042.nopnp "
 				 "i8042.dumbkbd";
 
@@ -438,6 +438,14 @@ static void vm_take_frames(struct vm_loop *l)
 				free(l->res->error);
 				l->res->error = xstrdup("orders too large for one frame");
 			}
+		} else if (f.type == CHAN_STAGE) {
+			size_t n = MIN(f.len, sizeof(l->res->last_stage) - 1);
+
+			memcpy(l->res->last_stage, f.data, n);
+			l->res->last_stage[n] = '\0';
+			for (size_t i = 0; i < n; i++)
+				if (l->res->last_stage[i] < ' ' || l->res->last_stage[i] > '~')
+					l->res->last_stage[i] = '?';
 		} else if (f.type == CHAN_EXIT && f.len == 4) {
 			l->res->got_exit = true;
 			l->res->guest_exit = (int)((uint32_t)f.data[0] | (uint32_t)f.data[1] << 8 |
@@ -611,8 +619,15 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 	if (res->timed_out) {
 		rc = -ETIMEDOUT;
 		free(res->error);
-		res->error = xasprintf("timed out after %u s; last console lines:\n%s",
-				       spec->timeout_s, res->console_tail ? res->console_tail : "");
+		char *said = res->got_hello
+				     ? xasprintf(" (hello at %.1f s, last stage '%s')", res->hello_s,
+						 res->last_stage)
+				     : xstrdup(" (no hello from the guest)");
+
+		res->error = xasprintf("timed out after %u s%s; last console lines:\n%s",
+				       spec->timeout_s, said,
+				       res->console_tail ? res->console_tail : "");
+		free(said);
 	}
 	if (!res->got_hello && WIFEXITED(status) && WEXITSTATUS(status) != 0 && !res->error) {
 		char *qlog = vm_read_tail(qemu_log, 4096);

@@ -52,6 +52,7 @@ struct vm_result {
 	struct chan_decoder_stats chan;
 	size_t chan_truncated;       /* bytes left in the decoder at EOF */
 	char *error;                 /* harness-side failure (spawn, socket, timeout, ...) */
+	char last_stage[64];         /* last CHAN_STAGE the guest reached ("" if none) */
 };
 
 /*

@@ -73,7 +73,7 @@ static void test_argv(void **state)
 		"-chardev socket,id=ch0,path=/w/chan.sock,server=off "
 		"-device virtio-serial-pci -device virtserialport,name=org.ktstr.0,chardev=ch0 "
 		"-kernel /k/bzImage -initrd /i.cpio "
-		"-append console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init mitigations=off "
+		"-append console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init edd=off mitigations=off "
 		"i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd ktstr.fault=hang");
 	free(s);
 	vm_argv_free(argv);
@@ -195,7 +195,8 @@ static void test_timeout_kills_group(void **state)
 			 -ETIMEDOUT);
 	assert_true(now_ns() - t0 < 5000000000ull);
 	assert_true(res.timed_out);
-	assert_string_equal(res.error, "timed out after 1 s; last console lines:\nbooting");
+	assert_string_equal(res.error, "timed out after 1 s (no hello from the guest); last console "
+						"lines:\nbooting");
 	assert_false(pid_alive(a));
 	assert_false(pid_alive(b));
 	vm_result_free(&res);

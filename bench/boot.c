@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot benchmark: what ktstr adds to a VM boot.
+ *
+ *   boot [-n N] [--kernel K] KTSTR BARE_INIT
+ *
+ * Runs, interleaved, N boots of bare QEMU and N `ktstr topo --vm 1n1l2c1t`
+ * launches with the same kernel, and prints each wall time, the medians and
+ * the ratio ktstr/bare.
+ *
+ * The bare boot gets the same machine, firmware, CPUs, memory and kernel
+ * command line as a ktstr VM (so the ratio is ktstr's own cost, not a choice
+ * of firmware), an initramfs holding only a static /init that powers off, and
+ * none of ktstr's additions: no NUMA memory backends, no virtio-serial channel,
+ * no initramfs build, no guest init work (mounts, hello, topology report).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "vm/initramfs.h"
+#include "vm/kernel.h"
+#include "vm/vm.h"
+
+static double run_wall(char *const argv[], const char *log)
+{
+	uint64_t t0 = now_ns();
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		log_err("%s failed (status %d), see %s", argv[0], status, log);
+		return -1;
+	}
+	return (double)(now_ns() - t0) / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ 0 },
+	};
+	const char *kspec = NULL, *bios = getenv("KTSTR_QEMU_BIOS");
+	struct kernel_info k = { 0 };
+	struct initramfs *ir;
+	unsigned n = 5;
+	char *err = NULL, dir[] = "/tmp/ktstr-bench-boot-XXXXXX";
+	int c;
+
+	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+		if (c == 'n')
+			n = (unsigned)atoi(optarg);
+		else if (c == 'k')
+			kspec = optarg;
+		else
+			return 2;
+	}
+	if (argc - optind != 2 || n < 1 || n > 50) {
+		fprintf(stderr, "usage: boot [-n N] [--kernel K] KTSTR BARE_INIT\n");
+		return 2;
+	}
+	if (kernel_resolve(kspec, &k, &err)) {
+		log_err("%s", err);
+		return 1;
+	}
+	if (!mkdtemp(dir)) {
+		log_err("mkdtemp: %s", strerror(errno));
+		return 1;
+	}
+	char *cpio = xasprintf("%s/bare.cpio", dir), *clog = xasprintf("%s/bare-console.log", dir);
+	char *blog = xasprintf("%s/bare.log", dir), *klog = xasprintf("%s/ktstr.log", dir);
+
+	ir = initramfs_new();
+	if (initramfs_add_file(ir, argv[optind + 1], "/init", &err) || initramfs_write(ir, cpio, &err)) {
+		log_err("bare initramfs: %s", err ? err : "write failed");
+		return 1;
+	}
+	initramfs_free(ir);
+	if (!bios)
+		bios = path_exists("/usr/share/qemu/qboot.rom") ? "/usr/share/qemu/qboot.rom" : "";
+
+	char *serial = xasprintf("file:%s", clog);
+	char *bare[] = { "qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu",
+			 "max,vendor=GenuineIntel", "-machine", "q35", "-smp", "2", "-m",
+			 "512M", "-nodefaults", "-no-reboot", "-nographic", "-serial", serial,
+			 "-kernel", k.image, "-initrd", cpio, "-append",
+			 (char *)vm_base_cmdline(), *bios ? "-bios" : NULL, (char *)bios, NULL };
+	char *ktstr[] = { argv[optind], "topo", "--vm", "1n1l2c1t", "--kernel", k.image, NULL };
+	double *tb = xcalloc(n, sizeof(double)), *tk = xcalloc(n, sizeof(double));
+
+	printf("kernel %s, %u interleaved runs, firmware %s\n", k.image, n,
+	       *bios ? bios : "SeaBIOS");
+	for (unsigned i = 0; i < n; i++) {
+		tb[i] = run_wall(bare, blog);
+		tk[i] = run_wall(ktstr, klog);
+		if (tb[i] < 0 || tk[i] < 0)
+			return 1;
+		printf("run %u: bare %.2f s, ktstr %.2f s\n", i + 1, tb[i], tk[i]);
+		fflush(stdout);
+	}
+	double mb = median(tb, n), mk = median(tk, n);
+
+	printf("median: bare %.2f s, ktstr %.2f s, ratio ktstr/bare %.3f (target <= 1.25)\n", mb,
+	       mk, mk / mb);
+	rm_rf(dir);
+	kernel_info_free(&k);
+	return 0;
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Threshold layers: built-in defaults < scheduler < test. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,6 +128,93 @@ static void field_value(const struct ktstr_thresholds *t, const struct thresh_fi
 		snprintf(buf, len, "%g", ((const struct ktstr_opt_f64 *)CFIELD(t, f))->v);
 		break;
 	}
+}
+
+json_t *thresholds_to_json(const struct ktstr_thresholds *t)
+{
+	json_t *j = json_object();
+
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		const struct thresh_field *f = &fields[i];
+
+		if (!field_is_set(t, f))
+			continue;
+		switch (f->type) {
+		case T_SWITCH:
+			json_object_set_new(j, f->name,
+					    json_string(*(const enum ktstr_switch *)CFIELD(t, f) ==
+								KTSTR_ON
+							? "on"
+							: "off"));
+			break;
+		case T_U64:
+			json_object_set_new(
+				j, f->name,
+				json_integer((json_int_t)((const struct ktstr_opt_u64 *)CFIELD(t, f))->v));
+			break;
+		case T_F64:
+			json_object_set_new(j, f->name,
+					    json_real(((const struct ktstr_opt_f64 *)CFIELD(t, f))->v));
+			break;
+		}
+	}
+	return j;
+}
+
+static const struct thresh_field *field_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (!strcmp(fields[i].name, name))
+			return &fields[i];
+	return NULL;
+}
+
+int thresholds_from_json(const json_t *j, struct ktstr_thresholds *t, char **err)
+{
+	const char *key;
+	json_t *v;
+
+	memset(t, 0, sizeof(*t));
+	if (!json_is_object(j)) {
+		if (err)
+			*err = xstrdup("thresholds: not an object");
+		return -EINVAL;
+	}
+	json_object_foreach((json_t *)j, key, v) {
+		const struct thresh_field *f = field_find(key);
+		const char *s = json_string_value(v);
+
+		if (!f) {
+			if (err)
+				*err = xasprintf("thresholds: unknown field '%s'", key);
+			return -EINVAL;
+		}
+		switch (f->type) {
+		case T_SWITCH:
+			if (!s || (strcmp(s, "on") && strcmp(s, "off")))
+				goto bad;
+			*(enum ktstr_switch *)FIELD(t, f) = !strcmp(s, "on") ? KTSTR_ON : KTSTR_OFF;
+			break;
+		case T_U64:
+			if (!json_is_integer(v) || json_integer_value(v) < 0)
+				goto bad;
+			*(struct ktstr_opt_u64 *)FIELD(t, f) =
+				(struct ktstr_opt_u64){ true, (uint64_t)json_integer_value(v) };
+			break;
+		case T_F64:
+			if (!json_is_number(v))
+				goto bad;
+			*(struct ktstr_opt_f64 *)FIELD(t, f) =
+				(struct ktstr_opt_f64){ true, json_number_value(v) };
+			break;
+		}
+		continue;
+bad:
+		if (err)
+			*err = xasprintf("thresholds: field '%s' has the wrong type", key);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 void thresholds_visit(const struct ktstr_scheduler *sched, const struct ktstr_test *test,

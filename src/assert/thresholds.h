@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include <ktstr/ktstr.h>
 
 #include "util/util.h"
@@ -35,6 +37,14 @@ void thresholds_effective(const struct ktstr_scheduler *sched, const struct ktst
 			  struct ktstr_thresholds *out);
 /* A merged switch: true only for KTSTR_ON. */
 bool thresholds_on(enum ktstr_switch s);
+
+/*
+ * The set fields only, as a JSON object ({"max_gap_ms":2000,"isolation":"on"}),
+ * and back: unknown keys, wrong types, negative integers and switches other
+ * than "on"/"off" are errors (-EINVAL, *err names the field; caller frees).
+ */
+json_t *thresholds_to_json(const struct ktstr_thresholds *t);
+int thresholds_from_json(const json_t *j, struct ktstr_thresholds *t, char **err);
 
 /* Which layer set each field; printed by --show-thresholds. */
 enum thresh_layer {

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "assert/thresholds.h" /* thresholds_to_json / thresholds_from_json */
+
 #define ORDERS_VERSION 1
 #define ORDERS_MAX_LEN (1u << 20)
 
@@ -41,10 +43,5 @@ char *orders_to_json(const struct orders *o);
 /* Strict parse: unknown version, missing test name or wrong types are errors
  * (-EINVAL, *err says which field; caller frees). */
 int orders_from_json(const char *text, size_t len, struct orders *o, char **err);
-
-/* Thresholds as a JSON object of the set fields only ({"max_gap_ms":2000,
- * "isolation":"on",...}), and back (unknown keys and wrong types are errors). */
-json_t *thresholds_to_json(const struct ktstr_thresholds *t);
-int thresholds_from_json(const json_t *j, struct ktstr_thresholds *t, char **err);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,12 +138,48 @@ static void test_format(void **state)
 	free(s);
 }
 
+static void test_json(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults(), back;
+	json_t *j;
+	char *err = NULL, *text;
+
+	t.isolation = KTSTR_INHERIT;
+	t.max_throughput_cv = (struct ktstr_opt_f64)KTSTR_SET(0.25);
+	j = thresholds_to_json(&t);
+	text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_non_null(strstr(text, "\"max_gap_ms\":2000"));
+	assert_non_null(strstr(text, "\"not_starved\":\"on\""));
+	assert_null(strstr(text, "isolation"));          /* unset fields are left out */
+	assert_null(strstr(text, "max_wake_latency_cv"));
+	free(text);
+	assert_int_equal(thresholds_from_json(j, &back, &err), 0);
+	assert_memory_equal(&back, &t, sizeof(t));
+	json_decref(j);
+
+	static const char *const bad[] = {
+		"{\"bogus\":1}", "{\"max_gap_ms\":-1}", "{\"max_gap_ms\":1.5}",
+		"{\"isolation\":\"maybe\"}", "{\"isolation\":true}", "{\"max_spread_pct\":\"x\"}",
+		"[]",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		j = json_loads(bad[i], 0, NULL);
+		assert_non_null(j);
+		err = NULL;
+		assert_int_equal(thresholds_from_json(j, &back, &err), -EINVAL);
+		assert_non_null(err);
+		assert_true(str_starts_with(err, "thresholds: "));
+		free(err);
+		json_decref(j);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),    cmocka_unit_test(test_three_layers),
 		cmocka_unit_test(test_merge_unset_keeps), cmocka_unit_test(test_check),
-		cmocka_unit_test(test_scale),       cmocka_unit_test(test_format),
+		cmocka_unit_test(test_scale),       cmocka_unit_test(test_json),       cmocka_unit_test(test_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

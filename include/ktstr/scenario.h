@@ -50,7 +50,7 @@ struct ktstr_work_params {
 	unsigned burst_ms, sleep_ms;   /* Bursty */
 	unsigned size_kb, stride;      /* CachePressure; size_kb is the region for PageFaultChurn */
 	unsigned touches;              /* PageFaultChurn pages touched per iteration (256) */
-	unsigned group;                /* MutexContention contenders (4) / FanOutCompute fan-out (4) */
+	unsigned group;                /* MutexContention contenders (4), FanOutCompute fan-out (4) */
 	unsigned hold_iters;           /* MutexContention spins inside the lock (256) */
 	unsigned footprint_kb, operations, sleep_us; /* FanOutCompute (256, 5, 100) */
 };
@@ -132,7 +132,8 @@ struct ktstr_cpuset_spec {
 	const char *cpus;
 };
 
-#define KTSTR_CPUSET_LLC(i) ((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_LLC, .index = (i) })
+#define KTSTR_CPUSET_LLC(i)                                                                        \
+	((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_LLC, .index = (i) })
 #define KTSTR_CPUSET_NUMA(n)                                                                       \
 	((struct ktstr_cpuset_spec){ .kind = KTSTR_CPUSET_KIND_NUMA, .index = (n) })
 #define KTSTR_CPUSET_RANGE(s, e)                                                                   \
@@ -171,6 +172,7 @@ enum ktstr_op_kind {
 	KTSTR_OPK_STOP_CGROUP,    /* stop its workers, keep the cgroup */
 	KTSTR_OPK_SET_AFFINITY,   /* re-pin every running worker of cgroup */
 	KTSTR_OPK_MOVE_ALL_TASKS, /* cgroup -> other */
+	KTSTR_OPK_CALL,           /* fn(ctx, arg): the test's own stimulus; < 0 fails the step */
 };
 
 struct ktstr_op {
@@ -179,11 +181,14 @@ struct ktstr_op {
 	struct ktstr_cpuset_spec cpuset;
 	struct ktstr_work work;
 	struct ktstr_affinity affinity;
+	int (*fn)(struct ktstr_ctx *ctx, void *arg);
+	void *arg;
 };
 
 #define KTSTR_OP_ADD_CGROUP(cg) { .kind = KTSTR_OPK_ADD_CGROUP, .cgroup = (cg) }
 #define KTSTR_OP_REMOVE_CGROUP(cg) { .kind = KTSTR_OPK_REMOVE_CGROUP, .cgroup = (cg) }
-#define KTSTR_OP_SET_CPUSET(cg, spec) { .kind = KTSTR_OPK_SET_CPUSET, .cgroup = (cg), .cpuset = spec }
+#define KTSTR_OP_SET_CPUSET(cg, spec)                                                              \
+	{ .kind = KTSTR_OPK_SET_CPUSET, .cgroup = (cg), .cpuset = spec }
 #define KTSTR_OP_CLEAR_CPUSET(cg) { .kind = KTSTR_OPK_CLEAR_CPUSET, .cgroup = (cg) }
 #define KTSTR_OP_SWAP_CPUSETS(a, b) { .kind = KTSTR_OPK_SWAP_CPUSETS, .cgroup = (a), .other = (b) }
 #define KTSTR_OP_SPAWN(cg, w) { .kind = KTSTR_OPK_SPAWN, .cgroup = (cg), .work = w }
@@ -192,6 +197,7 @@ struct ktstr_op {
 	{ .kind = KTSTR_OPK_SET_AFFINITY, .cgroup = (cg), .affinity = { .kind = (k), __VA_ARGS__ } }
 #define KTSTR_OP_MOVE_ALL_TASKS(from, to)                                                          \
 	{ .kind = KTSTR_OPK_MOVE_ALL_TASKS, .cgroup = (from), .other = (to) }
+#define KTSTR_OP_CALL(f, a) { .kind = KTSTR_OPK_CALL, .fn = (f), .arg = (a) }
 #define KTSTR_OPS(...) ((const struct ktstr_op[]){ __VA_ARGS__, { .kind = KTSTR_OPK_END } })
 
 enum ktstr_hold_kind {
@@ -209,7 +215,8 @@ struct ktstr_hold {
 #define KTSTR_HOLD_FRAC(f) ((struct ktstr_hold){ .kind = KTSTR_HOLD_KIND_FRAC, .frac = (f) })
 #define KTSTR_HOLD_FULL KTSTR_HOLD_FRAC(1.0)
 #define KTSTR_HOLD_MS(n) ((struct ktstr_hold){ .kind = KTSTR_HOLD_KIND_FIXED, .ms = (n) })
-#define KTSTR_HOLD_LOOP(iv) ((struct ktstr_hold){ .kind = KTSTR_HOLD_KIND_LOOP, .interval_ms = (iv) })
+#define KTSTR_HOLD_LOOP(iv)                                                                        \
+	((struct ktstr_hold){ .kind = KTSTR_HOLD_KIND_LOOP, .interval_ms = (iv) })
 
 /* A step: ops first, then the cgroups it sets up (created, cpuset, workers started), then the
  * hold. Workers run on across steps until stopped or their cgroup is removed; everything is
@@ -228,6 +235,10 @@ int ktstr_run_steps(struct ktstr_ctx *ctx, const struct ktstr_step *steps);
 /* Names used by the reference design. */
 #define ktstr_execute_defs ktstr_run_cgroups
 #define ktstr_execute_steps ktstr_run_steps
+
+/* Absolute path of a scenario cgroup ("a/b"), for a test's own reads and writes (the
+ * executor does not see those: moving a worker this way is invisible to it). Caller frees. */
+char *ktstr_cgroup_path(struct ktstr_ctx *ctx, const char *name);
 
 /* ---- workers measured by hand ---- */
 
@@ -276,7 +287,7 @@ int ktstr_reports_check(struct ktstr_ctx *ctx, const struct ktstr_reports *r);
 
 struct ktstr_scenario {
 	const char *name;
-	const char *category; /* basic, cpuset, dynamic, affinity, sched_class, nested, interaction */
+	const char *category; /* basic cpuset dynamic affinity sched_class nested interaction */
 	const char *description;
 };
 

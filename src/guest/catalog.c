@@ -78,6 +78,10 @@ static int cat_mixed_workloads(struct scn_env *env)
 
 /* ---- cpuset ---- */
 
+#define HALVES                                                                                     \
+	KTSTR_CGROUPS({ .name = "cg_0", .cpuset = KTSTR_CPUSET_DISJOINT(0, 2) },                   \
+		      { .name = "cg_1", .cpuset = KTSTR_CPUSET_DISJOINT(1, 2) })
+
 static int cat_cpuset_apply(struct scn_env *env)
 {
 	SKIP_UNLESS_CPUS(env, 2);
@@ -91,17 +95,18 @@ static int cat_cpuset_clear(struct scn_env *env)
 {
 	SKIP_UNLESS_CPUS(env, 2);
 	return scn_run_steps(env, KTSTR_STEPS(
-		{ .cgroups = KTSTR_CGROUPS({ .name = "cg_0", .cpuset = KTSTR_CPUSET_DISJOINT(0, 2) },
-					   { .name = "cg_1", .cpuset = KTSTR_CPUSET_DISJOINT(1, 2) }) },
-		{ .ops = KTSTR_OPS(KTSTR_OP_CLEAR_CPUSET("cg_0"), KTSTR_OP_CLEAR_CPUSET("cg_1")) }));
+		{ .cgroups = HALVES },
+		{ .ops = KTSTR_OPS(KTSTR_OP_CLEAR_CPUSET("cg_0"),
+				   KTSTR_OP_CLEAR_CPUSET("cg_1")) }));
 }
 
 static int cat_cpuset_resize(struct scn_env *env)
 {
 	SKIP_UNLESS_CPUS(env, 2);
 	return scn_run_steps(env, KTSTR_STEPS(
-		{ .cgroups = KTSTR_CGROUPS({ .name = "cg_0", .cpuset = KTSTR_CPUSET_RANGE(0, 0.5) },
-					   { .name = "cg_1", .cpuset = KTSTR_CPUSET_RANGE(0.5, 1) }) },
+		{ .cgroups = KTSTR_CGROUPS(
+			  { .name = "cg_0", .cpuset = KTSTR_CPUSET_RANGE(0, 0.5) },
+			  { .name = "cg_1", .cpuset = KTSTR_CPUSET_RANGE(0.5, 1) }) },
 		{ .ops = KTSTR_OPS(KTSTR_OP_SET_CPUSET("cg_0", KTSTR_CPUSET_RANGE(0, 0.25)),
 				   KTSTR_OP_SET_CPUSET("cg_1", KTSTR_CPUSET_RANGE(0.25, 1))) },
 		{ .ops = KTSTR_OPS(KTSTR_OP_SET_CPUSET("cg_1", KTSTR_CPUSET_RANGE(0.75, 1)),
@@ -112,18 +117,16 @@ static int cat_cpuset_swap(struct scn_env *env)
 {
 	SKIP_UNLESS_CPUS(env, 2);
 	return scn_run_steps(env, KTSTR_STEPS(
-		{ .cgroups = KTSTR_CGROUPS({ .name = "cg_0", .cpuset = KTSTR_CPUSET_DISJOINT(0, 2) },
-					   { .name = "cg_1", .cpuset = KTSTR_CPUSET_DISJOINT(1, 2) }) },
+		{ .cgroups = HALVES },
 		{ .ops = KTSTR_OPS(KTSTR_OP_SWAP_CPUSETS("cg_0", "cg_1")) }));
 }
 
 static int cat_cpuset_overlap(struct scn_env *env)
 {
-	SKIP_UNLESS_CPUS(env, 3);
+	SKIP_UNLESS_CPUS(env, 2);
 	return scn_run_cgroups(env, KTSTR_CGROUPS(
-		{ .name = "cg_0", .cpuset = KTSTR_CPUSET_OVERLAP(0, 3, 0.5) },
-		{ .name = "cg_1", .cpuset = KTSTR_CPUSET_OVERLAP(1, 3, 0.5) },
-		{ .name = "cg_2", .cpuset = KTSTR_CPUSET_OVERLAP(2, 3, 0.5) }));
+		{ .name = "cg_0", .cpuset = KTSTR_CPUSET_OVERLAP(0, 2, 0.5) },
+		{ .name = "cg_1", .cpuset = KTSTR_CPUSET_OVERLAP(1, 2, 0.5) }));
 }
 
 /* ---- dynamic ---- */
@@ -145,7 +148,8 @@ static int cat_cgroup_remove(struct scn_env *env)
 static int cat_cgroup_churn(struct scn_env *env)
 {
 	return scn_run_steps(env, KTSTR_STEPS(
-		{ .cgroups = KTSTR_CGROUPS({ .name = "stable" }, { .name = "churn", .no_workers = true }),
+		{ .cgroups = KTSTR_CGROUPS({ .name = "stable" },
+					   { .name = "churn", .no_workers = true }),
 		  .ops = KTSTR_OPS(KTSTR_OP_STOP_CGROUP("churn"),
 				   KTSTR_OP_SPAWN("churn", KTSTR_WORK_CPU_SPIN)),
 		  .hold = { .kind = KTSTR_HOLD_KIND_LOOP, .interval_ms = 250 } }));
@@ -165,14 +169,16 @@ static int cat_affinity_pinned(struct scn_env *env)
 {
 	return scn_run_cgroups(env, KTSTR_CGROUPS(
 		{ .name = "pinned",
-		  .work = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .affinity = { .kind = KTSTR_AFF_SINGLE_CPU }) },
+		  .work = KTSTR_WORK(KTSTR_WT_CPU_SPIN,
+				     .affinity = { .kind = KTSTR_AFF_SINGLE_CPU }) },
 		{ .name = "free" }));
 }
 
 static int cat_affinity_churn(struct scn_env *env)
 {
-	return scn_run_cgroups(env, KTSTR_CGROUPS({ .name = "cg_0", .work = KTSTR_WORK_AFFINITY_CHURN },
-						  { .name = "cg_1" }));
+	return scn_run_cgroups(env, KTSTR_CGROUPS(
+		{ .name = "cg_0", .work = KTSTR_WORK_AFFINITY_CHURN },
+		{ .name = "cg_1" }));
 }
 
 /* ---- sched_class ---- */
@@ -181,14 +187,17 @@ static int cat_policy_mix(struct scn_env *env)
 {
 	return scn_run_cgroups(env, KTSTR_CGROUPS(
 		{ .name = "normal" },
-		{ .name = "batch", .work = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .policy = KTSTR_POLICY_BATCH) },
-		{ .name = "idle", .work = KTSTR_WORK(KTSTR_WT_BURSTY, .policy = KTSTR_POLICY_IDLE) }));
+		{ .name = "batch",
+		  .work = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .policy = KTSTR_POLICY_BATCH) },
+		{ .name = "idle",
+		  .work = KTSTR_WORK(KTSTR_WT_BURSTY, .policy = KTSTR_POLICY_IDLE) }));
 }
 
 static int cat_policy_churn(struct scn_env *env)
 {
-	return scn_run_cgroups(env, KTSTR_CGROUPS({ .name = "churn", .work = KTSTR_WORK_POLICY_CHURN },
-						  { .name = "spin" }));
+	return scn_run_cgroups(env, KTSTR_CGROUPS(
+		{ .name = "churn", .work = KTSTR_WORK_POLICY_CHURN },
+		{ .name = "spin" }));
 }
 
 static int cat_nice_sweep(struct scn_env *env)
@@ -241,7 +250,8 @@ static int cat_fan_out(struct scn_env *env)
 {
 	return scn_run_cgroups(env, KTSTR_CGROUPS(
 		{ .name = "fan", .workers = 3,
-		  .work = KTSTR_WORK(KTSTR_WT_FAN_OUT_COMPUTE, .p = { .group = 2, .operations = 1 }) }));
+		  .work = KTSTR_WORK(KTSTR_WT_FAN_OUT_COMPUTE,
+				     .p = { .group = 2, .operations = 1 }) }));
 }
 
 static int cat_fork_storm(struct scn_env *env)
@@ -266,33 +276,85 @@ static int cat_yield_storm(struct scn_env *env)
 
 /* Sorted by category, then name. */
 const struct scn_entry scn_catalog[] = {
-	{ { "affinity_change", "affinity", "workers re-pinned to a random half, then to one LLC" }, cat_affinity_change },
-	{ { "affinity_churn", "affinity", "AffinityChurn workers hop CPUs beside a CpuSpin cgroup" }, cat_affinity_churn },
-	{ { "affinity_pinned", "affinity", "one cgroup's workers all pinned to one CPU, one free" }, cat_affinity_pinned },
-	{ { "mixed_workloads", "basic", "CpuSpin, Bursty, IoSync and YieldHeavy cgroups side by side" }, cat_mixed_workloads },
-	{ { "oversubscribed", "basic", "two cgroups with one CpuSpin worker per CPU each" }, cat_oversubscribed },
-	{ { "steady", "basic", "two cgroups of CpuSpin workers for the whole duration" }, cat_steady },
-	{ { "steady_llc", "basic", "one cgroup per LLC, each confined to its LLC" }, cat_steady_llc },
-	{ { "cpuset_apply", "cpuset", "cgroups start unconstrained, then get disjoint halves" }, cat_cpuset_apply },
-	{ { "cpuset_clear", "cpuset", "cgroups start on disjoint halves, then the cpusets are cleared" }, cat_cpuset_clear },
-	{ { "cpuset_overlap", "cpuset", "three cgroups on overlapping partitions" }, cat_cpuset_overlap },
-	{ { "cpuset_resize", "cpuset", "two cpusets shrink and grow under load" }, cat_cpuset_resize },
-	{ { "cpuset_swap", "cpuset", "two cgroups swap disjoint cpusets mid-run" }, cat_cpuset_swap },
-	{ { "cgroup_add", "dynamic", "a second cgroup of workers is added mid-run" }, cat_cgroup_add },
-	{ { "cgroup_churn", "dynamic", "a cgroup's workers are stopped and respawned every 250 ms" }, cat_cgroup_churn },
-	{ { "cgroup_remove", "dynamic", "one of two busy cgroups is removed mid-run" }, cat_cgroup_remove },
-	{ { "fan_out", "interaction", "FanOutCompute: a messenger wakes workers that multiply matrices" }, cat_fan_out },
-	{ { "fork_storm", "interaction", "ForkExit workers beside a CpuSpin cgroup" }, cat_fork_storm },
-	{ { "futex_pairs", "interaction", "FutexPingPong pairs beside a CpuSpin cgroup" }, cat_futex_pairs },
-	{ { "memory_churn", "interaction", "PageFaultChurn and CachePressure cgroups" }, cat_memory_churn },
-	{ { "mutex_contention", "interaction", "four workers contending on one futex mutex" }, cat_mutex_contention },
+	{ { "affinity_change", "affinity",
+	    "workers re-pinned to a random half, then to one LLC" },
+	  cat_affinity_change },
+	{ { "affinity_churn", "affinity",
+	    "AffinityChurn workers hop CPUs beside a CpuSpin cgroup" },
+	  cat_affinity_churn },
+	{ { "affinity_pinned", "affinity",
+	    "one cgroup's workers all pinned to one CPU, one free" },
+	  cat_affinity_pinned },
+	{ { "mixed_workloads", "basic",
+	    "CpuSpin, Bursty, IoSync and YieldHeavy cgroups side by side" },
+	  cat_mixed_workloads },
+	{ { "oversubscribed", "basic",
+	    "two cgroups with one CpuSpin worker per CPU each" },
+	  cat_oversubscribed },
+	{ { "steady", "basic",
+	    "two cgroups of CpuSpin workers for the whole duration" },
+	  cat_steady },
+	{ { "steady_llc", "basic",
+	    "one cgroup per LLC, each confined to its LLC" },
+	  cat_steady_llc },
+	{ { "cpuset_apply", "cpuset",
+	    "cgroups start unconstrained, then get disjoint halves" },
+	  cat_cpuset_apply },
+	{ { "cpuset_clear", "cpuset",
+	    "cgroups start on disjoint halves, then the cpusets are cleared" },
+	  cat_cpuset_clear },
+	{ { "cpuset_overlap", "cpuset",
+	    "two cgroups on halves that overlap by half a part" },
+	  cat_cpuset_overlap },
+	{ { "cpuset_resize", "cpuset",
+	    "two cpusets shrink and grow under load" },
+	  cat_cpuset_resize },
+	{ { "cpuset_swap", "cpuset",
+	    "two cgroups swap disjoint cpusets mid-run" },
+	  cat_cpuset_swap },
+	{ { "cgroup_add", "dynamic",
+	    "a second cgroup of workers is added mid-run" },
+	  cat_cgroup_add },
+	{ { "cgroup_churn", "dynamic",
+	    "a cgroup's workers are stopped and respawned every 250 ms" },
+	  cat_cgroup_churn },
+	{ { "cgroup_remove", "dynamic",
+	    "one of two busy cgroups is removed mid-run" },
+	  cat_cgroup_remove },
+	{ { "fan_out", "interaction",
+	    "FanOutCompute: a messenger wakes workers that multiply matrices" },
+	  cat_fan_out },
+	{ { "fork_storm", "interaction",
+	    "ForkExit workers beside a CpuSpin cgroup" },
+	  cat_fork_storm },
+	{ { "futex_pairs", "interaction",
+	    "FutexPingPong pairs beside a CpuSpin cgroup" },
+	  cat_futex_pairs },
+	{ { "memory_churn", "interaction",
+	    "PageFaultChurn and CachePressure cgroups" },
+	  cat_memory_churn },
+	{ { "mutex_contention", "interaction",
+	    "four workers contending on one futex mutex" },
+	  cat_mutex_contention },
 	{ { "pipe_pairs", "interaction", "PipeIo pairs beside a CpuSpin cgroup" }, cat_pipe_pairs },
-	{ { "yield_storm", "interaction", "YieldHeavy workers beside Mixed spin+yield workers" }, cat_yield_storm },
-	{ { "nested_steady", "nested", "workers in two children of one parent cgroup" }, cat_nested_steady },
-	{ { "nested_task_move", "nested", "all tasks move between sibling nested cgroups mid-run" }, cat_nested_task_move },
-	{ { "nice_sweep", "sched_class", "NiceSweep workers beside a CpuSpin cgroup" }, cat_nice_sweep },
-	{ { "policy_churn", "sched_class", "PolicyChurn workers beside a CpuSpin cgroup" }, cat_policy_churn },
-	{ { "policy_mix", "sched_class", "normal, batch and idle-policy cgroups side by side" }, cat_policy_mix },
+	{ { "yield_storm", "interaction",
+	    "YieldHeavy workers beside Mixed spin+yield workers" },
+	  cat_yield_storm },
+	{ { "nested_steady", "nested",
+	    "workers in two children of one parent cgroup" },
+	  cat_nested_steady },
+	{ { "nested_task_move", "nested",
+	    "all tasks move between sibling nested cgroups mid-run" },
+	  cat_nested_task_move },
+	{ { "nice_sweep", "sched_class",
+	    "NiceSweep workers beside a CpuSpin cgroup" },
+	  cat_nice_sweep },
+	{ { "policy_churn", "sched_class",
+	    "PolicyChurn workers beside a CpuSpin cgroup" },
+	  cat_policy_churn },
+	{ { "policy_mix", "sched_class",
+	    "normal, batch and idle-policy cgroups side by side" },
+	  cat_policy_mix },
 };
 
 const unsigned scn_catalog_count = ARRAY_SIZE(scn_catalog);

@@ -462,6 +462,16 @@ static int apply_op(struct scn *s, const struct ktstr_op *op)
 		return set_affinity(s, cg, &op->affinity);
 	case KTSTR_OPK_MOVE_ALL_TASKS:
 		return move_all(s, cg, op->other ? op->other : "");
+	case KTSTR_OPK_CALL: {
+		int ret;
+
+		if (!op->fn)
+			return fail(s, KTSTR_OTHER, "call op without a function");
+		ret = op->fn(s->env->ctx, op->arg);
+		if (ret < 0)
+			return fail(s, KTSTR_OTHER, "call op failed: %s", strerror(-ret));
+		return 0;
+	}
 	case KTSTR_OPK_END:
 		break;
 	}

@@ -23,6 +23,7 @@ struct scn_env {
 	int sched_pid;                      /* 0 = kernel scheduler, nothing to watch */
 	const char *cgroup_parent;          /* NULL = CGROUP_DEFAULT_PARENT */
 	const char *sched_name;             /* for messages; NULL = "scheduler" */
+	struct ktstr_ctx *ctx;              /* handed to KTSTR_OP_CALL functions; may be NULL */
 };
 
 struct ktstr_reports {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The public scenario API on a test body's context: thin wrappers over guest/scenario.c. */
 #include "guest/ctx.h"
+#include "guest/cgroup.h"
 #include "guest/scenario.h"
+#include "util/util.h"
 
 void scn_env_from_ctx(struct ktstr_ctx *ctx, struct scn_env *env)
 {
@@ -17,7 +19,15 @@ void scn_env_from_ctx(struct ktstr_ctx *ctx, struct scn_env *env)
 		.sched_pid = ctx->sched_pid,
 		.cgroup_parent = ctx->cgroup_root,
 		.sched_name = ctx->test && ctx->test->scheduler ? ctx->test->scheduler->name : NULL,
+		.ctx = ctx,
 	};
+}
+
+char *ktstr_cgroup_path(struct ktstr_ctx *ctx, const char *name)
+{
+	const char *root = ctx->cgroup_root ? ctx->cgroup_root : CGROUP_DEFAULT_PARENT;
+
+	return name && *name ? xasprintf("%s/%s", root, name) : xstrdup(root);
 }
 
 int ktstr_run_cgroups(struct ktstr_ctx *ctx, const struct ktstr_cgroup_def *defs)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "test_support/args.h"
+#include "test_support/budget.h"
 #include "util/util.h"
 
 struct parser {
@@ -64,6 +65,28 @@ static int parse_count(struct parser *p, const char *opt, const char *val, const
 	if (v == 0)
 		return fail(p, "%s: must be at least 1 (got 0)", opt);
 	*out = (unsigned)v;
+	return 0;
+}
+
+/* "I/N" with 1 <= I <= N. */
+static int parse_partition(struct parser *p, const char *val, struct ktstr_args *out)
+{
+	const char *slash = strchr(val, '/');
+	char *idx;
+	uint64_t i, n;
+	int bad;
+
+	if (!slash)
+		return fail(p, "--partition: '%s' is not I/N (e.g. 2/3)", val);
+	idx = xstrndup(val, (size_t)(slash - val));
+	bad = str_to_u64(idx, &i) || str_to_u64(slash + 1, &n);
+	free(idx);
+	if (bad)
+		return fail(p, "--partition: '%s' is not I/N (e.g. 2/3)", val);
+	if (n < 1 || n > 100000 || i < 1 || i > n)
+		return fail(p, "--partition: '%s' needs 1 <= I <= N", val);
+	out->part_index = (unsigned)i;
+	out->part_count = (unsigned)n;
 	return 0;
 }
 
@@ -140,7 +163,19 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 		} else if ((r = opt_value(&p, "--kernel", &val))) {
 			if (r < 0)
 				goto error;
-			out->kernel = val;
+			push(&out->kernels, &out->nkernels, (char *)val);
+		} else if (is_flag(arg, "--gauntlet", NULL)) {
+			out->gauntlet = true;
+		} else if ((r = opt_value(&p, "--partition", &val))) {
+			if (r < 0 || (r = parse_partition(&p, val, out)))
+				goto error;
+		} else if ((r = opt_value(&p, "--budget", &val))) {
+			if (r < 0)
+				goto error;
+			if (budget_parse(val, &out->budget_s)) {
+				r = fail(&p, "--budget: '%s' is not a positive number of seconds", val);
+				goto error;
+			}
 		} else if ((r = opt_value(&p, "--timeout", &val))) {
 			if (r < 0 || (r = parse_count(&p, "--timeout", val, "seconds", &out->timeout_s)))
 				goto error;
@@ -172,6 +207,9 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 	}
 	if (out->test_fn)
 		out->role = out->topo ? ARGS_ROLE_HOST_SINGLE : ARGS_ROLE_GUEST_BODY;
+	env = getenv("KTSTR_BUDGET_SECS");
+	if (!out->budget_s && env && *env && budget_parse(env, &out->budget_s))
+		log_warn("KTSTR_BUDGET_SECS='%s' is not a positive number of seconds; ignored", env);
 	env = getenv("KTSTR_NO_SKIP");
 	if (env && *env)
 		out->no_skip = true;
@@ -186,8 +224,9 @@ void args_free(struct ktstr_args *a)
 {
 	free(a->filters);
 	free(a->exact);
-	a->filters = a->exact = NULL;
-	a->nfilters = a->nexact = 0;
+	free(a->kernels);
+	a->filters = a->exact = a->kernels = NULL;
+	a->nfilters = a->nexact = a->nkernels = 0;
 }
 
 bool args_selects(const struct ktstr_args *a, const char *name)
@@ -221,11 +260,21 @@ void args_usage(FILE *f, const char *prog)
 		"                           scheduler, duration, timeout and source location\n"
 		"  --show-thresholds NAME   print the assertion thresholds NAME runs with and\n"
 		"                           which layer (default, scheduler, test) set each\n"
+		"  --gauntlet               also list/run every test across the topology presets\n"
+		"                           its constraints accept (and this host can boot) and\n"
+		"                           its scheduler's flag profiles:\n"
+		"                           gauntlet/TEST/PRESET/PROFILE\n"
+		"  --budget S               run the subset covering the most distinct\n"
+		"                           configurations in about S seconds (estimated; also\n"
+		"                           KTSTR_BUDGET_SECS=S); prints what it chose\n"
+		"  --partition I/N          run shard I of N (1-based; stable by name), for CI\n"
 		"\n"
 		"Running:\n"
 		"  -j, --jobs N             run up to N VMs at once (default: from host CPUs)\n"
 		"  --kernel K               kernel image, build tree or cache id\n"
-		"                           (default: $KTSTR_KERNEL, then the newest cached kernel)\n"
+		"                           (default: $KTSTR_KERNEL, then the newest cached kernel);\n"
+		"                           repeat to run every test on each kernel (LABEL=K names\n"
+		"                           it; names then end in /LABEL)\n"
 		"  --timeout S              wall limit per VM in seconds, replacing each test's\n"
 		"                           own (default: duration + boot allowance)\n"
 		"  --no-skip                a test that cannot run on this host fails instead of\n"

@@ -41,7 +41,12 @@ struct ktstr_args {
 	char **exact;              /* --exact NAME (repeatable, NULL-terminated) */
 	size_t nexact;
 	unsigned jobs;             /* -j N; 0 = choose from the host CPU count */
-	const char *kernel;        /* --kernel */
+	char **kernels;            /* --kernel K or LABEL=K (repeatable, NULL-terminated) */
+	size_t nkernels;
+	bool gauntlet;             /* --gauntlet: add the preset x flag profile variants */
+	unsigned part_index;       /* --partition I/N: run shard I (1-based) of N; */
+	unsigned part_count;       /*   0/0 = no partition */
+	double budget_s;           /* --budget S or env KTSTR_BUDGET_SECS; 0 = no budget */
 	unsigned timeout_s;        /* --timeout; 0 = per-test default */
 	const char *junit;         /* --junit FILE */
 	bool no_skip;              /* --no-skip (or env KTSTR_NO_SKIP non-empty) */

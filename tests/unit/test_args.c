@@ -95,7 +95,11 @@ static void test_suite_options(void **state)
 	assert_int_equal(a.nexact, 1);
 	assert_string_equal(a.exact[0], "solo");
 	assert_int_equal(a.jobs, 3);
-	assert_string_equal(a.kernel, "/k/bzImage");
+	assert_int_equal(a.nkernels, 1);
+	assert_string_equal(a.kernels[0], "/k/bzImage");
+	assert_null(a.kernels[1]);
+	assert_false(a.gauntlet);
+	assert_int_equal(a.part_count, 0);
 	assert_int_equal(a.timeout_s, 90);
 	assert_string_equal(a.junit, "out.xml");
 	assert_int_equal(a.verbosity, 2);
@@ -111,6 +115,44 @@ static void test_suite_options(void **state)
 	PARSE_OK(&a, "--help");
 	assert_true(a.help);
 	args_free(&a);
+}
+
+static void test_gauntlet_options(void **state)
+{
+	struct ktstr_args a;
+
+	unsetenv("KTSTR_BUDGET_SECS");
+	PARSE_OK(&a, "--gauntlet", "--partition", "2/3", "--budget=90.5", "--kernel", "a=/k/1",
+		 "--kernel=/k/2");
+	assert_true(a.gauntlet);
+	assert_int_equal(a.part_index, 2);
+	assert_int_equal(a.part_count, 3);
+	assert_true(a.budget_s == 90.5);
+	assert_int_equal(a.nkernels, 2);
+	assert_string_equal(a.kernels[0], "a=/k/1");
+	assert_string_equal(a.kernels[1], "/k/2");
+	args_free(&a);
+
+	/* the env budget applies when --budget is absent; a bad one is ignored */
+	setenv("KTSTR_BUDGET_SECS", "120", 1);
+	PARSE_OK(&a, "--list");
+	assert_true(a.budget_s == 120);
+	args_free(&a);
+	PARSE_OK(&a, "--budget", "30");
+	assert_true(a.budget_s == 30);
+	args_free(&a);
+	setenv("KTSTR_BUDGET_SECS", "-5", 1);
+	PARSE_OK(&a, "--list");
+	assert_true(a.budget_s == 0);
+	args_free(&a);
+	unsetenv("KTSTR_BUDGET_SECS");
+
+	ERR_CONTAINS("--partition: '3' is not I/N", "--partition", "3");
+	ERR_CONTAINS("--partition: '0/3' needs 1 <= I <= N", "--partition=0/3");
+	ERR_CONTAINS("--partition: '4/3' needs 1 <= I <= N", "--partition=4/3");
+	ERR_CONTAINS("--partition: 'a/3' is not I/N", "--partition=a/3");
+	ERR_CONTAINS("--budget: '0' is not a positive number of seconds", "--budget", "0");
+	ERR_CONTAINS("--budget: 'x' is not a positive number", "--budget", "x");
 }
 
 static void test_errors(void **state)
@@ -168,7 +210,9 @@ static void test_usage(void **state)
 	static const char *const opts[] = { "--filter", "--exact", "--list", "--json",
 					    "--show-thresholds", "--jobs", "--kernel",
 					    "--timeout", "--no-skip", "--junit", "--verbose",
-					    "--quiet", "--help", "--ktstr-test-fn", "--ktstr-topo" };
+					    "--quiet", "--help", "--ktstr-test-fn", "--ktstr-topo",
+					    "--gauntlet", "--budget", "--partition",
+					    "KTSTR_BUDGET_SECS" };
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (!strstr(buf, opts[i]))
 			fail_msg("--help does not mention %s", opts[i]);
@@ -180,6 +224,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty),  cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_suite_options), cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_gauntlet_options),
 		cmocka_unit_test(test_no_skip_env), cmocka_unit_test(test_selects),
 		cmocka_unit_test(test_usage),
 	};

@@ -38,9 +38,16 @@
 #define VM_CONSOLE_MAX (256ull << 20)      /* a guest spamming more is killed */
 #define VM_POLL_MS 100
 
-static const char vm_cmdline[] = "console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init edd=off "
-				 "mitigations=off i8042.noaux i8042.nomux i8042.nopnp "
-				 "i8042.dumbkbd";
+/*
+ * nokaslr: the host reads guest memory at fixed addresses (DESIGN). no_timer_check:
+ * on a loaded host TCG can miss the kernel's IO-APIC timer check, which then
+ * panics ("IO-APIC + timer doesn't work!"); seen here. edd=off, i8042.*: skip
+ * probing hardware the VM does not have. loglevel=4 keeps errors (panics, oopses,
+ * sched_ext error exits) on the console and the rest off the slow serial port.
+ */
+static const char vm_cmdline[] = "console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init "
+				 "edd=off no_timer_check mitigations=off i8042.noaux "
+				 "i8042.nomux i8042.nopnp i8042.dumbkbd";
 
 const char *vm_base_cmdline(void)
 {

@@ -1,0 +1,41 @@
+# Helpers shared by scripts/test.sh and scripts/demo.sh (sourced).
+
+step() {
+	local name=$1
+	shift
+	local t0=$SECONDS
+	echo "==> $name: $*"
+	"$@"
+	echo "==> $name done in $((SECONDS - t0)) s"
+}
+
+# build_tree DIR [meson options...]: configure once, then build.
+build_tree() {
+	local dir=$1
+	shift
+	[ -f "$dir/build.ninja" ] || step "configure" meson setup "$dir" "$@" >/dev/null
+	step "build" ninja -C "$dir"
+}
+
+# run_suite DIR SUITE JOBS: meson test for one suite, failures' logs printed.
+run_suite() {
+	local dir=$1 suite=$2 jobs=$3
+	step "test ($suite)" meson test -C "$dir" --suite "$suite" --num-processes "$jobs" \
+		--print-errorlogs --logbase "testlog-$suite"
+}
+
+# summary DIR: one closing line over all suites run, from meson's JSON logs.
+summary() {
+	local dir=$1
+	python3 - "$dir"/meson-logs/testlog-*.json <<'PY'
+import json, sys
+p = f = s = 0
+for path in sys.argv[1:]:
+    for line in open(path):
+        r = json.loads(line)["result"]
+        if r in ("OK", "EXPECTEDFAIL"): p += 1
+        elif r == "SKIP": s += 1
+        else: f += 1
+print(f"{p} passed, {f} failed, {s} skipped")
+PY
+}

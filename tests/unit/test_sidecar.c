@@ -358,6 +358,53 @@ static void test_begin_finish(void **state)
 	sidecar_record_free(&r);
 }
 
+/* Every single-byte corruption and truncation of a valid record either reads back
+ * or is rejected with a message: never a crash, never success without a test name. */
+static void test_mutations(void **state)
+{
+	struct sidecar_record r, back;
+	char *path = NULL, *err = NULL, *text;
+	size_t len;
+	unsigned ok = 0, rejected = 0;
+	static const char bytes[] = { '"', '}', '{', ']', '0', 'x', '\\', ',', ':', '\0' };
+
+	full_record(&r);
+	assert_int_equal(sidecar_write(&r, tmpdir, &path, &err), 0);
+	sidecar_record_free(&r);
+	text = file_read(path, &len, 0);
+	for (size_t i = 0; i < len; i += 13) {
+		for (size_t k = 0; k < sizeof(bytes); k++) {
+			char saved = text[i];
+			int ret;
+
+			text[i] = bytes[k];
+			assert_int_equal(file_write(path, text, len), 0);
+			text[i] = saved;
+			err = NULL;
+			ret = sidecar_read(path, &back, &err);
+			if (ret == 0) {
+				assert_non_null(back.test);
+				assert_non_null(back.run_id);
+				sidecar_record_free(&back);
+				ok++;
+			} else {
+				assert_int_equal(ret, -EINVAL);
+				assert_non_null(err);
+				free(err);
+				rejected++;
+			}
+		}
+		assert_int_equal(file_write(path, text, i), 0); /* truncated at i */
+		err = NULL;
+		assert_int_equal(sidecar_read(path, &back, &err), -EINVAL);
+		free(err);
+	}
+	assert_true(ok > 0 && rejected > 0);
+	free(text);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_names_and_dirs),
 		cmocka_unit_test(test_list_runs),
 		cmocka_unit_test(test_begin_finish),
+		cmocka_unit_test(test_mutations),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -402,6 +402,8 @@ static struct compare_rec *compare_view(const struct run *r)
 			.verdict = s->result.verdict,
 			.stats = s->result.stats,
 			.nstats = s->result.nstats,
+			.metrics = s->metrics.v,
+			.nmetrics = s->metrics.n,
 		};
 	}
 	return v;
@@ -426,6 +428,7 @@ static void print_delta(const struct compare_delta *d, bool color)
 	const char *col = d->change == CMP_REGRESSION ? RED :
 			  d->change == CMP_IMPROVEMENT ? GREEN : "";
 	char delta[64], gate[96];
+	int n;
 
 	if (d->change == CMP_ONLY_A || d->change == CMP_ONLY_B) {
 		printf("    %-32s %s\n", d->metric,
@@ -436,12 +439,14 @@ static void print_delta(const struct compare_delta *d, bool color)
 		snprintf(delta, sizeof(delta), "%+.6g (%+.1f%%)", d->delta, d->rel * 100);
 	else
 		snprintf(delta, sizeof(delta), "%+.6g%s", d->delta, d->delta ? " (from 0)" : "");
+	n = snprintf(gate, sizeof(gate), "%s", polarity_short(d->polarity));
 	if (d->polarity == KTSTR_TARGET_VALUE)
-		snprintf(gate, sizeof(gate), "target %.6g, gates %.6g%s/%.0f%%", d->target,
-			 d->abs_gate, d->unit, d->rel_gate * 100);
+		n += snprintf(gate + n, sizeof(gate) - n, " %.6g", d->target);
+	if (d->abs_gate > 0)
+		snprintf(gate + n, sizeof(gate) - n, ", gates %.6g%s/%.0f%%", d->abs_gate, d->unit,
+			 d->rel_gate * 100);
 	else
-		snprintf(gate, sizeof(gate), "%s, gates %.6g%s/%.0f%%",
-			 polarity_short(d->polarity), d->abs_gate, d->unit, d->rel_gate * 100);
+		snprintf(gate + n, sizeof(gate) - n, ", gate %.0f%%", d->rel_gate * 100);
 	printf("    %-32s %10.6g -> %-10.6g %-20s %s%-11s%s  %s\n", d->metric, d->a, d->b, delta,
 	       color ? col : "", d->change == CMP_SAME ? "" : compare_change_name(d->change),
 	       color ? RESET : "", gate);
@@ -482,9 +487,13 @@ static void print_report(const struct compare_report *rep, const struct run *a,
 		printf("\n");
 		if ((t->va == KTSTR_PASS) != (t->vb == KTSTR_PASS))
 			printf("    (metrics are compared only when the test passed on both sides)\n");
-		for (unsigned k = 0; k < t->ndeltas; k++)
-			if (!only_changed || t->deltas[k].change != CMP_SAME)
-				print_delta(&t->deltas[k], color);
+		for (unsigned k = 0, heading = 0; k < t->ndeltas; k++) {
+			if (only_changed && t->deltas[k].change == CMP_SAME)
+				continue;
+			if (t->deltas[k].payload && !heading++)
+				printf("    payload metrics:\n");
+			print_delta(&t->deltas[k], color);
+		}
 	}
 	printf("\n%s%u regression(s)%s (%u metric, %u pass->fail), %u improvement(s) "
 	       "(%u metric, %u fail->pass), %u test(s) only in A, %u only in B\n",

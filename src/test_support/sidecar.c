@@ -52,6 +52,7 @@ void sidecar_record_free(struct sidecar_record *r)
 	free_list(r->flags);
 	r->scheduler_args = r->flags = NULL;
 	result_free(&r->result);
+	metrics_free(&r->metrics);
 }
 
 static char *cpu_model(void)
@@ -187,6 +188,7 @@ json_t *sidecar_to_json(const struct sidecar_record *r)
 	json_object_set_new(o, "expect_err", json_boolean(r->expect_err));
 	json_object_set_new(o, "expected_failure", json_boolean(r->expected_failure));
 	json_object_set_new(o, "result", result_to_json(&r->result));
+	json_object_set_new(o, "metrics", metrics_to_json(&r->metrics));
 	json_object_set_new(o, "durations",
 			    json_pack("{s:o, s:o, s:o}", "hello_s", jsecs(r->hello_s), "body_s",
 				      jsecs(r->body_s), "wall_s", jsecs(r->wall_s)));
@@ -405,6 +407,11 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err)
 			rbad(&rd, "field 'result': %s", rerr ? rerr : "invalid");
 			result_init(&r->result);
 		}
+		free(rerr);
+	}
+	res = member(&rd, j, NULL, "metrics", false);
+	if (res && !rd.bad && metrics_from_json(res, &r->metrics, &rerr)) {
+		rbad(&rd, "field 'metrics': %s", rerr);
 		free(rerr);
 	}
 	if ((o = read_obj(&rd, j, "durations"))) {

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "test_support/eval.h"
+#include "test_support/metrics.h"
 #include "test_support/result.h"
 #include "vm/vm.h"
 
@@ -45,6 +46,7 @@ struct sidecar_record {
 	bool expect_err;
 	bool expected_failure;       /* expect_err and it did fail */
 	struct ktstr_result result;  /* verdict, skip reason, details, stats */
+	struct metric_set metrics;   /* payload metrics with polarity and unit (metrics.h) */
 	/* durations in seconds; negative = unknown (null) */
 	double hello_s;              /* launch -> guest init ready */
 	double body_s;               /* test body */

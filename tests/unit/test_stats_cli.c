@@ -72,6 +72,18 @@ static void write_record(const char *run, const char *test, enum ktstr_verdict v
 	result_stat(&r.result, "worst_spread", spread);
 	result_stat(&r.result, "total_iterations", iterations);
 	result_stat(&r.result, "worst_gap_ms", 120);
+	if (!strcmp(test, "bench")) {
+		/* a payload's metrics, polarity from its hints: iterations stands in for ops */
+		const char *out = "stress-ng: info: [42] dispatching hogs\n";
+		char *json = xasprintf("%s{\"bogo_ops\": %g, \"lat\": {\"p99_us\": 80}}", out,
+				       iterations);
+
+		assert_int_equal(metrics_extract(json, strlen(json), &r.metrics, NULL), 2);
+		metrics_apply_hints(&r.metrics,
+				    KTSTR_METRIC_HINTS(KTSTR_HINT("bogo_ops", KTSTR_HIGHER_BETTER, "ops"),
+						       KTSTR_HINT("lat.p99_us", KTSTR_LOWER_BETTER, "us")));
+		free(json);
+	}
 	assert_int_equal(sidecar_write(&r, dir, NULL, &err), 0);
 	sidecar_record_free(&r);
 	free(dir);
@@ -87,6 +99,8 @@ static void make_runs(double b_spread, double b_iterations)
 	write_record(RUN_A, "steady", KTSTR_PASS, 10.0, 50000);
 	write_record(RUN_A, "two_cgroups", KTSTR_PASS, 8.0, 40000);
 	write_record(RUN_A, "big_topology", KTSTR_SKIP, 0, 0);
+	write_record(RUN_A, "bench", KTSTR_PASS, 5, 1000);
+	write_record(RUN_B, "bench", KTSTR_PASS, 5, 1000);
 	write_record(RUN_B, "steady", KTSTR_PASS, b_spread, b_iterations);
 	write_record(RUN_B, "two_cgroups", KTSTR_PASS, 8.0, 40000);
 	write_record(RUN_B, "big_topology", KTSTR_SKIP, 0, 0);
@@ -156,6 +170,27 @@ static void test_verdict_regression(void **state)
 	free(out);
 }
 
+static void test_payload_metric(void **state)
+{
+	char *out;
+
+	/* bogo_ops is higher-better: 1000 -> 500 is a regression named with its polarity */
+	make_runs(10.0, 50000);
+	write_record(RUN_B, "bench", KTSTR_PASS, 5, 500);
+	assert_int_equal(stats(&out, "compare %s %s --changed", RUN_A, RUN_B), 1);
+	assert_non_null(strstr(out, "bogo_ops"));
+	assert_non_null(strstr(out, "regression"));
+	assert_non_null(strstr(out, "higher better"));
+	assert_null(strstr(out, "lat.p99_us")); /* unchanged, hidden by --changed */
+	free(out);
+	/* and 1000 -> 2000 an improvement */
+	write_record(RUN_B, "bench", KTSTR_PASS, 5, 2000);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 0);
+	assert_non_null(strstr(out, "improvement"));
+	assert_non_null(strstr(out, "lat.p99_us"));
+	free(out);
+}
+
 static void test_list_show(void **state)
 {
 	char *out, *a, *b;
@@ -173,7 +208,7 @@ static void test_list_show(void **state)
 	assert_int_equal(stats(&out, "show latest"), 0);
 	assert_non_null(strstr(out, "big_topology"));
 	assert_non_null(strstr(out, "worst_spread=30"));
-	assert_non_null(strstr(out, "2 passed, 0 failed, 1 skipped"));
+	assert_non_null(strstr(out, "3 passed, 0 failed, 1 skipped"));
 	free(out);
 }
 
@@ -217,7 +252,8 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_equal_runs),	  cmocka_unit_test(test_injected_regression),
-		cmocka_unit_test(test_verdict_regression), cmocka_unit_test(test_list_show),
+		cmocka_unit_test(test_verdict_regression), cmocka_unit_test(test_payload_metric),
+		cmocka_unit_test(test_list_show),
 		cmocka_unit_test(test_bad_input),	  cmocka_unit_test(test_help),
 	};
 	int rc;

@@ -5,8 +5,12 @@
  *   2. read the kernel command line (test faults)
  *   3. open the channel port (virtio-serial, by name)
  *   4. say hello (kernel release, CPUs, sched_ext), report the topology
- *   5. send the exit code, sync, power off
- * Later steps (orders, scheduler, test body) slot in between 4 and 5.
+ *   5. wait for the orders (an empty frame: nothing to run, a probe boot)
+ *   6. start the scheduler the orders name, and wait until it is attached
+ *   7. run the test body as a child process, relay what it sends
+ *   8. stop the scheduler, send its log
+ *   9. send the exit code, sync, power off
+ * Every step sends CHAN_STAGE first, so the host can say where a guest stuck.
  */
 #include <endian.h>
 #include <errno.h>
@@ -25,10 +29,17 @@
 #include "guest/hwtopo.h"
 #include "guest/init.h"
 #include "guest/port.h"
+#include "guest/sched.h"
+#include "guest/testrun.h"
+#include "test_support/eval.h"
+#include "test_support/orders.h"
 #include "util/util.h"
 #include "vm/channel.h"
 
 #define INIT_PORT_WAIT_MS 3000
+#define INIT_ORDERS_WAIT_MS 30000 /* the host sends them right after the hello */
+#define INIT_ORDERS_PATH "/tmp/ktstr-orders.json"
+#define INIT_SCHED_LOG "/tmp/sched.log"
 
 struct init_mount {
 	const char *fstype, *target;
@@ -211,10 +222,148 @@ static void init_write_garbage(int port)
 	}
 }
 
+/* A failing result from init itself (the body never got to say anything). */
+static void init_send_result(int port, const struct ktstr_result *r)
+{
+	json_t *j = result_to_json(r);
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	if (s)
+		init_send_str(port, CHAN_RESULT, s);
+	free(s);
+	json_decref(j);
+}
+
+static void init_send_sched_event(int port, const struct sched_proc *sp)
+{
+	char *ev = sched_event_json(sp);
+
+	init_send_str(port, CHAN_SCHED, ev);
+	free(ev);
+}
+
+/* The scheduler's log tail as a CHAN_FILE "sched.log" (u16 name length, name, data). */
+static void init_send_sched_log(int port, const struct sched_proc *sp)
+{
+	static const char name[] = "sched.log";
+	char *tail = sched_log_tail(sp, SCHED_LOG_TAIL_LINES);
+	size_t n = strlen(tail), len = 2 + sizeof(name) - 1 + n;
+	uint8_t *buf = xmalloc(len);
+
+	buf[0] = (uint8_t)(sizeof(name) - 1);
+	buf[1] = 0;
+	memcpy(buf + 2, name, sizeof(name) - 1);
+	memcpy(buf + 2 + sizeof(name) - 1, tail, n);
+	if (n)
+		chan_send(port, CHAN_FILE, buf, (uint32_t)len);
+	free(buf);
+	free(tail);
+}
+
+/* 5. Wait for the orders. 1 and *o filled, 0 for an empty frame, -errno. */
+static int init_read_orders(int port, struct orders *o)
+{
+	uint64_t until = now_ns() + INIT_ORDERS_WAIT_MS * 1000000ull;
+	struct chan_frame f;
+	char *err = NULL;
+	int r;
+
+	for (;;) {
+		uint64_t now = now_ns();
+
+		if (now >= until)
+			return -ETIMEDOUT;
+		r = guest_port_read_frame(port, &f, (unsigned)((until - now) / 1000000) + 1);
+		if (r)
+			return r;
+		if (f.type == CHAN_ORDERS)
+			break;
+		chan_frame_free(&f);
+	}
+	if (!f.len) {
+		chan_frame_free(&f);
+		return 0;
+	}
+	r = orders_from_json((const char *)f.data, f.len, o, &err);
+	if (!r)
+		r = file_write(INIT_ORDERS_PATH, f.data, f.len);
+	chan_frame_free(&f);
+	if (err) {
+		init_say("%s", err);
+		init_send_str(port, CHAN_LOG, err);
+		free(err);
+	}
+	return r ? r : 1;
+}
+
+/* 6.-8. Scheduler, body, scheduler stop. Returns the exit code (eval.h). */
+static int init_run_test(int port, const struct orders *o)
+{
+	struct sched_proc sp = { 0 };
+	struct testrun_spec spec = {
+		.orders = o,
+		.orders_path = INIT_ORDERS_PATH,
+		.exe = "/init",
+		.port_fd = port,
+	};
+	int code;
+
+	if (o->sched_path) {
+		struct sched_opts so = {
+			.name = o->sched_name,
+			.path = o->sched_path,
+			.args = o->sched_args,
+			.log_path = INIT_SCHED_LOG,
+			.cgroup_parent = o->cgroup_parent,
+		};
+
+		init_send_str(port, CHAN_STAGE, "scheduler");
+		if (sched_start(&sp, &so)) {
+			struct ktstr_result r;
+
+			init_send_sched_event(port, &sp);
+			init_send_sched_log(port, &sp);
+			result_init(&r);
+			sched_report(&sp, &r);
+			init_send_result(port, &r);
+			result_free(&r);
+			sched_free(&sp);
+			return GUEST_EXIT_FAIL;
+		}
+		init_send_sched_event(port, &sp);
+		spec.sched_pid = sp.pid;
+		spec.sched_check = sched_check_hook;
+		spec.sched_arg = &sp;
+	}
+
+	init_send_str(port, CHAN_STAGE, "body");
+	code = testrun_body(&spec);
+
+	if (o->sched_path) {
+		init_send_str(port, CHAN_STAGE, "scheduler-stop");
+		/* a failure seen during the body was reported there */
+		if (!sched_failed(&sp) && sched_stop(&sp, SCHED_STOP_TIMEOUT_MS)) {
+			struct ktstr_result r;
+
+			result_init(&r);
+			sched_report(&sp, &r);
+			init_send_result(port, &r);
+			result_free(&r);
+			if (code == GUEST_EXIT_PASS || code == GUEST_EXIT_SKIP)
+				code = GUEST_EXIT_FAIL;
+		}
+		init_send_sched_event(port, &sp);
+		init_send_sched_log(port, &sp);
+		sched_free(&sp);
+	}
+	return code;
+}
+
 int guest_init_main(int argc, char **argv)
 {
 	enum init_fault fault;
-	int port, code = 0;
+	struct orders o;
+	int port, code = 0, r;
 	uint32_t le;
 
 	/* 1. filesystems and console */
@@ -250,7 +399,19 @@ int guest_init_main(int argc, char **argv)
 	if (init_topo(port))
 		code = 1;
 
-	/* 5. exit code, power off */
+	/* 5. orders */
+	init_send_str(port, CHAN_STAGE, "orders");
+	r = init_read_orders(port, &o);
+	if (r < 0) {
+		init_say("no usable orders: %s", strerror(-r));
+		code = GUEST_EXIT_INIT_ERROR;
+	} else if (r > 0) {
+		/* 6.-8. scheduler, test body, scheduler stop */
+		code = init_run_test(port, &o);
+		orders_free(&o);
+	}
+
+	/* 9. exit code, power off */
 	init_send_str(port, CHAN_STAGE, "exit");
 	le = htole32((uint32_t)code);
 	chan_send(port, CHAN_EXIT, &le, sizeof(le));

@@ -122,6 +122,25 @@ static void section_sched_log(struct strbuf *sb, const char *log)
 	append_indented(sb, IND "  ", log);
 }
 
+/* The test body's own lines: the last OUTPUT_GUEST_LOG_LINES, all of them with -v. */
+#define OUTPUT_GUEST_LOG_LINES 20
+static void section_guest_log(struct strbuf *sb, const char *log, bool all)
+{
+	unsigned n = count_lines(log), skip;
+
+	if (!log || !*log)
+		return;
+	if (all || n <= OUTPUT_GUEST_LOG_LINES) {
+		sb_append(sb, IND "--- guest log ---\n");
+	} else {
+		sb_printf(sb, IND "--- guest log (last %u of %u lines) ---\n",
+			  OUTPUT_GUEST_LOG_LINES, n);
+		for (skip = n - OUTPUT_GUEST_LOG_LINES; skip; skip--)
+			log = strchr(log, '\n') + 1;
+	}
+	append_indented(sb, IND "  ", log);
+}
+
 void output_test_format(struct strbuf *sb, const struct output_test *t, int verbosity, bool color)
 {
 	enum ktstr_verdict v = t->result ? t->result->verdict : KTSTR_FAIL;
@@ -154,8 +173,10 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
 			section_diagnostics(sb, t);
 			section_sched_log(sb, t->sched_log);
 		}
+		section_guest_log(sb, t->guest_log, verbose);
 	} else if (verbose) {
 		section_stats(sb, t->result);
+		section_guest_log(sb, t->guest_log, true);
 	}
 	if (verbose && t->record_path)
 		sb_printf(sb, IND "record: %s\n", t->record_path);

@@ -16,6 +16,8 @@
  *	      ...
  *	    --- scheduler log ---
  *	      ...
+ *	    --- guest log (last 20 lines) ---
+ *	      ...
  *	SKIP big (2n8l4c2t, tcg) 0.0s
  *	    host topology insufficient: needs 64 vCPUs, tcg allows 8 here
  *	1 passed, 1 failed, 1 skipped
@@ -54,6 +56,7 @@ struct output_test {
 	int qemu_status;                /* waitpid status */
 	const char *console_tail;       /* last console lines */
 	const char *sched_log;          /* scheduler output */
+	const char *guest_log;          /* the test body's output and ktstr_log lines */
 	const char *record_path;        /* run record written, shown with -v */
 };
 

@@ -439,9 +439,10 @@ static void vm_take_frames(struct vm_loop *l)
 		if (f.type == CHAN_HELLO && !l->res->got_hello) {
 			l->res->got_hello = true;
 			l->res->hello_s = (double)(now_ns() - l->start) / 1e9;
-			if (l->spec->orders && l->spec->orders_len &&
-			    chan_encode(CHAN_ORDERS, l->spec->orders, (uint32_t)l->spec->orders_len,
-					&l->out, &l->out_len)) {
+			/* no orders: an empty frame tells init there is nothing to run */
+			if (chan_encode(CHAN_ORDERS, l->spec->orders,
+					l->spec->orders ? (uint32_t)l->spec->orders_len : 0, &l->out,
+					&l->out_len)) {
 				free(l->res->error);
 				l->res->error = xstrdup("orders too large for one frame");
 			}

@@ -27,7 +27,8 @@ struct vm_spec {
 	struct accel_choice accel;
 	unsigned timeout_s;          /* wall limit for the whole VM (0 = none: interactive only) */
 	const char *work_dir;        /* scratch dir: console.log, qemu.log, socket, RAM files */
-	/* Sent as one CHAN_ORDERS frame as soon as the guest's CHAN_HELLO arrives. */
+	/* Sent as one CHAN_ORDERS frame as soon as the guest's CHAN_HELLO arrives;
+	 * NULL sends an empty one (the guest init then has nothing to run). */
 	const void *orders;
 	size_t orders_len;
 	/* Called for every good frame, in order, on the launcher's thread. */

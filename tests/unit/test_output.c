@@ -99,6 +99,40 @@ static void test_fail_sections(void **state)
 	result_free(&r);
 }
 
+/* The body's own lines under a failure: the last 20, every one with -v. */
+static void test_guest_log(void **state)
+{
+	struct ktstr_result r;
+	struct strbuf log = { 0 };
+	struct output_test t = { .name = "chatty", .wall_s = 1, .result = &r };
+	char *s;
+
+	for (int i = 1; i <= 25; i++)
+		sb_printf(&log, "line %d\n", i);
+	t.guest_log = log.buf;
+	result_init(&r);
+	result_fail(&r, KTSTR_OTHER, "no");
+	s = fmt(&t, 1, false);
+	assert_non_null(strstr(s, "    --- guest log (last 20 of 25 lines) ---\n      line 6\n"));
+	assert_null(strstr(s, "line 5\n"));
+	assert_true(str_ends_with(s, "      line 25\n"));
+	free(s);
+	s = fmt(&t, 2, false);
+	assert_non_null(strstr(s, "    --- guest log ---\n      line 1\n"));
+	free(s);
+	/* a pass shows it only with -v */
+	result_free(&r);
+	result_init(&r);
+	s = fmt(&t, 1, false);
+	assert_null(strstr(s, "guest log"));
+	free(s);
+	s = fmt(&t, 2, false);
+	assert_non_null(strstr(s, "line 25"));
+	free(s);
+	result_free(&r);
+	sb_free(&log);
+}
+
 static void test_skip_and_note(void **state)
 {
 	struct ktstr_result r;
@@ -275,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_summary_parse),
 		cmocka_unit_test(test_xml_escape),   cmocka_unit_test(test_report_junit),
 		cmocka_unit_test(test_list),         cmocka_unit_test(test_color_env),
+		cmocka_unit_test(test_guest_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

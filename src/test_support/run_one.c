@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "test_support/run_one.h"
+#include "assert/thresholds.h"
+#include "guest/body.h"
+#include "test_support/entry.h"
+#include "test_support/eval.h"
+#include "test_support/host_class.h"
+#include "test_support/orders.h"
+#include "test_support/output.h"
+#include "test_support/runtime.h"
+#include "test_support/sched_args.h"
+#include "test_support/sidecar.h"
+#include "test_support/timefmt.h"
+#include "vm/accel.h"
+#include "vm/channel.h"
+#include "vm/initramfs.h"
+#include "vm/kernel.h"
+#include "vm/vm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define GUEST_SCHED_PATH "/scheduler"
+#define GUEST_INCLUDE_DIR "/include-files"
+#define LOG_CAP (256u << 10) /* guest log lines kept per test */
+#define STAGE_CAP 64
+
+/* ---- what the guest sent ---- */
+
+struct collect {
+	bool have_result;
+	struct ktstr_result result;
+	struct strbuf log;
+	bool log_cut;
+	struct strbuf sched_log;
+	char stage[STAGE_CAP];
+	unsigned bad_frames;
+};
+
+static void collect_line(struct strbuf *sb, bool *cut, const struct chan_frame *f)
+{
+	if (sb->len + f->len + 1 > LOG_CAP) {
+		if (!*cut)
+			sb_append(sb, "[guest log cut at 256 KiB]\n");
+		*cut = true;
+		return;
+	}
+	/* the payload is NUL-terminated by the decoder but may hold NULs */
+	sb_appendn(sb, (const char *)f->data, strnlen((const char *)f->data, f->len));
+	sb_append(sb, "\n");
+}
+
+static void collect_result(struct collect *c, const struct chan_frame *f)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb((const char *)f->data, f->len, 0, &jerr);
+	struct ktstr_result r;
+	char *err = NULL;
+
+	if (!j || result_from_json(j, &r, &err)) {
+		c->bad_frames++;
+		if (!c->have_result)
+			result_init(&c->result);
+		c->have_result = true;
+		result_fail(&c->result, KTSTR_OTHER, "malformed result from the guest: %s",
+			    j ? err : jerr.text);
+		free(err);
+		json_decref(j);
+		return;
+	}
+	json_decref(j);
+	if (!c->have_result) {
+		c->result = r;
+		c->have_result = true;
+		return;
+	}
+	/* init adds a result after the body's (timeout, scheduler death): worst wins */
+	result_merge(&c->result, &r);
+	result_free(&r);
+}
+
+/* CHAN_FILE: u16 LE name length, name, data. Only the scheduler log is used. */
+static void collect_file(struct collect *c, const struct chan_frame *f)
+{
+	static const char sched_log[] = "sched.log";
+	size_t nlen;
+
+	if (f->len < 2)
+		return;
+	nlen = (size_t)f->data[0] | (size_t)f->data[1] << 8;
+	if (nlen > f->len - 2 || nlen != sizeof(sched_log) - 1 ||
+	    memcmp(f->data + 2, sched_log, nlen))
+		return;
+	sb_free(&c->sched_log);
+	sb_appendn(&c->sched_log, (const char *)f->data + 2 + nlen,
+		   MIN((size_t)f->len - 2 - nlen, (size_t)LOG_CAP));
+}
+
+static void on_frame(void *arg, const struct chan_frame *f)
+{
+	struct collect *c = arg;
+
+	switch (f->type) {
+	case CHAN_RESULT:
+		collect_result(c, f);
+		break;
+	case CHAN_LOG:
+		collect_line(&c->log, &c->log_cut, f);
+		break;
+	case CHAN_SCHED: /* scheduler state changes (JSON), kept with the guest log */
+		collect_line(&c->log, &c->log_cut, f);
+		break;
+	case CHAN_FILE:
+		collect_file(c, f);
+		break;
+	case CHAN_STAGE:
+		snprintf(c->stage, sizeof(c->stage), "%.*s", (int)MIN(f->len, STAGE_CAP - 1),
+			 (const char *)f->data);
+		for (char *p = c->stage; *p; p++)
+			if (*p < 0x20 || *p > 0x7e)
+				*p = '?';
+		break;
+	default:
+		break;
+	}
+}
+
+static void collect_free(struct collect *c)
+{
+	if (c->have_result)
+		result_free(&c->result);
+	sb_free(&c->log);
+	sb_free(&c->sched_log);
+}
+
+/* ---- host_only: the body in a forked child, frames through a pipe ---- */
+
+static void run_host_only(const struct ktstr_test *t, const struct orders *o, unsigned timeout_s,
+			  struct collect *c, bool *timed_out, int *status)
+{
+	struct chan_decoder *dec = chan_decoder_new(CHAN_MAX_PAYLOAD);
+	uint64_t deadline = now_ns() + (uint64_t)timeout_s * 1000000000ull;
+	struct chan_frame f;
+	int p[2];
+	pid_t pid;
+
+	*timed_out = false;
+	*status = 0;
+	if (pipe2(p, O_CLOEXEC)) {
+		*status = GUEST_EXIT_INIT_ERROR << 8;
+		chan_decoder_free(dec);
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		setpgid(0, 0);
+		_exit(body_run(t, o, "/sys", p[1]));
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	for (;;) {
+		char buf[4096];
+		ssize_t n = read(p[0], buf, sizeof(buf));
+
+		if (n > 0) {
+			chan_decoder_feed(dec, buf, (size_t)n);
+			while (chan_decoder_next(dec, &f) == 1) {
+				on_frame(c, &f);
+				chan_frame_free(&f);
+			}
+			continue;
+		}
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			pid = 0;
+			continue; /* drain what is left, then EOF */
+		}
+		if (now_ns() >= deadline) {
+			*timed_out = true;
+			break;
+		}
+		sleep_ms(20);
+	}
+	if (pid > 0) {
+		kill(-pid, SIGKILL);
+		waitpid(pid, status, 0);
+	}
+	close(p[0]);
+	chan_decoder_free(dec);
+}
+
+/* ---- initramfs: this binary as /init, the scheduler, include files ---- */
+
+static char *build_initramfs(const struct ktstr_test *t, const char *sched_path, char **err)
+{
+	struct initramfs *ir = initramfs_new();
+	char *dir = NULL, *path = NULL, *root = kernel_cache_root();
+	int ret;
+
+	ret = initramfs_add_file(ir, "/proc/self/exe", "/init", err);
+	if (!ret && sched_path)
+		ret = initramfs_add_file(ir, sched_path, GUEST_SCHED_PATH, err);
+	for (const char *const *f = t->include_files; !ret && f && *f; f++) {
+		char *copy = xstrdup(*f), *guest = xasprintf("%s/%s", GUEST_INCLUDE_DIR, basename(copy));
+
+		ret = path_is_dir(*f) ? initramfs_add_dir(ir, *f, guest, err)
+				      : initramfs_add_file(ir, *f, guest, err);
+		free(guest);
+		free(copy);
+	}
+	if (!ret) {
+		dir = xasprintf("%s/initramfs", root);
+		if (initramfs_write_cached(ir, dir, &path, err) < 0)
+			path = NULL;
+	}
+	free(dir);
+	free(root);
+	initramfs_free(ir);
+	return path;
+}
+
+/* ---- one run ---- */
+
+static char **strv_dup(const char *const *v)
+{
+	size_t n = 0;
+	char **out;
+
+	while (v && v[n])
+		n++;
+	out = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static void fill_orders(const struct ktstr_test *t, const char *topo_text, const char *accel,
+			double scale, unsigned timeout_s, char **sched_args, struct orders *o)
+{
+	const struct ktstr_scheduler *s = entry_scheduler(t);
+	const char *seed = getenv("KTSTR_SEED");
+
+	orders_init(o);
+	o->test = xstrdup(t->name);
+	o->topology = xstrdup(topo_text);
+	o->duration_ms = entry_duration_s(t) * 1000;
+	o->workers_per_cgroup = entry_workers_per_cgroup(t);
+	o->timeout_s = timeout_s;
+	if (!seed || str_to_u64(seed, &o->seed))
+		o->seed = now_real_ns() ^ ((uint64_t)getpid() << 32);
+	o->time_scale = scale;
+	o->accel = xstrdup(accel);
+	o->sched_name = xstrdup(s->name ? s->name : "?");
+	if (sched_args) {
+		o->sched_path = xstrdup(GUEST_SCHED_PATH);
+		o->sched_args = sched_args;
+		o->cgroup_parent = s->cgroup_parent ? xstrdup(s->cgroup_parent) : NULL;
+		o->watchdog_timeout_s = entry_watchdog_s(t);
+	}
+	thresholds_effective(s, t, &o->thresholds);
+	thresholds_scale_time(&o->thresholds, scale);
+}
+
+/* Pre-boot outcome: a host class (skip or fail) or a plain failure. */
+static void preboot(struct ktstr_result *r, enum host_class hc, const char *reason, bool no_skip)
+{
+	char *msg;
+
+	if (hc == HOST_OK) {
+		result_fail(r, KTSTR_OTHER, "%s", reason);
+		return;
+	}
+	msg = host_class_message(hc, reason, no_skip);
+	if (host_class_verdict(hc, no_skip) == KTSTR_SKIP)
+		result_skip(r, "%s", msg);
+	else
+		result_fail(r, KTSTR_OTHER, "%s", msg);
+	free(msg);
+}
+
+enum ktstr_verdict run_one(const struct ktstr_test *t, const struct run_opts *opts,
+			   struct run_outcome *out)
+{
+	const struct ktstr_scheduler *sched = entry_scheduler(t);
+	bool active = entry_sched_active(t);
+	struct sidecar_record rec;
+	struct ktstr_topology topo;
+	struct accel_choice accel = { ACCEL_TCG, "host_only" };
+	struct kernel_info kinfo = { 0 };
+	struct collect c = { 0 };
+	struct vm_result vres = { 0 };
+	struct eval_outcome ev = { 0 };
+	struct orders ord;
+	char *err = NULL, *sched_path = NULL, *initramfs = NULL, *orders_text = NULL;
+	char *work = NULL, *kargs = NULL, *dir, stamp[TIMEFMT_ISO_LEN];
+	unsigned body_timeout = 0, vm_timeout = 0, cpus;
+	uint64_t t0 = now_ns();
+	int status = 0, ret;
+	bool ran_vm = false, timed_out = false;
+	double scale = 1.0;
+
+	memset(out, 0, sizeof(*out));
+	orders_init(&ord);
+	result_init(&ev.result);
+	sidecar_record_init(&rec);
+	sidecar_host_detect(&rec);
+	rec.started_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
+
+	if (opts->topo)
+		topo = *opts->topo;
+	else
+		entry_topology(t, &topo);
+	topo_format(&topo, out->topology, sizeof(out->topology));
+	cpus = topo_total_cpus(&topo);
+
+	if (!t->host_only) {
+		enum host_class hc;
+
+		ret = accel_detect(&accel);
+		if (ret < 0) {
+			preboot(&ev.result, HOST_ACCEL_UNAVAILABLE, "bad KTSTR_ACCEL", opts->no_skip);
+			goto done;
+		}
+		scale = accel_time_scale(accel.kind);
+		hc = host_class_check_topology(&topo, accel.kind,
+					       (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &err);
+		if (hc != HOST_OK) {
+			preboot(&ev.result, hc, err, opts->no_skip);
+			goto done;
+		}
+	}
+	out->accel = xstrdup(t->host_only ? "host" : accel_name(accel.kind));
+	body_timeout = opts->timeout_s ? opts->timeout_s
+				       : entry_timeout_s(t, cpus, t->host_only ? ACCEL_KVM : accel.kind);
+	if (active) {
+		char **args = sched_build_args(sched, t->extra_sched_args, t->required_flags, &err);
+
+		if (!args) {
+			preboot(&ev.result, HOST_OK, err, opts->no_skip);
+			goto done;
+		}
+		fill_orders(t, out->topology, out->accel, scale, body_timeout, args, &ord);
+	} else {
+		fill_orders(t, out->topology, out->accel, scale, body_timeout, NULL, &ord);
+	}
+
+	if (t->host_only) {
+		run_host_only(t, &ord, body_timeout, &c, &timed_out, &status);
+		/* the forked body's end, described as a VM's would be */
+		vres.timed_out = timed_out;
+		vres.got_exit = !timed_out;
+		vres.guest_exit = WIFSIGNALED(status) ? GUEST_EXIT_SIGNAL_BASE + WTERMSIG(status)
+						       : WEXITSTATUS(status);
+		goto evaluate;
+	}
+
+	/* before any boot: everything the host must provide */
+	if (active) {
+		char *self = realpath("/proc/self/exe", NULL);
+
+		ret = sched_resolve_binary(sched, self ? dirname(self) : NULL, getenv("PATH"),
+					   &sched_path, &err);
+		free(self);
+		if (ret) {
+			preboot(&ev.result, HOST_OK, err, opts->no_skip);
+			goto done;
+		}
+	}
+	kargs = sched_cmdline(sched, &err);
+	if (!kargs) {
+		preboot(&ev.result, HOST_OK, err, opts->no_skip);
+		goto done;
+	}
+	ret = kernel_resolve(opts->kernel, &kinfo, &err);
+	if (ret) {
+		preboot(&ev.result, HOST_KERNEL_UNAVAILABLE, err, opts->no_skip);
+		goto done;
+	}
+	if (active && kinfo.config && !kinfo.sched_ext) {
+		free(err);
+		err = xasprintf("kernel %s lacks CONFIG_SCHED_CLASS_EXT=y", kinfo.image);
+		preboot(&ev.result, HOST_KERNEL_NO_SCHED_EXT, err, opts->no_skip);
+		goto done;
+	}
+	initramfs = build_initramfs(t, sched_path, &err);
+	if (!initramfs) {
+		preboot(&ev.result, HOST_OK, err, opts->no_skip);
+		goto done;
+	}
+
+	orders_text = orders_to_json(&ord);
+	dir = xasprintf("%s/ktstr-%s-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+			t->name);
+	work = mkdtemp(dir) ? dir : NULL;
+	if (!work) {
+		free(dir);
+		preboot(&ev.result, HOST_OK, "cannot create a scratch directory", opts->no_skip);
+		goto done;
+	}
+	vm_timeout = body_timeout + entry_boot_allowance_s(cpus, accel.kind);
+	{
+		struct vm_spec spec = {
+			.topo = &topo,
+			.memory_mb = entry_memory_mb(t, cpus),
+			.kernel = kinfo.image,
+			.initramfs = initramfs,
+			.cmdline = kargs,
+			.accel = accel,
+			.timeout_s = vm_timeout,
+			.work_dir = work,
+			.orders = orders_text,
+			.orders_len = strlen(orders_text),
+			.on_frame = on_frame,
+			.arg = &c,
+		};
+
+		vm_run(&spec, &vres);
+		ran_vm = true;
+	}
+
+evaluate:
+	{
+		struct eval_input in = {
+			.expect_err = t->expect_err,
+			.timeout_s = ran_vm ? vm_timeout : body_timeout,
+			.guest = c.have_result ? &c.result : NULL,
+			.vm = &vres,
+			.stage = c.stage[0] ? c.stage : NULL,
+		};
+
+		result_free(&ev.result);
+		eval_verdict(&in, &ev);
+	}
+
+done:
+	out->name = xstrdup(t->name);
+	out->wall_s = (double)(now_ns() - t0) / 1e9;
+	if (!out->accel)
+		out->accel = xstrdup(accel_name(accel.kind));
+
+	/* the record: every outcome gets one */
+	rec.run_id = xstrdup(timefmt_run_id());
+	rec.test = xstrdup(t->name);
+	rec.variant = xstrdup("default");
+	rec.topology = xstrdup(out->topology);
+	rec.scheduler = xstrdup(sched->name ? sched->name : "?");
+	rec.scheduler_binary = sched_path ? xstrdup(sched_path) : NULL;
+	rec.scheduler_args = ord.sched_args ? strv_dup((const char *const *)ord.sched_args) : NULL;
+	rec.kernel_version = kinfo.version ? xstrdup(kinfo.version) : NULL;
+	rec.kernel_id = kinfo.id ? xstrdup(kinfo.id) : NULL;
+	rec.kernel_path = kinfo.image ? xstrdup(kinfo.image) : NULL;
+	rec.accel = xstrdup(out->accel);
+	rec.accel_reason = accel.reason ? xstrdup(accel.reason) : NULL;
+	rec.start = ran_vm ? xstrdup("booted") : NULL;
+	rec.expect_err = t->expect_err;
+	rec.expected_failure = ev.expected_failure;
+	rec.result = ev.result;
+	rec.hello_s = ran_vm && vres.got_hello ? vres.hello_s : -1;
+	rec.wall_s = out->wall_s;
+	rec.have_qemu_status = ran_vm && !vres.error;
+	if (rec.have_qemu_status) {
+		rec.qemu_exit = WIFEXITED(vres.qemu_status) ? WEXITSTATUS(vres.qemu_status) : -1;
+		rec.qemu_signal = WIFSIGNALED(vres.qemu_status) ? WTERMSIG(vres.qemu_status) : 0;
+	}
+	rec.got_exit = vres.got_exit;
+	rec.guest_exit = vres.guest_exit;
+	rec.timed_out = vres.timed_out || timed_out;
+	rec.timeout_s = ran_vm ? vm_timeout : body_timeout;
+	rec.panic_line = vres.panic_line ? xstrdup(vres.panic_line) : NULL;
+	rec.stage = c.stage[0] ? xstrdup(c.stage) : NULL;
+	rec.project_commit = runtime_project_commit() ? xstrdup(runtime_project_commit()) : NULL;
+	rec.finished_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
+	{
+		char *rdir = sidecar_run_dir(), *rerr = NULL;
+
+		if (sidecar_write(&rec, rdir, &out->record_path, &rerr)) {
+			log_warn("%s: run record not written: %s", t->name, rerr);
+			free(rerr);
+		}
+		free(rdir);
+	}
+	rec.result = (struct ktstr_result){ 0 }; /* still owned by ev */
+
+	{
+		struct output_test ot = {
+			.name = t->name,
+			.topology = out->topology,
+			.accel = out->accel,
+			.wall_s = out->wall_s,
+			.result = &ev.result,
+			.note = ev.note,
+			.show_diagnostics = ev.show_diagnostics,
+			.stage = c.stage[0] ? c.stage : NULL,
+			.got_exit = vres.got_exit,
+			.guest_exit = vres.guest_exit,
+			.have_qemu_status = rec.have_qemu_status,
+			.qemu_status = vres.qemu_status,
+			.console_tail = vres.console_tail,
+			.sched_log = c.sched_log.buf,
+			.guest_log = c.log.buf,
+			.record_path = out->record_path,
+		};
+		struct strbuf sb = { 0 };
+
+		output_test_format(&sb, &ot, opts->verbosity, opts->color);
+		out->text = sb_steal(&sb);
+	}
+	out->result = ev.result;
+	ev.result = (struct ktstr_result){ 0 };
+	out->note = ev.note ? xstrdup(ev.note) : NULL;
+
+	/* scratch: kept for a failed run when KTSTR_KEEP=1 */
+	if (work) {
+		const char *keep = getenv("KTSTR_KEEP");
+
+		if (out->result.verdict == KTSTR_FAIL && keep && !strcmp(keep, "1"))
+			fprintf(stderr, "ktstr: %s: kept %s\n", t->name, work);
+		else
+			rm_rf(work);
+	}
+	free(work);
+	free(kargs);
+	free(orders_text);
+	free(initramfs);
+	free(sched_path);
+	free(err);
+	orders_free(&ord);
+	kernel_info_free(&kinfo);
+	if (ran_vm)
+		vm_result_free(&vres);
+	collect_free(&c);
+	eval_outcome_free(&ev);
+	sidecar_record_free(&rec);
+	return out->result.verdict;
+}
+
+void run_outcome_free(struct run_outcome *o)
+{
+	free(o->name);
+	free(o->accel);
+	result_free(&o->result);
+	free(o->note);
+	free(o->record_path);
+	free(o->text);
+	memset(o, 0, sizeof(*o));
+}

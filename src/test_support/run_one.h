@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One test, host side: check the host can run it, resolve the kernel and the
+ * scheduler binary, build (or reuse) the initramfs, write the orders, boot the
+ * VM (or fork the body for a host_only test), evaluate, write the run record
+ * and format what to print. Every outcome, including skips, timeouts and
+ * crashes, ends with a record.
+ */
+#ifndef KTSTR_RUN_ONE_H
+#define KTSTR_RUN_ONE_H
+
+#include <stdbool.h>
+
+#include <ktstr/ktstr.h>
+
+#include "test_support/result.h"
+#include "test_support/topo.h"
+#include "util/util.h"
+
+struct run_opts {
+	const char *kernel;                 /* --kernel; NULL = default resolution */
+	const struct ktstr_topology *topo;  /* override; NULL = the test's own */
+	unsigned timeout_s;                 /* --timeout: body limit; 0 = the test's */
+	bool no_skip;                       /* host-insufficiency skips become failures */
+	int verbosity;                      /* 0 -q, 1 normal, 2 -v */
+	bool color;
+};
+
+/* What a run produced, for the caller's summary and JUnit. */
+struct run_outcome {
+	char *name;
+	char topology[32];
+	char *accel;                        /* "tcg", "kvm", "host" */
+	double wall_s;
+	struct ktstr_result result;         /* final verdict */
+	char *note;
+	char *record_path;                  /* NULL if the record could not be written */
+	char *text;                         /* the block to print: the line and what goes under it */
+};
+
+/* Run t. Always fills *out (free with run_outcome_free) and returns its verdict. */
+enum ktstr_verdict run_one(const struct ktstr_test *t, const struct run_opts *opts,
+			   struct run_outcome *out);
+void run_outcome_free(struct run_outcome *o);
+
+#endif

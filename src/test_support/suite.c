@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "test_support/suite.h"
+#include "test_support/entry.h"
+#include "test_support/output.h"
+#include "test_support/timefmt.h"
+#include "vm/accel.h"
+#include "util/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define OUTCOME_MAX (8u << 20)
+
+/* A worker hands its outcome to the parent as one JSON document on a pipe. */
+static char *outcome_to_json(const struct run_outcome *o)
+{
+	json_t *j = json_object();
+	char *text;
+
+	json_object_set_new(j, "name", json_string(o->name));
+	json_object_set_new(j, "topology", json_string(o->topology));
+	json_object_set_new(j, "accel", json_string(o->accel ? o->accel : "?"));
+	json_object_set_new(j, "wall_s", json_real(o->wall_s));
+	json_object_set_new(j, "result", result_to_json(&o->result));
+	json_object_set_new(j, "note", o->note ? json_string(o->note) : json_null());
+	json_object_set_new(j, "record",
+			    o->record_path ? json_string(o->record_path) : json_null());
+	json_object_set_new(j, "text", json_string(o->text ? o->text : ""));
+	text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!text)
+		abort();
+	return text;
+}
+
+static char *opt_str(json_t *j, const char *key)
+{
+	json_t *v = json_object_get(j, key);
+
+	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+}
+
+static int outcome_from_json(const char *text, size_t len, struct run_outcome *o, char **err)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb(text, len, 0, &jerr);
+	char *s;
+	int ret;
+
+	memset(o, 0, sizeof(*o));
+	if (!j) {
+		*err = xasprintf("bad JSON: %s", jerr.text);
+		return -EINVAL;
+	}
+	ret = result_from_json(json_object_get(j, "result"), &o->result, err);
+	if (!ret) {
+		o->name = opt_str(j, "name");
+		s = opt_str(j, "topology");
+		snprintf(o->topology, sizeof(o->topology), "%s", s ? s : "?");
+		free(s);
+		o->accel = opt_str(j, "accel");
+		o->wall_s = json_number_value(json_object_get(j, "wall_s"));
+		o->note = opt_str(j, "note");
+		o->record_path = opt_str(j, "record");
+		o->text = opt_str(j, "text");
+	}
+	json_decref(j);
+	return ret;
+}
+
+struct job {
+	const struct ktstr_test *t;
+	pid_t pid;
+	int fd;
+	unsigned vcpus;
+	struct strbuf buf;
+	uint64_t start;
+};
+
+static unsigned test_vcpus(const struct ktstr_test *t, const struct run_opts *opts)
+{
+	struct ktstr_topology topo;
+
+	if (t->host_only)
+		return 1;
+	if (opts->topo)
+		return topo_total_cpus(opts->topo);
+	entry_topology(t, &topo);
+	return topo_total_cpus(&topo);
+}
+
+static int job_start(struct job *j, const struct run_opts *opts)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	j->pid = fork();
+	if (j->pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	if (j->pid == 0) {
+		struct run_outcome o;
+		char *text;
+
+		close(p[0]);
+		run_one(j->t, opts, &o);
+		text = outcome_to_json(&o);
+		write_full(p[1], text, strlen(text));
+		_exit(0);
+	}
+	close(p[1]);
+	j->fd = p[0];
+	j->start = now_ns();
+	memset(&j->buf, 0, sizeof(j->buf));
+	return 0;
+}
+
+/* The worker died without an outcome (it should not): say so as a failure. */
+static void job_lost(struct job *j, int status, struct run_outcome *o)
+{
+	struct ktstr_topology topo;
+	struct strbuf sb = { 0 };
+
+	memset(o, 0, sizeof(*o));
+	o->name = xstrdup(j->t->name);
+	entry_topology(j->t, &topo);
+	topo_format(&topo, o->topology, sizeof(o->topology));
+	o->accel = xstrdup("?");
+	o->wall_s = (double)(now_ns() - j->start) / 1e9;
+	result_init(&o->result);
+	result_fail(&o->result, KTSTR_OTHER, "harness worker for this test ended without a "
+		    "result (wait status 0x%x)", (unsigned)status);
+	sb_printf(&sb, "FAIL %s\n    %s\n", o->name, o->result.details[0].msg);
+	o->text = sb_steal(&sb);
+}
+
+static void job_finish(struct job *j, struct output_report *rep)
+{
+	struct run_outcome o;
+	char *err = NULL;
+	int status = 0;
+
+	waitpid(j->pid, &status, 0);
+	close(j->fd);
+	if (!j->buf.len || outcome_from_json(j->buf.buf, j->buf.len, &o, &err)) {
+		if (err)
+			log_err("%s: worker outcome unreadable: %s", j->t->name, err);
+		free(err);
+		job_lost(j, status, &o);
+	}
+	fputs(o.text ? o.text : "", stdout);
+	fflush(stdout);
+	{
+		struct output_test ot = {
+			.name = o.name,
+			.topology = o.topology,
+			.accel = o.accel,
+			.wall_s = o.wall_s,
+			.result = &o.result,
+			.note = o.note,
+			.record_path = o.record_path,
+		};
+
+		output_report_add(rep, &ot);
+	}
+	run_outcome_free(&o);
+	sb_free(&j->buf);
+	j->pid = 0;
+}
+
+int suite_run(const struct ktstr_test *const *tests, size_t n, const struct run_opts *opts,
+	      unsigned jobs, const char *junit, const char *suite_name)
+{
+	unsigned host_cpus = (unsigned)MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L);
+	struct output_report rep = { 0 };
+	struct job *run = xcalloc(n ? n : 1, sizeof(*run));
+	size_t next = 0, nrun = 0;
+	unsigned busy = 0;
+	struct strbuf sb = { 0 };
+	int code;
+
+	if (!jobs)
+		jobs = host_cpus;
+	/* one run directory for every worker of this suite */
+	timefmt_run_id();
+	timefmt_export_run_id();
+	/* decided (and explained, once) here; the forked workers inherit it */
+	for (size_t i = 0; i < n; i++) {
+		if (!tests[i]->host_only) {
+			struct accel_choice accel;
+
+			accel_detect(&accel);
+			break;
+		}
+	}
+	while (next < n || nrun) {
+		struct pollfd *pfd;
+		size_t np = 0;
+
+		/* start what fits: -j slots and host CPUs (a lone test always runs) */
+		while (next < n && nrun < jobs) {
+			unsigned v = test_vcpus(tests[next], opts);
+			struct job *j = &run[nrun];
+
+			if (nrun && busy + v > host_cpus)
+				break;
+			j->t = tests[next];
+			j->vcpus = v;
+			if (job_start(j, opts)) {
+				log_err("%s: cannot start a worker: %s", j->t->name, strerror(errno));
+				break;
+			}
+			next++;
+			nrun++;
+			busy += v;
+		}
+		if (!nrun) {
+			/* could not fork at all: report the rest as lost */
+			log_err("no worker could be started; %zu test(s) not run", n - next);
+			break;
+		}
+		pfd = xcalloc(nrun, sizeof(*pfd));
+		for (size_t i = 0; i < nrun; i++)
+			pfd[np++] = (struct pollfd){ run[i].fd, POLLIN, 0 };
+		if (poll(pfd, np, -1) < 0 && errno != EINTR) {
+			free(pfd);
+			break;
+		}
+		for (size_t i = nrun; i-- > 0;) {
+			char buf[65536];
+			ssize_t r;
+
+			if (!pfd[i].revents)
+				continue;
+			r = read(run[i].fd, buf, sizeof(buf));
+			if (r > 0 && run[i].buf.len + (size_t)r <= OUTCOME_MAX) {
+				sb_appendn(&run[i].buf, buf, (size_t)r);
+				continue;
+			}
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r > 0) /* an outcome past the cap: the worker is broken */
+				kill(run[i].pid, SIGKILL);
+			job_finish(&run[i], &rep);
+			busy -= run[i].vcpus;
+			run[i] = run[--nrun];
+		}
+		free(pfd);
+	}
+	free(run);
+
+	output_summary_format(&sb, rep.passed, rep.failed, rep.skipped);
+	fputs(sb.buf, stdout);
+	fflush(stdout);
+	sb_free(&sb);
+	code = output_report_exit_code(&rep);
+	if (next < n)
+		code = KTSTR_EXIT_FAIL;
+	if (junit) {
+		char *err = NULL;
+
+		if (output_junit_write(&rep, suite_name, junit, &err)) {
+			log_err("%s", err);
+			free(err);
+			code = KTSTR_EXIT_FAIL;
+		}
+	}
+	output_report_free(&rep);
+	return code;
+}

@@ -14,9 +14,11 @@
 #include "guest/body.h"
 #include "guest/init.h"
 #include "test_support/args.h"
+#include "test_support/budget.h"
 #include "test_support/entry.h"
 #include "test_support/entry_validate.h"
 #include "test_support/output.h"
+#include "test_support/plan.h"
 #include "test_support/run_one.h"
 #include "test_support/suite.h"
 #include "vm/accel.h"
@@ -35,11 +37,10 @@ static const char *prog_name(const char *argv0)
 	return s ? s + 1 : argv0 ? argv0 : "ktstr-test";
 }
 
-static int host_single(const struct ktstr_args *a, const struct run_opts *base)
+static int host_single(const struct ktstr_args *a, const struct run_opts *opts)
 {
 	const struct ktstr_test *t = find_test(a->test_fn);
-	struct ktstr_topology topo;
-	struct run_opts opts = *base;
+	struct plan_item it;
 	struct run_outcome o;
 	char *err = NULL;
 	int code;
@@ -48,13 +49,13 @@ static int host_single(const struct ktstr_args *a, const struct run_opts *base)
 		fprintf(stderr, "%s: unknown test '%s'\n", a->prog, a->test_fn);
 		return KTSTR_EXIT_USAGE;
 	}
-	if (topo_parse(a->topo, &topo, &err)) {
+	run_item_for(t, &it);
+	if (topo_parse(a->topo, &it.topo, &err)) {
 		fprintf(stderr, "%s: --ktstr-topo: %s\n", a->prog, err);
 		free(err);
 		return KTSTR_EXIT_USAGE;
 	}
-	opts.topo = &topo;
-	code = run_one(t, &opts, &o) == KTSTR_FAIL ? KTSTR_EXIT_FAIL : KTSTR_EXIT_PASS;
+	code = run_one(&it, opts, &o) == KTSTR_FAIL ? KTSTR_EXIT_FAIL : KTSTR_EXIT_PASS;
 	fputs(o.text, stdout);
 	fflush(stdout);
 	run_outcome_free(&o);
@@ -79,31 +80,80 @@ static int show_thresholds(const char *name, const char *prog)
 	return KTSTR_EXIT_PASS;
 }
 
+/* Plain --list: one item name per line; --json: the selected tests' details. */
+static void list(const struct plan *p, bool json)
+{
+	const struct ktstr_test **tests = xcalloc(p->n ? p->n : 1, sizeof(*tests));
+	struct strbuf sb = { 0 };
+	size_t nt = 0;
+
+	if (!json) {
+		for (size_t i = 0; i < p->n; i++)
+			sb_printf(&sb, "%s\n", p->items[i].name);
+	} else {
+		for (size_t i = 0; i < p->n; i++)
+			if (!nt || tests[nt - 1] != p->items[i].test)
+				tests[nt++] = p->items[i].test;
+		output_list_format(&sb, tests, nt, true);
+	}
+	fputs(sb.buf ? sb.buf : "", stdout);
+	sb_free(&sb);
+	free(tests);
+}
+
 static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 {
-	size_t n, nsel = 0;
+	size_t n;
 	const struct ktstr_test *const *all = registry_tests(&n);
-	const struct ktstr_test **sel = xcalloc(n ? n : 1, sizeof(*sel));
-	struct strbuf sb = { 0 };
+	struct plan_opts po = {
+		.gauntlet = a->gauntlet,
+		.kernels = (const char *const *)a->kernels,
+		.accel = ACCEL_TCG,
+		.host_cpus = (unsigned)MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L),
+	};
+	struct accel_choice accel;
+	struct plan p;
+	char *err = NULL;
 	int code;
 
-	for (size_t i = 0; i < n; i++)
-		if (args_selects(a, all[i]->name))
-			sel[nsel++] = all[i];
-	if (a->list) {
-		output_list_format(&sb, sel, nsel, a->json);
-		fputs(sb.buf ? sb.buf : "", stdout);
-		sb_free(&sb);
-		free(sel);
-		return KTSTR_EXIT_PASS;
+	/* the gauntlet keeps only presets this host can boot with this accelerator */
+	if (a->gauntlet || a->budget_s > 0) {
+		if (accel_detect(&accel))
+			return KTSTR_EXIT_USAGE;
+		po.accel = accel.kind;
 	}
-	if (!nsel) {
-		fprintf(stderr, "%s: no test selected (%zu registered; see --list)\n", a->prog, n);
-		free(sel);
+	if (plan_build(all, n, &po, &p, &err)) {
+		fprintf(stderr, "%s: %s\n", a->prog, err);
+		free(err);
 		return KTSTR_EXIT_USAGE;
 	}
-	code = suite_run(sel, nsel, opts, a->jobs, a->junit, a->prog);
-	free(sel);
+	plan_filter(&p, a);
+	if (a->budget_s > 0) {
+		bool *keep = xcalloc(p.n ? p.n : 1, sizeof(*keep));
+		struct budget_result res;
+		struct strbuf sb = { 0 };
+
+		budget_select(p.items, p.n, a->budget_s, po.accel, keep, &res);
+		plan_keep(&p, keep);
+		budget_format(&sb, a->budget_s, &res, "tests");
+		fputs(sb.buf ? sb.buf : "", stderr);
+		sb_free(&sb);
+		free(keep);
+	}
+	if (a->part_count)
+		plan_partition(&p, a->part_index, a->part_count);
+	if (a->list) {
+		list(&p, a->json);
+		plan_free(&p);
+		return KTSTR_EXIT_PASS;
+	}
+	if (!p.n) {
+		fprintf(stderr, "%s: no test selected (%zu registered; see --list)\n", a->prog, n);
+		plan_free(&p);
+		return KTSTR_EXIT_USAGE;
+	}
+	code = suite_run(p.items, p.n, opts, a->jobs, a->junit, a->prog);
+	plan_free(&p);
 	return code;
 }
 
@@ -139,7 +189,7 @@ int ktstr_main(int argc, char **argv)
 		return KTSTR_EXIT_USAGE;
 	}
 	opts = (struct run_opts){
-		.kernel = a.kernel,
+		.kernel = a.nkernels == 1 ? a.kernels[0] : NULL,
 		.timeout_s = a.timeout_s,
 		.no_skip = a.no_skip,
 		.verbosity = a.verbosity,

@@ -288,9 +288,34 @@ static void preboot(struct ktstr_result *r, enum host_class hc, const char *reas
 	free(msg);
 }
 
-enum ktstr_verdict run_one(const struct ktstr_test *t, const struct run_opts *opts,
+void run_item_for(const struct ktstr_test *t, struct plan_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->test = t;
+	it->name = (char *)t->name;
+	entry_topology(t, &it->topo);
+	it->flags = (const char **)t->required_flags;
+}
+
+/* The record's variant: preset, flag profile and kernel label, or "default". */
+static char *item_variant(const struct plan_item *it)
+{
+	struct strbuf sb = { 0 };
+
+	if (it->preset)
+		sb_printf(&sb, "%s-%s", it->preset->name, it->profile ? it->profile : "default");
+	if (it->kernel && it->kernel->label)
+		sb_printf(&sb, "%s%s", sb.len ? "-" : "", it->kernel->label);
+	if (!sb.len)
+		sb_append(&sb, "default");
+	return sb_steal(&sb);
+}
+
+enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *opts,
 			   struct run_outcome *out)
 {
+	const struct ktstr_test *t = it->test;
+	const char *kernel_spec = it->kernel ? it->kernel->spec : opts->kernel;
 	const struct ktstr_scheduler *sched = entry_scheduler(t);
 	bool active = entry_sched_active(t);
 	struct sidecar_record rec;
@@ -316,10 +341,7 @@ enum ktstr_verdict run_one(const struct ktstr_test *t, const struct run_opts *op
 	sidecar_host_detect(&rec);
 	rec.started_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
 
-	if (opts->topo)
-		topo = *opts->topo;
-	else
-		entry_topology(t, &topo);
+	topo = it->topo;
 	topo_format(&topo, out->topology, sizeof(out->topology));
 	cpus = topo_total_cpus(&topo);
 
@@ -343,7 +365,8 @@ enum ktstr_verdict run_one(const struct ktstr_test *t, const struct run_opts *op
 	body_timeout = opts->timeout_s ? opts->timeout_s
 				       : entry_timeout_s(t, cpus, t->host_only ? ACCEL_KVM : accel.kind);
 	if (active) {
-		char **args = sched_build_args(sched, t->extra_sched_args, t->required_flags, &err);
+		char **args = sched_build_args(sched, t->extra_sched_args,
+						(const char *const *)it->flags, &err);
 
 		if (!args) {
 			preboot(&ev.result, HOST_OK, err, opts->no_skip);
@@ -381,7 +404,7 @@ enum ktstr_verdict run_one(const struct ktstr_test *t, const struct run_opts *op
 		preboot(&ev.result, HOST_OK, err, opts->no_skip);
 		goto done;
 	}
-	ret = kernel_resolve(opts->kernel, &kinfo, &err);
+	ret = kernel_resolve(kernel_spec, &kinfo, &err);
 	if (ret) {
 		preboot(&ev.result, HOST_KERNEL_UNAVAILABLE, err, opts->no_skip);
 		goto done;
@@ -443,7 +466,7 @@ evaluate:
 	}
 
 done:
-	out->name = xstrdup(t->name);
+	out->name = xstrdup(it->name);
 	out->wall_s = (double)(now_ns() - t0) / 1e9;
 	if (!out->accel)
 		out->accel = xstrdup(accel_name(accel.kind));
@@ -451,7 +474,8 @@ done:
 	/* the record: every outcome gets one */
 	rec.run_id = xstrdup(timefmt_run_id());
 	rec.test = xstrdup(t->name);
-	rec.variant = xstrdup("default");
+	rec.variant = item_variant(it);
+	rec.flags = it->flags && it->flags[0] ? strv_dup((const char *const *)it->flags) : NULL;
 	rec.topology = xstrdup(out->topology);
 	rec.scheduler = xstrdup(sched->name ? sched->name : "?");
 	rec.scheduler_binary = sched_path ? xstrdup(sched_path) : NULL;
@@ -484,7 +508,7 @@ done:
 		char *rdir = sidecar_run_dir(), *rerr = NULL;
 
 		if (sidecar_write(&rec, rdir, &out->record_path, &rerr)) {
-			log_warn("%s: run record not written: %s", t->name, rerr);
+			log_warn("%s: run record not written: %s", it->name, rerr);
 			free(rerr);
 		}
 		free(rdir);
@@ -493,7 +517,7 @@ done:
 
 	{
 		struct output_test ot = {
-			.name = t->name,
+			.name = it->name,
 			.topology = out->topology,
 			.accel = out->accel,
 			.wall_s = out->wall_s,
@@ -524,7 +548,7 @@ done:
 		const char *keep = getenv("KTSTR_KEEP");
 
 		if (out->result.verdict == KTSTR_FAIL && keep && !strcmp(keep, "1"))
-			fprintf(stderr, "ktstr: %s: kept %s\n", t->name, work);
+			fprintf(stderr, "ktstr: %s: kept %s\n", it->name, work);
 		else
 			rm_rf(work);
 	}

@@ -13,13 +13,13 @@
 
 #include <ktstr/ktstr.h>
 
+#include "test_support/plan.h"
 #include "test_support/result.h"
 #include "test_support/topo.h"
 #include "util/util.h"
 
 struct run_opts {
-	const char *kernel;                 /* --kernel; NULL = default resolution */
-	const struct ktstr_topology *topo;  /* override; NULL = the test's own */
+	const char *kernel;                 /* an item without its own kernel; NULL = default */
 	unsigned timeout_s;                 /* --timeout: body limit; 0 = the test's */
 	bool no_skip;                       /* host-insufficiency skips become failures */
 	int verbosity;                      /* 0 -q, 1 normal, 2 -v */
@@ -38,8 +38,13 @@ struct run_outcome {
 	char *text;                         /* the block to print: the line and what goes under it */
 };
 
-/* Run t. Always fills *out (free with run_outcome_free) and returns its verdict. */
-enum ktstr_verdict run_one(const struct ktstr_test *t, const struct run_opts *opts,
+/* A plan item (plan.h) for t as declared: its own topology, required flags,
+ * default kernel. */
+void run_item_for(const struct ktstr_test *t, struct plan_item *it);
+
+/* Run one plan item (a test with its topology, flags and kernel). Always
+ * fills *out (free with run_outcome_free) and returns its verdict. */
+enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *opts,
 			   struct run_outcome *out);
 void run_outcome_free(struct run_outcome *o);
 

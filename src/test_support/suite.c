@@ -77,7 +77,7 @@ static int outcome_from_json(const char *text, size_t len, struct run_outcome *o
 }
 
 struct job {
-	const struct ktstr_test *t;
+	const struct plan_item *it;
 	pid_t pid;
 	int fd;
 	unsigned vcpus;
@@ -85,16 +85,9 @@ struct job {
 	uint64_t start;
 };
 
-static unsigned test_vcpus(const struct ktstr_test *t, const struct run_opts *opts)
+static unsigned item_vcpus(const struct plan_item *it)
 {
-	struct ktstr_topology topo;
-
-	if (t->host_only)
-		return 1;
-	if (opts->topo)
-		return topo_total_cpus(opts->topo);
-	entry_topology(t, &topo);
-	return topo_total_cpus(&topo);
+	return it->test->host_only ? 1 : topo_total_cpus(&it->topo);
 }
 
 static int job_start(struct job *j, const struct run_opts *opts)
@@ -115,7 +108,7 @@ static int job_start(struct job *j, const struct run_opts *opts)
 		char *text;
 
 		close(p[0]);
-		run_one(j->t, opts, &o);
+		run_one(j->it, opts, &o);
 		text = outcome_to_json(&o);
 		write_full(p[1], text, strlen(text));
 		_exit(0);
@@ -130,13 +123,11 @@ static int job_start(struct job *j, const struct run_opts *opts)
 /* The worker died without an outcome (it should not): say so as a failure. */
 static void job_lost(struct job *j, int status, struct run_outcome *o)
 {
-	struct ktstr_topology topo;
 	struct strbuf sb = { 0 };
 
 	memset(o, 0, sizeof(*o));
-	o->name = xstrdup(j->t->name);
-	entry_topology(j->t, &topo);
-	topo_format(&topo, o->topology, sizeof(o->topology));
+	o->name = xstrdup(j->it->name);
+	topo_format(&j->it->topo, o->topology, sizeof(o->topology));
 	o->accel = xstrdup("?");
 	o->wall_s = (double)(now_ns() - j->start) / 1e9;
 	result_init(&o->result);
@@ -156,7 +147,7 @@ static void job_finish(struct job *j, struct output_report *rep)
 	close(j->fd);
 	if (!j->buf.len || outcome_from_json(j->buf.buf, j->buf.len, &o, &err)) {
 		if (err)
-			log_err("%s: worker outcome unreadable: %s", j->t->name, err);
+			log_err("%s: worker outcome unreadable: %s", j->it->name, err);
 		free(err);
 		job_lost(j, status, &o);
 	}
@@ -180,7 +171,7 @@ static void job_finish(struct job *j, struct output_report *rep)
 	j->pid = 0;
 }
 
-int suite_run(const struct ktstr_test *const *tests, size_t n, const struct run_opts *opts,
+int suite_run(const struct plan_item *items, size_t n, const struct run_opts *opts,
 	      unsigned jobs, const char *junit, const char *suite_name)
 {
 	unsigned host_cpus = (unsigned)MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L);
@@ -198,7 +189,7 @@ int suite_run(const struct ktstr_test *const *tests, size_t n, const struct run_
 	timefmt_export_run_id();
 	/* decided (and explained, once) here; the forked workers inherit it */
 	for (size_t i = 0; i < n; i++) {
-		if (!tests[i]->host_only) {
+		if (!items[i].test->host_only) {
 			struct accel_choice accel;
 
 			accel_detect(&accel);
@@ -211,15 +202,15 @@ int suite_run(const struct ktstr_test *const *tests, size_t n, const struct run_
 
 		/* start what fits: -j slots and host CPUs (a lone test always runs) */
 		while (next < n && nrun < jobs) {
-			unsigned v = test_vcpus(tests[next], opts);
+			unsigned v = item_vcpus(&items[next]);
 			struct job *j = &run[nrun];
 
 			if (nrun && busy + v > host_cpus)
 				break;
-			j->t = tests[next];
+			j->it = &items[next];
 			j->vcpus = v;
 			if (job_start(j, opts)) {
-				log_err("%s: cannot start a worker: %s", j->t->name, strerror(errno));
+				log_err("%s: cannot start a worker: %s", j->it->name, strerror(errno));
 				break;
 			}
 			next++;

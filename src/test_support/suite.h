@@ -13,11 +13,12 @@
 #include <ktstr/ktstr.h>
 
 #include "test_support/args.h"
+#include "test_support/plan.h"
 #include "test_support/run_one.h"
 
-/* Run tests[0..n) with opts; jobs 0 = one per host CPU. Prints to stdout.
+/* Run items[0..n) with opts; jobs 0 = one per host CPU. Prints to stdout.
  * Returns KTSTR_EXIT_PASS / KTSTR_EXIT_FAIL. */
-int suite_run(const struct ktstr_test *const *tests, size_t n, const struct run_opts *opts,
+int suite_run(const struct plan_item *items, size_t n, const struct run_opts *opts,
 	      unsigned jobs, const char *junit, const char *suite_name);
 
 #endif

@@ -2,8 +2,10 @@
 /*
  * Judging worker reports against merged thresholds. Each check adds failure
  * details (typed) to a result; checks_run also records the statistics.
- * Time-based limits (gap, wake latency) are multiplied by the accelerator's
- * time scale, and the message says so: "limit 2000ms x10 (tcg)".
+ * Time-based limits (gap, wake latency) arrive already multiplied by the
+ * accelerator's time scale (thresholds_scale_time, done by the host when it
+ * writes the orders); time_scale only lets the message say so:
+ * "limit 2000ms x10 (tcg) = 20000ms".
  * Unset thresholds switch a check off; not_starved is on unless KTSTR_OFF.
  */
 #ifndef KTSTR_CHECKS_H
@@ -29,7 +31,7 @@ struct check_input {
 	const struct check_worker *w;
 	unsigned n;
 	const struct ktstr_thresholds *thr;
-	double time_scale;    /* 1 on KVM/bare metal; <= 0 is taken as 1 */
+	double time_scale;    /* the scale already applied to thr; 1 on KVM; <= 0 = 1 */
 	const char *accel;    /* "tcg", "kvm", NULL on the host */
 };
 
@@ -56,7 +58,7 @@ double checks_cv(const double *v, size_t n);
 uint64_t *checks_latency_pool(const struct check_worker *w, unsigned n,
 			      bool (*keep)(const struct check_worker *, const void *), const void *arg,
 			      size_t *count);
-/* "limit 2000ms" or "limit 2000ms x10 (tcg)"; caller frees. */
+/* limit is the scaled value: "limit 2000ms", or "limit 2000ms x10 (tcg) = 20000ms". */
 char *checks_limit_text(double limit, const char *unit, double scale, const char *accel);
 
 #endif

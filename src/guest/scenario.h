@@ -16,8 +16,8 @@ struct scn_env {
 	const struct hw_topo *topo;
 	unsigned duration_ms;
 	unsigned workers_per_cgroup;
-	const struct ktstr_thresholds *thr; /* merged */
-	double time_scale;                  /* for gap/latency limits and stop deadlines */
+	const struct ktstr_thresholds *thr; /* merged, time limits already scaled */
+	double time_scale;                  /* the scale applied (messages, stop deadline) */
 	const char *accel;                  /* "tcg"/"kvm"; NULL on the host */
 	struct ktstr_result *result;
 	int sched_pid;                      /* 0 = kernel scheduler, nothing to watch */

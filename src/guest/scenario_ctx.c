@@ -11,7 +11,7 @@ void scn_env_from_ctx(struct ktstr_ctx *ctx, struct scn_env *env)
 		.topo = &ctx->topo,
 		.duration_ms = ctx->duration_ms,
 		.workers_per_cgroup = ctx->workers_per_cgroup,
-		/* merged but not scaled: the checks apply time_scale and say so */
+		/* merged, time limits scaled by the host (orders); the checks say by how much */
 		.thr = &ctx->thresholds,
 		.time_scale = ctx->time_scale,
 		.accel = ctx->accel,

@@ -138,7 +138,10 @@ static void test_gap_scaled(void **state)
 	assert_true(has(&res, KTSTR_STUCK, "worker 100 stuck 2500ms on cpu1 at +800ms in cgroup cg_0 "
 					   "(limit 2000ms)"));
 	result_free(&res);
-	/* x10 under TCG: 2500 ms passes, 25000 ms does not, and the message says the scale */
+	/* x10 under TCG (the limit arrives scaled): 2500 ms passes, 25000 ms does not, and
+	 * the message says the scale */
+	thresholds_scale_time(&t, 10);
+	assert_int_equal(t.max_gap_ms.v, 20000);
 	in.time_scale = 10;
 	in.accel = "tcg";
 	result_init(&res);
@@ -149,7 +152,7 @@ static void test_gap_scaled(void **state)
 	dump(&res);
 	assert_int_equal(res.ndetails, 1);
 	assert_true(has(&res, KTSTR_STUCK, "stuck 25000ms on cpu-1 at +0ms in cgroup cg_0 (limit "
-					   "2000ms x10 (tcg))"));
+					   "2000ms x10 (tcg) = 20000ms)"));
 	result_free(&res);
 }
 
@@ -249,6 +252,7 @@ static void test_latency(void **state)
 	assert_true(has(&res, KTSTR_BENCHMARK, "wake latency CV 0.572 > limit 0.5"));
 	result_free(&res);
 	/* x2 scale: 100 us allowed */
+	thresholds_scale_time(&t, 2);
 	in.time_scale = 2;
 	in.accel = "tcg";
 	t.max_wake_latency_cv.set = false;
@@ -293,9 +297,19 @@ static void test_migration_and_stats(void **state)
 	assert_true(fabs(stat(&res, "cgroup.cg_0.avg_off_cpu_pct") - 15) < 1e-9);
 	assert_true(fabs(stat(&res, "cgroup.cg_0.migration_ratio") - 0.2) < 1e-12);
 	assert_true(stat(&res, "cgroup.cg_1.spread") == 0);
+	/* a second scenario in the same test folds in: counts add, worst-of keeps the worst */
+	t.max_migration_ratio.set = false;
+	reps[1].max_gap_ms = 20;
+	reps[1].max_gap_cpu = 1;
+	assert_int_equal(checks_run(&in, &res), KTSTR_PASS);
+	assert_true(stat(&res, "workers") == 6);
+	assert_true(stat(&res, "migrations") == 80);
+	assert_true(stat(&res, "cpus") == 4);
+	assert_true(stat(&res, "worst_gap_ms") == 70);
+	assert_true(stat(&res, "worst_gap_cpu") == 2);
+	assert_true(stat(&res, "cgroup.cg_0.workers") == 4);
 	result_free(&res);
 	/* a clean run passes */
-	t.max_migration_ratio.set = false;
 	result_init(&res);
 	assert_int_equal(checks_run(&in, &res), KTSTR_PASS);
 	result_free(&res);

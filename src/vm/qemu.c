@@ -56,17 +56,25 @@ const char *vm_base_cmdline(void)
 
 /* ---- live QEMU process groups, for the signal handlers ---- */
 
-#define VM_MAX_LIVE 64
+#define VM_MAX_LIVE 32
+#define VM_RAM_PATH_MAX 192
+/* slot: 0 free, -1 being filled, else the QEMU pid (= its process group) */
 static volatile sig_atomic_t vm_live[VM_MAX_LIVE];
+/* RAM files to remove if a signal ends the harness ("" = none) */
+static char vm_live_ram[VM_MAX_LIVE][KTSTR_TOPO_MAX_NODES][VM_RAM_PATH_MAX];
 static struct sigaction vm_old_int, vm_old_term;
 
 static void vm_on_signal(int sig)
 {
-	for (int i = 0; i < VM_MAX_LIVE; i++)
-		if (vm_live[i] > 0) {
-			kill(-(pid_t)vm_live[i], SIGKILL); /* the group ... */
-			kill((pid_t)vm_live[i], SIGKILL);  /* ... or, interactive, QEMU itself */
-		}
+	for (int i = 0; i < VM_MAX_LIVE; i++) {
+		if (vm_live[i] <= 0)
+			continue;
+		kill(-(pid_t)vm_live[i], SIGKILL); /* the group ... */
+		kill((pid_t)vm_live[i], SIGKILL);  /* ... or, interactive, QEMU itself */
+		for (int n = 0; n < KTSTR_TOPO_MAX_NODES; n++)
+			if (vm_live_ram[i][n][0])
+				unlink(vm_live_ram[i][n]);
+	}
 	/* hand the signal to whatever was there before (by default: die of it) */
 	sigaction(SIGINT, &vm_old_int, NULL);
 	sigaction(SIGTERM, &vm_old_term, NULL);
@@ -82,18 +90,40 @@ static void vm_install_handlers(void)
 		return;
 	installed = true;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &vm_old_int);
-	sigaction(SIGTERM, &sa, &vm_old_term);
+	/* a signal the harness ignores (e.g. SIGINT of a background job) stays ignored */
+	sigaction(SIGINT, NULL, &vm_old_int);
+	sigaction(SIGTERM, NULL, &vm_old_term);
+	if (vm_old_int.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	if (vm_old_term.sa_handler != SIG_IGN)
+		sigaction(SIGTERM, &sa, NULL);
 }
 
-static void vm_track(pid_t pgid, bool live)
+/* Publish a live QEMU (and the RAM files a signal should remove); returns the slot. */
+static int vm_track(pid_t pid, const struct vm_spec *spec)
 {
 	for (int i = 0; i < VM_MAX_LIVE; i++) {
-		if (live && __sync_bool_compare_and_swap(&vm_live[i], 0, pgid))
-			return;
-		if (!live && __sync_bool_compare_and_swap(&vm_live[i], pgid, 0))
-			return;
+		if (!__sync_bool_compare_and_swap(&vm_live[i], 0, -1))
+			continue;
+		for (unsigned n = 0; n < KTSTR_TOPO_MAX_NODES; n++) {
+			vm_live_ram[i][n][0] = '\0';
+			if (!spec->keep_ram && n < spec->topo->numa_nodes)
+				snprintf(vm_live_ram[i][n], VM_RAM_PATH_MAX, "%s/ram-node%u",
+					 spec->work_dir, n);
+			if (strlen(vm_live_ram[i][n]) >= VM_RAM_PATH_MAX - 1)
+				vm_live_ram[i][n][0] = '\0'; /* truncated: not ours to unlink */
+		}
+		__sync_synchronize();
+		vm_live[i] = pid;
+		return i;
 	}
+	return -1; /* more VMs than slots: still killed by PDEATHSIG if the harness dies */
+}
+
+static void vm_untrack(int slot)
+{
+	if (slot >= 0)
+		vm_live[slot] = 0;
 }
 
 /* ---- argv ---- */
@@ -523,7 +553,7 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 	char *qemu_log = xasprintf("%s/qemu.log", spec->work_dir);
 	struct vm_loop l = { .spec = spec, .res = res, .conn = -1 };
 	char *err = NULL, **argv = NULL;
-	int lfd = -1, pidfd = -1, status = 0, rc = 0;
+	int lfd = -1, pidfd = -1, status = 0, rc = 0, slot = -1;
 	bool exited = false, group = !spec->interactive;
 	pid_t pid = -1;
 
@@ -554,7 +584,7 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 		rc = (int)pid;
 		goto out;
 	}
-	vm_track(pid, true);
+	slot = vm_track(pid, spec);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	uint64_t deadline = spec->timeout_s ? l.start + spec->timeout_s * 1000000000ull : 0;
@@ -615,7 +645,7 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 		vm_kill(pid, group);
 		waitpid(pid, &status, 0);
 	}
-	vm_track(pid, false);
+	vm_untrack(slot);
 	/* the guest's last frames may still be in the socket */
 	if (l.conn >= 0)
 		vm_read_conn(&l);

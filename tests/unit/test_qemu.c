@@ -204,7 +204,8 @@ static void test_timeout_kills_group(void **state)
 	free(b);
 }
 
-/* SIGTERM to the harness kills its QEMU, then the harness dies of the signal. */
+/* SIGTERM to the harness kills its QEMU and removes the guest RAM files, then
+ * the harness dies of the signal. */
 static void test_sigterm_kills_qemu(void **state)
 {
 	char *a = xasprintf("%s/pid.a", dir);
@@ -216,7 +217,9 @@ static void test_sigterm_kills_qemu(void **state)
 	if (harness == 0) {
 		struct vm_result res;
 
-		run_fake("echo $$ > \"$FAKE_DIR/pid.a\"; exec sleep 60", 60, &res);
+		run_fake("touch \"$FAKE_DIR/ram-node0\"; echo $$ > \"$FAKE_DIR/pid.a\"; "
+			 "exec sleep 60",
+			 60, &res);
 		_exit(0); /* not reached: the signal ends the harness */
 	}
 	for (int i = 0; i < 500 && !path_exists(a); i++)
@@ -227,6 +230,11 @@ static void test_sigterm_kills_qemu(void **state)
 	assert_int_equal(waitpid(harness, &status, 0), harness);
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
 	assert_false(pid_alive(a));
+	/* the guest RAM file went with it */
+	char *ram = xasprintf("%s/ram-node0", dir);
+
+	assert_false(path_exists(ram));
+	free(ram);
 	free(a);
 }
 

@@ -104,8 +104,9 @@ static int check_topo(char *ktstr, char *want)
 	}
 	status = run(argv, &out, &err);
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		fprintf(stderr, "FAIL: ktstr topo --vm %s exited with status %d:\n%s\n", want,
-			status, err);
+		fprintf(stderr, "FAIL: ktstr topo --vm %s exited with %s %d:\n%s\n", want,
+			WIFEXITED(status) ? "code" : "signal",
+			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), err);
 		return 1;
 	}
 	o = json_loads(out, 0, NULL);
@@ -202,8 +203,8 @@ static int check_fault(char *ktstr, const char *fault)
 			 "--cmdline", cmdline, NULL };
 
 	status = run(argv, &out, &err);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1, "ktstr exited with status %d, want 1",
-	      status);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1,
+	      "ktstr exited with wait status %#x, want exit code 1", status);
 	CHECK(strstr(err, expect) != NULL, "stderr lacks '%s'", expect);
 	CHECK(qemu_left(marker) == 0, "QEMU processes left running");
 	printf("fault %s: %s\n", fault, failures ? "NOT handled" : "clear failure, no QEMU left");

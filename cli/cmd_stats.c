@@ -101,13 +101,17 @@ static int run_read(const char *path, bool strict, struct run *run, char **err)
 	struct stat st;
 
 	if (stat(path, &st) < 0) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		return -errno;
+		int e = errno;
+
+		*err = xasprintf("%s: %s", path, strerror(e));
+		run_free(run);
+		return -e;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		files = sidecar_list_records(path);
 		if (!files) {
 			*err = xasprintf("%s: cannot list records: %s", path, strerror(errno));
+			run_free(run);
 			return -EIO;
 		}
 	} else {
@@ -141,8 +145,14 @@ static int run_read(const char *path, bool strict, struct run *run, char **err)
 	for (size_t i = 0; files[i]; i++)
 		free(files[i]);
 	free(files);
-	if (strict && *err)
+	if (strict && *err) {
+		run_free(run);
 		return -EINVAL;
+	}
+	if (!S_ISDIR(st.st_mode) && run->n && run->recs[0].run_id) {
+		free(run->id); /* a single record file: name the run it belongs to */
+		run->id = xstrdup(run->recs[0].run_id);
+	}
 	qsort(run->recs, run->n, sizeof(*run->recs), cmp_rec);
 	return 0;
 }

@@ -4,12 +4,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ktstr/ktstr.h>
+
 #include "cli/commands.h"
-#include "guest/init.h"
+#include "util/util.h"
 
 /* One line per subcommand; keep sorted by name. */
 static const struct cli_command commands[] = {
 	{ "kernel", "fetch, list, check and resolve test kernels", cmd_kernel },
+	{ "run", "run one catalog scenario in a VM against a scheduler and topology", cmd_run },
 	{ "stats", "list runs, show a run, compare two runs (regressions exit 1)", cmd_stats },
 	{ "topo", "host topology, or boot a VM and show the topology the guest sees", cmd_topo },
 	{ 0 },
@@ -28,9 +31,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	/* In the initramfs this binary is /init: be the guest's PID 1. */
-	if (getpid() == 1)
-		return guest_init_main(argc, argv);
+	/* In the initramfs this binary is /init: the guest's PID 1, and the test
+	 * body process init starts (--ktstr-test-fn); both go through the runtime. */
+	if (getpid() == 1 || (argc > 1 && str_starts_with(argv[1], "--ktstr-test-fn")))
+		return ktstr_main(argc, argv);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);

@@ -41,6 +41,7 @@ struct collect {
 	bool log_cut;
 	struct strbuf sched_log;
 	char stage[STAGE_CAP];
+	uint64_t body_start, body_end; /* when the "body" stage began and the next one */
 	unsigned bad_frames;
 };
 
@@ -126,6 +127,10 @@ static void on_frame(void *arg, const struct chan_frame *f)
 		for (char *p = c->stage; *p; p++)
 			if (*p < 0x20 || *p > 0x7e)
 				*p = '?';
+		if (!strcmp(c->stage, "body"))
+			c->body_start = now_ns();
+		else if (c->body_start && !c->body_end)
+			c->body_end = now_ns();
 		break;
 	default:
 		break;
@@ -491,6 +496,8 @@ done:
 	rec.result = ev.result;
 	rec.hello_s = ran_vm && vres.got_hello ? vres.hello_s : -1;
 	rec.wall_s = out->wall_s;
+	if (c.body_start && c.body_end)
+		rec.body_s = (double)(c.body_end - c.body_start) / 1e9;
 	rec.have_qemu_status = ran_vm && !vres.error;
 	if (rec.have_qemu_status) {
 		rec.qemu_exit = WIFEXITED(vres.qemu_status) ? WEXITSTATUS(vres.qemu_status) : -1;

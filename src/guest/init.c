@@ -31,6 +31,7 @@
 #include "guest/port.h"
 #include "guest/sched.h"
 #include "guest/testrun.h"
+#include "monitor/ksyms.h"
 #include "test_support/eval.h"
 #include "test_support/orders.h"
 #include "util/util.h"
@@ -177,6 +178,19 @@ static void init_hello(int port)
 	init_send_str(port, CHAN_HELLO, s);
 	free(s);
 	json_decref(o);
+}
+
+/* The symbols the host-side monitor reads guest memory with (monitor/ksyms.h). */
+static void init_kallsyms(int port)
+{
+	char *text = ksyms_collect("/proc/kallsyms");
+
+	if (!text) {
+		init_say("cannot read /proc/kallsyms: %s", strerror(errno));
+		return;
+	}
+	init_send_str(port, CHAN_KALLSYMS, text);
+	free(text);
 }
 
 static int init_topo(int port)
@@ -391,6 +405,7 @@ int guest_init_main(int argc, char **argv)
 
 	/* 4. hello and topology */
 	init_hello(port);
+	init_kallsyms(port);
 	if (fault == FAULT_HANG) {
 		init_say("ktstr.fault=hang: hanging");
 		for (;;)

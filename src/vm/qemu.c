@@ -234,6 +234,8 @@ char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, char **er
 	av_add(&a, xstrdup("-nodefaults"));
 	av_add(&a, xstrdup("-no-reboot"));
 	av_add(&a, xstrdup("-nographic"));
+	/* names the vCPU threads "CPU N/TCG" (or /KVM): the monitor reads their host CPU time */
+	av_pair(&a, "-name", xstrdup("ktstr,debug-threads=on"));
 	if (spec->interactive) {
 		av_pair(&a, "-chardev", xstrdup("stdio,id=con0,mux=on,signal=off"));
 		av_pair(&a, "-serial", xstrdup("chardev:con0"));

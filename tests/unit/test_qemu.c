@@ -68,7 +68,7 @@ static void test_argv(void **state)
 		"-object memory-backend-file,id=m1,share=on,mem-path=/w/ram-node1,size=500M "
 		"-numa node,nodeid=1,cpus=4-7,memdev=m1 "
 		"-numa dist,src=0,dst=1,val=20 -numa dist,src=1,dst=0,val=20 "
-		"-nodefaults -no-reboot -nographic "
+		"-nodefaults -no-reboot -nographic -name ktstr,debug-threads=on "
 		"-chardev file,id=con0,path=/w/console.log -serial chardev:con0 "
 		"-chardev socket,id=ch0,path=/w/chan.sock,server=off "
 		"-device virtio-serial-pci -device virtserialport,name=org.ktstr.0,chardev=ch0 "

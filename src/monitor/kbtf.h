@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Struct layouts of the guest kernel from its BTF (the vmlinux .BTF section,
+ * or raw BTF such as /sys/kernel/btf/vmlinux), by member name.
+ */
+#ifndef KTSTR_KBTF_H
+#define KTSTR_KBTF_H
+
+#include <stdint.h>
+
+struct btf;
+
+/* Open the BTF of an ELF vmlinux or a raw BTF file: NULL with *err. Free with btf__free(). */
+struct btf *kbtf_open(const char *path, char **err);
+
+/*
+ * Byte offset and size of a member of `struct sname` given by a dotted path
+ * ("scx.local_dsq.nr"); members of anonymous structs and unions are found as
+ * if they were direct members. 0, -ENOENT (no such struct or member) or
+ * -EINVAL (a bitfield, or a path through a non-struct).
+ */
+int kbtf_member(const struct btf *btf, const char *sname, const char *path, uint32_t *off,
+		uint32_t *size);
+/* Size of `struct sname`, or 0 when unknown. */
+uint32_t kbtf_struct_size(const struct btf *btf, const char *sname);
+
+#endif

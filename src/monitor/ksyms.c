@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Selected /proc/kallsyms symbols: filtered in the guest, parsed on the host. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/ksyms.h"
+#include "util/util.h"
+
+const char *const ksyms_wanted[] = {
+	"runqueues",
+	"__per_cpu_offset",
+	"page_offset_base",
+	"phys_base",
+	"jiffies_64",
+	"init_top_pgt",
+	"swapper_pg_dir",
+	"__pgtable_l5_enabled",
+	"nr_cpu_ids",
+	"scx_root",
+	"scx_watchdog_timeout",
+	NULL,
+};
+
+static bool ksyms_is_wanted(const char *name, size_t len)
+{
+	for (const char *const *w = ksyms_wanted; *w; w++)
+		if (strlen(*w) == len && !memcmp(*w, name, len))
+			return true;
+	return false;
+}
+
+char *ksyms_collect(const char *kallsyms_path)
+{
+	FILE *f = fopen(kallsyms_path, "re");
+	struct strbuf sb = { 0 };
+	char line[512];
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		char *name, *end;
+
+		/* "ffffffff83000000 D name" or "... t name\t[module]" */
+		if (strlen(line) < 20 || line[16] != ' ' || line[18] != ' ')
+			continue;
+		name = line + 19;
+		end = name + strcspn(name, " \t\n");
+		if (*end == '\t')
+			continue; /* a module symbol */
+		if (ksyms_is_wanted(name, (size_t)(end - name))) {
+			*end = '\0';
+			sb_printf(&sb, "%s\n", line);
+		}
+	}
+	fclose(f);
+	return sb_steal(&sb);
+}
+
+int ksyms_parse(const char *text, size_t len, struct ksyms *out, unsigned *bad)
+{
+	const char *p = text, *end = text + len;
+	unsigned nbad = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[128], name[64], type;
+		unsigned long long addr;
+		int used = 0;
+
+		if (ll && ll < sizeof(line)) {
+			memcpy(line, p, ll);
+			line[ll] = '\0';
+		} else {
+			line[0] = '\0';
+		}
+		p += ll + 1;
+		if (!ll)
+			continue;
+		if (sscanf(line, "%16llx %c %63s%n", &addr, &type, name, &used) != 3 ||
+		    line[used] != '\0' || !ksyms_is_wanted(name, strlen(name))) {
+			nbad++;
+			continue;
+		}
+		if (ksyms_addr(out, name))
+			continue;
+		out->v = xrealloc(out->v, (out->n + 1) * sizeof(*out->v));
+		snprintf(out->v[out->n].name, sizeof(out->v[out->n].name), "%s", name);
+		out->v[out->n++].addr = addr;
+	}
+	if (bad)
+		*bad = nbad;
+	return 0;
+}
+
+uint64_t ksyms_addr(const struct ksyms *k, const char *name)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (!strcmp(k->v[i].name, name))
+			return k->v[i].addr;
+	return 0;
+}
+
+void ksyms_free(struct ksyms *k)
+{
+	free(k->v);
+	memset(k, 0, sizeof(*k));
+}

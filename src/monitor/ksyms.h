@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kernel symbols the host-side monitor needs, taken from the guest's
+ * /proc/kallsyms (Debian ships no usable System.map and a vmlinux without a
+ * symbol table). The guest filters kallsyms down to ksyms_wanted and sends the
+ * lines as one CHAN_KALLSYMS frame; the host parses them strictly.
+ */
+#ifndef KTSTR_KSYMS_H
+#define KTSTR_KSYMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* NULL-terminated. */
+extern const char *const ksyms_wanted[];
+
+/*
+ * Guest side: read a kallsyms file and keep the "ADDR TYPE NAME" lines of the
+ * wanted symbols (module symbols never match). Returns the text (allocated,
+ * possibly empty) or NULL with errno when the file cannot be read.
+ */
+char *ksyms_collect(const char *kallsyms_path);
+
+struct ksyms {
+	size_t n;
+	struct ksym {
+		char name[48];
+		uint64_t addr;
+	} *v;
+};
+
+/*
+ * Host side: parse the frame's text. Lines that are malformed or name a
+ * symbol not in ksyms_wanted are skipped and counted in *bad (may be NULL);
+ * the first occurrence of a name wins. Returns 0 (out owns an array).
+ */
+int ksyms_parse(const char *text, size_t len, struct ksyms *out, unsigned *bad);
+/* Address of a symbol, or 0 if the guest did not send it. */
+uint64_t ksyms_addr(const struct ksyms *k, const char *name);
+void ksyms_free(struct ksyms *k);
+
+#endif

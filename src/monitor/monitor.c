@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The monitor thread. Timeline:
+ *   1. wait for the guest's symbols (CHAN_KALLSYMS), then map the RAM files
+ *      and resolve the layout: page_offset_base, phys_base, the page-table
+ *      root (init_top_pgt, else swapper_pg_dir), paging levels;
+ *   2. every MONITOR_INTERVAL_MS: re-read __per_cpu_offset[] (the guest may
+ *      not have filled it at the first look), read each CPU's rq, the
+ *      sched_ext event counters through scx_root, the head of each rq's
+ *      runnable list, and each vCPU thread's host schedstat.
+ * A read error marks that CPU's sample not ok; nothing the guest writes can
+ * make the thread fail or read outside the mapped RAM.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <bpf/btf.h>
+
+#include "monitor/guestmem.h"
+#include "monitor/kbtf.h"
+#include "monitor/ksyms.h"
+#include "monitor/monitor.h"
+#include "util/util.h"
+
+#define MON_OFF_NONE UINT32_MAX
+
+static const char *const mon_event_fields[MON_EV_N] = {
+	[MON_EV_SELECT_CPU_FALLBACK] = "SCX_EV_SELECT_CPU_FALLBACK",
+	[MON_EV_DISPATCH_LOCAL_DSQ_OFFLINE] = "SCX_EV_DISPATCH_LOCAL_DSQ_OFFLINE",
+	[MON_EV_DISPATCH_KEEP_LAST] = "SCX_EV_DISPATCH_KEEP_LAST",
+	[MON_EV_ENQ_SKIP_EXITING] = "SCX_EV_ENQ_SKIP_EXITING",
+	[MON_EV_ENQ_SKIP_MIGRATION_DISABLED] = "SCX_EV_ENQ_SKIP_MIGRATION_DISABLED",
+	[MON_EV_REFILL_SLICE_DFL] = "SCX_EV_REFILL_SLICE_DFL",
+	[MON_EV_BYPASS_DISPATCH] = "SCX_EV_BYPASS_DISPATCH",
+	[MON_EV_BYPASS_ACTIVATE] = "SCX_EV_BYPASS_ACTIVATE",
+	[MON_EV_INSERT_NOT_OWNED] = "SCX_EV_INSERT_NOT_OWNED",
+};
+
+const char *monitor_event_name(enum monitor_event e)
+{
+	static const char *const names[MON_EV_N] = {
+		"select_cpu_fallback", "dispatch_local_dsq_offline", "dispatch_keep_last",
+		"enq_skip_exiting",    "enq_skip_migration_disabled", "refill_slice_dfl",
+		"bypass_dispatch",     "bypass_activate",            "insert_not_owned",
+	};
+
+	return (unsigned)e < MON_EV_N ? names[e] : "?";
+}
+
+/* Field offsets; MON_OFF_NONE = the kernel lacks it. */
+struct mon_layout {
+	uint32_t rq_nr_running, rq_clock, rq_scx_nr_running, rq_local_dsq_nr, rq_scx_flags;
+	uint32_t rq_runnable_list;         /* rq.scx.runnable_list (list_head) */
+	uint32_t see_node, see_at;         /* task_struct.scx.runnable_{node,at} */
+	uint32_t sch_pcpu;                 /* scx_sched.pcpu (6.18+) */
+	uint32_t sch_event_stats_cpu;      /* scx_sched.event_stats_cpu (6.16-6.17) */
+	uint32_t pcpu_event_stats;         /* scx_sched_pcpu.event_stats */
+	uint32_t ev[MON_EV_N];             /* in scx_event_stats */
+};
+
+struct monitor {
+	struct monitor_spec spec;
+	char *work_dir, *btf_path;
+	pthread_t thread;
+	bool started;
+	size_t cap;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop;
+	char *kallsyms; /* under lock */
+	size_t kallsyms_len;
+	struct monitor_data d;
+	/* thread-private */
+	struct guestmem gm;
+	bool mapped;
+	struct ksyms ks;
+	struct mon_layout lay;
+	uint64_t per_cpu_offset_va, runqueues, jiffies_va, scx_root_va;
+	pid_t qemu_pid;
+	int vcpu_tid[MONITOR_MAX_CPUS];
+	uint64_t t0;
+};
+
+static uint32_t mon_off(const struct btf *btf, const char *s, const char *path, char **missing)
+{
+	uint32_t off;
+
+	if (btf && !kbtf_member(btf, s, path, &off, NULL))
+		return off;
+	if (missing) {
+		char *m = xasprintf("%s%s%s.%s", *missing ? *missing : "", *missing ? ", " : "", s,
+				    path);
+
+		free(*missing);
+		*missing = m;
+	}
+	return MON_OFF_NONE;
+}
+
+static void mon_resolve_layout(struct monitor *m, const struct btf *btf)
+{
+	struct mon_layout *l = &m->lay;
+	struct monitor_caps *c = &m->d.caps;
+	char *missing = NULL;
+	uint32_t see;
+
+	l->rq_nr_running = mon_off(btf, "rq", "nr_running", &missing);
+	l->rq_clock = mon_off(btf, "rq", "clock", &missing);
+	l->rq_scx_nr_running = mon_off(btf, "rq", "scx.nr_running", &missing);
+	l->rq_local_dsq_nr = mon_off(btf, "rq", "scx.local_dsq.nr", &missing);
+	l->rq_scx_flags = mon_off(btf, "rq", "scx.flags", &missing);
+	l->rq_runnable_list = mon_off(btf, "rq", "scx.runnable_list", &missing);
+	see = mon_off(btf, "task_struct", "scx", &missing);
+	l->see_node = mon_off(btf, "sched_ext_entity", "runnable_node", &missing);
+	l->see_at = mon_off(btf, "sched_ext_entity", "runnable_at", &missing);
+	if (see == MON_OFF_NONE)
+		l->see_node = l->see_at = MON_OFF_NONE;
+	l->sch_pcpu = mon_off(btf, "scx_sched", "pcpu", NULL);
+	l->pcpu_event_stats = mon_off(btf, "scx_sched_pcpu", "event_stats", NULL);
+	l->sch_event_stats_cpu = mon_off(btf, "scx_sched", "event_stats_cpu", NULL);
+	for (int e = 0; e < MON_EV_N; e++)
+		l->ev[e] = mon_off(btf, "scx_event_stats", mon_event_fields[e], NULL);
+
+	c->nr_running = l->rq_nr_running != MON_OFF_NONE;
+	c->clock = l->rq_clock != MON_OFF_NONE;
+	c->scx_nr_running = l->rq_scx_nr_running != MON_OFF_NONE;
+	c->local_dsq = l->rq_local_dsq_nr != MON_OFF_NONE;
+	c->scx_flags = l->rq_scx_flags != MON_OFF_NONE;
+	c->runnable_age = l->rq_runnable_list != MON_OFF_NONE && l->see_node != MON_OFF_NONE &&
+			  l->see_at != MON_OFF_NONE && m->jiffies_va;
+	bool ev_base = m->scx_root_va && ((l->sch_pcpu != MON_OFF_NONE &&
+					   l->pcpu_event_stats != MON_OFF_NONE) ||
+					  l->sch_event_stats_cpu != MON_OFF_NONE);
+	for (int e = 0; e < MON_EV_N; e++)
+		c->events[e] = ev_base && l->ev[e] != MON_OFF_NONE;
+	if (missing) {
+		m->d.note = xasprintf("not in this kernel's BTF (metrics off): %s", missing);
+		free(missing);
+	}
+}
+
+/* The QEMU process whose argv maps our RAM file, and its vCPU threads ("CPU N/TCG"). */
+static void mon_find_vcpus(struct monitor *m)
+{
+	char *needle = xasprintf("mem-path=%s/ram-node0,", m->work_dir);
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	while (d && !m->qemu_pid && (de = readdir(d))) {
+		char *path, *cmd;
+		size_t len = 0;
+		int pid = atoi(de->d_name);
+
+		if (pid <= 0)
+			continue;
+		path = xasprintf("/proc/%d/cmdline", pid);
+		cmd = file_read(path, &len, 1 << 16);
+		free(path);
+		for (size_t i = 0; cmd && i < len; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		if (cmd && strstr(cmd, needle))
+			m->qemu_pid = pid;
+		free(cmd);
+	}
+	if (d)
+		closedir(d);
+	free(needle);
+	if (!m->qemu_pid)
+		return;
+
+	char *tdir = xasprintf("/proc/%d/task", m->qemu_pid);
+
+	d = opendir(tdir);
+	while (d && (de = readdir(d))) {
+		int tid = atoi(de->d_name);
+		char *path, *comm;
+		unsigned cpu;
+
+		if (tid <= 0)
+			continue;
+		path = xasprintf("%s/%d/comm", tdir, tid);
+		comm = file_read_line(path);
+		free(path);
+		if (comm && sscanf(comm, "CPU %u/", &cpu) == 1 && cpu < m->d.ncpus) {
+			m->vcpu_tid[cpu] = tid;
+			m->d.caps.vcpu_times = true;
+		}
+		free(comm);
+	}
+	if (d)
+		closedir(d);
+	free(tdir);
+}
+
+static void mon_vcpu_times(const struct monitor *m, unsigned cpu, struct monitor_cpu *c)
+{
+	char *path, *line;
+	unsigned long long run, wait;
+
+	if (!m->vcpu_tid[cpu])
+		return;
+	path = xasprintf("/proc/%d/task/%d/schedstat", m->qemu_pid, m->vcpu_tid[cpu]);
+	line = file_read_line(path);
+	if (line && sscanf(line, "%llu %llu", &run, &wait) == 2) {
+		c->vcpu_run_ns = run;
+		c->vcpu_wait_ns = wait;
+	}
+	free(line);
+	free(path);
+}
+
+/* Step 1: symbols in, RAM mapped, translation set up. 0, -EAGAIN (try again) or fatal. */
+static int mon_setup(struct monitor *m)
+{
+	uint64_t sizes[GUESTMEM_MAX_NODES], pob = 0, phys_base = 0, root, sym;
+	uint32_t l5 = 0;
+	char *text, *err = NULL;
+	size_t len;
+	unsigned bad;
+	int rc;
+
+	pthread_mutex_lock(&m->lock);
+	text = m->kallsyms;
+	len = m->kallsyms_len;
+	m->kallsyms = NULL;
+	pthread_mutex_unlock(&m->lock);
+	if (!text)
+		return -EAGAIN;
+	ksyms_parse(text, len, &m->ks, &bad);
+	free(text);
+	m->per_cpu_offset_va = ksyms_addr(&m->ks, "__per_cpu_offset");
+	m->runqueues = ksyms_addr(&m->ks, "runqueues");
+	m->jiffies_va = ksyms_addr(&m->ks, "jiffies_64");
+	m->scx_root_va = ksyms_addr(&m->ks, "scx_root");
+	if (!m->per_cpu_offset_va || !m->runqueues) {
+		m->d.error = xasprintf("the guest's kallsyms lack runqueues/__per_cpu_offset "
+				       "(%zu symbols, %u bad lines)",
+				       m->ks.n, bad);
+		return -ENOENT;
+	}
+	for (unsigned i = 0; i < m->spec.nodes && i < GUESTMEM_MAX_NODES; i++) {
+		char *path = xasprintf("%s/ram-node%u", m->work_dir, i);
+		struct stat st;
+
+		sizes[i] = stat(path, &st) ? 0 : (uint64_t)st.st_size;
+		free(path);
+	}
+	rc = guestmem_open(&m->gm, m->work_dir, sizes, m->spec.nodes, &err);
+	if (rc) {
+		m->d.error = xasprintf("guest RAM: %s", err);
+		free(err);
+		return rc;
+	}
+	m->mapped = true;
+	/* phys_base and page_offset_base live in the kernel image (phys_base 0 to read them) */
+	if ((sym = ksyms_addr(&m->ks, "phys_base")))
+		guestmem_read_u64(&m->gm, sym, &phys_base);
+	if (phys_base > m->gm.ram_size)
+		phys_base = 0;
+	guestmem_set_kernel(&m->gm, phys_base, 0, 0, 4);
+	if ((sym = ksyms_addr(&m->ks, "page_offset_base")) &&
+	    (guestmem_read_u64(&m->gm, sym, &pob) || !(pob >> 63)))
+		pob = 0;
+	if ((sym = ksyms_addr(&m->ks, "__pgtable_l5_enabled")))
+		guestmem_read_u32(&m->gm, sym, &l5);
+	else
+		l5 = pob && (pob >> 48) != 0xffff;
+	root = ksyms_addr(&m->ks, "init_top_pgt");
+	if (!root)
+		root = ksyms_addr(&m->ks, "swapper_pg_dir");
+	if (root && guestmem_kimg_pa(&m->gm, root, &root))
+		root = 0;
+	guestmem_set_kernel(&m->gm, phys_base, pob, root, l5 ? 5 : 4);
+
+	struct btf *btf = m->btf_path ? kbtf_open(m->btf_path, &err) : NULL;
+
+	if (!btf) {
+		m->d.error = m->btf_path ? xasprintf("BTF: %s", err) : xstrdup("no kernel BTF");
+		free(err);
+		return -ENOENT;
+	}
+	mon_resolve_layout(m, btf);
+	btf__free(btf);
+	mon_find_vcpus(m);
+	return 0;
+}
+
+static bool mon_has(uint32_t off)
+{
+	return off != MON_OFF_NONE;
+}
+
+static void mon_read_cpu(struct monitor *m, unsigned cpu, uint64_t pcpu_off, uint64_t jiffies,
+			 uint64_t ev_base, struct monitor_cpu *c)
+{
+	const struct guestmem *gm = &m->gm;
+	const struct mon_layout *l = &m->lay;
+	uint64_t rq = m->runqueues + pcpu_off;
+	bool ok = true;
+
+	if (mon_has(l->rq_nr_running))
+		ok &= !guestmem_read_u32(gm, rq + l->rq_nr_running, &c->nr_running);
+	if (mon_has(l->rq_clock))
+		ok &= !guestmem_read_u64(gm, rq + l->rq_clock, &c->clock);
+	if (mon_has(l->rq_scx_nr_running))
+		ok &= !guestmem_read_u32(gm, rq + l->rq_scx_nr_running, &c->scx_nr_running);
+	if (mon_has(l->rq_local_dsq_nr))
+		ok &= !guestmem_read_u32(gm, rq + l->rq_local_dsq_nr, &c->local_dsq);
+	if (mon_has(l->rq_scx_flags))
+		ok &= !guestmem_read_u32(gm, rq + l->rq_scx_flags, &c->scx_flags);
+	c->ok = ok;
+	if (m->d.caps.runnable_age) {
+		uint64_t head = rq + l->rq_runnable_list, next = 0, at = 0;
+
+		/* the oldest waiting task heads the list; its runnable_at is in jiffies */
+		if (!guestmem_read_u64(gm, head, &next) && next && next != head &&
+		    !guestmem_read_u64(gm, next - l->see_node + l->see_at, &at) && jiffies >= at &&
+		    jiffies - at < 1000000ull * m->d.hz)
+			c->wait_ms = (uint32_t)((jiffies - at) * 1000 / m->d.hz);
+	}
+	if (ev_base)
+		for (int e = 0; e < MON_EV_N; e++)
+			if (m->d.caps.events[e])
+				guestmem_read_u64(gm, ev_base + pcpu_off + l->ev[e],
+						  (uint64_t *)&c->ev[e]);
+	mon_vcpu_times(m, cpu, c);
+}
+
+/* Per-cpu base of the scx event counters, 0 when no scheduler is loaded. */
+static uint64_t mon_event_base(struct monitor *m, bool *scx)
+{
+	const struct mon_layout *l = &m->lay;
+	uint64_t sch = 0, p = 0;
+
+	*scx = false;
+	if (!m->scx_root_va || guestmem_read_u64(&m->gm, m->scx_root_va, &sch) || !sch)
+		return 0;
+	*scx = true;
+	if (mon_has(l->sch_pcpu) && mon_has(l->pcpu_event_stats)) {
+		if (!guestmem_read_u64(&m->gm, sch + l->sch_pcpu, &p) && p)
+			return p + l->pcpu_event_stats;
+	} else if (mon_has(l->sch_event_stats_cpu)) {
+		if (!guestmem_read_u64(&m->gm, sch + l->sch_event_stats_cpu, &p) && p)
+			return p;
+	}
+	return 0;
+}
+
+static void mon_sample(struct monitor *m)
+{
+	struct monitor_data *d = &m->d;
+	struct monitor_sample s = { .t_ms = (uint32_t)((now_ns() - m->t0) / 1000000) };
+	uint64_t offs[MONITOR_MAX_CPUS], jiffies = 0, ev_base;
+
+	if (d->n >= MONITOR_MAX_SAMPLES) {
+		d->dropped++;
+		return;
+	}
+	if (guestmem_read_va(&m->gm, m->per_cpu_offset_va, offs, d->ncpus * sizeof(offs[0])))
+		return; /* not a sample: nothing can be read */
+	if (m->jiffies_va)
+		guestmem_read_u64(&m->gm, m->jiffies_va, &jiffies);
+	ev_base = mon_event_base(m, &s.scx);
+	s.cpu = xcalloc(d->ncpus, sizeof(*s.cpu));
+	for (unsigned c = 0; c < d->ncpus; c++)
+		mon_read_cpu(m, c, offs[c], jiffies, ev_base, &s.cpu[c]);
+	if (d->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 64;
+		d->s = xrealloc(d->s, m->cap * sizeof(*d->s));
+	}
+	d->s[d->n++] = s;
+}
+
+static void *mon_thread(void *arg)
+{
+	struct monitor *m = arg;
+	bool ready = false;
+
+	pthread_mutex_lock(&m->lock);
+	while (!m->stop) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += MONITOR_INTERVAL_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&m->cond, &m->lock, &ts);
+		if (m->stop)
+			break;
+		pthread_mutex_unlock(&m->lock);
+		if (!ready && !m->d.error) {
+			int rc = mon_setup(m);
+
+			ready = rc == 0;
+		}
+		if (ready)
+			mon_sample(m);
+		pthread_mutex_lock(&m->lock);
+	}
+	pthread_mutex_unlock(&m->lock);
+	return NULL;
+}
+
+struct monitor *monitor_start(const struct monitor_spec *spec)
+{
+	struct monitor *m = xcalloc(1, sizeof(*m));
+
+	m->spec = *spec;
+	m->work_dir = xstrdup(spec->work_dir);
+	m->btf_path = spec->btf_path ? xstrdup(spec->btf_path) : NULL;
+	m->d.ncpus = MIN(spec->cpus, MONITOR_MAX_CPUS);
+	m->d.hz = spec->hz ? spec->hz : 250;
+	m->t0 = now_ns();
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->cond, NULL);
+	m->started = !pthread_create(&m->thread, NULL, mon_thread, m);
+	if (!m->started)
+		m->d.error = xstrdup("cannot start the monitor thread");
+	return m;
+}
+
+void monitor_feed_kallsyms(struct monitor *m, const void *data, size_t len)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	if (!m->kallsyms && len < (1u << 20)) {
+		m->kallsyms = xmalloc(len + 1);
+		memcpy(m->kallsyms, data, len);
+		m->kallsyms[len] = '\0';
+		m->kallsyms_len = len;
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
+void monitor_stop(struct monitor *m, struct monitor_data *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->stop = true;
+	pthread_cond_signal(&m->cond);
+	pthread_mutex_unlock(&m->lock);
+	if (m->started)
+		pthread_join(m->thread, NULL);
+	if (!m->d.error && !m->d.n)
+		m->d.error = xstrdup(m->ks.n ? "no sample could be read from the guest"
+					     : "the guest sent no kernel symbols");
+	*out = m->d;
+	if (m->mapped)
+		guestmem_close(&m->gm);
+	ksyms_free(&m->ks);
+	free(m->kallsyms);
+	free(m->work_dir);
+	free(m->btf_path);
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->cond);
+	free(m);
+}
+
+void monitor_data_free(struct monitor_data *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->s[i].cpu);
+	free(d->s);
+	free(d->error);
+	free(d->note);
+	memset(d, 0, sizeof(*d));
+}

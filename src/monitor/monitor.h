@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Host-side monitor: a thread that reads every guest CPU's runqueue straight
+ * from the guest's RAM (no guest instrumentation) about every 100 ms while the
+ * VM runs. Symbols come from the guest's CHAN_KALLSYMS frame, struct layouts
+ * from the kernel's BTF; a field the kernel lacks disables that metric only.
+ */
+#ifndef KTSTR_MONITOR_H
+#define KTSTR_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MONITOR_INTERVAL_MS 100
+#define MONITOR_MAX_CPUS 256
+#define MONITOR_MAX_SAMPLES 6000   /* 10 minutes; later samples are counted, not kept */
+
+/* sched_ext event counters (struct scx_event_stats members), when the kernel has them. */
+enum monitor_event {
+	MON_EV_SELECT_CPU_FALLBACK,
+	MON_EV_DISPATCH_LOCAL_DSQ_OFFLINE,
+	MON_EV_DISPATCH_KEEP_LAST,
+	MON_EV_ENQ_SKIP_EXITING,
+	MON_EV_ENQ_SKIP_MIGRATION_DISABLED,
+	MON_EV_REFILL_SLICE_DFL,
+	MON_EV_BYPASS_DISPATCH,
+	MON_EV_BYPASS_ACTIVATE,
+	MON_EV_INSERT_NOT_OWNED,
+	MON_EV_N
+};
+const char *monitor_event_name(enum monitor_event e); /* "select_cpu_fallback" */
+
+/* Which metrics this kernel offers (BTF fields and symbols found). */
+struct monitor_caps {
+	bool nr_running, clock, scx_nr_running, local_dsq, scx_flags, runnable_age;
+	bool events[MON_EV_N];
+	bool vcpu_times; /* the QEMU vCPU threads were found on the host */
+};
+
+struct monitor_cpu {
+	uint32_t nr_running, scx_nr_running, local_dsq, scx_flags;
+	uint64_t clock;          /* rq->clock, ns */
+	uint32_t wait_ms;        /* oldest runnable sched_ext task's wait (runnable_list head) */
+	int64_t ev[MON_EV_N];    /* cumulative counters */
+	uint64_t vcpu_run_ns;    /* host: the vCPU thread's CPU time ... */
+	uint64_t vcpu_wait_ns;   /* ... and its time waiting for a host CPU (schedstat) */
+	bool ok;                 /* the runqueue could be read */
+};
+
+struct monitor_sample {
+	uint32_t t_ms;           /* since the monitor started */
+	bool scx;                /* a sched_ext scheduler was loaded (scx_root set) */
+	struct monitor_cpu *cpu; /* ncpus entries */
+};
+
+struct monitor_data {
+	unsigned ncpus;
+	unsigned hz;
+	struct monitor_caps caps;
+	struct monitor_sample *s;
+	size_t n;                /* kept samples */
+	size_t dropped;          /* samples beyond MONITOR_MAX_SAMPLES */
+	char *error;             /* why monitoring could not start or stopped (NULL = fine) */
+	char *note;              /* non-fatal: metrics disabled by the kernel's layout */
+};
+void monitor_data_free(struct monitor_data *d);
+
+struct monitor_spec {
+	const char *work_dir;    /* the VM's: <work_dir>/ram-nodeN */
+	unsigned nodes;
+	unsigned cpus;
+	const char *btf_path;    /* vmlinux (ELF with .BTF) or raw BTF */
+	unsigned hz;             /* CONFIG_HZ (0 = 250) */
+};
+
+struct monitor;
+/* Start the thread; it waits for the symbols before reading anything. */
+struct monitor *monitor_start(const struct monitor_spec *spec);
+/* The guest's CHAN_KALLSYMS payload (any thread). */
+void monitor_feed_kallsyms(struct monitor *m, const void *data, size_t len);
+/* Stop and join; *out owns the samples. NULL m is allowed (out is zeroed). */
+void monitor_stop(struct monitor *m, struct monitor_data *out);
+
+#endif

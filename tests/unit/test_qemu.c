@@ -6,9 +6,12 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -280,9 +283,132 @@ static void test_console_scan(void **state)
 	vm_result_free(&res);
 }
 
-int main(void)
+/*
+ * This binary as a fake QEMU that speaks the channel like a guest: connect to
+ * the socket named in -chardev, send a stage, HELLO, wait for ORDERS, echo them
+ * back as a LOG frame, send EXIT 7 and exit.
+ */
+static int fake_guest(int argc, char **argv)
 {
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct chan_decoder *d = chan_decoder_new(CHAN_MAX_PAYLOAD);
+	struct chan_frame f;
+	uint8_t buf[4096], code[4] = { 7, 0, 0, 0 };
+	int fd = -1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *p = strstr(argv[i], "socket,id=ch0,path=");
+
+		if (p) {
+			snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", p + 19);
+			*strstr(sa.sun_path, ",server=off") = '\0';
+		}
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return 10;
+	if (getenv("FAKE_GARBAGE_FIRST"))
+		write_full(fd, "zzzz", 4);
+	chan_send(fd, CHAN_STAGE, "mounted\x01", 8);
+	chan_send(fd, CHAN_HELLO, "{\"cpus\":2}", 10);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n <= 0)
+			return 11;
+		chan_decoder_feed(d, buf, (size_t)n);
+		if (chan_decoder_next(d, &f) == 1)
+			break;
+	}
+	if (f.type != CHAN_ORDERS)
+		return 12;
+	chan_send(fd, CHAN_LOG, f.data, f.len);
+	chan_send(fd, CHAN_EXIT, code, 4);
+	chan_frame_free(&f);
+	chan_decoder_free(d);
+	close(fd);
+	return 0;
+}
+
+struct seen {
+	int n;
+	uint16_t types[8];
+	char log[64];
+};
+
+static void on_frame(void *arg, const struct chan_frame *f)
+{
+	struct seen *s = arg;
+
+	if (s->n < 8)
+		s->types[s->n++] = f->type;
+	if (f->type == CHAN_LOG)
+		snprintf(s->log, sizeof(s->log), "%s", (const char *)f->data);
+}
+
+static void test_channel_round_trip(void **state)
+{
+	struct ktstr_topology t;
+	struct vm_result res;
+	struct seen seen = { 0 };
+	char *problem;
+
+	assert_int_equal(topo_parse("1n1l2c1t", &t, NULL), 0);
+	struct vm_spec spec = {
+		.topo = &t,
+		.kernel = "k",
+		.initramfs = "i",
+		.timeout_s = 10,
+		.work_dir = dir,
+		.orders = "{\"test\":\"x\"}",
+		.orders_len = 12,
+		.on_frame = on_frame,
+		.arg = &seen,
+	};
+
+	setenv("KTSTR_QEMU", "/proc/self/exe", 1);
+	setenv("FAKE_GUEST", "1", 1);
+	assert_int_equal(vm_run(&spec, &res), 0);
+	assert_null(res.error);
+	assert_true(res.got_hello);
+	assert_true(res.got_exit);
+	assert_int_equal(res.guest_exit, 7);
+	assert_true(res.hello_s > 0 && res.hello_s <= res.wall_s);
+	assert_string_equal(res.last_stage, "mounted?");
+	assert_int_equal(res.chan.frames, 4);
+	assert_int_equal(seen.n, 4);
+	assert_int_equal(seen.types[0], CHAN_STAGE);
+	assert_int_equal(seen.types[1], CHAN_HELLO);
+	assert_int_equal(seen.types[2], CHAN_LOG);
+	assert_int_equal(seen.types[3], CHAN_EXIT);
+	assert_string_equal(seen.log, "{\"test\":\"x\"}");
+	problem = vm_result_problem(&res);
+	assert_string_equal(problem, "the guest exited with code 7");
+	free(problem);
+	vm_result_free(&res);
+
+	/* garbage before the frames: everything still arrives, and it is reported */
+	setenv("FAKE_GARBAGE_FIRST", "1", 1);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(vm_run(&spec, &res), 0);
+	assert_int_equal(seen.n, 4);
+	assert_int_equal(res.chan.garbage_bytes, 4);
+	problem = vm_result_problem(&res);
+	assert_true(str_starts_with(problem, "the guest sent corrupt channel data: 0 bad CRC"));
+	free(problem);
+	vm_result_free(&res);
+	unsetenv("FAKE_GARBAGE_FIRST");
+	unsetenv("FAKE_GUEST");
+	unsetenv("KTSTR_QEMU");
+}
+
+int main(int argc, char **argv)
+{
+	if (getenv("FAKE_GUEST"))
+		return fake_guest(argc, argv);
+
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_channel_round_trip),
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_qemu_fails),
 		cmocka_unit_test(test_timeout_kills_group),

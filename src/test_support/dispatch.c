@@ -80,27 +80,6 @@ static int show_thresholds(const char *name, const char *prog)
 	return KTSTR_EXIT_PASS;
 }
 
-/* Plain --list: one item name per line; --json: the selected tests' details. */
-static void list(const struct plan *p, bool json)
-{
-	const struct ktstr_test **tests = xcalloc(p->n ? p->n : 1, sizeof(*tests));
-	struct strbuf sb = { 0 };
-	size_t nt = 0;
-
-	if (!json) {
-		for (size_t i = 0; i < p->n; i++)
-			sb_printf(&sb, "%s\n", p->items[i].name);
-	} else {
-		for (size_t i = 0; i < p->n; i++)
-			if (!nt || tests[nt - 1] != p->items[i].test)
-				tests[nt++] = p->items[i].test;
-		output_list_format(&sb, tests, nt, true);
-	}
-	fputs(sb.buf ? sb.buf : "", stdout);
-	sb_free(&sb);
-	free(tests);
-}
-
 static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 {
 	size_t n;
@@ -135,7 +114,7 @@ static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 
 		budget_select(p.items, p.n, a->budget_s, po.accel, keep, &res);
 		plan_keep(&p, keep);
-		budget_format(&sb, a->budget_s, &res, "tests");
+		budget_format(&sb, a->budget_s, &res, a->gauntlet ? "variants" : "tests");
 		fputs(sb.buf ? sb.buf : "", stderr);
 		sb_free(&sb);
 		free(keep);
@@ -143,7 +122,11 @@ static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 	if (a->part_count)
 		plan_partition(&p, a->part_index, a->part_count);
 	if (a->list) {
-		list(&p, a->json);
+		struct strbuf sb = { 0 };
+
+		output_list_format(&sb, p.items, p.n, a->json);
+		fputs(sb.buf ? sb.buf : "", stdout);
+		sb_free(&sb);
 		plan_free(&p);
 		return KTSTR_EXIT_PASS;
 	}

@@ -210,40 +210,42 @@ int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, u
 	return found;
 }
 
-void output_list_format(struct strbuf *sb, const struct ktstr_test *const *tests, size_t n,
-			bool json)
+static json_t *list_item_json(const struct plan_item *it)
+{
+	const struct ktstr_test *t = it->test;
+	unsigned cpus = t->host_only ? 0 : topo_total_cpus(&it->topo);
+	json_t *flags = json_array();
+	char tbuf[64];
+
+	for (const char **f = it->flags; f && *f; f++)
+		json_array_append_new(flags, json_string(*f));
+	return json_pack(
+		"{s:s, s:s, s:s?, s:i, s:s, s:o, s:i, s:s?, s:s?, s:o, s:s?, s:s?, s:i, s:i, s:i, "
+		"s:b, s:b}",
+		"name", it->name, "test", t->name, "file", t->file, "line", t->line, "scheduler",
+		entry_scheduler(t)->name, "topology",
+		t->host_only ? json_null() : json_string(topo_format(&it->topo, tbuf, sizeof(tbuf))),
+		"cpus", (int)cpus, "preset", it->preset ? it->preset->name : NULL, "profile",
+		it->profile, "flags", flags, "kernel", it->kernel ? it->kernel->spec : NULL,
+		"kernel_label", it->kernel ? it->kernel->label : NULL, "duration_s",
+		(int)entry_duration_s(t), "timeout_s_tcg", (int)entry_timeout_s(t, cpus, ACCEL_TCG),
+		"timeout_s_kvm", (int)entry_timeout_s(t, cpus, ACCEL_KVM), "host_only", t->host_only,
+		"expect_err", t->expect_err);
+}
+
+void output_list_format(struct strbuf *sb, const struct plan_item *items, size_t n, bool json)
 {
 	json_t *arr;
 	char *s;
 
 	if (!json) {
 		for (size_t i = 0; i < n; i++)
-			sb_printf(sb, "%s\n", tests[i]->name);
+			sb_printf(sb, "%s\n", items[i].name);
 		return;
 	}
 	arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		const struct ktstr_test *t = tests[i];
-		struct ktstr_topology topo;
-		char tbuf[64];
-		unsigned cpus;
-
-		entry_topology(t, &topo);
-		cpus = topo_total_cpus(&topo);
-		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:s?, s:i, s:s, s:o, s:i, s:i, s:i, s:i, s:b, s:b}", "name",
-				  t->name, "file", t->file, "line", t->line, "scheduler",
-				  entry_scheduler(t)->name,
-				  "topology",
-				  t->host_only ? json_null()
-					       : json_string(topo_format(&topo, tbuf, sizeof(tbuf))),
-				  "cpus", t->host_only ? 0 : (int)cpus, "duration_s",
-				  (int)entry_duration_s(t), "timeout_s_tcg",
-				  (int)entry_timeout_s(t, cpus, ACCEL_TCG), "timeout_s_kvm",
-				  (int)entry_timeout_s(t, cpus, ACCEL_KVM), "host_only", t->host_only,
-				  "expect_err", t->expect_err));
-	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, list_item_json(&items[i]));
 	s = json_dumps(arr, JSON_INDENT(2));
 	sb_append(sb, s);
 	sb_append(sb, "\n");

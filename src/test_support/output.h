@@ -33,6 +33,7 @@
 
 #include <ktstr/ktstr.h>
 
+#include "test_support/plan.h"
 #include "test_support/result.h"
 #include "util/util.h"
 
@@ -73,10 +74,11 @@ void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, 
  * 0 and the counts, or -ENOENT when there is none. */
 int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, unsigned *skipped);
 
-/* --list: one name per line; --json: an array of objects (name, file, line,
- * scheduler, topology, duration_s, timeout_s (tcg), host_only, expect_err). */
-void output_list_format(struct strbuf *sb, const struct ktstr_test *const *tests, size_t n,
-			bool json);
+/* --list: one item name per line; --json: an array of objects (name, test,
+ * file, line, scheduler, topology, cpus, preset, profile, flags, kernel,
+ * kernel_label, duration_s, timeout_s_tcg, timeout_s_kvm, host_only,
+ * expect_err); preset/profile/kernel are null when not a variant / default. */
+void output_list_format(struct strbuf *sb, const struct plan_item *items, size_t n, bool json);
 
 /* XML text and attribute escaping (& < > " ' and control characters). Caller frees. */
 char *output_xml_escape(const char *s);

@@ -13,7 +13,9 @@
 
 #include "test_support/args.h"
 #include "test_support/eval.h"
+#include "test_support/gauntlet.h"
 #include "test_support/output.h"
+#include "test_support/run_one.h"
 
 static char *fmt(const struct output_test *t, int verbosity, bool color)
 {
@@ -268,28 +270,55 @@ static void test_list(void **state)
 	static const struct ktstr_test a = { .name = "alpha", .fn = body, .file = "x.c", .line = 3,
 					     .llcs = 2 };
 	static const struct ktstr_test h = { .name = "hosty", .fn = body, .host_only = true };
-	const struct ktstr_test *v[] = { &a, &h };
+	static const struct plan_kernel k = { .label = "old", .spec = "/k/old" };
+	struct plan_item v[3];
 	struct strbuf sb = { 0 };
 	json_t *j, *e;
 	char *s;
 
-	output_list_format(&sb, v, 2, false);
+	run_item_for(&a, &v[0]);
+	run_item_for(&h, &v[1]);
+	/* a gauntlet variant of alpha */
+	run_item_for(&a, &v[2]);
+	v[2].name = "gauntlet/alpha/smt-2llc/llc/old";
+	v[2].preset = gauntlet_find_preset("smt-2llc");
+	gauntlet_preset_topology(v[2].preset, &v[2].topo);
+	v[2].profile = "llc";
+	v[2].flags = (const char *[]){ "llc", NULL };
+	v[2].kernel = &k;
+
+	output_list_format(&sb, v, 3, false);
 	s = sb_steal(&sb);
-	assert_string_equal(s, "alpha\nhosty\n");
+	assert_string_equal(s, "alpha\nhosty\ngauntlet/alpha/smt-2llc/llc/old\n");
 	free(s);
-	output_list_format(&sb, v, 2, true);
+	output_list_format(&sb, v, 3, true);
 	s = sb_steal(&sb);
 	j = json_loads(s, 0, NULL);
 	assert_non_null(j);
-	assert_int_equal(json_array_size(j), 2);
+	assert_int_equal(json_array_size(j), 3);
 	e = json_array_get(j, 0);
 	assert_string_equal(json_string_value(json_object_get(e, "name")), "alpha");
+	assert_string_equal(json_string_value(json_object_get(e, "test")), "alpha");
 	assert_string_equal(json_string_value(json_object_get(e, "topology")), "1n2l2c1t");
 	assert_string_equal(json_string_value(json_object_get(e, "scheduler")), "eevdf");
 	assert_int_equal(json_integer_value(json_object_get(e, "cpus")), 4);
 	assert_int_equal(json_integer_value(json_object_get(e, "line")), 3);
+	assert_true(json_is_null(json_object_get(e, "preset")));
+	assert_true(json_is_null(json_object_get(e, "kernel")));
+	assert_int_equal(json_array_size(json_object_get(e, "flags")), 0);
 	assert_true(json_is_null(json_object_get(json_array_get(j, 1), "topology")));
 	assert_true(json_is_true(json_object_get(json_array_get(j, 1), "host_only")));
+	e = json_array_get(j, 2);
+	assert_string_equal(json_string_value(json_object_get(e, "name")),
+			    "gauntlet/alpha/smt-2llc/llc/old");
+	assert_string_equal(json_string_value(json_object_get(e, "test")), "alpha");
+	assert_string_equal(json_string_value(json_object_get(e, "topology")), "1n2l2c2t");
+	assert_int_equal(json_integer_value(json_object_get(e, "cpus")), 8);
+	assert_string_equal(json_string_value(json_object_get(e, "preset")), "smt-2llc");
+	assert_string_equal(json_string_value(json_object_get(e, "profile")), "llc");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(e, "flags"), 0)), "llc");
+	assert_string_equal(json_string_value(json_object_get(e, "kernel")), "/k/old");
+	assert_string_equal(json_string_value(json_object_get(e, "kernel_label")), "old");
 	json_decref(j);
 	free(s);
 }

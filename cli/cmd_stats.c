@@ -251,7 +251,7 @@ static int cmd_list(const char *root, bool json)
 	if (!n && !json)
 		printf("no runs under %s\n", root);
 	else if (!json)
-		printf("%-26s %5s %5s %5s %5s  %-16s %s\n", "RUN", "TESTS", "PASS", "FAIL", "SKIP",
+		printf("%-26s %5s %5s %5s %5s  %-24s %s\n", "RUN", "TESTS", "PASS", "FAIL", "SKIP",
 		       "KERNEL", "STARTED");
 	for (size_t i = n; i-- > 0;) {
 		struct run r = { .id = xstrdup(runs[i].id) };
@@ -275,7 +275,7 @@ static int cmd_list(const char *root, bool json)
 					       "kernels_mixed", s.kernels_mixed, "started",
 					       s.started ? json_string(s.started) : json_null()));
 		} else {
-			printf("%-26s %5zu %5zu %5zu %5zu  %-16s %s", r.id, r.n, s.passed, s.failed,
+			printf("%-26s %5zu %5zu %5zu %5zu  %-24s %s", r.id, r.n, s.passed, s.failed,
 			       s.skipped, kern, s.started ? s.started : "-");
 			if (r.corrupt)
 				printf("  (%zu unreadable)", r.corrupt);
@@ -478,15 +478,9 @@ static void print_report(const struct compare_report *rep, const struct run *a,
 		const char *col = t->verdict_change == CMP_REGRESSION ? RED :
 				  t->verdict_change == CMP_IMPROVEMENT ? GREEN : "";
 
+		if (!t->in_a || !t->in_b)
+			continue; /* listed at the end */
 		printf("\n%s%s%s", color ? BOLD : "", t->label, color ? RESET : "");
-		if (!t->in_b) {
-			printf(": only in A (%s)\n", verdict_name(t->va));
-			continue;
-		}
-		if (!t->in_a) {
-			printf(": only in B (%s)\n", verdict_name(t->vb));
-			continue;
-		}
 		printf(": %s -> %s%s%s%s", verdict_name(t->va), color ? col : "",
 		       verdict_name(t->vb), color ? RESET : "",
 		       t->verdict_change == CMP_REGRESSION ?
@@ -504,6 +498,22 @@ static void print_report(const struct compare_report *rep, const struct run *a,
 				printf("    payload metrics:\n");
 			print_delta(&t->deltas[k], color);
 		}
+	}
+	for (int side = 0; side < 2; side++) {
+		const char *sep = side ? "\nonly in B: " : "\nonly in A: ";
+
+		for (size_t i = 0; i < rep->ntests; i++) {
+			const struct compare_test *t = &rep->tests[i];
+
+			if (t->in_a && t->in_b)
+				continue;
+			if ((side == 0) != t->in_a)
+				continue;
+			printf("%s%s [%s]", sep, t->label, verdict_name(side ? t->vb : t->va));
+			sep = ", ";
+		}
+		if (strcmp(sep, ", ") == 0)
+			printf("\n");
 	}
 	printf("\n%s%u regression(s)%s (%u metric, %u pass->fail), %u improvement(s) "
 	       "(%u metric, %u fail->pass), %u test(s) only in A, %u only in B\n",

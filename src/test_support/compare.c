@@ -21,7 +21,8 @@ const struct compare_metric_def compare_builtins[] = {
 	{ "worst_median_wake_latency_us", KTSTR_LOWER_BETTER, 20.0, 0.25, "us" },
 	{ "worst_wake_latency_cv", KTSTR_LOWER_BETTER, 0.10, 0.25, "" },
 	{ "total_iterations", KTSTR_HIGHER_BETTER, 100.0, 0.10, "" },
-	{ "total_work", KTSTR_HIGHER_BETTER, 100.0, 0.10, "" },
+	{ "work_units", KTSTR_HIGHER_BETTER, 100.0, 0.10, "" },
+	{ "migrations", KTSTR_LOWER_BETTER, 10.0, 0.30, "" },
 	{ "worst_throughput_cv", KTSTR_LOWER_BETTER, 0.10, 0.25, "" },
 	{ "worst_mean_run_delay_us", KTSTR_LOWER_BETTER, 50.0, 0.25, "us" },
 	{ "worst_run_delay_us", KTSTR_LOWER_BETTER, 100.0, 0.50, "us" },
@@ -32,11 +33,36 @@ const struct compare_metric_def compare_builtins[] = {
 	{ 0 },
 };
 
-const struct compare_metric_def *compare_builtin(const char *name)
+/* Per-cgroup statistics ("cgroup.<name>.<what>") judged like their run-wide worst. */
+static const struct {
+	const char *what, *as;
+} cgroup_aliases[] = {
+	{ "spread", "worst_spread" },
+	{ "max_gap_ms", "worst_gap_ms" },
+	{ "migrations", "migrations" },
+	{ "migration_ratio", "worst_migration_ratio" },
+	{ "p99_wake_latency_us", "worst_p99_wake_latency_us" },
+	{ "median_wake_latency_us", "worst_median_wake_latency_us" },
+	{ "work_units", "work_units" },
+};
+
+static const struct compare_metric_def *builtin_exact(const char *name)
 {
 	for (const struct compare_metric_def *d = compare_builtins; d->name; d++)
 		if (!strcmp(d->name, name))
 			return d;
+	return NULL;
+}
+
+const struct compare_metric_def *compare_builtin(const char *name)
+{
+	const char *what = strrchr(name, '.');
+
+	if (!str_starts_with(name, "cgroup.") || !what || what < name + strlen("cgroup."))
+		return builtin_exact(name);
+	for (size_t i = 0; i < ARRAY_SIZE(cgroup_aliases); i++)
+		if (!strcmp(what + 1, cgroup_aliases[i].what))
+			return builtin_exact(cgroup_aliases[i].as);
 	return NULL;
 }
 

@@ -38,7 +38,8 @@ struct compare_metric_def {
 	const char *unit;
 };
 
-/* The table entry for a harness statistic, or NULL. */
+/* The table entry for a harness statistic, or NULL. Per-cgroup statistics
+ * ("cgroup.cg_0.spread") map to their run-wide entry (worst_spread). */
 const struct compare_metric_def *compare_builtin(const char *name);
 /* The whole table, terminated by name == NULL. */
 extern const struct compare_metric_def compare_builtins[];

@@ -205,6 +205,19 @@ static void test_zero_baseline(void **state)
 	compare_report_free(&r);
 }
 
+static void test_builtin_table(void **state)
+{
+	assert_int_equal(compare_builtin("worst_spread")->polarity, KTSTR_LOWER_BETTER);
+	assert_true(compare_builtin("worst_spread")->abs == 5.0);
+	assert_true(compare_builtin("worst_spread")->rel == 0.25);
+	assert_int_equal(compare_builtin("work_units")->polarity, KTSTR_HIGHER_BETTER);
+	assert_ptr_equal(compare_builtin("cgroup.cg_0.spread"), compare_builtin("worst_spread"));
+	assert_ptr_equal(compare_builtin("cgroup.a.b.max_gap_ms"), compare_builtin("worst_gap_ms"));
+	assert_null(compare_builtin("cgroup.cg_0.cpus"));
+	assert_null(compare_builtin("cgroup.spread"));
+	assert_null(compare_builtin("time_scale"));
+}
+
 static void test_slicing_and_averaging(void **state)
 {
 	struct ktstr_stat s1[] = { { "worst_spread", 10.0 } }, s2[] = { { "worst_spread", 20.0 } };
@@ -248,6 +261,7 @@ int main(void)
 		cmocka_unit_test_setup(test_verdicts_and_missing, reset),
 		cmocka_unit_test_setup(test_zero_baseline, reset),
 		cmocka_unit_test_setup(test_slicing_and_averaging, reset),
+		cmocka_unit_test(test_builtin_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

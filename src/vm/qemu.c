@@ -648,7 +648,10 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 		waitpid(pid, &status, 0);
 	}
 	vm_untrack(slot);
-	/* the guest's last frames may still be in the socket */
+	/* the guest's last frames may still be in the socket, even in a connection
+	 * QEMU made and closed before the loop accepted it */
+	if (lfd >= 0 && (l.conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
+		l.conn = -1;
 	if (l.conn >= 0)
 		vm_read_conn(&l);
 	res->qemu_status = status;
@@ -676,6 +679,9 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 				       qlog ? str_trim(qlog) : "");
 		free(qlog);
 	}
+	if (!res->got_hello && WIFSIGNALED(status) && !res->error)
+		res->error = xasprintf("QEMU was killed by signal %d (%s)", WTERMSIG(status),
+				       strsignal(WTERMSIG(status)));
 out:
 	if (pidfd >= 0)
 		close(pidfd);

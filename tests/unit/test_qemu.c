@@ -147,6 +147,10 @@ static void test_qemu_fails(void **state)
 	free(problem);
 	vm_result_free(&res);
 
+	assert_int_equal(run_fake("kill -SEGV $$", 5, &res), 0);
+	assert_string_equal(res.error, "QEMU was killed by signal 11 (Segmentation fault)");
+	vm_result_free(&res);
+
 	setenv("KTSTR_QEMU", "/nonexistent/qemu", 1);
 	struct ktstr_topology t;
 	struct vm_spec spec = { .topo = &t, .kernel = "k", .initramfs = "i", .work_dir = dir };

@@ -510,7 +510,7 @@ int sidecar_write(const struct sidecar_record *r, const char *dir, char **path_o
 	path = xasprintf("%s/%s", dir, name);
 	free(name);
 	j = sidecar_to_json(r);
-	text = json_dumps(j, JSON_INDENT(2));
+	text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	json_decref(j);
 	if (!text) {
 		if (err)

@@ -142,6 +142,13 @@ static void test_timeout_and_skip_records(void **state)
 	result_fail(&r.result, KTSTR_TIMEOUT, "timed out after 10 s");
 	assert_int_equal(sidecar_write(&r, tmpdir, &path, &err), 0);
 	assert_true(str_ends_with(path, "/hang-default.ktstr.json"));
+	{
+		char *text = file_read(path, NULL, 0);
+
+		/* numbers read like numbers: 10.1, not 10.099999999999999 */
+		assert_non_null(strstr(text, "\"wall_s\": 10.1\n"));
+		free(text);
+	}
 	assert_int_equal(sidecar_read(path, &back, &err), 0);
 	assert_true(back.timed_out);
 	assert_false(back.got_exit);

@@ -34,9 +34,31 @@ static void metrics_add(struct metric_set *ms, const char *name, double value)
 	ms->v[ms->n++] = (struct metric){ .name = xstrdup(name), .value = value, .unit = xstrdup("") };
 }
 
+/* Whether JSON text is inside a string literal (escapes included). */
+struct json_string_state {
+	bool in_string, escape;
+};
+
+/* Feed one byte; true when it belongs to a string literal (quotes included). */
+static bool in_json_string(struct json_string_state *js, char c)
+{
+	if (js->in_string) {
+		if (js->escape)
+			js->escape = false;
+		else if (c == '\\')
+			js->escape = true;
+		else if (c == '"')
+			js->in_string = false;
+		return true;
+	}
+	if (c == '"')
+		js->in_string = true;
+	return js->in_string;
+}
+
 int metrics_find_region(const char *s, size_t len, size_t from, size_t *start, size_t *rlen)
 {
-	bool in_string = false, escape = false;
+	struct json_string_state js = { 0 };
 	size_t depth = 0, i = from;
 
 	while (i < len && s[i] != '{' && s[i] != '[')
@@ -47,16 +69,9 @@ int metrics_find_region(const char *s, size_t len, size_t from, size_t *start, s
 	for (; i < len; i++) {
 		char c = s[i];
 
-		if (in_string) {
-			if (escape)
-				escape = false;
-			else if (c == '\\')
-				escape = true;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
-		} else if (c == '{' || c == '[') {
+		if (in_json_string(&js, c))
+			continue;
+		if (c == '{' || c == '[') {
 			depth++;
 		} else if (c == '}' || c == ']') {
 			if (--depth == 0) {
@@ -106,6 +121,16 @@ static bool is_number_char(char c)
 	return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
 }
 
+/* A JSON number token starts at s[i] (outside strings). */
+static bool number_starts(const char *s, size_t i)
+{
+	char p = i ? s[i - 1] : ' ';
+
+	if (s[i] != '-' && (s[i] < '0' || s[i] > '9'))
+		return false;
+	return !is_number_char(p) && !(p >= 'a' && p <= 'z') && !(p >= 'A' && p <= 'Z');
+}
+
 /*
  * Copy a JSON text so jansson accepts what it should: invalid UTF-8 bytes
  * become U+FFFD, integers beyond int64 become reals (".0" appended), numbers beyond
@@ -113,8 +138,8 @@ static bool is_number_char(char c)
  */
 static char *sanitize(const char *s, size_t len, size_t *out_len, struct metric_set *ms)
 {
+	struct json_string_state js = { 0 };
 	struct strbuf sb = { 0 };
-	bool in_string = false, escape = false;
 	size_t i = 0;
 
 	while (i < len) {
@@ -127,18 +152,7 @@ static char *sanitize(const char *s, size_t len, size_t *out_len, struct metric_
 			i++;
 			continue;
 		}
-		if (in_string) {
-			if (escape)
-				escape = false;
-			else if (c == '\\')
-				escape = true;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
-		} else if ((c == '-' || (c >= '0' && c <= '9')) &&
-			   (i == 0 || !(is_number_char(s[i - 1]) || (s[i - 1] >= 'a' && s[i - 1] <= 'z') ||
-					(s[i - 1] >= 'A' && s[i - 1] <= 'Z')))) {
+		if (!in_json_string(&js, c) && number_starts(s, i)) {
 			size_t j = i;
 			char *tok;
 			double d;

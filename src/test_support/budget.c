@@ -56,6 +56,9 @@ char **budget_features(const struct plan_item *it)
 		push(&v, &n, xasprintf("flag=%s", *f));
 	if (!it->flags || !*it->flags)
 		push(&v, &n, xstrdup("flags=none"));
+	push(&v, &n, xasprintf("profile=%s", it->profile ? it->profile : "declared"));
+	if (!t->host_only)
+		push(&v, &n, xasprintf("preset=%s", it->preset ? it->preset->name : "declared"));
 	if (t->host_only) {
 		push(&v, &n, xstrdup("host_only"));
 	} else {

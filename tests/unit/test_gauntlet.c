@@ -492,10 +492,10 @@ static void test_budget_estimate(void **state)
 	/* plain runs 3 s */
 	assert_true(budget_estimate_s(tiny, ACCEL_KVM) == 10 + 3 + 2);
 	assert_true(budget_estimate_s(big, ACCEL_KVM) == 10 + 11.2 + 3 + 2);
-	assert_true(budget_estimate_s(tiny, ACCEL_TCG) == 12 + 6 + 3 + 2);
+	assert_true(budget_estimate_s(tiny, ACCEL_TCG) == 18 + 8 + 3 + 2);
 	assert_true(budget_estimate_s(host, ACCEL_TCG) == 2 + 2);
 	v = budget_estimate_s(big, ACCEL_TCG);
-	assert_true(v == 12 + 192 + 3 + 2);
+	assert_true(v == 18 + 256 + 3 + 2);
 	plan_free(&p);
 
 	assert_int_equal(budget_parse("120", &v), 0);

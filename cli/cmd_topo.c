@@ -13,10 +13,10 @@
 
 #include "cli/commands.h"
 #include "guest/hwtopo.h"
+#include "test_support/runtime.h"
 #include "test_support/topo.h"
 #include "util/util.h"
 #include "vm/accel.h"
-#include "vm/initramfs.h"
 #include "vm/kernel.h"
 #include "vm/vm.h"
 
@@ -109,39 +109,6 @@ static void topo_on_frame(void *arg, const struct chan_frame *f)
 	}
 }
 
-/* A scratch directory for one VM: on /dev/shm when it exists (the guest RAM
- * files live there and should not be written back to a disk). */
-static char *topo_work_dir(void)
-{
-	const char *base = path_is_dir("/dev/shm") ? "/dev/shm" : getenv("TMPDIR");
-	char *dir = xasprintf("%s/ktstr-topo-XXXXXX", base && *base ? base : "/tmp");
-
-	if (!mkdtemp(dir)) {
-		log_err("cannot create %s: %s", dir, strerror(errno));
-		free(dir);
-		return NULL;
-	}
-	return dir;
-}
-
-/* The initramfs: this very binary as /init plus its library closure, kept in
- * <cache root>/initramfs/<content hash>.cpio and reused while unchanged. */
-static char *topo_initramfs(char **err)
-{
-	struct initramfs *ir = initramfs_new();
-	char *root = kernel_cache_root(), *dir = xasprintf("%s/initramfs", root), *path = NULL;
-	int r = initramfs_add_file(ir, "/proc/self/exe", "/init", err);
-
-	if (!r && (r = mkdir_p(dir, 0755)) && err)
-		*err = xasprintf("cannot create %s: %s", dir, strerror(-r));
-	if (!r && initramfs_write_cached(ir, dir, &path, err) < 0)
-		path = NULL;
-	initramfs_free(ir);
-	free(root);
-	free(dir);
-	return path;
-}
-
 static void topo_print_vm(const char *want, const struct accel_choice *accel,
 			  const struct vm_result *res, const struct topo_seen *seen,
 			  const struct hw_topo *t, bool json)
@@ -200,10 +167,12 @@ static int topo_vm(const char *want, const char *kernel_spec, unsigned memory_mb
 		log_err("%s", err);
 		goto out;
 	}
-	dir = topo_work_dir();
-	if (!dir)
+	dir = runtime_scratch_dir("topo");
+	if (!dir) {
+		log_err("cannot create a scratch directory: %s", strerror(errno));
 		goto out;
-	cpio = topo_initramfs(&err);
+	}
+	cpio = runtime_initramfs(NULL, NULL, &err);
 	if (!cpio) {
 		log_err("initramfs: %s", err ? err : "failed");
 		goto out;

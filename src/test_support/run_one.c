@@ -27,8 +27,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define GUEST_SCHED_PATH "/scheduler"
-#define GUEST_INCLUDE_DIR "/include-files"
 #define LOG_CAP (256u << 10) /* guest log lines kept per test */
 #define STAGE_CAP 64
 
@@ -204,36 +202,6 @@ static void run_host_only(const struct ktstr_test *t, const struct orders *o, un
 	chan_decoder_free(dec);
 }
 
-/* ---- initramfs: this binary as /init, the scheduler, include files ---- */
-
-static char *build_initramfs(const struct ktstr_test *t, const char *sched_path, char **err)
-{
-	struct initramfs *ir = initramfs_new();
-	char *dir = NULL, *path = NULL, *root = kernel_cache_root();
-	int ret;
-
-	ret = initramfs_add_file(ir, "/proc/self/exe", "/init", err);
-	if (!ret && sched_path)
-		ret = initramfs_add_file(ir, sched_path, GUEST_SCHED_PATH, err);
-	for (const char *const *f = t->include_files; !ret && f && *f; f++) {
-		char *copy = xstrdup(*f), *guest = xasprintf("%s/%s", GUEST_INCLUDE_DIR, basename(copy));
-
-		ret = path_is_dir(*f) ? initramfs_add_dir(ir, *f, guest, err)
-				      : initramfs_add_file(ir, *f, guest, err);
-		free(guest);
-		free(copy);
-	}
-	if (!ret) {
-		dir = xasprintf("%s/initramfs", root);
-		if (initramfs_write_cached(ir, dir, &path, err) < 0)
-			path = NULL;
-	}
-	free(dir);
-	free(root);
-	initramfs_free(ir);
-	return path;
-}
-
 /* ---- one run ---- */
 
 static char **strv_dup(const char *const *v)
@@ -267,7 +235,7 @@ static void fill_orders(const struct ktstr_test *t, const char *topo_text, const
 	o->accel = xstrdup(accel);
 	o->sched_name = xstrdup(s->name ? s->name : "?");
 	if (sched_args) {
-		o->sched_path = xstrdup(GUEST_SCHED_PATH);
+		o->sched_path = xstrdup(RUNTIME_GUEST_SCHEDULER);
 		o->sched_args = sched_args;
 		o->cgroup_parent = s->cgroup_parent ? xstrdup(s->cgroup_parent) : NULL;
 		o->watchdog_timeout_s = entry_watchdog_s(t);
@@ -332,7 +300,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 	struct eval_outcome ev = { 0 };
 	struct orders ord;
 	char *err = NULL, *sched_path = NULL, *initramfs = NULL, *orders_text = NULL;
-	char *work = NULL, *kargs = NULL, *dir, stamp[TIMEFMT_ISO_LEN];
+	char *work = NULL, *kargs = NULL, stamp[TIMEFMT_ISO_LEN];
 	unsigned body_timeout = 0, vm_timeout = 0, cpus;
 	uint64_t t0 = now_ns();
 	int status = 0, ret;
@@ -420,18 +388,15 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 		preboot(&ev.result, HOST_KERNEL_NO_SCHED_EXT, err, opts->no_skip);
 		goto done;
 	}
-	initramfs = build_initramfs(t, sched_path, &err);
+	initramfs = runtime_initramfs(sched_path, t->include_files, &err);
 	if (!initramfs) {
 		preboot(&ev.result, HOST_OK, err, opts->no_skip);
 		goto done;
 	}
 
 	orders_text = orders_to_json(&ord);
-	dir = xasprintf("%s/ktstr-%s-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-			t->name);
-	work = mkdtemp(dir) ? dir : NULL;
+	work = runtime_scratch_dir(t->name);
 	if (!work) {
-		free(dir);
 		preboot(&ev.result, HOST_OK, "cannot create a scratch directory", opts->no_skip);
 		goto done;
 	}

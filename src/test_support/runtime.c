@@ -2,6 +2,7 @@
 /* Content hashes for cache keys, and the commit of the project under test. */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include "test_support/runtime.h"
 #include "util/sha256.h"
 #include "util/util.h"
+#include "vm/initramfs.h"
+#include "vm/kernel.h"
 
 /* Each part is framed as kind byte + 8-byte little-endian length + bytes. */
 enum { PART_BYTES = 'b', PART_STR = 's', PART_NULL = 'n', PART_FILE = 'f' };
@@ -152,4 +155,44 @@ const char *runtime_project_commit(void)
 {
 	pthread_once(&commit_once, commit_init);
 	return project_commit;
+}
+
+char *runtime_scratch_dir(const char *tag)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *base = path_is_dir("/dev/shm") ? "/dev/shm" : tmp && *tmp ? tmp : "/tmp";
+	char *dir = xasprintf("%s/ktstr-%s-XXXXXX", base, tag);
+
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+char *runtime_initramfs(const char *sched_path, const char *const *include_files, char **err)
+{
+	struct initramfs *ir = initramfs_new();
+	char *root = kernel_cache_root(), *dir = xasprintf("%s/initramfs", root), *path = NULL;
+	int r = initramfs_add_file(ir, "/proc/self/exe", "/init", err);
+
+	if (!r && sched_path)
+		r = initramfs_add_file(ir, sched_path, RUNTIME_GUEST_SCHEDULER, err);
+	for (const char *const *f = include_files; !r && f && *f; f++) {
+		char *copy = xstrdup(*f);
+		char *guest = xasprintf("%s/%s", RUNTIME_GUEST_INCLUDE_DIR, basename(copy));
+
+		r = path_is_dir(*f) ? initramfs_add_dir(ir, *f, guest, err)
+				    : initramfs_add_file(ir, *f, guest, err);
+		free(guest);
+		free(copy);
+	}
+	if (!r && (r = mkdir_p(dir, 0755)))
+		*err = xasprintf("cannot create %s: %s", dir, strerror(-r));
+	if (!r && initramfs_write_cached(ir, dir, &path, err) < 0)
+		path = NULL;
+	initramfs_free(ir);
+	free(root);
+	free(dir);
+	return path;
 }

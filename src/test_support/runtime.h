@@ -27,4 +27,22 @@ void runtime_hash_final(struct runtime_hash *h, char out[65]);
  */
 const char *runtime_project_commit(void);
 
+/*
+ * A new scratch directory for one VM, <base>/ktstr-<tag>-XXXXXX, where base is
+ * /dev/shm when it exists (the guest RAM files live there and must not be
+ * written back to a disk), else $TMPDIR, else /tmp. NULL with errno set.
+ */
+char *runtime_scratch_dir(const char *tag);
+
+/*
+ * The initramfs of a VM: this executable as /init with its library closure,
+ * sched_path (may be NULL) as /scheduler, each include file (or directory) as
+ * /include-files/<basename>. Kept in <kernel cache root>/initramfs/<content
+ * hash>.cpio and reused while unchanged. Returns its path (caller frees), or
+ * NULL with *err set.
+ */
+#define RUNTIME_GUEST_SCHEDULER "/scheduler"
+#define RUNTIME_GUEST_INCLUDE_DIR "/include-files"
+char *runtime_initramfs(const char *sched_path, const char *const *include_files, char **err);
+
 #endif

@@ -158,7 +158,12 @@ struct spread {
 	unsigned n;
 };
 
-/* Off-CPU% spread of the non-messenger workers of one group. */
+/*
+ * Off-CPU% spread of the non-messenger workers of one group. YieldHeavy workers are
+ * left out: a yielder's share is whatever its CPU's other tasks take when it yields
+ * (all of the CPU alone, almost none beside a spinner), so their spread measures
+ * placement, not fairness.
+ */
 static struct spread group_spread(const struct check_input *in, unsigned group)
 {
 	struct spread s = { .min = 1e300, .max = -1e300 };
@@ -166,7 +171,8 @@ static struct spread group_spread(const struct check_input *in, unsigned group)
 	for (unsigned i = 0; i < in->n; i++) {
 		double p;
 
-		if (in->w[i].group != group || in->w[i].r->messenger)
+		if (in->w[i].group != group || in->w[i].r->messenger ||
+		    in->w[i].r->type == KTSTR_WT_YIELD_HEAVY)
 			continue;
 		p = checks_off_cpu_pct(in->w[i].r);
 		s.min = MIN(s.min, p);

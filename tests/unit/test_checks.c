@@ -112,6 +112,12 @@ static void test_spread(void **state)
 	dump(&res);
 	assert_int_equal(res.ndetails, 2); /* 10 > 9 in both groups */
 	result_free(&res);
+	/* yielders are not compared */
+	reps[3].type = reps[4].type = KTSTR_WT_YIELD_HEAVY;
+	result_init(&res);
+	check_spread(&in, &res);
+	assert_int_equal(res.ndetails, 1);
+	result_free(&res);
 	in.n = 1;
 	result_init(&res);
 	check_spread(&in, &res);

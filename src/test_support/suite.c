@@ -76,6 +76,45 @@ static int outcome_from_json(const char *text, size_t len, struct run_outcome *o
 	return ret;
 }
 
+/*
+ * SIGINT/SIGTERM of the suite reach every worker: a terminal's Ctrl-C does
+ * that by itself (one process group), a `kill` of the suite alone does not.
+ * Each worker's launcher then kills its QEMU (vm.h) and the suite dies of
+ * the signal.
+ */
+#define SUITE_MAX_WORKERS 256
+static volatile pid_t suite_workers[SUITE_MAX_WORKERS];
+
+static void suite_on_signal(int sig)
+{
+	for (size_t i = 0; i < SUITE_MAX_WORKERS; i++)
+		if (suite_workers[i] > 0)
+			kill(suite_workers[i], sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void suite_track(pid_t pid, bool add)
+{
+	for (size_t i = 0; i < SUITE_MAX_WORKERS; i++) {
+		if (add ? suite_workers[i] == 0 : suite_workers[i] == pid) {
+			suite_workers[i] = add ? pid : 0;
+			return;
+		}
+	}
+}
+
+static void suite_signals(bool install)
+{
+	struct sigaction sa = { .sa_handler = install ? suite_on_signal : SIG_DFL }, old;
+
+	for (int sig = SIGINT; sig; sig = sig == SIGINT ? SIGTERM : 0) {
+		sigaction(sig, NULL, &old);
+		if (old.sa_handler != SIG_IGN) /* a background job ignores SIGINT: keep it so */
+			sigaction(sig, &sa, NULL);
+	}
+}
+
 struct job {
 	const struct plan_item *it;
 	pid_t pid;
@@ -107,6 +146,7 @@ static int job_start(struct job *j, const struct run_opts *opts)
 		struct run_outcome o;
 		char *text;
 
+		suite_signals(false);
 		close(p[0]);
 		run_one(j->it, opts, &o);
 		text = outcome_to_json(&o);
@@ -114,6 +154,7 @@ static int job_start(struct job *j, const struct run_opts *opts)
 		_exit(0);
 	}
 	close(p[1]);
+	suite_track(j->pid, true);
 	j->fd = p[0];
 	j->start = now_ns();
 	memset(&j->buf, 0, sizeof(j->buf));
@@ -144,6 +185,7 @@ static void job_finish(struct job *j, struct output_report *rep)
 	int status = 0;
 
 	waitpid(j->pid, &status, 0);
+	suite_track(j->pid, false);
 	close(j->fd);
 	if (!j->buf.len || outcome_from_json(j->buf.buf, j->buf.len, &o, &err)) {
 		if (err)
@@ -184,6 +226,7 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 
 	if (!jobs)
 		jobs = host_cpus;
+	suite_signals(true);
 	/* one run directory for every worker of this suite */
 	timefmt_run_id();
 	timefmt_export_run_id();
@@ -201,7 +244,7 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 		size_t np = 0;
 
 		/* start what fits: -j slots and host CPUs (a lone test always runs) */
-		while (next < n && nrun < jobs) {
+		while (next < n && nrun < jobs && nrun < SUITE_MAX_WORKERS) {
 			unsigned v = item_vcpus(&items[next]);
 			struct job *j = &run[nrun];
 
@@ -251,6 +294,7 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 		free(pfd);
 	}
 	free(run);
+	suite_signals(false);
 
 	output_summary_format(&sb, rep.passed, rep.failed, rep.skipped);
 	fputs(sb.buf, stdout);

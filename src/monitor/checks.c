@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Monitor checks with sustained-sample logic, and the run's summary numbers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor/checks.h"
+#include "util/util.h"
+
+#define MONCHK_KINDS 5
+
+void monchk_limits_from(const struct ktstr_thresholds *t, struct monchk_limits *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->imbalance_on = t->max_imbalance_ratio.set;
+	out->max_imbalance = t->max_imbalance_ratio.v;
+	out->dsq_on = t->max_local_dsq_depth.set;
+	out->max_dsq = t->max_local_dsq_depth.v;
+	out->stall_on = t->fail_on_stall == KTSTR_ON;
+	out->fallback_on = t->max_fallback_rate.set;
+	out->max_fallback_rate = t->max_fallback_rate.v;
+	out->keep_last_on = t->max_keep_last_rate.set;
+	out->max_keep_last_rate = t->max_keep_last_rate.v;
+	out->sustained = t->sustained_samples.set && t->sustained_samples.v ? (unsigned)t->sustained_samples.v : 1;
+}
+
+const char *monchk_kind_name(enum monchk_kind k)
+{
+	static const char *const n[MONCHK_KINDS] = { "imbalance", "local_dsq_depth", "stall",
+						     "select_cpu_fallback_rate",
+						     "dispatch_keep_last_rate" };
+
+	return (unsigned)k < MONCHK_KINDS ? n[k] : "?";
+}
+
+/* One sustained-violation tracker per (check, cpu); slot ncpus is "whole VM". */
+struct run {
+	unsigned len;
+	uint32_t start;
+	double peak;
+	int vi; /* index of its violation, -1 none yet */
+};
+
+struct ctx {
+	const struct monchk_limits *l;
+	struct monchk_result *r;
+	struct run *runs; /* MONCHK_KINDS x (ncpus + 1) */
+	unsigned ncpus;
+};
+
+static void track(struct ctx *c, enum monchk_kind k, int cpu, bool bad, double value,
+		  uint32_t t_ms, const char *what)
+{
+	struct run *run = &c->runs[k * (c->ncpus + 1) + (cpu < 0 ? c->ncpus : (unsigned)cpu)];
+	struct monchk_violation *v;
+
+	if (!bad) {
+		run->len = 0;
+		return;
+	}
+	if (!run->len++) {
+		run->start = t_ms;
+		run->peak = value;
+	}
+	run->peak = MAX(run->peak, value);
+	if (run->len < c->l->sustained)
+		return;
+	if (run->vi < 0) {
+		c->r->v = xrealloc(c->r->v, (c->r->nv + 1) * sizeof(*c->r->v));
+		run->vi = (int)c->r->nv++;
+		v = &c->r->v[run->vi];
+		memset(v, 0, sizeof(*v));
+		v->kind = k;
+		v->cpu = cpu;
+		v->t_ms = run->start;
+	}
+	v = &c->r->v[run->vi];
+	if (run->len >= v->samples) {
+		/* the longest run is the one reported */
+		v->samples = run->len;
+		v->t_ms = run->start;
+	}
+	v->peak = MAX(v->peak, run->peak);
+	free(v->msg);
+	v->msg = xstrdup(what);
+}
+
+static bool excused(const struct monitor_data *d, const struct monitor_cpu *p,
+		    const struct monitor_cpu *c)
+{
+	uint64_t ticks10 = 10ull * 1000000000ull / (d->hz ? d->hz : 250);
+
+	if (!d->caps.vcpu_times || !c->vcpu_run_ns || c->vcpu_wait_ns < p->vcpu_wait_ns ||
+	    c->vcpu_run_ns < p->vcpu_run_ns)
+		return false;
+	return c->vcpu_wait_ns - p->vcpu_wait_ns >= ticks10 &&
+	       c->vcpu_run_ns - p->vcpu_run_ns < ticks10;
+}
+
+static bool plausible(const struct monitor_sample *s, unsigned ncpus)
+{
+	for (unsigned i = 0; i < ncpus; i++)
+		if (s->cpu[i].ok && s->cpu[i].local_dsq > MONCHK_DSQ_PLAUSIBLE)
+			return false;
+	return true;
+}
+
+void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l,
+		     struct monchk_result *r)
+{
+	unsigned n = d->ncpus, warm = 0;
+	const struct monitor_sample *prev = NULL, *first = NULL, *last = NULL;
+	bool clock_moved = false, any_scx = false;
+	double *nr_sum, *dsq_sum, imb_sum = 0;
+	struct ctx c = { .l = l, .r = r, .ncpus = n };
+	char msg[256];
+
+	memset(r, 0, sizeof(*r));
+	r->ncpus = n;
+	r->dsq_max_cpu = -1;
+	if (!d->n || !n) {
+		r->state = MONCHK_NO_DATA;
+		return;
+	}
+	r->cpu = xcalloc(n, sizeof(*r->cpu));
+	nr_sum = xcalloc(n, sizeof(double));
+	dsq_sum = xcalloc(n, sizeof(double));
+	c.runs = xcalloc(MONCHK_KINDS * (n + 1), sizeof(*c.runs));
+	for (unsigned i = 0; i < MONCHK_KINDS * (n + 1); i++)
+		c.runs[i].vi = -1;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct monitor_sample *s = &d->s[i];
+		unsigned nr_min = UINT32_MAX, nr_max = 0, ok = 0;
+		double imb;
+
+		if (!s->scx) {
+			prev = NULL;
+			continue;
+		}
+		any_scx = true;
+		if (warm < MONCHK_WARMUP_SAMPLES) {
+			warm++;
+			prev = s;
+			continue;
+		}
+		if (!plausible(s, n)) {
+			r->implausible++;
+			prev = NULL;
+			continue;
+		}
+		r->used++;
+		if (!first)
+			first = s;
+		last = s;
+		for (unsigned cpu = 0; cpu < n; cpu++) {
+			const struct monitor_cpu *x = &s->cpu[cpu];
+
+			if (!x->ok)
+				continue;
+			ok++;
+			nr_min = MIN(nr_min, x->nr_running);
+			nr_max = MAX(nr_max, x->nr_running);
+			nr_sum[cpu] += x->nr_running;
+			dsq_sum[cpu] += x->local_dsq;
+			r->cpu[cpu].nr_max = MAX(r->cpu[cpu].nr_max, x->nr_running);
+			r->cpu[cpu].dsq_max = MAX(r->cpu[cpu].dsq_max, x->local_dsq);
+			r->cpu[cpu].wait_max_ms = MAX(r->cpu[cpu].wait_max_ms, x->wait_ms);
+			if (x->local_dsq > r->dsq_max || r->dsq_max_cpu < 0) {
+				r->dsq_max = x->local_dsq;
+				r->dsq_max_cpu = (int)cpu;
+				r->dsq_max_t = s->t_ms;
+			}
+			if (l->dsq_on) {
+				snprintf(msg, sizeof(msg), "local DSQ depth %u > %llu", x->local_dsq,
+					 (unsigned long long)l->max_dsq);
+				track(&c, MONCHK_DSQ, (int)cpu, x->local_dsq > l->max_dsq,
+				      x->local_dsq, s->t_ms, msg);
+			}
+			if (prev && prev->cpu[cpu].ok) {
+				const struct monitor_cpu *p = &prev->cpu[cpu];
+				bool frozen = x->clock && x->clock == p->clock &&
+					      (x->nr_running || p->nr_running);
+				bool waiting = x->wait_ms >= MONCHK_STALL_WAIT_MS;
+				bool stall = (frozen || waiting) && !excused(d, p, x);
+
+				if (x->clock != p->clock)
+					clock_moved = true;
+				if (stall)
+					r->cpu[cpu].stall_samples++;
+				if (l->stall_on) {
+					snprintf(msg, sizeof(msg),
+						 "%s; %u runnable, oldest sched_ext task waiting "
+						 "%u ms",
+						 frozen ? "rq clock frozen" : "rq clock moving",
+						 x->nr_running, x->wait_ms);
+					track(&c, MONCHK_STALL, (int)cpu, stall, x->wait_ms,
+					      s->t_ms, msg);
+				}
+			}
+		}
+		if (!ok) {
+			prev = NULL;
+			continue;
+		}
+		imb = (double)nr_max / (double)MAX(1u, nr_min);
+		imb_sum += imb;
+		if (imb > r->imb_max || r->used == 1) {
+			r->imb_max = imb;
+			r->imb_max_t = s->t_ms;
+		}
+		if (l->imbalance_on) {
+			snprintf(msg, sizeof(msg), "nr_running max %u / min %u = %.1f > %.1f", nr_max,
+				 nr_min, imb, l->max_imbalance);
+			track(&c, MONCHK_IMBALANCE, -1, imb > l->max_imbalance, imb, s->t_ms, msg);
+		}
+		if (prev && s->t_ms > prev->t_ms) {
+			double dt = (s->t_ms - prev->t_ms) / 1000.0, fb = 0, kl = 0;
+
+			for (unsigned cpu = 0; cpu < n; cpu++) {
+				if (!s->cpu[cpu].ok || !prev->cpu[cpu].ok)
+					continue;
+				fb += (double)(s->cpu[cpu].ev[MON_EV_SELECT_CPU_FALLBACK] -
+					       prev->cpu[cpu].ev[MON_EV_SELECT_CPU_FALLBACK]);
+				kl += (double)(s->cpu[cpu].ev[MON_EV_DISPATCH_KEEP_LAST] -
+					       prev->cpu[cpu].ev[MON_EV_DISPATCH_KEEP_LAST]);
+			}
+			fb = MAX(fb, 0) / dt;
+			kl = MAX(kl, 0) / dt;
+			r->fallback_rate_max = MAX(r->fallback_rate_max, fb);
+			r->keep_last_rate_max = MAX(r->keep_last_rate_max, kl);
+			if (l->fallback_on && d->caps.events[MON_EV_SELECT_CPU_FALLBACK]) {
+				snprintf(msg, sizeof(msg), "select_cpu fallbacks %.0f/s > %.0f/s",
+					 fb, l->max_fallback_rate);
+				track(&c, MONCHK_FALLBACK, -1, fb > l->max_fallback_rate, fb,
+				      s->t_ms, msg);
+			}
+			if (l->keep_last_on && d->caps.events[MON_EV_DISPATCH_KEEP_LAST]) {
+				snprintf(msg, sizeof(msg), "dispatch keep-last %.0f/s > %.0f/s", kl,
+					 l->max_keep_last_rate);
+				track(&c, MONCHK_KEEP_LAST, -1, kl > l->max_keep_last_rate, kl,
+				      s->t_ms, msg);
+			}
+		}
+		prev = s;
+	}
+
+	if (!any_scx) {
+		r->state = MONCHK_NO_SCX;
+	} else if (!r->used) {
+		r->state = MONCHK_NO_DATA;
+	} else if (!clock_moved) {
+		/* the clocks never moved: the addresses are wrong or the guest never ran */
+		r->state = MONCHK_NOT_INITIALIZED;
+	} else {
+		r->state = MONCHK_EVALUATED;
+	}
+	if (r->state != MONCHK_EVALUATED) {
+		for (unsigned i = 0; i < r->nv; i++)
+			free(r->v[i].msg);
+		free(r->v);
+		r->v = NULL;
+		r->nv = 0;
+	}
+	if (r->used) {
+		r->imb_avg = imb_sum / r->used;
+		for (unsigned cpu = 0; cpu < n; cpu++) {
+			r->cpu[cpu].nr_avg = nr_sum[cpu] / r->used;
+			r->cpu[cpu].dsq_avg = dsq_sum[cpu] / r->used;
+		}
+	}
+	if (first && last)
+		for (int e = 0; e < MON_EV_N; e++) {
+			int64_t delta = 0;
+
+			for (unsigned cpu = 0; cpu < n; cpu++)
+				delta += last->cpu[cpu].ev[e] - first->cpu[cpu].ev[e];
+			r->ev_delta[e] = MAX(delta, 0);
+		}
+	free(nr_sum);
+	free(dsq_sum);
+	free(c.runs);
+}
+
+void monchk_result_free(struct monchk_result *r)
+{
+	for (unsigned i = 0; i < r->nv; i++)
+		free(r->v[i].msg);
+	free(r->v);
+	free(r->cpu);
+	memset(r, 0, sizeof(*r));
+}

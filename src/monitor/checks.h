@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Checks over the monitor's samples (reference defaults: imbalance 4.0, local
+ * DSQ depth 50, stall on, 5 sustained samples, fallback 200/s, keep-last
+ * 100/s). A check fails only after `sustained` consecutive violating samples.
+ * Evaluated only over samples taken while a sched_ext scheduler was loaded,
+ * after a warm-up; samples with an implausible DSQ depth are skipped, and a
+ * run whose rq clocks never moved is "not initialized" (no verdict).
+ *
+ * Stall: a CPU with runnable tasks in two consecutive samples whose rq clock
+ * did not move, or whose oldest runnable sched_ext task has waited
+ * MONCHK_STALL_WAIT_MS or more. Excused when the vCPU thread spent the
+ * interval waiting for a host CPU (schedstat wait grew by 10 guest ticks or
+ * more while it ran less than that): the guest could not run, not the
+ * scheduler's fault. A halted vCPU (idle, sleeping on the host) is not excused.
+ */
+#ifndef KTSTR_MONITOR_CHECKS_H
+#define KTSTR_MONITOR_CHECKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ktstr/ktstr.h>
+
+#include "monitor/monitor.h"
+
+#define MONCHK_WARMUP_SAMPLES 10        /* after the scheduler is first seen */
+#define MONCHK_DSQ_PLAUSIBLE 10000
+#define MONCHK_STALL_WAIT_MS 1000
+
+struct monchk_limits {
+	bool imbalance_on, dsq_on, stall_on, fallback_on, keep_last_on;
+	double max_imbalance;
+	uint64_t max_dsq;
+	unsigned sustained;
+	double max_fallback_rate, max_keep_last_rate;
+};
+/* From merged thresholds (thresholds_effective): an unset number = that check off. */
+void monchk_limits_from(const struct ktstr_thresholds *t, struct monchk_limits *out);
+
+enum monchk_kind { MONCHK_IMBALANCE, MONCHK_DSQ, MONCHK_STALL, MONCHK_FALLBACK, MONCHK_KEEP_LAST };
+const char *monchk_kind_name(enum monchk_kind k);
+
+struct monchk_violation {
+	enum monchk_kind kind;
+	int cpu;            /* -1 for whole-VM checks */
+	uint32_t t_ms;      /* first sample of the sustained run */
+	unsigned samples;   /* length of the run */
+	double peak;        /* worst value in the run */
+	char *msg;
+};
+
+struct monchk_cpu {
+	double nr_avg, dsq_avg;
+	uint32_t nr_max, dsq_max, wait_max_ms;
+	unsigned stall_samples;
+};
+
+enum monchk_state {
+	MONCHK_EVALUATED,
+	MONCHK_NO_DATA,         /* no samples */
+	MONCHK_NO_SCX,          /* no sched_ext scheduler seen (EEVDF): no checks */
+	MONCHK_NOT_INITIALIZED, /* rq clocks never moved */
+};
+
+struct monchk_result {
+	enum monchk_state state;
+	unsigned used;          /* samples evaluated */
+	unsigned implausible;   /* skipped: DSQ depth above MONCHK_DSQ_PLAUSIBLE */
+	unsigned ncpus;
+	double imb_avg, imb_max;
+	uint32_t imb_max_t;
+	uint32_t dsq_max;
+	int dsq_max_cpu;
+	uint32_t dsq_max_t;
+	double fallback_rate_max, keep_last_rate_max;
+	int64_t ev_delta[MON_EV_N];  /* last - first over the evaluated samples, clamped >= 0 */
+	struct monchk_cpu *cpu;
+	struct monchk_violation *v;
+	unsigned nv;
+};
+
+void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l,
+		     struct monchk_result *out);
+void monchk_result_free(struct monchk_result *r);
+
+#endif

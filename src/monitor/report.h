@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the monitor tells users: the run record's `monitor` object (summary,
+ * per-CPU peaks and averages, check outcomes, a per-CPU timeline of the
+ * samples) and the `--- monitor ---` section of the failure output.
+ * docs/records.md describes the object.
+ */
+#ifndef KTSTR_MONITOR_REPORT_H
+#define KTSTR_MONITOR_REPORT_H
+
+#include <jansson.h>
+
+#include <ktstr/ktstr.h>
+
+#include "monitor/checks.h"
+#include "monitor/monitor.h"
+
+struct ktstr_result;
+
+#define MONREPORT_TIMELINE_MAX 600 /* samples kept in the record; evenly thinned beyond */
+
+/* The record object. checked: the checks ran (a sched_ext scheduler was under test). */
+json_t *monreport_json(const struct monitor_data *d, const struct monchk_result *r, bool checked);
+/* The section body (no header line), allocated. */
+char *monreport_text(const struct monitor_data *d, const struct monchk_result *r);
+/* One KTSTR_MONITOR detail per violation. */
+void monreport_fail(const struct monchk_result *r, struct ktstr_result *res);
+
+#endif

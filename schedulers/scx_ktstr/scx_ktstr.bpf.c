@@ -10,7 +10,9 @@
  *
  * Fault knobs (set by the loader in .rodata.cfg) let the harness test how it
  * reports scheduler failures: stop dispatching user tasks so the watchdog
- * ejects us, call scx_bpf_error(), fail verification, dispatch slowly.
+ * ejects us, call scx_bpf_error(), fail verification, dispatch slowly; and a
+ * placement bug: --pile-on queues every task on CPU 0's local DSQ (the
+ * host-side monitor's imbalance check must catch it).
  */
 #define BPF_NO_KFUNC_PROTOTYPES
 #include "vmlinux.h"
@@ -23,6 +25,8 @@ char _license[] SEC("license") = "GPL";
 #define STALL_DSQ 0x1001 /* never consumed: tasks parked here stall */
 #define LLC_DSQ_BASE 0x2000
 #define PF_KTHREAD_FLAG 0x00200000
+
+extern bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __weak __ksym;
 
 const volatile struct ktstr_cfg cfg SEC(".rodata.cfg") = {};
 struct ktstr_uei uei SEC(".data.uei") = {};
@@ -67,6 +71,13 @@ static __always_inline bool stalls(const struct task_struct *p)
 	return !(p->flags & PF_KTHREAD_FLAG) && elapsed(cfg.stall_after_ns);
 }
 
+/* --pile-on: every task that may run on CPU 0 goes there, in one FIFO (so
+ * CPU 0's own kthreads still get their turn and the watchdog stays quiet). */
+static __always_inline bool piles(const struct task_struct *p)
+{
+	return cfg.pile_on && bpf_cpumask_test_cpu(0, p->cpus_ptr);
+}
+
 s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	bool idle = false;
@@ -74,6 +85,8 @@ s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 
 	if (stalls(p))
 		return prev_cpu;
+	if (piles(p))
+		return 0;
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &idle);
 	if (idle)
 		scx_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, 0);
@@ -89,6 +102,10 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 	maybe_error();
 	if (stalls(p)) {
 		scx_insert(p, STALL_DSQ, SCX_SLICE_DFL, enq_flags);
+		return;
+	}
+	if (piles(p)) {
+		scx_insert(p, SCX_DSQ_LOCAL_ON | 0, SCX_SLICE_DFL, enq_flags);
 		return;
 	}
 	if (time_before64(vtime, vtime_now - SCX_SLICE_DFL))

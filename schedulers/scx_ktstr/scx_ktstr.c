@@ -55,6 +55,7 @@ static void usage(FILE *f)
 		"  --exit-after S       loader exits after S seconds\n"
 		"  --fail-verify        load a program the verifier rejects\n"
 		"  --slow-dispatch      busy-wait 1 ms in every dispatch\n"
+		"  --pile-on            queue every task on CPU 0 (a placement bug)\n"
 		"  -v, --verbose        libbpf debug output\n");
 }
 
@@ -165,13 +166,14 @@ int main(int argc, char **argv)
 		{ "exit-after", required_argument, NULL, 'x' },
 		{ "fail-verify", no_argument, NULL, 'f' },
 		{ "slow-dispatch", no_argument, NULL, 'd' },
+		{ "pile-on", no_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	double stall = 0, error = 0, exit_after = 0, started;
 	unsigned long watchdog_ms = 3000;
-	bool fail_verify = false, slow = false;
+	bool fail_verify = false, slow = false, pile_on = false;
 	struct bpf_map *cfg_map, *uei_map, *ops_map;
 	struct ktstr_uei uei = { 0 };
 	struct bpf_link *link = NULL;
@@ -214,6 +216,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			slow = true;
+			break;
+		case 'p':
+			pile_on = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -259,6 +264,7 @@ int main(int argc, char **argv)
 	cfg->error_after_ns = (__u64)(error * 1e9);
 	cfg->fail_verify = fail_verify;
 	cfg->slow_dispatch_us = slow ? 1000 : 0;
+	cfg->pile_on = pile_on;
 	memcpy(ops + toff, &(__u32){ watchdog_ms }, 4);
 
 	err = bpf_object__load(obj);
@@ -285,6 +291,8 @@ int main(int argc, char **argv)
 		printf("scx_ktstr: fault: exit after %.1f s\n", exit_after);
 	if (slow)
 		printf("scx_ktstr: fault: 1 ms busy-wait in every dispatch\n");
+	if (pile_on)
+		printf("scx_ktstr: fault: every task piles on CPU 0\n");
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

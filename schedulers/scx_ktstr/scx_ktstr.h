@@ -14,6 +14,7 @@ struct ktstr_cfg {
 	__u64 error_after_ns;   /* 0 = never: scx_bpf_error() after this */
 	__u32 fail_verify;      /* take a path the verifier rejects */
 	__u32 slow_dispatch_us; /* busy-wait this long in every ops.dispatch */
+	__u32 pile_on;          /* wrong on purpose: every task to CPU 0's local DSQ */
 	__u32 nr_cpus;
 	__u32 nr_llcs;
 	__u32 cpu_llc[KTSTR_MAX_CPUS]; /* LLC index of each CPU */

@@ -38,7 +38,8 @@ struct run {
 	unsigned len;
 	uint32_t start;
 	double peak;
-	int vi; /* index of its violation, -1 none yet */
+	char msg[192]; /* at the peak */
+	int vi;        /* index of its violation, -1 none yet */
 };
 
 struct ctx {
@@ -58,11 +59,12 @@ static void track(struct ctx *c, enum monchk_kind k, int cpu, bool bad, double v
 		run->len = 0;
 		return;
 	}
-	if (!run->len++) {
-		run->start = t_ms;
+	if (!run->len++ || value >= run->peak) {
+		if (run->len == 1)
+			run->start = t_ms;
 		run->peak = value;
+		snprintf(run->msg, sizeof(run->msg), "%s", what);
 	}
-	run->peak = MAX(run->peak, value);
 	if (run->len < c->l->sustained)
 		return;
 	if (run->vi < 0) {
@@ -73,6 +75,7 @@ static void track(struct ctx *c, enum monchk_kind k, int cpu, bool bad, double v
 		v->kind = k;
 		v->cpu = cpu;
 		v->t_ms = run->start;
+		v->confirmed_t_ms = t_ms;
 	}
 	v = &c->r->v[run->vi];
 	if (run->len >= v->samples) {
@@ -80,9 +83,11 @@ static void track(struct ctx *c, enum monchk_kind k, int cpu, bool bad, double v
 		v->samples = run->len;
 		v->t_ms = run->start;
 	}
-	v->peak = MAX(v->peak, run->peak);
-	free(v->msg);
-	v->msg = xstrdup(what);
+	if (!v->msg || run->peak >= v->peak) {
+		v->peak = run->peak;
+		free(v->msg);
+		v->msg = xstrdup(run->msg);
+	}
 }
 
 static bool excused(const struct monitor_data *d, const struct monitor_cpu *p,
@@ -138,6 +143,9 @@ void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l
 			prev = NULL;
 			continue;
 		}
+		if (!any_scx)
+			r->scx_first_t = s->t_ms;
+		r->scx_last_t = s->t_ms;
 		any_scx = true;
 		if (warm < MONCHK_WARMUP_SAMPLES) {
 			warm++;

@@ -44,7 +44,8 @@ const char *monchk_kind_name(enum monchk_kind k);
 struct monchk_violation {
 	enum monchk_kind kind;
 	int cpu;            /* -1 for whole-VM checks */
-	uint32_t t_ms;      /* first sample of the sustained run */
+	uint32_t t_ms;      /* first sample of the sustained run (ms after the VM's launch) */
+	uint32_t confirmed_t_ms; /* when the run first reached `sustained` samples */
 	unsigned samples;   /* length of the run */
 	double peak;        /* worst value in the run */
 	char *msg;
@@ -68,6 +69,7 @@ struct monchk_result {
 	unsigned used;          /* samples evaluated */
 	unsigned implausible;   /* skipped: DSQ depth above MONCHK_DSQ_PLAUSIBLE */
 	unsigned ncpus;
+	uint32_t scx_first_t, scx_last_t; /* first and last sample with a scheduler loaded */
 	double imb_avg, imb_max;
 	uint32_t imb_max_t;
 	uint32_t dsq_max;

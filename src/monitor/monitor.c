@@ -27,6 +27,7 @@
 #include "monitor/ksyms.h"
 #include "monitor/monitor.h"
 #include "util/util.h"
+#include "vm/kconfig.h"
 
 #define MON_OFF_NONE UINT32_MAX
 
@@ -410,6 +411,23 @@ static void *mon_thread(void *arg)
 	return NULL;
 }
 
+static unsigned mon_config_hz(const char *path)
+{
+	struct kconfig kc = { 0 };
+	char *err = NULL;
+	uint64_t hz = 0;
+
+	if (path && !kconfig_load(path, &kc, &err)) {
+		const char *v = kconfig_get(&kc, "CONFIG_HZ");
+
+		if (!v || str_to_u64(v, &hz) || hz < 24 || hz > 10000)
+			hz = 0;
+		kconfig_free(&kc);
+	}
+	free(err);
+	return hz ? (unsigned)hz : 250;
+}
+
 struct monitor *monitor_start(const struct monitor_spec *spec)
 {
 	struct monitor *m = xcalloc(1, sizeof(*m));
@@ -418,7 +436,7 @@ struct monitor *monitor_start(const struct monitor_spec *spec)
 	m->work_dir = xstrdup(spec->work_dir);
 	m->btf_path = spec->btf_path ? xstrdup(spec->btf_path) : NULL;
 	m->d.ncpus = MIN(spec->cpus, MONITOR_MAX_CPUS);
-	m->d.hz = spec->hz ? spec->hz : 250;
+	m->d.hz = mon_config_hz(spec->kconfig);
 	m->t0 = now_ns();
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);

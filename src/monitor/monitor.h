@@ -71,7 +71,7 @@ struct monitor_spec {
 	unsigned nodes;
 	unsigned cpus;
 	const char *btf_path;    /* vmlinux (ELF with .BTF) or raw BTF */
-	unsigned hz;             /* CONFIG_HZ (0 = 250) */
+	const char *kconfig;     /* kernel config: CONFIG_HZ (NULL = 250) */
 };
 
 struct monitor;

@@ -95,6 +95,11 @@ json_t *monreport_json(const struct monitor_data *d, const struct monchk_result 
 	json_object_set_new(o, "metrics", caps_json(&d->caps));
 	json_object_set_new(o, "checks", json_string(checked ? state_name(r->state) : "off"));
 	json_object_set_new(o, "evaluated_samples", json_integer(r->used));
+	json_object_set_new(o, "sched_ext_t_ms",
+			    r->scx_first_t || r->scx_last_t
+				    ? json_pack("{s:i, s:i}", "first", (json_int_t)r->scx_first_t,
+						"last", (json_int_t)r->scx_last_t)
+				    : json_null());
 	json_object_set_new(o, "implausible_samples", json_integer(r->implausible));
 	json_object_set_new(o, "imbalance", json_pack("{s:o, s:o, s:i}", "avg", jround(r->imb_avg),
 						      "max", jround(r->imb_max), "max_t_ms",
@@ -125,11 +130,13 @@ json_t *monreport_json(const struct monitor_data *d, const struct monchk_result 
 		const struct monchk_violation *v = &r->v[i];
 
 		json_array_append_new(
-			viol, json_pack("{s:s, s:o, s:i, s:i, s:o, s:s}", "check",
+			viol, json_pack("{s:s, s:o, s:i, s:i, s:i, s:o, s:s}", "check",
 					monchk_kind_name(v->kind), "cpu",
 					v->cpu < 0 ? json_null() : json_integer(v->cpu), "t_ms",
-					(json_int_t)v->t_ms, "samples", (json_int_t)v->samples,
-					"peak", jround(v->peak), "msg", v->msg ? v->msg : ""));
+					(json_int_t)v->t_ms, "confirmed_t_ms",
+					(json_int_t)v->confirmed_t_ms, "samples",
+					(json_int_t)v->samples, "peak", jround(v->peak), "msg",
+					v->msg ? v->msg : ""));
 	}
 	json_object_set_new(o, "violations", viol);
 	json_object_set_new(o, "timeline", timeline_json(d));
@@ -141,8 +148,8 @@ static void violation_line(struct strbuf *sb, const struct monchk_violation *v)
 	sb_printf(sb, "%s", monchk_kind_name(v->kind));
 	if (v->cpu >= 0)
 		sb_printf(sb, " on cpu %d", v->cpu);
-	sb_printf(sb, " for %u samples from t=%.1fs (peak %.1f): %s", v->samples, v->t_ms / 1000.0,
-		  v->peak, v->msg ? v->msg : "");
+	sb_printf(sb, " for %u samples from %.1f s after launch (peak %.1f): %s", v->samples,
+		  v->t_ms / 1000.0, v->peak, v->msg ? v->msg : "");
 }
 
 char *monreport_text(const struct monitor_data *d, const struct monchk_result *r)
@@ -151,11 +158,15 @@ char *monreport_text(const struct monitor_data *d, const struct monchk_result *r
 
 	if (d->error)
 		sb_printf(&sb, "monitor: %s\n", d->error);
-	sb_printf(&sb, "%zu samples of %u cpus every %d ms, %u evaluated (%s)\n", d->n, d->ncpus,
+	sb_printf(&sb, "%zu samples of %u cpus every %d ms, %u evaluated (%s)", d->n, d->ncpus,
 		  MONITOR_INTERVAL_MS, r->used, state_name(r->state));
+	if (r->scx_last_t)
+		sb_printf(&sb, "; sched_ext loaded from %.1f s to %.1f s after launch",
+			  r->scx_first_t / 1000.0, r->scx_last_t / 1000.0);
+	sb_append(&sb, "\n");
 	if (r->used) {
-		sb_printf(&sb, "imbalance avg %.2f max %.2f at t=%.1fs; local DSQ max %u on cpu %d "
-			       "at t=%.1fs\n",
+		sb_printf(&sb, "imbalance avg %.2f max %.2f at %.1f s; local DSQ max %u on cpu %d "
+			       "at %.1f s\n",
 			  r->imb_avg, r->imb_max, r->imb_max_t / 1000.0, r->dsq_max, r->dsq_max_cpu,
 			  r->dsq_max_t / 1000.0);
 		for (unsigned c = 0; c < r->ncpus; c++)
@@ -189,4 +200,20 @@ void monreport_fail(const struct monchk_result *r, struct ktstr_result *res)
 		result_fail(res, KTSTR_MONITOR, "%s", line);
 		free(line);
 	}
+}
+
+void monreport_finish(const struct monitor_data *d, const struct ktstr_thresholds *th,
+		      struct ktstr_result *res, json_t **record, char **text)
+{
+	struct monchk_limits l = { .sustained = 1 };
+	struct monchk_result r;
+
+	if (th)
+		monchk_limits_from(th, &l);
+	monchk_evaluate(d, &l, &r);
+	if (th && res)
+		monreport_fail(&r, res);
+	*record = monreport_json(d, &r, th != NULL);
+	*text = monreport_text(d, &r);
+	monchk_result_free(&r);
 }

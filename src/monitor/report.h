@@ -25,5 +25,12 @@ json_t *monreport_json(const struct monitor_data *d, const struct monchk_result 
 char *monreport_text(const struct monitor_data *d, const struct monchk_result *r);
 /* One KTSTR_MONITOR detail per violation. */
 void monreport_fail(const struct monchk_result *r, struct ktstr_result *res);
+/*
+ * Everything after a VM in one call: evaluate the checks when th is non-NULL
+ * (a sched_ext scheduler was under test; merged thresholds), add violations to
+ * res when non-NULL, and return the record object and the section text.
+ */
+void monreport_finish(const struct monitor_data *d, const struct ktstr_thresholds *th,
+		      struct ktstr_result *res, json_t **record, char **text);
 
 #endif

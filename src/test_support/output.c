@@ -122,6 +122,14 @@ static void section_sched_log(struct strbuf *sb, const char *log)
 	append_indented(sb, IND "  ", log);
 }
 
+static void section_monitor(struct strbuf *sb, const char *text)
+{
+	if (!text || !*text)
+		return;
+	sb_append(sb, IND "--- monitor ---\n");
+	append_indented(sb, IND "  ", text);
+}
+
 /* The test body's own lines: the last OUTPUT_GUEST_LOG_LINES, all of them with -v. */
 #define OUTPUT_GUEST_LOG_LINES 20
 static void section_guest_log(struct strbuf *sb, const char *log, bool all)
@@ -173,9 +181,11 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
 			section_diagnostics(sb, t);
 			section_sched_log(sb, t->sched_log);
 		}
+		section_monitor(sb, t->monitor);
 		section_guest_log(sb, t->guest_log, verbose);
 	} else if (verbose) {
 		section_stats(sb, t->result);
+		section_monitor(sb, t->monitor);
 		section_guest_log(sb, t->guest_log, true);
 	}
 	if (verbose && t->record_path)

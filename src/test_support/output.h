@@ -58,6 +58,7 @@ struct output_test {
 	const char *console_tail;       /* last console lines */
 	const char *sched_log;          /* scheduler output */
 	const char *guest_log;          /* the test body's output and ktstr_log lines */
+	const char *monitor;            /* host-side monitor summary: failures and -v */
 	const char *record_path;        /* run record written, shown with -v */
 };
 

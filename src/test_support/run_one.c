@@ -2,6 +2,8 @@
 #include "test_support/run_one.h"
 #include "assert/thresholds.h"
 #include "guest/body.h"
+#include "monitor/monitor.h"
+#include "monitor/report.h"
 #include "test_support/entry.h"
 #include "test_support/eval.h"
 #include "test_support/host_class.h"
@@ -41,6 +43,7 @@ struct collect {
 	char stage[STAGE_CAP];
 	uint64_t body_start, body_end; /* when the "body" stage began and the next one */
 	unsigned bad_frames;
+	struct monitor *mon;           /* host-side monitor of this VM */
 };
 
 static void collect_line(struct strbuf *sb, bool *cut, const struct chan_frame *f)
@@ -118,6 +121,9 @@ static void on_frame(void *arg, const struct chan_frame *f)
 		break;
 	case CHAN_FILE:
 		collect_file(c, f);
+		break;
+	case CHAN_KALLSYMS:
+		monitor_feed_kallsyms(c->mon, f->data, f->len);
 		break;
 	case CHAN_STAGE:
 		snprintf(c->stage, sizeof(c->stage), "%.*s", (int)MIN(f->len, STAGE_CAP - 1),
@@ -298,6 +304,9 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 	struct collect c = { 0 };
 	struct vm_result vres = { 0 };
 	struct eval_outcome ev = { 0 };
+	struct monitor_data mon;
+	struct ktstr_result mon_res;
+	char *mon_text = NULL;
 	struct orders ord;
 	char *err = NULL, *sched_path = NULL, *initramfs = NULL, *orders_text = NULL;
 	char *work = NULL, *kargs = NULL, stamp[TIMEFMT_ISO_LEN];
@@ -310,6 +319,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 	memset(out, 0, sizeof(*out));
 	orders_init(&ord);
 	result_init(&ev.result);
+	result_init(&mon_res);
 	sidecar_record_init(&rec);
 	sidecar_host_detect(&rec);
 	rec.started_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
@@ -417,8 +427,24 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			.arg = &c,
 		};
 
+		c.mon = monitor_start(&(struct monitor_spec){
+			.work_dir = work,
+			.nodes = topo.numa_nodes,
+			.cpus = cpus,
+			.btf_path = kinfo.vmlinux,
+			.kconfig = kinfo.config,
+		});
 		vm_run(&spec, &vres);
+		monitor_stop(c.mon, &mon);
+		c.mon = NULL;
 		ran_vm = true;
+		/* monitor checks only under a sched_ext scheduler; failures join the
+		 * guest's result so expect_err sees them */
+		monreport_finish(&mon, active ? &ord.thresholds : NULL, &mon_res, &rec.monitor,
+				 &mon_text);
+		monitor_data_free(&mon);
+		if (c.have_result)
+			result_merge(&c.result, &mon_res);
 	}
 
 evaluate:
@@ -433,6 +459,8 @@ evaluate:
 
 		result_free(&ev.result);
 		eval_verdict(&in, &ev);
+		if (!c.have_result && mon_res.verdict == KTSTR_FAIL)
+			result_merge(&ev.result, &mon_res);
 	}
 
 done:
@@ -504,6 +532,7 @@ done:
 			.console_tail = vres.console_tail,
 			.sched_log = c.sched_log.buf,
 			.guest_log = c.log.buf,
+			.monitor = mon_text,
 			.record_path = out->record_path,
 		};
 		struct strbuf sb = { 0 };
@@ -536,6 +565,8 @@ done:
 		vm_result_free(&vres);
 	collect_free(&c);
 	eval_outcome_free(&ev);
+	result_free(&mon_res);
+	free(mon_text);
 	sidecar_record_free(&rec);
 	return out->result.verdict;
 }

@@ -53,6 +53,8 @@ void sidecar_record_free(struct sidecar_record *r)
 	r->scheduler_args = r->flags = NULL;
 	result_free(&r->result);
 	metrics_free(&r->metrics);
+	json_decref(r->monitor);
+	r->monitor = NULL;
 }
 
 static char *cpu_model(void)
@@ -189,6 +191,8 @@ json_t *sidecar_to_json(const struct sidecar_record *r)
 	json_object_set_new(o, "expected_failure", json_boolean(r->expected_failure));
 	json_object_set_new(o, "result", result_to_json(&r->result));
 	json_object_set_new(o, "metrics", metrics_to_json(&r->metrics));
+	if (r->monitor)
+		json_object_set(o, "monitor", r->monitor);
 	json_object_set_new(o, "durations",
 			    json_pack("{s:o, s:o, s:o}", "hello_s", jsecs(r->hello_s), "body_s",
 				      jsecs(r->body_s), "wall_s", jsecs(r->wall_s)));
@@ -414,6 +418,8 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err)
 		rbad(&rd, "field 'metrics': %s", rerr);
 		free(rerr);
 	}
+	if ((o = read_obj(&rd, j, "monitor")))
+		r->monitor = json_deep_copy(o);
 	if ((o = read_obj(&rd, j, "durations"))) {
 		read_secs(&rd, o, "hello_s", &r->hello_s);
 		read_secs(&rd, o, "body_s", &r->body_s);

@@ -47,6 +47,7 @@ struct sidecar_record {
 	bool expected_failure;       /* expect_err and it did fail */
 	struct ktstr_result result;  /* verdict, skip reason, details, stats */
 	struct metric_set metrics;   /* payload metrics with polarity and unit (metrics.h) */
+	json_t *monitor;             /* host-side monitor summary (monitor/report.h), or NULL */
 	/* durations in seconds; negative = unknown (null) */
 	double hello_s;              /* launch -> guest init ready */
 	double body_s;               /* test body */

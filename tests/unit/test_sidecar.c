@@ -75,6 +75,7 @@ static void full_record(struct sidecar_record *r)
 	r->project_commit = xstrdup("abc123def456-dirty");
 	r->started_at = xstrdup("2026-11-27T01:30:00Z");
 	r->finished_at = xstrdup("2026-11-27T01:30:08Z");
+	r->monitor = json_pack("{s:i, s:s}", "samples", 42, "checks", "evaluated");
 }
 
 static void test_roundtrip(void **state)
@@ -122,6 +123,7 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.project_commit, "abc123def456-dirty");
 	assert_string_equal(back.started_at, r.started_at);
 	assert_string_equal(back.finished_at, r.finished_at);
+	assert_true(json_equal(back.monitor, r.monitor));
 	sidecar_record_free(&back);
 	sidecar_record_free(&r);
 	free(path);

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Boots three VMs under scx_ktstr with the host-side monitor (tests/vm/monitor.c):
+#   monitor_spread   passes; its record has monitor samples for every CPU
+#   monitor_pile_on  fails: the monitor's imbalance check catches --pile-on
+#   monitor_stall    fails: the monitor names a stalled CPU before the kernel's
+#                    watchdog ejects the scheduler (--stall-after)
+# usage: test_monitor.sh VM_MONITOR_BINARY
+set -u
+bin=$1
+runs=$(mktemp -d /tmp/ktstr-vmmon-XXXXXX)
+trap 'rm -rf "$runs"' EXIT
+export KTSTR_RUNS_DIR=$runs
+fails=0
+
+run() { # name expected-exit
+	out=$("$bin" --exact "$1" 2>&1)
+	code=$?
+	printf '%s\n' "$out"
+	if [ "$code" -ne "$2" ]; then
+		echo "not ok: $1 exited $code, want $2"; fails=$((fails + 1))
+	fi
+}
+
+# record NAME PYTHON-CHECK: the check reads the record as `r`, `m` = r["monitor"]
+record() {
+	rec=$(find "$runs" -name "$1-*.ktstr.json" | head -n 1)
+	if [ -z "$rec" ]; then
+		echo "not ok: no run record for $1"; fails=$((fails + 1)); return
+	fi
+	if ! python3 - "$rec" "$2" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+m = r.get("monitor")
+ok = m is not None and eval(sys.argv[2])
+if m is not None:
+    print("monitor of %s: %d samples, checks %s, imbalance max %s, dsq max %s, violations %s" % (
+        r["test"], m["samples"], m["checks"], m["imbalance"]["max"], m["local_dsq_max"]["depth"],
+        [(v["check"], v["cpu"], v["confirmed_t_ms"]) for v in m["violations"]]))
+    if m.get("sched_ext_t_ms"):
+        print("sched_ext loaded %(first)d..%(last)d ms" % m["sched_ext_t_ms"])
+sys.exit(0 if ok else 1)
+PY
+	then
+		echo "not ok: $1 record fails: $2"; fails=$((fails + 1))
+	fi
+}
+
+run monitor_spread 0
+record monitor_spread 'm["checks"] == "evaluated" and not m["violations"] and m["evaluated_samples"] >= 10 and len(m["timeline"]["cpus"]) == 4 and all(sum(1 for x in c["nr_running"] if x is not None) >= 10 for c in m["timeline"]["cpus"])'
+
+run monitor_pile_on 1
+if ! printf '%s\n' "$out" | grep -q '\[monitor\] monitor: imbalance'; then
+	echo "not ok: pile-on not reported as an imbalance"; fails=$((fails + 1))
+fi
+record monitor_pile_on 'any(v["check"] == "imbalance" for v in m["violations"]) and m["per_cpu"][0]["nr_avg"] > 4 * max(c["nr_avg"] for c in m["per_cpu"][1:])'
+
+run monitor_stall 1
+if ! printf '%s\n' "$out" | grep -q '\[monitor\] monitor: stall on cpu [0-9]'; then
+	echo "not ok: the stall is not reported with its CPU"; fails=$((fails + 1))
+fi
+# reported while the scheduler was still loaded, i.e. before the watchdog ejected it
+record monitor_stall 'any(v["check"] == "stall" and v["cpu"] is not None and v["confirmed_t_ms"] < m["sched_ext_t_ms"]["last"] for v in m["violations"])'
+
+if pgrep -a qemu-system | grep -q "ktstr-monitor_"; then
+	echo "not ok: QEMU left running"; fails=$((fails + 1))
+fi
+echo "$fails problem(s)"
+[ "$fails" -eq 0 ]

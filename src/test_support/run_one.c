@@ -474,7 +474,7 @@ done:
 	rec.test = xstrdup(t->name);
 	rec.variant = item_variant(it);
 	rec.flags = it->flags && it->flags[0] ? strv_dup((const char *const *)it->flags) : NULL;
-	rec.topology = xstrdup(out->topology);
+	rec.topology = t->host_only ? NULL : xstrdup(out->topology); /* no VM, no topology */
 	rec.scheduler = xstrdup(sched->name ? sched->name : "?");
 	rec.scheduler_binary = sched_path ? xstrdup(sched_path) : NULL;
 	rec.scheduler_args = ord.sched_args ? strv_dup((const char *const *)ord.sched_args) : NULL;
@@ -518,7 +518,7 @@ done:
 	{
 		struct output_test ot = {
 			.name = it->name,
-			.topology = out->topology,
+			.topology = t->host_only ? NULL : out->topology,
 			.accel = out->accel,
 			.wall_s = out->wall_s,
 			.result = &ev.result,

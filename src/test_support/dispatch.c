@@ -175,6 +175,7 @@ int ktstr_main(int argc, char **argv)
 		.kernel = a.nkernels == 1 ? a.kernels[0] : NULL,
 		.timeout_s = a.timeout_s,
 		.no_skip = a.no_skip,
+		.budget_s = a.budget_s,
 		.verbosity = a.verbosity,
 		.color = output_use_color(stdout),
 	};

@@ -22,6 +22,8 @@ struct run_opts {
 	const char *kernel;                 /* an item without its own kernel; NULL = default */
 	unsigned timeout_s;                 /* --timeout: body limit; 0 = the test's */
 	bool no_skip;                       /* host-insufficiency skips become failures */
+	double budget_s;                    /* --budget: suite_run starts no item that would
+					     * end past it (estimated); 0 = none */
 	int verbosity;                      /* 0 -q, 1 normal, 2 -v */
 	bool color;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "test_support/suite.h"
+#include "test_support/budget.h"
 #include "test_support/entry.h"
+#include "test_support/host_class.h"
 #include "test_support/output.h"
 #include "test_support/timefmt.h"
 #include "vm/accel.h"
@@ -213,6 +215,57 @@ static void job_finish(struct job *j, struct output_report *rep)
 	j->pid = 0;
 }
 
+/*
+ * --budget at run time: an item whose estimate would end it past the budget
+ * is not started (the host runs slower than estimated). Reported like a
+ * resource-contention skip (a failure under --no-skip). True if it was.
+ */
+static bool budget_refuses(const struct plan_item *it, const struct run_opts *opts, uint64_t t0,
+			   struct output_report *rep)
+{
+	struct accel_choice accel = { .kind = ACCEL_TCG };
+	double elapsed = (double)(now_ns() - t0) / 1e9, est;
+	struct ktstr_result r;
+	struct strbuf sb = { 0 };
+	char *why, *msg;
+	char topo[32];
+
+	if (opts->budget_s <= 0)
+		return false;
+	if (!it->test->host_only)
+		accel_detect(&accel);
+	est = budget_estimate_s(it, accel.kind);
+	if (elapsed + est <= opts->budget_s)
+		return false;
+	why = xasprintf("not started: the --budget of %.0f s would be exceeded (%.0f s elapsed, "
+			"about %.0f s needed)", opts->budget_s, elapsed, est);
+	msg = host_class_message(HOST_RESOURCE_CONTENTION, why, opts->no_skip);
+	result_init(&r);
+	if (host_class_verdict(HOST_RESOURCE_CONTENTION, opts->no_skip) == KTSTR_SKIP)
+		result_skip(&r, "%s", msg);
+	else
+		result_fail(&r, KTSTR_OTHER, "%s", msg);
+	topo_format(&it->topo, topo, sizeof(topo));
+	{
+		struct output_test ot = {
+			.name = it->name,
+			.topology = topo,
+			.accel = it->test->host_only ? "host" : accel_name(accel.kind),
+			.result = &r,
+		};
+
+		output_test_format(&sb, &ot, opts->verbosity, opts->color);
+		output_report_add(rep, &ot);
+	}
+	fputs(sb.buf ? sb.buf : "", stdout);
+	fflush(stdout);
+	sb_free(&sb);
+	result_free(&r);
+	free(why);
+	free(msg);
+	return true;
+}
+
 int suite_run(const struct plan_item *items, size_t n, const struct run_opts *opts,
 	      unsigned jobs, const char *junit, const char *suite_name)
 {
@@ -222,10 +275,12 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 	size_t next = 0, nrun = 0;
 	unsigned busy = 0;
 	struct strbuf sb = { 0 };
+	uint64_t t0;
 	int code;
 
 	if (!jobs)
 		jobs = host_cpus;
+	t0 = now_ns();
 	suite_signals(true);
 	/* one run directory for every worker of this suite */
 	timefmt_run_id();
@@ -248,6 +303,10 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 			unsigned v = item_vcpus(&items[next]);
 			struct job *j = &run[nrun];
 
+			if (budget_refuses(&items[next], opts, t0, &rep)) {
+				next++;
+				continue;
+			}
 			if (nrun && busy + v > host_cpus)
 				break;
 			j->it = &items[next];
@@ -260,6 +319,8 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 			nrun++;
 			busy += v;
 		}
+		if (!nrun && next == n)
+			break; /* the budget refused the rest */
 		if (!nrun) {
 			/* could not fork at all: report the rest as lost */
 			log_err("no worker could be started; %zu test(s) not run", n - next);

@@ -207,6 +207,23 @@ static int check_fault(char *ktstr, const char *fault)
 	      "ktstr exited with wait status %#x, want exit code 1", status);
 	CHECK(strstr(err, expect) != NULL, "stderr lacks '%s'", expect);
 	CHECK(qemu_left(marker) == 0, "QEMU processes left running");
+	/* ktstr keeps a failed VM's work directory for the user; the test does not need it */
+	const char *kept = strstr(err, "console log kept in ");
+
+	if (kept && !failures) {
+		char dir[512];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)strcspn(kept + 20, "\n"), kept + 20);
+		if (strrchr(dir, '/'))
+			*strrchr(dir, '/') = '\0';
+		if (strstr(dir, "/ktstr-topo-")) {
+			char *rm[] = { "/bin/rm", "-rf", dir, NULL }, *o, *e;
+
+			run(rm, &o, &e);
+			free(o);
+			free(e);
+		}
+	}
 	printf("fault %s: %s\n", fault, failures ? "NOT handled" : "clear failure, no QEMU left");
 	fprintf(failures ? stderr : stdout, "--- ktstr stderr:\n%s", err);
 	free(out);

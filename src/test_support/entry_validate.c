@@ -124,6 +124,8 @@ static void check_scheduler(struct checker *c, const struct ktstr_scheduler *s)
 	check_name(c, s->name);
 	if (s->binary && !*s->binary)
 		problem(c, "binary is empty (leave it unset for the kernel's default scheduler)");
+	if (!s->binary && s->args && *s->args)
+		problem(c, "args without a binary: the kernel's default scheduler takes no arguments");
 	if (d->numa_nodes && d->llcs && d->llcs % d->numa_nodes)
 		problem(c, "topology: llcs (%u) is not a multiple of numa_nodes (%u)", d->llcs,
 			d->numa_nodes);
@@ -235,6 +237,9 @@ static void check_test(struct checker *c, const struct ktstr_test *t, unsigned m
 	thresholds_check(&t->thresholds, bad_threshold, c);
 	check_flags(c, t, "required_flags", t->required_flags, t->excluded_flags, "excluded_flags");
 	check_flags(c, t, "excluded_flags", t->excluded_flags, NULL, NULL);
+	if (!t->host_only && !entry_sched_active(t) && t->extra_sched_args && *t->extra_sched_args)
+		problem(c, "extra_sched_args but scheduler '%s' has no binary to pass them to",
+			entry_scheduler(t)->name ? entry_scheduler(t)->name : "");
 	check_host_only(c, t);
 }
 

@@ -24,6 +24,8 @@ static const struct ktstr_scheduler sched = {
 };
 
 static const struct ktstr_scheduler dup_eevdf = { .name = "eevdf" };
+static const struct ktstr_scheduler args_only = { .name = "args_only",
+						  .args = KTSTR_ARGS("--fast") };
 
 #define T(tname, ...)                                                                              \
 	static const struct ktstr_test tname = { .name = #tname, .fn = body, .file = "tests/x.c",   \
@@ -42,6 +44,8 @@ T(flags_both, .scheduler = &sched, .required_flags = KTSTR_NAMES("llc"),
 T(host, .host_only = true, .scheduler = &sched, .memory_mb = 512);
 T(thresh, .max_spread_pct = KTSTR_SET(-5.0), .max_throughput_cv = KTSTR_SET(NAN));
 T(short_timeout, .duration_s = 10, .timeout_s = 5);
+T(eevdf_args, .extra_sched_args = KTSTR_ARGS("--slice", "5"));
+T(args_no_binary, .scheduler = &args_only);
 static const struct ktstr_test empty = { .name = "", .fn = body, .file = "tests/y.c", .line = 3 };
 static const struct ktstr_test nobody = { .name = "nobody", .file = "tests/y.c", .line = 4 };
 static const struct ktstr_test good2 = { .name = "good", .fn = body, .file = "tests/z.c", .line = 9 };
@@ -106,6 +110,8 @@ static void test_messages(void **state)
 	expect(&thresh, "max_spread_pct (-5) must be a finite number >= 0");
 	expect(&thresh, "max_throughput_cv (nan) must be a finite number >= 0");
 	expect(&short_timeout, "timeout_s (5) <= duration_s (10)");
+	expect(&eevdf_args, "extra_sched_args but scheduler 'eevdf' has no binary to pass them to");
+	expect(&args_no_binary, "scheduler 'args_only': args without a binary");
 	expect(&empty, "ktstr: test '' (tests/y.c:3): name is empty");
 	expect(&nobody, "has no body");
 }

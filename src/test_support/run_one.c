@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,8 +171,15 @@ static void run_host_only(const struct ktstr_test *t, const struct orders *o, un
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		/* a crash must end the body like it would in the guest (which execs it) */
+		static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGINT, SIGTERM };
+
+		for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+			signal(sigs[i], SIG_DFL);
 		close(p[0]);
 		setpgid(0, 0);
+		/* its own group (killed whole on timeout), but never outliving us */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		_exit(body_run(t, o, "/sys", p[1]));
 	}
 	close(p[1]);

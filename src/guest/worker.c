@@ -216,6 +216,7 @@ struct child_args {
 	int start_fd, report_fd, in_fd, out_fd;
 	uint64_t seed;
 	pid_t parent;
+	uint64_t *progress;
 };
 
 static void send_report(int fd, const struct ktstr_worker_report *r)
@@ -292,6 +293,7 @@ static __attribute__((noreturn)) void worker_main(struct child_args *a)
 	while (!worker_stop) {
 		o->iter(&c);
 		rep.iterations++;
+		__atomic_store_n(a->progress, rep.iterations, __ATOMIC_RELAXED);
 		wt_checkpoint(&c);
 	}
 	rep.wall_ns = now_ns() - t0;
@@ -383,6 +385,15 @@ int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, ch
 		*err = xasprintf("mmap of shared group memory failed: %s", strerror(-ret));
 		goto fail;
 	}
+	s->progress_len = (s->n * sizeof(uint64_t) + 4095) & ~(size_t)4095;
+	s->progress = mmap(NULL, s->progress_len, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s->progress == MAP_FAILED) {
+		ret = -errno;
+		s->progress = NULL;
+		*err = xasprintf("mmap of the progress counters failed: %s", strerror(-ret));
+		goto fail;
+	}
 	if (w.type == KTSTR_WT_PIPE_IO) {
 		pipes = xcalloc(ngroups, sizeof(*pipes));
 		for (unsigned g = 0; g < ngroups; g++)
@@ -426,6 +437,7 @@ int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, ch
 				.out_fd = -1,
 				.seed = rng + i * 0x9e3779b97f4a7c15ull,
 				.parent = getppid(),
+				.progress = &s->progress[i],
 			};
 
 			if (pipes) {
@@ -527,6 +539,13 @@ void worker_set_start(struct worker_set *s)
 		s->start_fds[i] = -1;
 	}
 	s->running = true;
+}
+
+uint64_t worker_set_progress(const struct worker_set *s, unsigned i)
+{
+	if (!s->progress || i >= s->n)
+		return 0;
+	return __atomic_load_n(&s->progress[i], __ATOMIC_RELAXED);
 }
 
 int worker_set_affinity(struct worker_set *s, const struct cpuset *cpus)
@@ -714,6 +733,8 @@ void worker_set_free(struct worker_set *s)
 	}
 	if (s->shm)
 		munmap(s->shm, s->shm_len);
+	if (s->progress)
+		munmap(s->progress, s->progress_len);
 	free(s->pids);
 	free(s->start_fds);
 	free(s->report_fds);

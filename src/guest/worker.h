@@ -30,6 +30,8 @@ struct worker_set {
 	int *report_fds; /* read ends */
 	void *shm;       /* per-group shared words (futex types) */
 	size_t shm_len;
+	uint64_t *progress; /* shared: each worker's live iteration count */
+	size_t progress_len;
 	struct ktstr_worker_report *reports;
 	bool running, collected;
 	uint64_t start_ns, stop_ns;
@@ -52,6 +54,8 @@ void worker_set_start(struct worker_set *s);
 void worker_set_stop(struct worker_set *s, unsigned deadline_ms);
 /* Stop several sets together (one deadline for all). */
 void worker_sets_stop(struct worker_set **sets, unsigned n, unsigned deadline_ms);
+/* Iterations worker i has completed so far (live, while it runs). */
+uint64_t worker_set_progress(const struct worker_set *s, unsigned i);
 /* sched_setaffinity on every live worker; returns the first error. */
 int worker_set_affinity(struct worker_set *s, const struct cpuset *cpus);
 void worker_set_free(struct worker_set *s);

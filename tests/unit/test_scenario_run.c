@@ -20,9 +20,13 @@ static struct hw_topo topo;
 static struct ktstr_thresholds thr;
 static struct ktstr_result res;
 
+/* These test the executor's mechanics on a shared, possibly very busy host: the
+ * timing checks (gap, spread) are off, starvation stays on. */
 static struct scn_env env_for(unsigned ms)
 {
 	thr = thresholds_defaults();
+	thr.max_gap_ms.set = false;
+	thr.max_spread_pct.set = false;
 	result_init(&res);
 	return (struct scn_env){ .topo = &topo, .duration_ms = ms, .workers_per_cgroup = 2,
 				 .thr = &thr, .time_scale = 1, .result = &res };
@@ -46,7 +50,7 @@ static int setup(void **state)
 
 static void test_spawn_and_collect(void **state)
 {
-	struct scn_env env = env_for(300);
+	struct scn_env env = env_for(1000);
 	struct ktstr_reports *r = scn_spawn_and_collect(&env, "", 2, KTSTR_WORK_FUTEX_PING_PONG);
 
 	assert_non_null(r);
@@ -140,7 +144,7 @@ static void test_cgroup_steps(void **state)
 		print_message("no writable cgroup v2 hierarchy: skipped\n");
 		skip();
 	}
-	env = env_for(900);
+	env = env_for(1500);
 	env.cgroup_parent = parent;
 	assert_int_equal(scn_run_steps(&env, KTSTR_STEPS(
 			{ .cgroups = KTSTR_CGROUPS({ .name = "outer", .no_workers = true },

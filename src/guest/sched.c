@@ -540,10 +540,13 @@ char *sched_failure_text(const struct sched_proc *sp)
 
 	if (!sched_failed(sp))
 		return NULL;
-	tail = sched_log_tail(sp, SCHED_LOG_TAIL_LINES);
+	/* a load failure's reason already carries the verifier's lines */
+	if (sp->state == SCHED_LOAD_FAILED && sp->reason && strchr(sp->reason, '\n'))
+		return xstrdup(sp->reason);
+	tail = sched_log_tail(sp, SCHED_DETAIL_TAIL_LINES);
 	out = xasprintf("%s\n--- scheduler log (last %u lines) ---\n%s",
-			sp->reason ? sp->reason : sched_state_name(sp->state), SCHED_LOG_TAIL_LINES,
-			*tail ? tail : "(empty)");
+			sp->reason ? sp->reason : sched_state_name(sp->state),
+			SCHED_DETAIL_TAIL_LINES, *tail ? tail : "(empty)");
 	free(tail);
 	return out;
 }

@@ -33,7 +33,8 @@
 #define SCHED_SYSFS "/sys/kernel/sched_ext"
 #define SCHED_ATTACH_TIMEOUT_MS 10000
 #define SCHED_STOP_TIMEOUT_MS 3000
-#define SCHED_LOG_TAIL_LINES 40
+#define SCHED_LOG_TAIL_LINES 40   /* the scheduler log sent to the host */
+#define SCHED_DETAIL_TAIL_LINES 10 /* the log lines a failure detail quotes */
 #define SCHED_VERIFIER_LINES 20
 
 enum sched_state {
@@ -100,7 +101,9 @@ bool sched_failed(const struct sched_proc *sp);
 /* "running", "exec-failed", "load-failed", "not-attached", "exited", "ejected", ... */
 const char *sched_state_name(enum sched_state s);
 
-/* The failure: reason plus the log tail (caller frees); NULL if sp did not fail. */
+/* The failure: the reason plus the last SCHED_DETAIL_TAIL_LINES of the log
+ * (a load failure's reason already quotes the verifier instead); caller
+ * frees; NULL if sp did not fail. */
 char *sched_failure_text(const struct sched_proc *sp);
 /* Add a KTSTR_SCHED_DIED detail with sched_failure_text if sp failed. */
 void sched_report(const struct sched_proc *sp, struct ktstr_result *r);

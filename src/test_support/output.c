@@ -161,10 +161,18 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
 		sb_printf(sb, "%s%s%s %s", verdict_color(v), verdict_word(v), RESET, t->name);
 	else
 		sb_printf(sb, "%s %s", verdict_word(v), t->name);
-	if (t->topology && t->accel)
-		sb_printf(sb, " (%s, %s)", t->topology, t->accel);
-	else if (t->topology || t->accel)
-		sb_printf(sb, " (%s)", t->topology ? t->topology : t->accel);
+	if (t->topology || t->accel || t->scheduler) {
+		const char *parts[] = { t->topology, t->accel, t->scheduler };
+		const char *sep = " (";
+
+		for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+			if (parts[i]) {
+				sb_printf(sb, "%s%s", sep, parts[i]);
+				sep = ", ";
+			}
+		}
+		sb_append(sb, ")");
+	}
 	sb_printf(sb, " %s\n", timefmt_duration(t->wall_s, dur, sizeof(dur)));
 
 	if (t->note)

@@ -4,6 +4,7 @@
  * failures, the closing count line, the --list output and a JUnit XML file.
  *
  *	PASS steady (1n1l2c1t, tcg) 3.2s
+ *	PASS steady_scx (1n1l2c1t, tcg, scx_ktstr ops=ktstr) 4.1s
  *	FAIL two_cgroups_fair (1n2l2c1t, tcg) 12.0s
  *	    --- details ---
  *	    [unfair] spread 40% (10-50%) 2 workers on 2 cpus
@@ -45,6 +46,7 @@ struct output_test {
 	const char *name;
 	const char *topology;           /* "1n1l2c1t" */
 	const char *accel;              /* "tcg" / "kvm" / "host" */
+	const char *scheduler;          /* "scx_ktstr ops=ktstr" once attached; NULL for EEVDF */
 	double wall_s;
 	const struct ktstr_result *result;
 	const char *note;               /* e.g. "expected failure: ..." */

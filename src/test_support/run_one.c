@@ -11,6 +11,7 @@
 #include "test_support/output.h"
 #include "test_support/runtime.h"
 #include "test_support/sched_args.h"
+#include "test_support/sched_event.h"
 #include "test_support/sidecar.h"
 #include "test_support/timefmt.h"
 #include "vm/accel.h"
@@ -41,6 +42,7 @@ struct collect {
 	struct strbuf log;
 	bool log_cut;
 	struct strbuf sched_log;
+	char *sched;         /* "name ops=X" from the guest's CHAN_SCHED attach event */
 	char stage[STAGE_CAP];
 	uint64_t body_start, body_end; /* when the "body" stage began and the next one */
 	unsigned bad_frames;
@@ -58,6 +60,25 @@ static void collect_line(struct strbuf *sb, bool *cut, const struct chan_frame *
 	/* the payload is NUL-terminated by the decoder but may hold NULs */
 	sb_appendn(sb, (const char *)f->data, strnlen((const char *)f->data, f->len));
 	sb_append(sb, "\n");
+}
+
+static void collect_sched(struct collect *c, const struct chan_frame *f)
+{
+	struct sched_event ev;
+	char *err = NULL;
+
+	if (sched_event_from_json((const char *)f->data, f->len, &ev, &err)) {
+		c->bad_frames++;
+		free(err);
+		return;
+	}
+	if (ev.ops && !c->sched) {
+		c->sched = xasprintf("%.64s ops=%.64s", ev.name, ev.ops);
+		for (char *p = c->sched; *p; p++) /* untrusted: printable ASCII only */
+			if (*p < 0x20 || *p > 0x7e)
+				*p = '?';
+	}
+	sched_event_free(&ev);
 }
 
 static void collect_result(struct collect *c, const struct chan_frame *f)
@@ -118,6 +139,7 @@ static void on_frame(void *arg, const struct chan_frame *f)
 		collect_line(&c->log, &c->log_cut, f);
 		break;
 	case CHAN_SCHED: /* scheduler state changes (JSON), kept with the guest log */
+		collect_sched(c, f);
 		collect_line(&c->log, &c->log_cut, f);
 		break;
 	case CHAN_FILE:
@@ -148,6 +170,7 @@ static void collect_free(struct collect *c)
 		result_free(&c->result);
 	sb_free(&c->log);
 	sb_free(&c->sched_log);
+	free(c->sched);
 }
 
 /* ---- host_only: the body in a forked child, frames through a pipe ---- */
@@ -528,6 +551,7 @@ done:
 			.name = it->name,
 			.topology = t->host_only ? NULL : out->topology,
 			.accel = out->accel,
+			.scheduler = c.sched,
 			.wall_s = out->wall_s,
 			.result = &ev.result,
 			.note = ev.note,

@@ -49,6 +49,11 @@ static void test_pass_line(void **state)
 	s = fmt(&t, 1, true);
 	assert_string_equal(s, "\033[32mPASS\033[0m steady (1n1l2c1t, tcg) 3.2s\n");
 	free(s);
+	t.scheduler = "scx_ktstr ops=ktstr";
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "PASS steady (1n1l2c1t, tcg, scx_ktstr ops=ktstr) 3.2s\n");
+	free(s);
+	t.scheduler = NULL;
 	t.accel = "host";
 	t.topology = NULL;
 	t.wall_s = 65;

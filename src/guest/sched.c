@@ -225,10 +225,12 @@ static bool reap(struct sched_proc *sp, bool block)
 /* Reap within timeout_ms; false if still running. */
 static bool reap_within(struct sched_proc *sp, unsigned timeout_ms)
 {
-	uint64_t deadline = now_ns() + (uint64_t)timeout_ms * 1000000;
+	unsigned waited;
 
-	while (!reap(sp, false)) {
-		if (now_ns() >= deadline)
+	/* counted in sleeps, not by the clock: a guest restored from a snapshot
+	 * sees its monotonic clock jump forward */
+	for (waited = 0; !reap(sp, false); waited += POLL_MS) {
+		if (waited >= timeout_ms)
 			return false;
 		sleep_ms(POLL_MS);
 	}
@@ -360,7 +362,7 @@ int sched_start(struct sched_proc *sp, const struct sched_opts *o)
 	size_t nargs = 0, i;
 	char **argv;
 	ssize_t n;
-	uint64_t deadline;
+	unsigned waited;
 
 	memset(sp, 0, sizeof(*sp));
 	sp->kmsg_fd = -1;
@@ -425,8 +427,7 @@ int sched_start(struct sched_proc *sp, const struct sched_opts *o)
 		return -err;
 	}
 
-	deadline = sp->start_ns + (uint64_t)timeout * 1000000;
-	for (;;) {
+	for (waited = 0;; waited += POLL_MS) { /* counted in sleeps: see reap_within */
 		char *state, *ops;
 
 		if (reap(sp, false)) {
@@ -463,7 +464,7 @@ int sched_start(struct sched_proc *sp, const struct sched_opts *o)
 			return -ENODEV;
 		}
 		free(state);
-		if (now_ns() >= deadline) {
+		if (waited >= timeout) {
 			char *st = sysfs_read(sp, "state");
 
 			kill_and_reap(sp);

@@ -31,7 +31,7 @@
 #include "util/util.h"
 
 #define SCHED_SYSFS "/sys/kernel/sched_ext"
-#define SCHED_ATTACH_TIMEOUT_MS 10000
+#define SCHED_ATTACH_TIMEOUT_MS 30000 /* generous: TCG on a loaded host loads BPF slowly */
 #define SCHED_STOP_TIMEOUT_MS 3000
 #define SCHED_LOG_TAIL_LINES 40   /* the scheduler log sent to the host */
 #define SCHED_DETAIL_TAIL_LINES 10 /* the log lines a failure detail quotes */

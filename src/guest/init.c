@@ -180,11 +180,16 @@ static void init_hello(int port)
 	json_decref(o);
 }
 
-/* The symbols the host-side monitor reads guest memory with (monitor/ksyms.h). */
+/* The symbols the host-side monitor reads guest memory with (monitor/ksyms.h):
+ * through BPF in milliseconds, else by reading /proc/kallsyms (seconds under TCG). */
 static void init_kallsyms(int port)
 {
-	char *text = ksyms_collect("/proc/kallsyms");
+	char *text = ksyms_collect_bpf();
 
+	if (!text || !*text) {
+		free(text);
+		text = ksyms_collect("/proc/kallsyms");
+	}
 	if (!text) {
 		init_say("cannot read /proc/kallsyms: %s", strerror(errno));
 		return;

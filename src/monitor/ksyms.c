@@ -2,6 +2,10 @@
 /* Selected /proc/kallsyms symbols: filtered in the guest, parsed on the host. */
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +59,72 @@ char *ksyms_collect(const char *kallsyms_path)
 		}
 	}
 	fclose(f);
+	return sb_steal(&sb);
+}
+
+/* The BPF program's context: name in, address and helper return out. */
+struct ksyms_bpf_ctx {
+	char name[64];
+	uint64_t addr;
+	int64_t ret;
+};
+
+#define KI(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
+					      .off = (o), .imm = (i) })
+
+char *ksyms_collect_bpf(void)
+{
+	struct bpf_insn prog[40];
+	struct ksyms_bpf_ctx ctx;
+	struct strbuf sb = { 0 };
+	unsigned n = 0;
+	int fd;
+
+	/* r6 = ctx; copy ctx->name to the stack (helper memory must not be ctx) */
+	prog[n++] = KI(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_6, BPF_REG_1, 0, 0);
+	for (int i = 0; i < 8; i++) {
+		prog[n++] = KI(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, BPF_REG_6, 8 * i, 0);
+		prog[n++] = KI(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_0, -72 + 8 * i, 0);
+	}
+	prog[n++] = KI(BPF_ST | BPF_MEM | BPF_DW, BPF_REG_10, 0, -80, 0);
+	/* bpf_kallsyms_lookup_name(fp-72, 64, 0, fp-80) */
+	prog[n++] = KI(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_10, 0, 0);
+	prog[n++] = KI(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_1, 0, 0, -72);
+	prog[n++] = KI(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, 64);
+	prog[n++] = KI(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_3, 0, 0, 0);
+	prog[n++] = KI(BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_4, BPF_REG_10, 0, 0);
+	prog[n++] = KI(BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_4, 0, 0, -80);
+	prog[n++] = KI(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_kallsyms_lookup_name);
+	/* ctx->addr = *(fp-80); ctx->ret = r0; return 0 */
+	prog[n++] = KI(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_1, BPF_REG_10, -80, 0);
+	prog[n++] = KI(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_6, BPF_REG_1, 64, 0);
+	prog[n++] = KI(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_6, BPF_REG_0, 72, 0);
+	prog[n++] = KI(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	prog[n++] = KI(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+
+	LIBBPF_OPTS(bpf_prog_load_opts, lopts, .prog_flags = BPF_F_SLEEPABLE);
+	fd = bpf_prog_load(BPF_PROG_TYPE_SYSCALL, "ktstr_ksyms", "GPL", prog, n, &lopts);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	for (const char *const *w = ksyms_wanted; *w; w++) {
+		LIBBPF_OPTS(bpf_test_run_opts, ropts, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx));
+		int rc;
+
+		memset(&ctx, 0, sizeof(ctx));
+		snprintf(ctx.name, sizeof(ctx.name), "%s", *w);
+		rc = bpf_prog_test_run_opts(fd, &ropts);
+		if (rc) {
+			close(fd);
+			sb_free(&sb);
+			errno = -rc;
+			return NULL;
+		}
+		if (!ctx.ret && ctx.addr)
+			sb_printf(&sb, "%016llx ? %s\n", (unsigned long long)ctx.addr, *w);
+	}
+	close(fd);
 	return sb_steal(&sb);
 }
 

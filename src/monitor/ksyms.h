@@ -20,6 +20,14 @@ extern const char *const ksyms_wanted[];
  * possibly empty) or NULL with errno when the file cannot be read.
  */
 char *ksyms_collect(const char *kallsyms_path);
+/*
+ * Guest side, fast path: the same lines (type '?') from the kernel's
+ * kallsyms_lookup_name through a tiny BPF_PROG_TYPE_SYSCALL program run once
+ * per name with BPF_PROG_TEST_RUN, instead of formatting every symbol of
+ * /proc/kallsyms (seconds under TCG). NULL with errno when the kernel cannot
+ * (no BPF syscall programs, no such helper, no privilege).
+ */
+char *ksyms_collect_bpf(void);
 
 struct ksyms {
 	size_t n;

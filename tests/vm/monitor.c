@@ -56,13 +56,13 @@ static int spin(struct ktstr_ctx *ctx, double secs)
 	return KTSTR_PASS;
 }
 
-KTSTR_TEST(monitor_spread, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .cores = 4,
+KTSTR_TEST(monitor_spread, .scheduler = &mon_fixture, .numa_nodes = 2, .llcs = 2, .cores = 2,
 	   .threads = 1, .duration_s = 4)
 {
 	return spin(ctx, 4);
 }
 
-KTSTR_TEST(monitor_pile_on, .scheduler = &mon_pile_on, .numa_nodes = 1, .llcs = 1, .cores = 4,
+KTSTR_TEST(monitor_pile_on, .scheduler = &mon_pile_on, .numa_nodes = 2, .llcs = 2, .cores = 2,
 	   .threads = 1, .duration_s = 4)
 {
 	return spin(ctx, 4);

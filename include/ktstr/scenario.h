@@ -41,6 +41,9 @@ enum ktstr_work_type {
 	KTSTR_WT_PAGE_FAULT_CHURN, /* touch random pages of a 4 MiB region, MADV_DONTNEED */
 	KTSTR_WT_MUTEX_CONTENTION, /* futex mutex shared by a group of `contenders` (4) */
 	KTSTR_WT_FAN_OUT_COMPUTE, /* a messenger wakes fan_out (4) workers that multiply matrices */
+	KTSTR_WT_CACHE_YIELD,   /* CachePressure, then yield */
+	KTSTR_WT_CACHE_PIPE,    /* CachePressure, then a pipe ping-pong with a partner (pairs) */
+	KTSTR_WT_FUTEX_FAN_OUT, /* a spinning messenger futex-wakes `group` (4) receivers */
 	KTSTR_WT_COUNT,
 };
 
@@ -50,7 +53,7 @@ struct ktstr_work_params {
 	unsigned burst_ms, sleep_ms;   /* Bursty */
 	unsigned size_kb, stride;      /* CachePressure; size_kb is the region for PageFaultChurn */
 	unsigned touches;              /* PageFaultChurn pages touched per iteration (256) */
-	unsigned group;                /* MutexContention contenders (4), FanOutCompute fan-out (4) */
+	unsigned group;                /* contenders / fan-out of the group types (4) */
 	unsigned hold_iters;           /* MutexContention spins inside the lock (256) */
 	unsigned footprint_kb, operations, sleep_us; /* FanOutCompute (256, 5, 100) */
 };
@@ -106,6 +109,9 @@ struct ktstr_work {
 #define KTSTR_WORK_PAGE_FAULT_CHURN KTSTR_WORK(KTSTR_WT_PAGE_FAULT_CHURN)
 #define KTSTR_WORK_MUTEX_CONTENTION KTSTR_WORK(KTSTR_WT_MUTEX_CONTENTION)
 #define KTSTR_WORK_FAN_OUT_COMPUTE KTSTR_WORK(KTSTR_WT_FAN_OUT_COMPUTE)
+#define KTSTR_WORK_CACHE_YIELD KTSTR_WORK(KTSTR_WT_CACHE_YIELD)
+#define KTSTR_WORK_CACHE_PIPE KTSTR_WORK(KTSTR_WT_CACHE_PIPE)
+#define KTSTR_WORK_FUTEX_FAN_OUT KTSTR_WORK(KTSTR_WT_FUTEX_FAN_OUT)
 #define KTSTR_WORKS(...) ((const struct ktstr_work[]){ __VA_ARGS__, { .end_ = true } })
 
 const char *ktstr_work_type_name(enum ktstr_work_type t); /* "CpuSpin", ... */

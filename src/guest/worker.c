@@ -394,7 +394,7 @@ int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, ch
 		*err = xasprintf("mmap of the progress counters failed: %s", strerror(-ret));
 		goto fail;
 	}
-	if (w.type == KTSTR_WT_PIPE_IO) {
+	if (wt_get(w.type)->pipes) {
 		pipes = xcalloc(ngroups, sizeof(*pipes));
 		for (unsigned g = 0; g < ngroups; g++)
 			for (int k = 0; k < 2; k++)

@@ -105,6 +105,15 @@ static void futex_wake(_Atomic uint32_t *addr, int n)
 	futex(addr, FUTEX_WAKE, (uint32_t)n, NULL);
 }
 
+/* A yield, timed: how long until this task runs again. */
+static void timed_yield(struct wt_ctx *c)
+{
+	uint64_t t0 = now_ns();
+
+	sched_yield();
+	worker_report_add_latency(c->rep, now_ns() - t0, &c->rng);
+}
+
 /* ---- CpuSpin, YieldHeavy, Mixed ---- */
 
 static void spin_defaults(struct ktstr_work_params *p)
@@ -202,29 +211,39 @@ static unsigned pair_group(const struct ktstr_work *w)
 	return 2;
 }
 
-static void pipe_iter(struct wt_ctx *c)
+/* Wait for the partner's timestamp (member 0 serves first); false when stopping. */
+static bool pipe_wait(struct wt_ctx *c)
 {
+	struct pollfd pfd = { .fd = c->in_fd, .events = POLLIN };
 	uint64_t stamp;
 
-	/* Member 0 serves first; afterwards each waits for the partner's message. */
-	if (c->gidx != 0 || c->rep->iterations > 0) {
-		struct pollfd pfd = { .fd = c->in_fd, .events = POLLIN };
-		ssize_t n;
-
-		for (;;) {
-			if (*c->stop)
-				return;
-			if (poll(&pfd, 1, WAIT_SLICE_MS) > 0)
-				break;
-		}
-		n = read(c->in_fd, &stamp, sizeof(stamp));
-		if (n != (ssize_t)sizeof(stamp))
-			return;
-		worker_report_add_latency(c->rep, now_ns() - stamp, &c->rng);
+	if (c->gidx == 0 && c->rep->iterations == 0)
+		return true;
+	for (;;) {
+		if (*c->stop)
+			return false;
+		if (poll(&pfd, 1, WAIT_SLICE_MS) > 0)
+			break;
 	}
+	if (read(c->in_fd, &stamp, sizeof(stamp)) != (ssize_t)sizeof(stamp))
+		return false;
+	worker_report_add_latency(c->rep, now_ns() - stamp, &c->rng);
+	return true;
+}
+
+static bool pipe_send(struct wt_ctx *c)
+{
+	uint64_t stamp = now_ns();
+
+	return write(c->out_fd, &stamp, sizeof(stamp)) == (ssize_t)sizeof(stamp);
+}
+
+static void pipe_iter(struct wt_ctx *c)
+{
+	if (!pipe_wait(c))
+		return;
 	wt_spin(c->work.p.spin_iters);
-	stamp = now_ns();
-	if (write(c->out_fd, &stamp, sizeof(stamp)) == (ssize_t)sizeof(stamp))
+	if (pipe_send(c))
 		c->rep->work_units += c->work.p.spin_iters + 1;
 }
 
@@ -289,6 +308,21 @@ static void cache_iter(struct wt_ctx *c)
 	c->rep->work_units += 1024;
 }
 
+static void cache_yield_iter(struct wt_ctx *c)
+{
+	cache_iter(c);
+	timed_yield(c);
+}
+
+static void cache_pipe_iter(struct wt_ctx *c)
+{
+	if (!pipe_wait(c))
+		return;
+	cache_iter(c);
+	if (pipe_send(c))
+		c->rep->work_units++;
+}
+
 static void cache_fini(struct wt_ctx *c)
 {
 	struct cache_priv *p = c->priv;
@@ -315,14 +349,6 @@ static void fork_iter(struct wt_ctx *c)
 }
 
 /* ---- NiceSweep, AffinityChurn, PolicyChurn ---- */
-
-static void timed_yield(struct wt_ctx *c)
-{
-	uint64_t t0 = now_ns();
-
-	sched_yield();
-	worker_report_add_latency(c->rep, now_ns() - t0, &c->rng);
-}
 
 static void nice_iter(struct wt_ctx *c)
 {
@@ -585,6 +611,41 @@ static void fan_iter(struct wt_ctx *c)
 	}
 }
 
+static void futex_fan_defaults(struct ktstr_work_params *p)
+{
+	if (!p->group)
+		p->group = 4;
+	if (!p->spin_iters)
+		p->spin_iters = 1024;
+}
+
+static int futex_fan_init(struct wt_ctx *c)
+{
+	c->rep->messenger = c->gidx == 0;
+	return 0;
+}
+
+static void futex_fan_iter(struct wt_ctx *c)
+{
+	struct fan_shm *s = c->gshm;
+	uint32_t seen;
+
+	if (c->gidx == 0) {
+		wt_spin(c->work.p.spin_iters);
+		atomic_store(&s->stamp, now_ns());
+		atomic_fetch_add(&s->gen, 1);
+		futex_wake(&s->gen, INT_MAX);
+		c->rep->work_units += c->work.p.spin_iters;
+		return;
+	}
+	seen = (uint32_t)(uintptr_t)c->priv;
+	if (!futex_wait_while(c, &s->gen, seen))
+		return;
+	c->priv = (void *)(uintptr_t)atomic_load(&s->gen);
+	worker_report_add_latency(c->rep, now_ns() - atomic_load(&s->stamp), &c->rng);
+	c->rep->work_units++;
+}
+
 static void fan_fini(struct wt_ctx *c)
 {
 	struct fan_priv *p = c->priv;
@@ -596,28 +657,34 @@ static void fan_fini(struct wt_ctx *c)
 }
 
 static const struct wt_ops ops[KTSTR_WT_COUNT] = {
-	[KTSTR_WT_CPU_SPIN] = { "CpuSpin", NULL, spin_defaults, NULL, cpu_spin_iter, NULL },
-	[KTSTR_WT_YIELD_HEAVY] = { "YieldHeavy", NULL, spin_defaults, NULL, yield_iter, NULL },
-	[KTSTR_WT_MIXED] = { "Mixed", NULL, spin_defaults, NULL, mixed_iter, NULL },
-	[KTSTR_WT_IO_SYNC] = { "IoSync", NULL, NULL, io_init, io_iter, io_fini },
-	[KTSTR_WT_BURSTY] = { "Bursty", NULL, bursty_defaults, NULL, bursty_iter, NULL },
-	[KTSTR_WT_PIPE_IO] = { "PipeIo", pair_group, spin_defaults, NULL, pipe_iter, NULL },
-	[KTSTR_WT_FUTEX_PING_PONG] = { "FutexPingPong", pair_group, spin_defaults, NULL,
+	[KTSTR_WT_CPU_SPIN] = { "CpuSpin", NULL, false, spin_defaults, NULL, cpu_spin_iter, NULL },
+	[KTSTR_WT_YIELD_HEAVY] = { "YieldHeavy", NULL, false, spin_defaults, NULL, yield_iter, NULL },
+	[KTSTR_WT_MIXED] = { "Mixed", NULL, false, spin_defaults, NULL, mixed_iter, NULL },
+	[KTSTR_WT_IO_SYNC] = { "IoSync", NULL, false, NULL, io_init, io_iter, io_fini },
+	[KTSTR_WT_BURSTY] = { "Bursty", NULL, false, bursty_defaults, NULL, bursty_iter, NULL },
+	[KTSTR_WT_PIPE_IO] = { "PipeIo", pair_group, true, spin_defaults, NULL, pipe_iter, NULL },
+	[KTSTR_WT_FUTEX_PING_PONG] = { "FutexPingPong", pair_group, false, spin_defaults, NULL,
 				       futex_pp_iter, NULL },
-	[KTSTR_WT_CACHE_PRESSURE] = { "CachePressure", NULL, cache_defaults, cache_init,
+	[KTSTR_WT_CACHE_PRESSURE] = { "CachePressure", NULL, false, cache_defaults, cache_init,
 				      cache_iter, cache_fini },
-	[KTSTR_WT_FORK_EXIT] = { "ForkExit", NULL, NULL, NULL, fork_iter, NULL },
-	[KTSTR_WT_NICE_SWEEP] = { "NiceSweep", NULL, NULL, NULL, nice_iter, nice_fini },
-	[KTSTR_WT_AFFINITY_CHURN] = { "AffinityChurn", NULL, spin_defaults, NULL, affinity_iter,
+	[KTSTR_WT_FORK_EXIT] = { "ForkExit", NULL, false, NULL, NULL, fork_iter, NULL },
+	[KTSTR_WT_NICE_SWEEP] = { "NiceSweep", NULL, false, NULL, NULL, nice_iter, nice_fini },
+	[KTSTR_WT_AFFINITY_CHURN] = { "AffinityChurn", NULL, false, spin_defaults, NULL, affinity_iter,
 				      NULL },
-	[KTSTR_WT_POLICY_CHURN] = { "PolicyChurn", NULL, spin_defaults, NULL, policy_iter,
+	[KTSTR_WT_POLICY_CHURN] = { "PolicyChurn", NULL, false, spin_defaults, NULL, policy_iter,
 				    policy_fini },
-	[KTSTR_WT_PAGE_FAULT_CHURN] = { "PageFaultChurn", NULL, pf_defaults, pf_init, pf_iter,
+	[KTSTR_WT_PAGE_FAULT_CHURN] = { "PageFaultChurn", NULL, false, pf_defaults, pf_init, pf_iter,
 					pf_fini },
-	[KTSTR_WT_MUTEX_CONTENTION] = { "MutexContention", mutex_group, mutex_defaults, NULL,
+	[KTSTR_WT_MUTEX_CONTENTION] = { "MutexContention", mutex_group, false, mutex_defaults, NULL,
 					mutex_iter, NULL },
-	[KTSTR_WT_FAN_OUT_COMPUTE] = { "FanOutCompute", fan_group, fan_defaults, fan_init,
+	[KTSTR_WT_FAN_OUT_COMPUTE] = { "FanOutCompute", fan_group, false, fan_defaults, fan_init,
 				       fan_iter, fan_fini },
+	[KTSTR_WT_CACHE_YIELD] = { "CacheYield", NULL, false, cache_defaults, cache_init,
+				   cache_yield_iter, cache_fini },
+	[KTSTR_WT_CACHE_PIPE] = { "CachePipe", pair_group, true, cache_defaults, cache_init,
+				  cache_pipe_iter, cache_fini },
+	[KTSTR_WT_FUTEX_FAN_OUT] = { "FutexFanOut", fan_group, false, futex_fan_defaults,
+				     futex_fan_init, futex_fan_iter, NULL },
 };
 
 const struct wt_ops *wt_get(enum ktstr_work_type t)

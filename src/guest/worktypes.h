@@ -29,6 +29,7 @@ struct wt_ctx {
 struct wt_ops {
 	const char *name;
 	unsigned (*group_size)(const struct ktstr_work *w); /* NULL = 1 */
+	bool pipes;                     /* pairs get a pipe each way (in_fd/out_fd) */
 	void (*defaults)(struct ktstr_work_params *p);
 	int (*init)(struct wt_ctx *c);  /* optional; negative errno aborts the worker */
 	void (*iter)(struct wt_ctx *c); /* one outer iteration; counts work units */

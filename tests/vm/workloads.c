@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Workloads under EEVDF that must PASS: steady cgroups and cpuset isolation,
- * a handful of catalog scenarios, and every work type making progress.
+ * a handful of catalog scenarios, and every work type (18) making progress.
  * Several scenarios share one VM: each boot costs seconds under TCG.
  */
 #include <ktstr/ktstr.h>
@@ -52,6 +52,8 @@ KTSTR_TEST(wl_all_work_types, .llcs = 2, .cores = 2, .duration_s = 2,
 	defs[KTSTR_WT_FAN_OUT_COMPUTE].work.p.group = 2;
 	defs[KTSTR_WT_FAN_OUT_COMPUTE].work.p.operations = 1;
 	defs[KTSTR_WT_FAN_OUT_COMPUTE].workers = 3;
+	defs[KTSTR_WT_FUTEX_FAN_OUT].work.p.group = 2;
+	defs[KTSTR_WT_FUTEX_FAN_OUT].workers = 3;
 	defs[KTSTR_WT_COUNT].end_ = true;
 	return ktstr_run_cgroups(ctx, defs);
 }

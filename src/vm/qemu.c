@@ -44,9 +44,14 @@
  * panics ("IO-APIC + timer doesn't work!"); seen here. edd=off, i8042.*: skip
  * probing hardware the VM does not have. loglevel=4 keeps errors (panics, oopses,
  * sched_ext error exits) on the console and the rest off the slow serial port.
+ * tsc=reliable: on a loaded host the clocksource watchdog sees TCG's TSC skew,
+ * marks it unstable and flips sched_clock's static keys at a random moment; the
+ * live code patching that follows races with other vCPUs under multi-threaded
+ * TCG and the guest dies in sched_clock_cpu / ktime_get_real_ts64 ("Fatal
+ * exception in interrupt", seen here in boot and at scheduler stop).
  */
 static const char vm_cmdline[] = "console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init "
-				 "edd=off no_timer_check mitigations=off i8042.noaux "
+				 "edd=off no_timer_check tsc=reliable mitigations=off i8042.noaux "
 				 "i8042.nomux i8042.nopnp i8042.dumbkbd";
 
 const char *vm_base_cmdline(void)

@@ -128,6 +128,7 @@ struct ktstr_scheduler {
 extern const struct ktstr_scheduler ktstr_eevdf;
 
 struct ktstr_ctx;
+struct ktstr_payload;
 
 /* A test body returns one of these (ktstr_fail / ktstr_skip return them too). */
 enum ktstr_verdict {
@@ -170,7 +171,8 @@ struct ktstr_test {
 	bool expect_err;                /* the test must fail to pass */
 	const char *const *required_flags;
 	const char *const *excluded_flags;
-	const char *const *include_files;
+	const char *const *include_files; /* files/dirs packed under /include-files/ */
+	const struct ktstr_payload *const *payloads; /* KTSTR_PAYLOADS(&p, ...): packed too */
 	union {
 		struct {
 			KTSTR_CONSTRAINT_FIELDS
@@ -238,5 +240,6 @@ int ktstr_main(int argc, char **argv);
 #endif
 
 #include <ktstr/scenario.h>
+#include <ktstr/payload.h>
 
 #endif

@@ -164,6 +164,11 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 			if (r < 0)
 				goto error;
 			push(&out->kernels, &out->nkernels, (char *)val);
+		} else if ((r = opt_value(&p, "--include-file", &val)) ||
+			   (r = opt_value(&p, "-i", &val))) {
+			if (r < 0)
+				goto error;
+			push(&out->includes, &out->nincludes, (char *)val);
 		} else if (is_flag(arg, "--gauntlet", NULL)) {
 			out->gauntlet = true;
 		} else if ((r = opt_value(&p, "--partition", &val))) {
@@ -225,6 +230,9 @@ void args_free(struct ktstr_args *a)
 	free(a->filters);
 	free(a->exact);
 	free(a->kernels);
+	free(a->includes);
+	a->includes = NULL;
+	a->nincludes = 0;
 	a->filters = a->exact = a->kernels = NULL;
 	a->nfilters = a->nexact = a->nkernels = 0;
 }
@@ -275,6 +283,9 @@ void args_usage(FILE *f, const char *prog)
 		"                           (default: $KTSTR_KERNEL, then the newest cached kernel);\n"
 		"                           repeat to run every test on each kernel (LABEL=K names\n"
 		"                           it; names then end in /LABEL)\n"
+		"  -i, --include-file PATH  also pack PATH (file or directory; a bare name is\n"
+		"                           looked up in $PATH) into every VM under\n"
+		"                           /include-files/ (repeatable)\n"
 		"  --timeout S              wall limit per VM in seconds, replacing each test's\n"
 		"                           own (default: duration + boot allowance)\n"
 		"  --no-skip                a test that cannot run on this host fails instead of\n"

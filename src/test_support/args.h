@@ -43,6 +43,8 @@ struct ktstr_args {
 	unsigned jobs;             /* -j N; 0 = choose from the host CPU count */
 	char **kernels;            /* --kernel K or LABEL=K (repeatable, NULL-terminated) */
 	size_t nkernels;
+	char **includes;           /* -i PATH / --include-file PATH (repeatable, NULL-terminated) */
+	size_t nincludes;
 	bool gauntlet;             /* --gauntlet: add the preset x flag profile variants */
 	unsigned part_index;       /* --partition I/N: run shard I (1-based) of N; */
 	unsigned part_count;       /*   0/0 = no partition */

@@ -174,6 +174,7 @@ int ktstr_main(int argc, char **argv)
 	opts = (struct run_opts){
 		.kernel = a.nkernels == 1 ? a.kernels[0] : NULL,
 		.timeout_s = a.timeout_s,
+		.include_files = (const char *const *)a.includes,
 		.no_skip = a.no_skip,
 		.budget_s = a.budget_s,
 		.verbosity = a.verbosity,

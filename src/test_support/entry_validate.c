@@ -7,6 +7,7 @@
 #include "assert/thresholds.h"
 #include "test_support/entry.h"
 #include "test_support/entry_validate.h"
+#include "test_support/payload.h"
 #include "util/util.h"
 
 struct checker {
@@ -214,6 +215,13 @@ static void check_test(struct checker *c, const struct ktstr_test *t, unsigned m
 	check_name(c, t->name);
 	if (!t->fn)
 		problem(c, "has no body");
+	for (const struct ktstr_payload *const *p = t->payloads; p && *p; p++) {
+		char *err = NULL;
+
+		if (payload_validate(*p, &err))
+			problem(c, "%s", err);
+		free(err);
+	}
 	if (t->numa_nodes && t->llcs && t->llcs % t->numa_nodes) {
 		problem(c, "llcs (%u) is not a multiple of numa_nodes (%u)", t->llcs, t->numa_nodes);
 	} else if (!t->host_only) {

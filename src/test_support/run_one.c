@@ -9,6 +9,7 @@
 #include "test_support/host_class.h"
 #include "test_support/orders.h"
 #include "test_support/output.h"
+#include "test_support/payload.h"
 #include "test_support/runtime.h"
 #include "test_support/sched_args.h"
 #include "test_support/sched_event.h"
@@ -47,6 +48,7 @@ struct collect {
 	uint64_t body_start, body_end; /* when the "body" stage began and the next one */
 	unsigned bad_frames;
 	struct monitor *mon;           /* host-side monitor of this VM */
+	struct metric_set metrics; /* payload metrics (CHAN_METRICS), named <payload>.<metric> */
 };
 
 static void collect_line(struct strbuf *sb, bool *cut, const struct chan_frame *f)
@@ -148,6 +150,16 @@ static void on_frame(void *arg, const struct chan_frame *f)
 	case CHAN_KALLSYMS:
 		monitor_feed_kallsyms(c->mon, f->data, f->len);
 		break;
+	case CHAN_METRICS: {
+		char *err = NULL;
+
+		if (payload_metrics_merge(&c->metrics, f->data, f->len, &err) < 0) {
+			c->bad_frames++;
+			sb_printf(&c->log, "[host] payload metrics dropped: %s\n", err);
+			free(err);
+		}
+		break;
+	}
 	case CHAN_STAGE:
 		snprintf(c->stage, sizeof(c->stage), "%.*s", (int)MIN(f->len, STAGE_CAP - 1),
 			 (const char *)f->data);
@@ -171,6 +183,7 @@ static void collect_free(struct collect *c)
 	sb_free(&c->log);
 	sb_free(&c->sched_log);
 	free(c->sched);
+	metrics_free(&c->metrics);
 }
 
 /* ---- host_only: the body in a forked child, frames through a pipe ---- */
@@ -429,7 +442,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 		preboot(&ev.result, HOST_KERNEL_NO_SCHED_EXT, err, opts->no_skip);
 		goto done;
 	}
-	initramfs = runtime_initramfs(sched_path, t->include_files, &err);
+	initramfs = runtime_initramfs(sched_path, t, opts->include_files, &err);
 	if (!initramfs) {
 		preboot(&ev.result, HOST_OK, err, opts->no_skip);
 		goto done;
@@ -533,6 +546,8 @@ done:
 	rec.timeout_s = ran_vm ? vm_timeout : body_timeout;
 	rec.panic_line = vres.panic_line ? xstrdup(vres.panic_line) : NULL;
 	rec.stage = c.stage[0] ? xstrdup(c.stage) : NULL;
+	rec.metrics = c.metrics; /* moved */
+	metrics_init(&c.metrics);
 	rec.project_commit = runtime_project_commit() ? xstrdup(runtime_project_commit()) : NULL;
 	rec.finished_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
 	{

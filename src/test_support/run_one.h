@@ -21,6 +21,7 @@
 struct run_opts {
 	const char *kernel;                 /* an item without its own kernel; NULL = default */
 	unsigned timeout_s;                 /* --timeout: body limit; 0 = the test's */
+	const char *const *include_files;   /* -i: packed into every VM; may be NULL */
 	bool no_skip;                       /* host-insufficiency skips become failures */
 	double budget_s;                    /* --budget: suite_run starts no item that would
 					     * end past it (estimated); 0 = none */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "test_support/build_commit.h"
+#include "test_support/payload.h"
 #include "test_support/runtime.h"
 #include "util/sha256.h"
 #include "util/util.h"
@@ -170,7 +171,8 @@ char *runtime_scratch_dir(const char *tag)
 	return dir;
 }
 
-char *runtime_initramfs(const char *sched_path, const char *const *include_files, char **err)
+char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
+			const char *const *extra, char **err)
 {
 	struct initramfs *ir = initramfs_new();
 	char *root = kernel_cache_root(), *dir = xasprintf("%s/initramfs", root), *path = NULL;
@@ -178,15 +180,8 @@ char *runtime_initramfs(const char *sched_path, const char *const *include_files
 
 	if (!r && sched_path)
 		r = initramfs_add_file(ir, sched_path, RUNTIME_GUEST_SCHEDULER, err);
-	for (const char *const *f = include_files; !r && f && *f; f++) {
-		char *copy = xstrdup(*f);
-		char *guest = xasprintf("%s/%s", RUNTIME_GUEST_INCLUDE_DIR, basename(copy));
-
-		r = path_is_dir(*f) ? initramfs_add_dir(ir, *f, guest, err)
-				    : initramfs_add_file(ir, *f, guest, err);
-		free(guest);
-		free(copy);
-	}
+	if (!r)
+		r = payload_pack(ir, t, extra, getenv("PATH"), err);
 	if (!r && (r = mkdir_p(dir, 0755)))
 		*err = xasprintf("cannot create %s: %s", dir, strerror(-r));
 	if (!r && initramfs_write_cached(ir, dir, &path, err) < 0)

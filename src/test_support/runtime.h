@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+struct ktstr_test;
+
 /*
  * Content hash over a list of inputs, for cache keys (VM templates,
  * initramfs). Each part is hashed with its kind and length so ("ab","c") and
@@ -36,13 +38,14 @@ char *runtime_scratch_dir(const char *tag);
 
 /*
  * The initramfs of a VM: this executable as /init with its library closure,
- * sched_path (may be NULL) as /scheduler, each include file (or directory) as
- * /include-files/<basename>. Kept in <kernel cache root>/initramfs/<content
+ * sched_path (may be NULL) as /scheduler, and under /include-files/ t's include
+ * files, its payloads and the extra files of -i (test_support/payload.h; t and
+ * extra may be NULL). Kept in <kernel cache root>/initramfs/<content
  * hash>.cpio and reused while unchanged. Returns its path (caller frees), or
  * NULL with *err set.
  */
 #define RUNTIME_GUEST_SCHEDULER "/scheduler"
-#define RUNTIME_GUEST_INCLUDE_DIR "/include-files"
-char *runtime_initramfs(const char *sched_path, const char *const *include_files, char **err);
+char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
+			const char *const *extra, char **err);
 
 #endif

@@ -328,7 +328,7 @@ const char *chan_type_name(uint16_t type)
 		[CHAN_HELLO] = "hello",	  [CHAN_ORDERS] = "orders", [CHAN_LOG] = "log",
 		[CHAN_RESULT] = "result", [CHAN_SCHED] = "sched",   [CHAN_FILE] = "file",
 		[CHAN_EXIT] = "exit",	  [CHAN_STAGE] = "stage",   [CHAN_TOPO] = "topo",
-		[CHAN_KALLSYMS] = "kallsyms",
+		[CHAN_KALLSYMS] = "kallsyms", [CHAN_METRICS] = "metrics",
 	};
 
 	return type_known(type) ? names[type] : "unknown";

@@ -29,6 +29,7 @@ enum chan_type {
 	CHAN_STAGE = 8,   /* guest: init stage name reached (text) */
 	CHAN_TOPO = 9,    /* guest: topology seen from sysfs, JSON */
 	CHAN_KALLSYMS = 10, /* guest: selected /proc/kallsyms lines (text) */
+	CHAN_METRICS = 11, /* guest: one payload's metrics, JSON {"payload":..,"metrics":[..]} */
 	CHAN_TYPE_MAX
 };
 

@@ -8,10 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "test_support/runtime.h"
 #include "test_support/sidecar.h"
 #include "test_support/timefmt.h"
 #include "util/util.h"
@@ -92,58 +90,6 @@ void sidecar_host_detect(struct sidecar_record *r)
 		r->hostname = xstrdup(host);
 	}
 	r->host_cpus = cpus > 0 ? (unsigned)cpus : 0;
-}
-
-static char *now_iso(void)
-{
-	char buf[TIMEFMT_ISO_LEN];
-
-	return xstrdup(timefmt_iso8601(now_real_ns(), buf, sizeof(buf)));
-}
-
-void sidecar_record_begin(struct sidecar_record *r, const char *test, const char *variant)
-{
-	const char *commit = runtime_project_commit();
-
-	sidecar_record_init(r);
-	r->test = xstrdup(test);
-	r->variant = xstrdup(variant ? variant : "default");
-	r->run_id = xstrdup(timefmt_run_id());
-	r->project_commit = commit ? xstrdup(commit) : NULL;
-	sidecar_host_detect(r);
-	r->start = xstrdup("booted");
-	r->started_at = now_iso();
-}
-
-void sidecar_record_finish(struct sidecar_record *r, const struct eval_outcome *o,
-			   const struct vm_result *vm, unsigned timeout_s, const char *stage)
-{
-	result_free(&r->result);
-	result_init(&r->result);
-	result_merge(&r->result, &o->result);
-	r->expected_failure = o->expected_failure;
-	r->timeout_s = timeout_s;
-	free(r->stage);
-	r->stage = stage ? xstrdup(stage) : NULL;
-	if (vm) {
-		r->have_qemu_status = !vm->error;
-		if (WIFSIGNALED(vm->qemu_status)) {
-			r->qemu_exit = -1;
-			r->qemu_signal = WTERMSIG(vm->qemu_status);
-		} else {
-			r->qemu_exit = WEXITSTATUS(vm->qemu_status);
-			r->qemu_signal = 0;
-		}
-		r->got_exit = vm->got_exit;
-		r->guest_exit = vm->got_exit ? vm->guest_exit : -1;
-		r->timed_out = vm->timed_out;
-		free(r->panic_line);
-		r->panic_line = vm->panic_line ? xstrdup(vm->panic_line) : NULL;
-		r->hello_s = vm->got_hello ? vm->hello_s : -1;
-		r->wall_s = vm->wall_s;
-	}
-	free(r->finished_at);
-	r->finished_at = now_iso();
 }
 
 /* ---- writing ---- */

@@ -21,10 +21,8 @@
 
 #include <jansson.h>
 
-#include "test_support/eval.h"
 #include "test_support/metrics.h"
 #include "test_support/result.h"
-#include "vm/vm.h"
 
 #define SIDECAR_SCHEMA_VERSION 1
 #define SIDECAR_SUFFIX ".ktstr.json"
@@ -73,21 +71,6 @@ void sidecar_record_init(struct sidecar_record *r); /* zero, durations unknown *
 void sidecar_record_free(struct sidecar_record *r);
 /* Fill the host_* fields from /proc/cpuinfo, uname and sysconf. */
 void sidecar_host_detect(struct sidecar_record *r);
-/*
- * Start a record: init, then test, variant ("default" when NULL), run id,
- * project commit, host context, start = "booted", started_at = now. The
- * caller adds topology, scheduler, flags, kernel and accel.
- */
-void sidecar_record_begin(struct sidecar_record *r, const char *test, const char *variant);
-/*
- * Finish it from the evaluation: verdict, details, stats, expected_failure;
- * from vm (NULL for host-only tests): QEMU exit or signal, guest exit,
- * timed_out, panic line, hello_s and wall_s; timeout_s and stage (the last
- * init stage, may be NULL); finished_at = now.
- */
-void sidecar_record_finish(struct sidecar_record *r, const struct eval_outcome *o,
-			   const struct vm_result *vm, unsigned timeout_s, const char *stage);
-
 json_t *sidecar_to_json(const struct sidecar_record *r);
 /* Strict: unknown schema_version, wrong types and a bad result are errors; *err says which. */
 int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Timestamps, run ids and human durations (UTC). */
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,38 +37,6 @@ char *timefmt_compact(uint64_t real_ns, char *buf, size_t len)
 	if (!strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm) && len)
 		buf[0] = '\0';
 	return buf;
-}
-
-int timefmt_parse_iso8601(const char *s, uint64_t *real_ns)
-{
-	struct tm tm = { 0 };
-	const char *end;
-	uint64_t frac_ns = 0;
-	time_t t;
-
-	if (!s)
-		return -EINVAL;
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!end)
-		return -EINVAL;
-	if (*end == '.') {
-		uint64_t scale = 100000000ull;
-
-		end++;
-		if (!isdigit((unsigned char)*end))
-			return -EINVAL;
-		for (; isdigit((unsigned char)*end); end++) {
-			frac_ns += (uint64_t)(*end - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if (strcmp(end, "Z"))
-		return -EINVAL;
-	t = timegm(&tm);
-	if (t < 0)
-		return -EINVAL;
-	*real_ns = (uint64_t)t * 1000000000ull + frac_ns;
-	return 0;
 }
 
 int timefmt_is_run_id(const char *s)

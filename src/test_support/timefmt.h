@@ -13,8 +13,6 @@
 char *timefmt_iso8601(uint64_t real_ns, char *buf, size_t len);
 /* "20261127T013000Z"; returns buf. */
 char *timefmt_compact(uint64_t real_ns, char *buf, size_t len);
-/* Parse what timefmt_iso8601 writes (also accepts fractional seconds). 0 or -EINVAL. */
-int timefmt_parse_iso8601(const char *s, uint64_t *real_ns);
 
 /*
  * The id of this run: "20261127T013000Z-4242" (UTC start time and pid).

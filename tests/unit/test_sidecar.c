@@ -329,44 +329,6 @@ static void test_list_runs(void **state)
 	free(hidden);
 }
 
-static void test_begin_finish(void **state)
-{
-	struct sidecar_record r;
-	struct eval_outcome o;
-	struct ktstr_result g;
-	struct vm_result vm = { .qemu_status = 9 /* SIGKILL */, .timed_out = true,
-				.got_hello = true, .hello_s = 3.5, .wall_s = 70.0,
-				.panic_line = "Kernel panic - not syncing" };
-
-	setenv("KTSTR_PROJECT_COMMIT", "feedbeef", 1);
-	sidecar_record_begin(&r, "hang", NULL);
-	assert_string_equal(r.variant, "default");
-	assert_string_equal(r.run_id, timefmt_run_id());
-	assert_string_equal(r.project_commit, "feedbeef");
-	assert_string_equal(r.start, "booted");
-	assert_non_null(r.started_at);
-	assert_non_null(r.host_kernel);
-
-	result_init(&g);
-	eval_verdict(&(struct eval_input){ .vm = &vm, .timeout_s = 66 }, &o);
-	sidecar_record_finish(&r, &o, &vm, 66, "body");
-	assert_int_equal(r.result.verdict, KTSTR_FAIL);
-	assert_int_equal(r.result.details[0].kind, KTSTR_TIMEOUT);
-	assert_true(r.have_qemu_status);
-	assert_int_equal(r.qemu_exit, -1);
-	assert_int_equal(r.qemu_signal, 9);
-	assert_false(r.got_exit);
-	assert_true(r.timed_out);
-	assert_int_equal(r.timeout_s, 66);
-	assert_string_equal(r.stage, "body");
-	assert_string_equal(r.panic_line, "Kernel panic - not syncing");
-	assert_true(r.hello_s == 3.5 && r.wall_s == 70.0);
-	assert_non_null(r.finished_at);
-	eval_outcome_free(&o);
-	result_free(&g);
-	sidecar_record_free(&r);
-}
-
 /* Every single-byte corruption and truncation of a valid record either reads back
  * or is rejected with a message: never a crash, never success without a test name. */
 static void test_mutations(void **state)
@@ -423,7 +385,6 @@ int main(void)
 		cmocka_unit_test(test_minimal_and_unknown_keys),
 		cmocka_unit_test(test_names_and_dirs),
 		cmocka_unit_test(test_list_runs),
-		cmocka_unit_test(test_begin_finish),
 		cmocka_unit_test(test_mutations),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

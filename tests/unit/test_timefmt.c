@@ -18,21 +18,12 @@
 static void test_iso(void **state)
 {
 	char buf[TIMEFMT_ISO_LEN];
-	uint64_t back;
 
 	assert_string_equal(timefmt_iso8601(T0 + 123, buf, sizeof(buf)), "2026-11-27T01:30:00Z");
 	assert_string_equal(timefmt_iso8601(0, buf, sizeof(buf)), "1970-01-01T00:00:00Z");
 	/* leap day */
 	assert_string_equal(timefmt_iso8601(951782400ull * NS, buf, sizeof(buf)),
 			    "2000-02-29T00:00:00Z");
-	assert_int_equal(timefmt_parse_iso8601("2026-11-27T01:30:00Z", &back), 0);
-	assert_int_equal(back, T0);
-	assert_int_equal(timefmt_parse_iso8601("2026-11-27T01:30:00.25Z", &back), 0);
-	assert_int_equal(back, T0 + 250000000ull);
-	assert_int_equal(timefmt_parse_iso8601("2026-11-27T01:30:00", &back), -EINVAL);
-	assert_int_equal(timefmt_parse_iso8601("2026-11-27T01:30:00Zjunk", &back), -EINVAL);
-	assert_int_equal(timefmt_parse_iso8601("yesterday", &back), -EINVAL);
-	assert_int_equal(timefmt_parse_iso8601(NULL, &back), -EINVAL);
 }
 
 static void test_compact(void **state)

@@ -76,7 +76,7 @@ static void test_argv(void **state)
 		"-chardev socket,id=ch0,path=/w/chan.sock,server=off "
 		"-device virtio-serial-pci -device virtserialport,name=org.ktstr.0,chardev=ch0 "
 		"-kernel /k/bzImage -initrd /i.cpio "
-		"-append console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init edd=off no_timer_check mitigations=off "
+		"-append console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init edd=off no_timer_check tsc=reliable mitigations=off "
 		"i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd ktstr.fault=hang");
 	free(s);
 	vm_argv_free(argv);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Boots VMs: stress-ng, cyclictest and hackbench payloads must PASS with their
-# metrics shown and stored in the run record; an impossible minimum, a timeout
+# metrics shown and stored in the run record, include files (a directory, a
+# bare name from $PATH, -i FILE) must be in the VM; an impossible minimum, a timeout
 # and an undeclared payload must FAIL naming what; `ktstr stats compare` of
 # two stress-ng runs must show the bogo-ops delta with its polarity.
 # usage: test_payloads.sh PAYLOADS_BINARY KTSTR_BINARY
@@ -14,11 +15,11 @@ fails=0
 bad() { echo "not ok: $*"; fails=$((fails + 1)); }
 
 out=$("$bin" -v --exact payload_stress_ng --exact payload_cyclictest \
-	--exact payload_hackbench_step 2>&1)
+	--exact payload_hackbench_step --exact include_files_end_to_end -i /etc/os-release 2>&1)
 code=$?
 printf '%s\n' "$out"
 [ "$code" -eq 0 ] || bad "$bin exited $code, want 0"
-for name in payload_stress_ng payload_cyclictest payload_hackbench_step; do
+for name in payload_stress_ng payload_cyclictest payload_hackbench_step include_files_end_to_end; do
 	printf '%s\n' "$out" | grep -q "^PASS $name " || bad "no 'PASS $name' line"
 done
 printf '%s\n' "$out" | grep -Eq "payload 'stress_ng': metrics.0.bogo-ops = [0-9.]+ ops" ||
@@ -48,8 +49,11 @@ check payload_undeclared "/include-files/hackbench is not in the VM.*KTSTR_PAYLO
 a=$(ls -d "$runs"/*/ | head -1) b=$(ls -d "$runs"/*/ | tail -1)
 cmp=$("$ktstr" stats compare "$a" "$b" 2>&1)
 printf '%s\n' "$cmp"
-printf '%s\n' "$cmp" | grep -Eq "stress_ng.metrics.0.bogo-ops +[0-9.e+]+ -> [0-9.e+]+" ||
-	bad "compare shows no stress_ng.metrics.0.bogo-ops delta"
+# the delta, judged as higher-better (its hint)
+printf '%s\n' "$cmp" | grep -Eq "stress_ng.metrics.0.bogo-ops +[0-9.e+]+ -> [0-9.e+]+ .*higher better" ||
+	bad "compare shows no higher-better stress_ng.metrics.0.bogo-ops delta"
+printf '%s\n' "$cmp" | grep -Eq "stress_ng.metrics.0.wall-clock-time .*lower better" ||
+	bad "compare shows no lower-better stress_ng.metrics.0.wall-clock-time"
 if pgrep -a qemu-system | grep -q "$runs"; then
 	bad "QEMU left running"
 fi

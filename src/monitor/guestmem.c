@@ -57,7 +57,7 @@ int guestmem_init_ram(struct guestmem *gm, const void *const *host, const uint64
 }
 
 int guestmem_open(struct guestmem *gm, const char *dir, const uint64_t *sizes, unsigned nodes,
-		  char **err)
+		  bool writable, char **err)
 {
 	const void *host[GUESTMEM_MAX_NODES];
 	int rc;
@@ -69,7 +69,7 @@ int guestmem_open(struct guestmem *gm, const char *dir, const uint64_t *sizes, u
 	}
 	for (unsigned i = 0; i < nodes; i++) {
 		char *path = xasprintf("%s/ram-node%u", dir, i);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 		struct stat st;
 		void *p;
 
@@ -85,7 +85,7 @@ int guestmem_open(struct guestmem *gm, const char *dir, const uint64_t *sizes, u
 			guestmem_close(gm);
 			return rc;
 		}
-		p = mmap(NULL, sizes[i], PROT_READ, MAP_SHARED, fd, 0);
+		p = mmap(NULL, sizes[i], PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
 		rc = -errno;
 		close(fd);
 		if (p == MAP_FAILED) {
@@ -100,6 +100,7 @@ int guestmem_open(struct guestmem *gm, const char *dir, const uint64_t *sizes, u
 		gm->nmaps = i + 1;
 		host[i] = p;
 	}
+	gm->writable = writable;
 	return guestmem_init_ram(gm, host, sizes, nodes);
 }
 
@@ -230,4 +231,41 @@ int guestmem_read_u64(const struct guestmem *gm, uint64_t va, uint64_t *v)
 int guestmem_read_u32(const struct guestmem *gm, uint64_t va, uint32_t *v)
 {
 	return guestmem_read_va(gm, va, v, sizeof(*v));
+}
+
+/* [va, va+len) page by page: only translated and checked, or (apply) written. */
+static int gm_write_piece(const struct guestmem *gm, uint64_t va, size_t len, bool apply,
+			  const uint8_t *in)
+{
+	while (len) {
+		size_t chunk = MIN(len, PAGE_4K - (va & (PAGE_4K - 1)));
+		const uint8_t *h;
+		uint64_t pa;
+		int rc = guestmem_va_pa(gm, va, &pa);
+
+		if (rc)
+			return rc;
+		h = guestmem_host(gm, pa, chunk);
+		if (!h)
+			return -EFAULT;
+		if (apply)
+			memcpy((uint8_t *)(uintptr_t)h, in, chunk); /* the mapping is writable */
+		in += chunk;
+		va += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int guestmem_write_va(const struct guestmem *gm, uint64_t va, const void *buf, size_t len)
+{
+	int rc;
+
+	if (!gm->writable)
+		return -EROFS;
+	if (len && va + len - 1 < va)
+		return -EFAULT;
+	/* translate every piece first: a write is whole or not at all */
+	rc = gm_write_piece(gm, va, len, false, buf);
+	return rc ? rc : gm_write_piece(gm, va, len, true, buf);
 }

@@ -16,6 +16,7 @@
 #ifndef KTSTR_GUESTMEM_H
 #define KTSTR_GUESTMEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,7 @@ struct guestmem {
 	void *map[GUESTMEM_MAX_NODES];
 	size_t map_len[GUESTMEM_MAX_NODES];
 	unsigned nmaps;
+	bool writable;
 	/* translation state (guestmem_set_kernel) */
 	uint64_t phys_base;   /* kernel image load offset (0 with nokaslr at the default address) */
 	uint64_t page_offset; /* direct map base */
@@ -55,12 +57,12 @@ uint64_t guestmem_q35_lowmem(uint64_t ram_size);
 int guestmem_init_ram(struct guestmem *gm, const void *const *host, const uint64_t *sizes,
 		      unsigned nodes);
 /*
- * Map <dir>/ram-node0..N-1 read-only (MAP_SHARED). The files must exist with
- * the given sizes (QEMU creates them at start-up: retry until it has).
- * Returns 0 or -errno with *err.
+ * Map <dir>/ram-node0..N-1 (MAP_SHARED), read-only unless writable. The files
+ * must exist with the given sizes (QEMU creates them at start-up: retry until
+ * it has). Returns 0 or -errno with *err.
  */
 int guestmem_open(struct guestmem *gm, const char *dir, const uint64_t *sizes, unsigned nodes,
-		  char **err);
+		  bool writable, char **err);
 void guestmem_close(struct guestmem *gm);
 
 /* Host pointer for [pa, pa+len) when it lies inside one region, else NULL. */
@@ -86,5 +88,7 @@ int guestmem_va_pa(const struct guestmem *gm, uint64_t va, uint64_t *pa);
 int guestmem_read_va(const struct guestmem *gm, uint64_t va, void *buf, size_t len);
 int guestmem_read_u64(const struct guestmem *gm, uint64_t va, uint64_t *v);
 int guestmem_read_u32(const struct guestmem *gm, uint64_t va, uint32_t *v);
+/* Write guest virtual memory (a writable mapping only, else -EROFS); same checks as reads. */
+int guestmem_write_va(const struct guestmem *gm, uint64_t va, const void *buf, size_t len);
 
 #endif

@@ -63,6 +63,7 @@ struct mon_layout {
 	uint32_t sch_event_stats_cpu;      /* scx_sched.event_stats_cpu (6.16-6.17) */
 	uint32_t pcpu_event_stats;         /* scx_sched_pcpu.event_stats */
 	uint32_t ev[MON_EV_N];             /* in scx_event_stats */
+	uint32_t sch_watchdog;             /* scx_sched.watchdog_timeout (7.1+) */
 };
 
 struct monitor {
@@ -87,6 +88,11 @@ struct monitor {
 	int vcpu_tid[MONITOR_MAX_CPUS];
 	uint64_t t0;
 };
+
+static bool mon_has(uint32_t off)
+{
+	return off != MON_OFF_NONE;
+}
 
 static uint32_t mon_off(const struct btf *btf, const char *s, const char *path, char **missing)
 {
@@ -127,6 +133,7 @@ static void mon_resolve_layout(struct monitor *m, const struct btf *btf)
 	l->sch_event_stats_cpu = mon_off(btf, "scx_sched", "event_stats_cpu", NULL);
 	for (int e = 0; e < MON_EV_N; e++)
 		l->ev[e] = mon_off(btf, "scx_event_stats", mon_event_fields[e], NULL);
+	l->sch_watchdog = mon_off(btf, "scx_sched", "watchdog_timeout", NULL);
 
 	c->nr_running = l->rq_nr_running != MON_OFF_NONE;
 	c->clock = l->rq_clock != MON_OFF_NONE;
@@ -253,7 +260,8 @@ static int mon_setup(struct monitor *m)
 		sizes[i] = stat(path, &st) ? 0 : (uint64_t)st.st_size;
 		free(path);
 	}
-	rc = guestmem_open(&m->gm, m->work_dir, sizes, m->spec.nodes, &err);
+	rc = guestmem_open(&m->gm, m->work_dir, sizes, m->spec.nodes, m->spec.watchdog_s > 0,
+			   &err);
 	if (rc) {
 		m->d.error = xasprintf("guest RAM: %s", err);
 		free(err);
@@ -289,13 +297,12 @@ static int mon_setup(struct monitor *m)
 	}
 	mon_resolve_layout(m, btf);
 	btf__free(btf);
+	if (m->spec.watchdog_s && !mon_has(m->lay.sch_watchdog) &&
+	    !ksyms_addr(&m->ks, "scx_watchdog_timeout"))
+		m->d.watchdog_error = xstrdup("this kernel has neither scx_sched.watchdog_timeout "
+					      "nor scx_watchdog_timeout");
 	mon_find_vcpus(m);
 	return 0;
-}
-
-static bool mon_has(uint32_t off)
-{
-	return off != MON_OFF_NONE;
 }
 
 static void mon_read_cpu(struct monitor *m, unsigned cpu, uint64_t pcpu_off, uint64_t jiffies,
@@ -354,6 +361,31 @@ static uint64_t mon_event_base(struct monitor *m, bool *scx)
 	return 0;
 }
 
+/* Hold the watchdog timeout at spec.watchdog_s while a scheduler is loaded. */
+static void mon_watchdog(struct monitor *m)
+{
+	uint64_t want = (uint64_t)m->spec.watchdog_s * m->d.hz, sch = 0, cur, at;
+
+	if (!m->spec.watchdog_s || m->d.watchdog_error)
+		return;
+	if (mon_has(m->lay.sch_watchdog)) {
+		if (guestmem_read_u64(&m->gm, m->scx_root_va, &sch) || !sch)
+			return;
+		at = sch + m->lay.sch_watchdog;
+	} else {
+		at = ksyms_addr(&m->ks, "scx_watchdog_timeout");
+	}
+	if (guestmem_read_u64(&m->gm, at, &cur) || cur == want)
+		return;
+	if (guestmem_write_va(&m->gm, at, &want, sizeof(want))) {
+		m->d.watchdog_error = xasprintf("cannot write the watchdog timeout at %#llx",
+						(unsigned long long)at);
+		return;
+	}
+	if (!m->d.watchdog_writes++)
+		m->d.watchdog_was = cur;
+}
+
 static void mon_sample(struct monitor *m)
 {
 	struct monitor_data *d = &m->d;
@@ -369,6 +401,7 @@ static void mon_sample(struct monitor *m)
 	if (m->jiffies_va)
 		guestmem_read_u64(&m->gm, m->jiffies_va, &jiffies);
 	ev_base = mon_event_base(m, &s.scx);
+	mon_watchdog(m);
 	s.cpu = xcalloc(d->ncpus, sizeof(*s.cpu));
 	for (unsigned c = 0; c < d->ncpus; c++)
 		mon_read_cpu(m, c, offs[c], jiffies, ev_base, &s.cpu[c]);
@@ -437,6 +470,7 @@ struct monitor *monitor_start(const struct monitor_spec *spec)
 	m->btf_path = spec->btf_path ? xstrdup(spec->btf_path) : NULL;
 	m->d.ncpus = MIN(spec->cpus, MONITOR_MAX_CPUS);
 	m->d.hz = mon_config_hz(spec->kconfig);
+	m->d.watchdog_s = spec->watchdog_s;
 	m->t0 = now_ns();
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
@@ -493,5 +527,6 @@ void monitor_data_free(struct monitor_data *d)
 	free(d->s);
 	free(d->error);
 	free(d->note);
+	free(d->watchdog_error);
 	memset(d, 0, sizeof(*d));
 }

@@ -63,6 +63,11 @@ struct monitor_data {
 	size_t dropped;          /* samples beyond MONITOR_MAX_SAMPLES */
 	char *error;             /* why monitoring could not start or stopped (NULL = fine) */
 	char *note;              /* non-fatal: metrics disabled by the kernel's layout */
+	/* the watchdog override (spec.watchdog_s) */
+	unsigned watchdog_s;
+	uint64_t watchdog_was;   /* jiffies found before the first write (0 = never written) */
+	unsigned watchdog_writes;
+	char *watchdog_error;    /* why it could not be set */
 };
 void monitor_data_free(struct monitor_data *d);
 
@@ -72,6 +77,10 @@ struct monitor_spec {
 	unsigned cpus;
 	const char *btf_path;    /* vmlinux (ELF with .BTF) or raw BTF */
 	const char *kconfig;     /* kernel config: CONFIG_HZ (NULL = 250) */
+	/* > 0: hold the sched_ext watchdog timeout at this many seconds by writing
+	 * scx_root->watchdog_timeout (7.1+; older: scx_watchdog_timeout) every
+	 * sample, as each scheduler load starts from its own value. 0: leave it. */
+	unsigned watchdog_s;
 };
 
 struct monitor;

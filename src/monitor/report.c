@@ -93,6 +93,15 @@ json_t *monreport_json(const struct monitor_data *d, const struct monchk_result 
 	json_object_set_new(o, "error", d->error ? json_string(d->error) : json_null());
 	json_object_set_new(o, "note", d->note ? json_string(d->note) : json_null());
 	json_object_set_new(o, "metrics", caps_json(&d->caps));
+	json_object_set_new(o, "watchdog",
+			    d->watchdog_s ? json_pack("{s:i, s:i, s:i, s:o}", "set_s",
+						      (json_int_t)d->watchdog_s, "was_jiffies",
+						      (json_int_t)d->watchdog_was, "writes",
+						      (json_int_t)d->watchdog_writes, "error",
+						      d->watchdog_error
+							      ? json_string(d->watchdog_error)
+							      : json_null())
+					  : json_null());
 	json_object_set_new(o, "checks", json_string(checked ? state_name(r->state) : "off"));
 	json_object_set_new(o, "evaluated_samples", json_integer(r->used));
 	json_object_set_new(o, "sched_ext_t_ms",
@@ -183,6 +192,11 @@ char *monreport_text(const struct monitor_data *d, const struct monchk_result *r
 		violation_line(&sb, &r->v[i]);
 		sb_append(&sb, "\n");
 	}
+	if (d->watchdog_s)
+		sb_printf(&sb, "sched_ext watchdog held at %u s (%u writes; it was %llu jiffies)%s%s\n",
+			  d->watchdog_s, d->watchdog_writes, (unsigned long long)d->watchdog_was,
+			  d->watchdog_error ? ": " : "",
+			  d->watchdog_error ? d->watchdog_error : "");
 	if (d->note)
 		sb_printf(&sb, "%s\n", d->note);
 	return sb_steal(&sb);

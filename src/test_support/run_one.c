@@ -477,6 +477,10 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			.cpus = cpus,
 			.btf_path = kinfo.vmlinux,
 			.kconfig = kinfo.config,
+			/* only a watchdog the test or scheduler asks for is imposed */
+			.watchdog_s = active ? (t->watchdog_timeout_s ? t->watchdog_timeout_s
+								       : sched->watchdog_timeout_s)
+					     : 0,
 		});
 		vm_run(&spec, &vres);
 		monitor_stop(c.mon, &mon);

@@ -80,6 +80,19 @@ static void test_bounds(void **state)
 	/* outside RAM and no page tables */
 	assert_int_equal(guestmem_read_u64(&gm, GUESTMEM_PAGE_OFFSET_L4 + RAM, &v), -ENXIO);
 	assert_int_equal(guestmem_read_u64(&gm, 0xffffffffffffffffull, &v), -EFAULT);
+
+	/* writes: refused on a read-only mapping, bounds-checked like reads */
+	v = 77;
+	assert_int_equal(guestmem_write_va(&gm, GUESTMEM_PAGE_OFFSET_L4 + 64, &v, 8), -EROFS);
+	gm.writable = true;
+	assert_int_equal(guestmem_write_va(&gm, GUESTMEM_PAGE_OFFSET_L4 + 64, &v, 8), 0);
+	assert_int_equal(ram[64], 77);
+	/* across a page boundary inside one region */
+	assert_int_equal(guestmem_write_va(&gm, GUESTMEM_PAGE_OFFSET_L4 + 0x1000 - 4, &v, 8), 0);
+	assert_int_equal(ram[0x1000 - 4], 77);
+	assert_int_equal(guestmem_write_va(&gm, GUESTMEM_PAGE_OFFSET_L4 + RAM - 4, &v, 8), -ENXIO);
+	assert_int_equal(guestmem_write_va(&gm, ~0ull - 3, &v, 8), -EFAULT);
+	assert_int_equal(ram[RAM - 4], 0); /* all or nothing */
 }
 
 /* Page tables at fixed pages; maps VA to data at PA through 4K, 2M and 1G leaves. */

@@ -4,7 +4,8 @@
 #   monitor_spread   passes; its record has monitor samples for every CPU
 #   monitor_pile_on  fails: the monitor's imbalance check catches --pile-on
 #   monitor_stall    fails: the monitor names a stalled CPU before the kernel's
-#                    watchdog ejects the scheduler (--stall-after)
+#                    watchdog ejects the scheduler (--stall-after); the monitor
+#                    holds that watchdog at the test's 6 s
 # usage: test_monitor.sh VM_MONITOR_BINARY
 set -u
 bin=$1
@@ -59,8 +60,12 @@ run monitor_stall 1
 if ! printf '%s\n' "$out" | grep -q '\[monitor\] monitor: stall on cpu [0-9]'; then
 	echo "not ok: the stall is not reported with its CPU"; fails=$((fails + 1))
 fi
+# the watchdog the monitor held at 6 s (3 s = 750 jiffies at HZ 250 before) ejected it
+if ! printf '%s\n' "$out" | grep -q 'failed to run for [6-9]\.'; then
+	echo "not ok: the watchdog did not wait the 6 s the monitor set"; fails=$((fails + 1))
+fi
 # reported while the scheduler was still loaded, i.e. before the watchdog ejected it
-record monitor_stall 'any(v["check"] == "stall" and v["cpu"] is not None and v["confirmed_t_ms"] < m["sched_ext_t_ms"]["last"] for v in m["violations"])'
+record monitor_stall 'any(v["check"] == "stall" and v["cpu"] is not None and v["confirmed_t_ms"] < m["sched_ext_t_ms"]["last"] for v in m["violations"]) and m["watchdog"]["writes"] >= 1 and m["watchdog"]["was_jiffies"] == 750'
 
 if pgrep -a qemu-system | grep -q "ktstr-monitor_"; then
 	echo "not ok: QEMU left running"; fails=$((fails + 1))

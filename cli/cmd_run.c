@@ -18,6 +18,7 @@
 #include "test_support/entry_validate.h"
 #include "test_support/output.h"
 #include "test_support/run_one.h"
+#include "test_support/sched_args.h"
 #include "test_support/topo.h"
 #include "util/util.h"
 
@@ -26,11 +27,14 @@ static void usage(FILE *f)
 
 	fprintf(f,
 		"usage: ktstr run --scenario NAME [--scheduler eevdf|NAME|PATH] [--topology NnLlCcTt]\n"
-		"                 [--duration S] [--timeout S] [--kernel K] [--no-skip] [-v|-q]\n\n"
+		"                 [--sched-args 'ARGS'] [--duration S] [--timeout S] [--kernel K]\n"
+		"                 [--no-skip] [-v|-q]\n\n"
 		"Boots a VM with the topology (default: the scenario's, 1n1l2c1t), starts the\n"
 		"scheduler (default eevdf, the kernel's own; a registered name or a path to a\n"
-		"sched_ext binary), runs the scenario and checks it. Prints one verdict line,\n"
-		"writes a run record under $KTSTR_RUNS_DIR (default ./ktstr-runs).\n"
+		"sched_ext binary; --sched-args adds whitespace-separated arguments to it;\n"
+		"scx_ktstr is the bundled fixture scheduler), runs the scenario and checks it.\n"
+		"Prints one verdict line, writes a run record under $KTSTR_RUNS_DIR (default\n"
+		"./ktstr-runs).\n"
 		"Exit: 0 passed or skipped, 1 failed, 2 usage error.\n\nscenarios:\n");
 	for (unsigned i = 0; i < ktstr_scenarios_count(); i++) {
 		const struct ktstr_scenario *s = ktstr_scenario_at(i);
@@ -84,6 +88,7 @@ int cmd_run(int argc, char **argv)
 		{ "scenario", required_argument, NULL, 's' },
 		{ "scheduler", required_argument, NULL, 'S' },
 		{ "topology", required_argument, NULL, 't' },
+		{ "sched-args", required_argument, NULL, 'a' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "kernel", required_argument, NULL, 'k' },
@@ -100,7 +105,7 @@ int cmd_run(int argc, char **argv)
 	struct plan_item it;
 	struct run_outcome out;
 	const struct ktstr_test *base;
-	char *sched_path = NULL, *err = NULL;
+	char *sched_path = NULL, *err = NULL, **sched_args = NULL;
 	unsigned duration = 0;
 	uint64_t v;
 	int c, code;
@@ -116,6 +121,10 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 't':
 			topo_text = optarg;
+			break;
+		case 'a':
+			sched_strv_free(sched_args);
+			sched_args = sched_split_args(optarg);
 			break;
 		case 'd':
 		case 'T':
@@ -172,6 +181,15 @@ int cmd_run(int argc, char **argv)
 			"nor an existing file\n", sched_spec);
 		return KTSTR_EXIT_USAGE;
 	}
+	if (sched_args && sched_args[0]) {
+		if (!t.scheduler->binary) {
+			fprintf(stderr, "ktstr run: --sched-args needs a sched_ext --scheduler\n");
+			sched_strv_free(sched_args);
+			free(sched_path);
+			return KTSTR_EXIT_USAGE;
+		}
+		t.extra_sched_args = (const char *const *)sched_args;
+	}
 	if (duration)
 		t.duration_s = duration;
 	run_item_for(&t, &it);
@@ -179,6 +197,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "ktstr run: --topology: %s\n", err);
 		free(err);
 		free(sched_path);
+		sched_strv_free(sched_args);
 		return KTSTR_EXIT_USAGE;
 	}
 	ro.color = output_use_color(stdout);
@@ -189,5 +208,6 @@ int cmd_run(int argc, char **argv)
 	fflush(stdout);
 	run_outcome_free(&out);
 	free(sched_path);
+	sched_strv_free(sched_args);
 	return code;
 }

@@ -312,7 +312,7 @@ static int classify_death(struct sched_proc *sp, bool alive_but_disabled)
 	lrep = loader_report(sp);
 	if (kreason && !normal) {
 		set_failure(sp, SCHED_EJECTED,
-			    xasprintf("scheduler %s was ejected by the kernel %.1f s after attaching: "
+			    xasprintf("scheduler %s was ejected by the kernel (seen %.1f s after attaching): "
 				      "%s%s%s",
 				      sp->name, (now_ns() - sp->attach_ns) / 1e9, kreason,
 				      lrep ? "\nscheduler says: " : "", lrep ? lrep : ""));

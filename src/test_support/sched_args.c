@@ -220,6 +220,27 @@ int sched_resolve_binary(const struct ktstr_scheduler *s, const char *self_dir,
 	return -ENOENT;
 }
 
+char **sched_split_args(const char *s)
+{
+	struct strv sv = { xcalloc(1, sizeof(char *)), 0 };
+	const char *p = s;
+
+	while (p && *p) {
+		size_t n;
+
+		p += strspn(p, " \t\n");
+		n = strcspn(p, " \t\n");
+		if (n) {
+			char *w = xstrndup(p, n);
+
+			strv_push(&sv, w);
+			free(w);
+		}
+		p += n;
+	}
+	return sv.v;
+}
+
 void sched_strv_free(char **v)
 {
 	char **p;

@@ -47,6 +47,10 @@ char *sched_cmdline(const struct ktstr_scheduler *s, char **err);
 int sched_resolve_binary(const struct ktstr_scheduler *s, const char *self_dir,
 			 const char *path_env, char **out, char **err);
 
+/* "--stall-after 1  -v" -> {"--stall-after", "1", "-v", NULL}: split on
+ * whitespace, no quoting (free with sched_strv_free; NULL s gives {NULL}). */
+char **sched_split_args(const char *s);
+
 void sched_strv_free(char **v);
 
 #endif

@@ -117,6 +117,20 @@ static void test_cmdline_errors(void **state)
 	free(err);
 }
 
+static void test_split(void **state)
+{
+	char **v = sched_split_args("  --stall-after 1\t-v\n");
+
+	assert_strv(v, KTSTR_ARGS("--stall-after", "1", "-v"));
+	sched_strv_free(v);
+	v = sched_split_args("   ");
+	assert_null(v[0]);
+	sched_strv_free(v);
+	v = sched_split_args(NULL);
+	assert_null(v[0]);
+	sched_strv_free(v);
+}
+
 static char tmpdir[] = "/tmp/ktstr-sched-args-XXXXXX";
 
 static void make_file(const char *name, mode_t mode)
@@ -217,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_cmdline_errors),
 		cmocka_unit_test(test_resolve_binary),
+		cmocka_unit_test(test_split),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -415,7 +415,7 @@ static void extract(struct ktstr_payload_handle *h, struct metric_set *ms, const
 		size_t len = 0;
 		char *text = file_read(h->output_file, &len, PAYLOAD_FILE_CAP);
 
-		*from = "output file";
+		*from = "the output file";
 		if (!text)
 			err = xasprintf("cannot read %s: %s", h->output_file, strerror(errno));
 		else if (yaml)
@@ -438,7 +438,7 @@ static void extract(struct ktstr_payload_handle *h, struct metric_set *ms, const
 			*from = "stderr";
 	}
 	if (err) {
-		ktstr_log(h->ctx, "payload '%s': no metrics from the %s: %s", h->p->name, *from,
+		ktstr_log(h->ctx, "payload '%s': no metrics from %s: %s", h->p->name, *from,
 			  err);
 		free(err);
 	}
@@ -555,7 +555,7 @@ int ktstr_payload_wait(struct ktstr_payload_handle *h)
 	extract(h, &ms, &from);
 	metrics_apply_hints(&ms, p->hints);
 	ktstr_log(ctx, "payload '%s': exit %d after %.2f s, %u metrics%s%s%s", p->name, code, secs,
-		  ms.n, ms.n ? " from the " : "", ms.n ? from : "",
+		  ms.n, ms.n ? " from " : "", ms.n ? from : "",
 		  h->out.cut || h->err.cut ? " (output cut at 1 MiB)" : "");
 
 	checks = run_checks(h);

@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/random.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -315,6 +317,25 @@ static int init_read_orders(int port, struct orders *o)
 	return r ? r : 1;
 }
 
+/*
+ * Mix the orders' seed into the kernel's RNG and reseed it now: VMs restored
+ * from one template (DESIGN D1b) start with the same RNG state.
+ */
+static void init_reseed(uint64_t seed)
+{
+	struct {
+		int entropy_count, buf_size;
+		uint64_t buf[2];
+	} e = { .entropy_count = 0, .buf_size = sizeof(e.buf), .buf = { seed, now_ns() } };
+	int fd = open("/dev/urandom", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (ioctl(fd, RNDADDENTROPY, &e) || ioctl(fd, RNDRESEEDCRNG))
+		init_say("reseeding the RNG: %s", strerror(errno));
+	close(fd);
+}
+
 /* 6.-8. Scheduler, body, scheduler stop. Returns the exit code (eval.h). */
 static int init_run_test(int port, const struct orders *o)
 {
@@ -426,6 +447,7 @@ int guest_init_main(int argc, char **argv)
 		init_say("no usable orders: %s", strerror(-r));
 		code = GUEST_EXIT_INIT_ERROR;
 	} else if (r > 0) {
+		init_reseed(o.seed);
 		/* 6.-8. scheduler, test body, scheduler stop */
 		code = init_run_test(port, &o);
 		orders_free(&o);

@@ -137,6 +137,8 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 			out->json = true;
 		} else if (is_flag(arg, "--no-skip", NULL)) {
 			out->no_skip = true;
+		} else if (is_flag(arg, "--no-snapshot", NULL)) {
+			out->no_snapshot = true;
 		} else if (is_flag(arg, "-v", "--verbose")) {
 			out->verbosity = 2;
 		} else if (is_flag(arg, "-q", "--quiet")) {
@@ -290,6 +292,8 @@ void args_usage(FILE *f, const char *prog)
 		"                           own (default: duration + boot allowance)\n"
 		"  --no-skip                a test that cannot run on this host fails instead of\n"
 		"                           being skipped (also: KTSTR_NO_SKIP=1)\n"
+		"  --no-snapshot            boot every VM instead of restoring it from a template\n"
+		"                           (also: KTSTR_SNAPSHOT=0)\n"
 		"\n"
 		"Reporting:\n"
 		"  --junit FILE             also write the results as JUnit XML to FILE\n"

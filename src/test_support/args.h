@@ -52,6 +52,7 @@ struct ktstr_args {
 	unsigned timeout_s;        /* --timeout; 0 = per-test default */
 	const char *junit;         /* --junit FILE */
 	bool no_skip;              /* --no-skip (or env KTSTR_NO_SKIP non-empty) */
+	bool no_snapshot;          /* --no-snapshot: cold boots (sets env KTSTR_SNAPSHOT=0) */
 	const char *show_thresholds; /* --show-thresholds NAME */
 	int verbosity;             /* 0 -q, 1 default, 2 -v */
 	const char *prog;          /* argv[0] basename */

@@ -166,6 +166,8 @@ int ktstr_main(int argc, char **argv)
 		return KTSTR_EXIT_PASS;
 	}
 	log_verbosity = a.verbosity;
+	if (a.no_snapshot) /* the suite's workers inherit it */
+		setenv("KTSTR_SNAPSHOT", "0", 1);
 	/* every registration is checked before anything lists or boots */
 	if (entry_validate_registry()) {
 		args_free(&a);

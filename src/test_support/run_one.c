@@ -18,6 +18,7 @@
 #include "vm/accel.h"
 #include "vm/channel.h"
 #include "vm/initramfs.h"
+#include "vm/snapshot.h"
 #include "vm/kernel.h"
 #include "vm/vm.h"
 
@@ -471,18 +472,47 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			.arg = &c,
 		};
 
-		c.mon = monitor_start(&(struct monitor_spec){
-			.work_dir = work,
-			.nodes = topo.numa_nodes,
-			.cpus = cpus,
-			.btf_path = kinfo.vmlinux,
-			.kconfig = kinfo.config,
-			/* only a watchdog the test or scheduler asks for is imposed */
-			.watchdog_s = active ? (t->watchdog_timeout_s ? t->watchdog_timeout_s
-								       : sched->watchdog_timeout_s)
-					     : 0,
-		});
-		vm_run(&spec, &vres);
+		char *tmpl = NULL;
+
+		/* Restore from a template (DESIGN D1b) unless a sched_ext scheduler
+		 * runs: the monitor reads guest memory through the shared RAM files
+		 * of a cold boot, and a restored VM's RAM is private. */
+		if (snapshot_enabled() && !active) {
+			tmpl = snapshot_template(&spec, &err);
+			if (!tmpl) {
+				log_warn("%s: no VM template (%s); booting", it->name, err);
+				free(err);
+				err = NULL;
+			}
+		}
+		if (tmpl) {
+			spec.start = VM_START_RESTORE;
+			spec.template_dir = tmpl;
+			vm_run(&spec, &vres);
+			if (vres.restore_failed) {
+				log_warn("%s: restore from template failed (%s); booting", it->name,
+					 vres.error ? vres.error : "?");
+				vm_result_free(&vres);
+				spec.start = VM_START_BOOT;
+				spec.template_dir = NULL;
+			}
+			free(tmpl);
+		}
+		if (spec.start == VM_START_BOOT) {
+			c.mon = monitor_start(&(struct monitor_spec){
+				.work_dir = work,
+				.nodes = topo.numa_nodes,
+				.cpus = cpus,
+				.btf_path = kinfo.vmlinux,
+				.kconfig = kinfo.config,
+				/* only a watchdog the test or scheduler asks for is imposed */
+				.watchdog_s = active ? (t->watchdog_timeout_s
+								? t->watchdog_timeout_s
+								: sched->watchdog_timeout_s)
+						     : 0,
+			});
+			vm_run(&spec, &vres);
+		}
 		monitor_stop(c.mon, &mon);
 		c.mon = NULL;
 		ran_vm = true;
@@ -531,7 +561,7 @@ done:
 	rec.kernel_path = kinfo.image ? xstrdup(kinfo.image) : NULL;
 	rec.accel = xstrdup(out->accel);
 	rec.accel_reason = accel.reason ? xstrdup(accel.reason) : NULL;
-	rec.start = ran_vm ? xstrdup("booted") : NULL;
+	rec.start = ran_vm ? xstrdup(vres.restored ? "restored" : "booted") : NULL;
 	rec.expect_err = t->expect_err;
 	rec.expected_failure = ev.expected_failure;
 	rec.result = ev.result;

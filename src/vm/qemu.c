@@ -31,12 +31,16 @@
 #include <unistd.h>
 
 #include "util/util.h"
+#include "vm/qmp.h"
 #include "vm/vm.h"
 
 #define VM_TAIL_LINES 20
 #define VM_CONSOLE_SCAN_MAX (16u << 20)    /* scan at most the last 16 MB */
 #define VM_CONSOLE_MAX (256ull << 20)      /* a guest spamming more is killed */
 #define VM_POLL_MS 100
+#define VM_QMP_CONNECT_MS 30000
+#define VM_QMP_CMD_MS 30000
+#define VM_FRAMES_MAX (64u << 20) /* what a template keeps of the guest's first frames */
 
 /*
  * nokaslr: the host reads guest memory at fixed addresses (DESIGN). no_timer_check:
@@ -112,7 +116,8 @@ static int vm_track(pid_t pid, const struct vm_spec *spec)
 			continue;
 		for (unsigned n = 0; n < KTSTR_TOPO_MAX_NODES; n++) {
 			vm_live_ram[i][n][0] = '\0';
-			if (!spec->keep_ram && n < spec->topo->numa_nodes)
+			if (!spec->keep_ram && spec->start == VM_START_BOOT &&
+			    n < spec->topo->numa_nodes)
 				snprintf(vm_live_ram[i][n], VM_RAM_PATH_MAX, "%s/ram-node%u",
 					 spec->work_dir, n);
 			if (strlen(vm_live_ram[i][n]) >= VM_RAM_PATH_MAX - 1)
@@ -180,18 +185,23 @@ static const char *vm_bios(void)
 	return path_exists("/usr/share/qemu/qboot.rom") ? "/usr/share/qemu/qboot.rom" : NULL;
 }
 
-char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, char **err)
+char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, const char *qmp_path,
+		    char **err)
 {
 	const struct ktstr_topology *t = spec->topo;
 	struct argv_buf a = { 0 };
 	unsigned total_mb = spec->memory_mb ? spec->memory_mb : VM_DEFAULT_MEMORY_MB;
 	unsigned cpus_per_node, cpu = 0;
 	const char *bios = vm_bios();
+	/* a template keeps its RAM in its own directory, shared; a restore maps
+	 * it privately (copy-on-write: the template stays clean) */
+	const char *ram_dir = spec->start == VM_START_BOOT ? spec->work_dir : spec->template_dir;
+	bool ram_shared = spec->start != VM_START_RESTORE;
 	char *cmdline;
 
 	if (topo_validate(t, err))
 		return NULL;
-	if (!spec->kernel || !spec->initramfs || !spec->work_dir) {
+	if (!spec->kernel || !spec->initramfs || !spec->work_dir || !ram_dir) {
 		if (err)
 			*err = xstrdup("VM spec lacks a kernel, an initramfs or a work directory");
 		return NULL;
@@ -223,9 +233,9 @@ char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, char **er
 		if (!t->node_memory_mb[n] && n == t->numa_nodes - 1)
 			mb = total_mb - (total_mb / t->numa_nodes) * (t->numa_nodes - 1);
 		av_pair(&a, "-object",
-			xasprintf("memory-backend-file,id=m%u,share=on,mem-path=%s/ram-node%u,"
+			xasprintf("memory-backend-file,id=m%u,share=%s,mem-path=%s/ram-node%u,"
 				  "size=%uM",
-				  n, spec->work_dir, n, mb));
+				  n, ram_shared ? "on" : "off", ram_dir, n, mb));
 		av_pair(&a, "-numa",
 			xasprintf("node,nodeid=%u,cpus=%u-%u,memdev=m%u", n, cpu,
 				  cpu + cpus_per_node - 1, n));
@@ -260,6 +270,14 @@ char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, char **er
 	else
 		cmdline = xstrdup(vm_cmdline);
 	av_pair(&a, "-append", cmdline);
+	if (qmp_path) {
+		av_pair(&a, "-chardev", xasprintf("socket,id=qmp0,path=%s,server=off", qmp_path));
+		av_pair(&a, "-mon", xstrdup("chardev=qmp0,mode=control"));
+	}
+	if (spec->start == VM_START_RESTORE) {
+		av_add(&a, xstrdup("-S"));
+		av_pair(&a, "-incoming", xstrdup("defer"));
+	}
 	return a.v;
 }
 
@@ -466,6 +484,10 @@ struct vm_loop {
 	uint8_t *out;      /* pending host -> guest bytes */
 	size_t out_len, out_off;
 	uint64_t start;
+	struct qmp *qmp;   /* TEMPLATE / RESTORE */
+	struct strbuf raw; /* TEMPLATE: every byte the guest sent, replayed by a restore */
+	bool save_now;     /* TEMPLATE: the guest waits for its orders */
+	bool raw_over;     /* TEMPLATE: it sent more than VM_FRAMES_MAX before that */
 };
 
 static void vm_take_frames(struct vm_loop *l)
@@ -476,8 +498,11 @@ static void vm_take_frames(struct vm_loop *l)
 		if (f.type == CHAN_HELLO && !l->res->got_hello) {
 			l->res->got_hello = true;
 			l->res->hello_s = (double)(now_ns() - l->start) / 1e9;
+			/* a template is saved before the orders; a restore sends them */
+			if (l->spec->start == VM_START_TEMPLATE)
+				;
 			/* no orders: an empty frame tells init there is nothing to run */
-			if (chan_encode(CHAN_ORDERS, l->spec->orders,
+			else if (chan_encode(CHAN_ORDERS, l->spec->orders,
 					l->spec->orders ? (uint32_t)l->spec->orders_len : 0, &l->out,
 					&l->out_len)) {
 				free(l->res->error);
@@ -491,6 +516,9 @@ static void vm_take_frames(struct vm_loop *l)
 			for (size_t i = 0; i < n; i++)
 				if (l->res->last_stage[i] < ' ' || l->res->last_stage[i] > '~')
 					l->res->last_stage[i] = '?';
+			if (l->spec->start == VM_START_TEMPLATE && l->res->got_hello &&
+			    !strcmp(l->res->last_stage, "orders"))
+				l->save_now = true;
 		} else if (f.type == CHAN_EXIT && f.len == 4) {
 			l->res->got_exit = true;
 			l->res->guest_exit = (int)((uint32_t)f.data[0] | (uint32_t)f.data[1] << 8 |
@@ -512,6 +540,12 @@ static bool vm_read_conn(struct vm_loop *l)
 		ssize_t n = read(l->conn, buf, sizeof(buf));
 
 		if (n > 0) {
+			if (l->spec->start == VM_START_TEMPLATE && !l->save_now) {
+				if (l->raw.len + (size_t)n <= VM_FRAMES_MAX)
+					sb_appendn(&l->raw, buf, (size_t)n);
+				else
+					l->raw_over = true;
+			}
 			chan_decoder_feed(l->dec, buf, (size_t)n);
 			vm_take_frames(l);
 			continue;
@@ -554,14 +588,109 @@ static off_t vm_file_size(const char *path)
 	return stat(path, &st) ? 0 : st.st_size;
 }
 
+/* ---- templates (DESIGN D1b) ---- */
+
+/* RAM in the shared backend files is not part of the saved state. */
+static int vm_qmp_ignore_shared(struct qmp *q, char **err)
+{
+	return qmp_exec(q, "migrate-set-capabilities",
+			json_pack("{s:[{s:s,s:b}]}", "capabilities", "capability",
+				  "x-ignore-shared", "state", 1),
+			VM_QMP_CMD_MS, NULL, err);
+}
+
+/* A path QEMU hands to /bin/sh in an exec: migration URI, single-quoted. */
+static char *vm_exec_uri(const char *fmt, const char *path, char **err)
+{
+	if (strchr(path, '\'')) {
+		*err = xasprintf("template path %s contains a quote", path);
+		return NULL;
+	}
+	return xasprintf(fmt, path);
+}
+
+/* TEMPLATE: the guest waits for its orders. Save the device state (the RAM
+ * stays in the shared files) and the bytes the guest sent so far, then quit. */
+static int vm_save_template(struct vm_loop *l, char **err)
+{
+	char *state = xasprintf("%s/" VM_TEMPLATE_STATE, l->spec->template_dir);
+	char *frames = xasprintf("%s/" VM_TEMPLATE_FRAMES, l->spec->template_dir);
+	char *uri = vm_exec_uri("exec:cat > '%s'", state, err);
+	int r = uri ? 0 : -EINVAL;
+
+	if (!r && l->raw_over) {
+		*err = xasprintf("the guest sent more than %u MB before its orders",
+				 VM_FRAMES_MAX >> 20);
+		r = -EFBIG;
+	}
+	if (!r)
+		r = qmp_exec(l->qmp, "stop", NULL, VM_QMP_CMD_MS, NULL, err);
+	if (!r)
+		r = vm_qmp_ignore_shared(l->qmp, err);
+	if (!r)
+		r = qmp_exec(l->qmp, "migrate", json_pack("{s:s}", "uri", uri), VM_QMP_CMD_MS,
+			     NULL, err);
+	if (!r)
+		r = qmp_wait_migration(l->qmp, VM_QMP_CMD_MS * 4, err);
+	if (!r && file_write(frames, l->raw.buf ? l->raw.buf : "", l->raw.len)) {
+		r = -errno;
+		*err = xasprintf("cannot write %s: %s", frames, strerror(errno));
+	}
+	if (!r)
+		l->res->saved = true;
+	free(state);
+	free(frames);
+	free(uri);
+	return r;
+}
+
+/* RESTORE: load the saved state over the private RAM mapping, run, and replay
+ * what the guest sent before the save (HELLO queues the orders). */
+static int vm_restore(struct vm_loop *l, char **err)
+{
+	char *state = xasprintf("%s/" VM_TEMPLATE_STATE, l->spec->template_dir);
+	char *fpath = xasprintf("%s/" VM_TEMPLATE_FRAMES, l->spec->template_dir);
+	char *uri = vm_exec_uri("exec:cat '%s'", state, err);
+	size_t flen = 0;
+	char *frames = uri ? file_read(fpath, &flen, VM_FRAMES_MAX) : NULL;
+	int r = uri ? 0 : -EINVAL;
+
+	if (!r && !frames) {
+		r = errno ? -errno : -EIO;
+		*err = xasprintf("cannot read %s: %s", fpath, strerror(-r));
+	}
+	if (!r)
+		r = vm_qmp_ignore_shared(l->qmp, err);
+	if (!r)
+		r = qmp_exec(l->qmp, "migrate-incoming", json_pack("{s:s}", "uri", uri),
+			     VM_QMP_CMD_MS, NULL, err);
+	if (!r)
+		r = qmp_wait_migration(l->qmp, VM_QMP_CMD_MS * 4, err);
+	if (!r)
+		r = qmp_exec(l->qmp, "cont", NULL, VM_QMP_CMD_MS, NULL, err);
+	if (!r) {
+		l->res->restored = true;
+		l->res->restore_s = (double)(now_ns() - l->start) / 1e9;
+		chan_decoder_feed(l->dec, frames, flen);
+		vm_take_frames(l);
+	}
+	free(frames);
+	free(fpath);
+	free(state);
+	free(uri);
+	return r;
+}
+
 int vm_run(const struct vm_spec *spec, struct vm_result *res)
 {
 	char *chan_path = xasprintf("%s/chan.sock", spec->work_dir);
 	char *qemu_log = xasprintf("%s/qemu.log", spec->work_dir);
+	char *qmp_path = spec->start != VM_START_BOOT ? xasprintf("%s/qmp.sock", spec->work_dir)
+						       : NULL;
 	struct vm_loop l = { .spec = spec, .res = res, .conn = -1 };
 	char *err = NULL, **argv = NULL;
-	int lfd = -1, pidfd = -1, status = 0, rc = 0, slot = -1;
-	bool exited = false, group = !spec->interactive;
+	int lfd = -1, qfd = -1, pidfd = -1, status = 0, rc = 0, slot = -1;
+	bool exited = false, group = !spec->interactive, stop = false;
 	pid_t pid = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -572,7 +701,7 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 		goto out;
 	}
 	unlink(res->console_log);
-	argv = vm_qemu_argv(spec, chan_path, &err);
+	argv = vm_qemu_argv(spec, chan_path, qmp_path, &err);
 	if (!argv) {
 		rc = -EINVAL;
 		res->error = err;
@@ -581,6 +710,12 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 	lfd = vm_listen(chan_path, &res->error);
 	if (lfd < 0) {
 		rc = lfd;
+		res->restore_failed = spec->start == VM_START_RESTORE;
+		goto out;
+	}
+	if (qmp_path && (qfd = vm_listen(qmp_path, &res->error)) < 0) {
+		rc = qfd;
+		res->restore_failed = spec->start == VM_START_RESTORE;
 		goto out;
 	}
 	l.dec = chan_decoder_new(CHAN_MAX_PAYLOAD);
@@ -589,14 +724,27 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 	pid = vm_spawn(argv, qemu_log, spec->interactive, &res->error);
 	if (pid < 0) {
 		rc = (int)pid;
+		res->restore_failed = spec->start == VM_START_RESTORE;
 		goto out;
 	}
 	slot = vm_track(pid, spec);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (qfd >= 0) {
+		rc = qmp_accept(qfd, VM_QMP_CONNECT_MS, &l.qmp, &err);
+		close(qfd);
+		qfd = -1;
+		if (!rc && spec->start == VM_START_RESTORE)
+			rc = vm_restore(&l, &err);
+		if (rc) {
+			res->error = err;
+			res->restore_failed = spec->start == VM_START_RESTORE;
+			stop = true;
+		}
+	}
 
 	uint64_t deadline = spec->timeout_s ? l.start + spec->timeout_s * 1000000000ull : 0;
 
-	while (!exited) {
+	while (!exited && !stop) {
 		struct pollfd pfd[2];
 		int np = 0, timeout = VM_POLL_MS;
 		bool accepting = lfd >= 0;
@@ -638,6 +786,17 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 			}
 			if (l.conn >= 0)
 				vm_write_conn(&l);
+		}
+		if (l.save_now && !res->saved) {
+			rc = vm_save_template(&l, &err);
+			if (rc) {
+				res->error = err;
+				break;
+			}
+			/* QEMU may close the socket before it answers */
+			qmp_exec(l.qmp, "quit", NULL, VM_QMP_CMD_MS, NULL, &err);
+			free(err);
+			err = NULL;
 		}
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			exited = true;
@@ -688,6 +847,13 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 		res->error = xasprintf("QEMU was killed by signal %d (%s)", WTERMSIG(status),
 				       strsignal(WTERMSIG(status)));
 out:
+	qmp_close(l.qmp);
+	if (qfd >= 0)
+		close(qfd);
+	if (qmp_path)
+		unlink(qmp_path);
+	free(qmp_path);
+	sb_free(&l.raw);
 	if (pidfd >= 0)
 		close(pidfd);
 	if (l.conn >= 0)
@@ -695,7 +861,7 @@ out:
 	if (lfd >= 0)
 		close(lfd);
 	unlink(chan_path);
-	if (!spec->keep_ram && spec->topo)
+	if (!spec->keep_ram && spec->start == VM_START_BOOT && spec->topo)
 		for (unsigned n = 0; n < spec->topo->numa_nodes && n < KTSTR_TOPO_MAX_NODES; n++) {
 			char *ram = xasprintf("%s/ram-node%u", spec->work_dir, n);
 

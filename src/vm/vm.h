@@ -18,6 +18,18 @@
 #define VM_DEFAULT_MEMORY_MB 512
 #define VM_MIN_NODE_MEMORY_MB 64
 
+/* How a VM starts (DESIGN D1b). */
+enum vm_start {
+	VM_START_BOOT,     /* cold boot */
+	VM_START_TEMPLATE, /* boot to the guest's "orders" stage, save the device state
+			    * into template_dir (RAM files stay there, shared), quit */
+	VM_START_RESTORE,  /* restore from template_dir: private copy-on-write RAM */
+};
+
+/* Files of a template directory (besides ram-nodeN). */
+#define VM_TEMPLATE_STATE "state"   /* QEMU device state (x-ignore-shared) */
+#define VM_TEMPLATE_FRAMES "frames" /* channel bytes the guest sent before the save */
+
 struct vm_spec {
 	const struct ktstr_topology *topo;
 	unsigned memory_mb;          /* total; split evenly over NUMA nodes (0 = default) */
@@ -36,6 +48,8 @@ struct vm_spec {
 	void *arg;
 	bool interactive;            /* console on the terminal (ktstr shell) */
 	bool keep_ram;               /* keep <work_dir>/ram-nodeN after the VM ends */
+	enum vm_start start;
+	const char *template_dir;    /* TEMPLATE / RESTORE: the template's files */
 };
 
 struct vm_result {
@@ -54,6 +68,11 @@ struct vm_result {
 	size_t chan_truncated;       /* bytes left in the decoder at EOF */
 	char *error;                 /* harness-side failure (spawn, socket, timeout, ...) */
 	char last_stage[64];         /* last CHAN_STAGE the guest reached ("" if none) */
+	bool restored;               /* RESTORE: the VM ran from the template */
+	bool restore_failed;         /* RESTORE: it could not (error says why); the guest
+				      * sent nothing, a cold boot may follow */
+	double restore_s;            /* RESTORE: launch -> running (after cont) */
+	bool saved;                  /* TEMPLATE: state and frames are in template_dir */
 };
 
 /*
@@ -67,8 +86,10 @@ void vm_result_free(struct vm_result *res);
 /* The base kernel command line every VM gets (console, panic, nokaslr...). */
 const char *vm_base_cmdline(void);
 /* The QEMU argv vm_run uses, NULL-terminated (free with vm_argv_free). chan_path
- * is the unix socket QEMU connects to. NULL and *err on a bad spec. */
-char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, char **err);
+ * is the unix socket QEMU connects to, qmp_path its QMP socket (NULL: none; a
+ * template build and a restore need one). NULL and *err on a bad spec. */
+char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, const char *qmp_path,
+		    char **err);
 void vm_argv_free(char **argv);
 /* One-line verdict of a finished VM for humans: NULL if the guest exited 0 with
  * a clean channel, else an allocated description (timeout, panic, no hello,

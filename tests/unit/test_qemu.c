@@ -59,7 +59,7 @@ static void test_argv(void **state)
 
 	unsetenv("KTSTR_QEMU");
 	assert_int_equal(topo_parse("2n4l1c2t", &t, NULL), 0);
-	argv = vm_qemu_argv(&spec, "/w/chan.sock", &err);
+	argv = vm_qemu_argv(&spec, "/w/chan.sock", NULL, &err);
 	assert_non_null(argv);
 	s = join(argv);
 	assert_string_equal(
@@ -90,7 +90,7 @@ static void test_argv(void **state)
 	spec.memory_mb = 513;
 	spec.accel.kind = ACCEL_KVM;
 	setenv("KTSTR_QEMU_BIOS", "/fw/qboot.rom", 1);
-	argv = vm_qemu_argv(&spec, "/w/chan.sock", &err);
+	argv = vm_qemu_argv(&spec, "/w/chan.sock", NULL, &err);
 	s = join(argv);
 	assert_non_null(strstr(s, "-accel kvm -cpu host -machine q35 -bios /fw/qboot.rom "));
 	assert_non_null(strstr(s, "ram-node0,size=256M"));
@@ -101,7 +101,7 @@ static void test_argv(void **state)
 	vm_argv_free(argv);
 
 	t.cores_per_llc = 0;
-	assert_null(vm_qemu_argv(&spec, "/w/chan.sock", &err));
+	assert_null(vm_qemu_argv(&spec, "/w/chan.sock", NULL, &err));
 	assert_string_equal(err, "topology 2n2l0c1t: the number of cores per LLC must be at least 1");
 	free(err);
 }

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VM templates (DESIGN D1b): a VM booted once to the guest's "orders" stage
+ * and saved, so that each test restores it (private copy-on-write RAM) instead
+ * of booting. A template lives in <cache root>/templates/<key>/: ram-nodeN,
+ * state, frames (vm.h), console.log of its boot and metadata.json. The key is
+ * a content hash of every input: the QEMU argv (topology, memory, accelerator,
+ * firmware, kernel command line), the identity of the kernel image, the
+ * initramfs (named by its own content hash), the QEMU binary and firmware.
+ */
+#ifndef KTSTR_SNAPSHOT_H
+#define KTSTR_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm/vm.h"
+
+#define SNAPSHOT_CAP_MB_DEFAULT 4096 /* env KTSTR_TEMPLATE_CAP_MB */
+
+/* Snapshots are on unless env KTSTR_SNAPSHOT is "0" (--no-snapshot sets it). */
+bool snapshot_enabled(void);
+/* The template key of a VM spec (lower-case hex SHA-256). -errno and *err. */
+int snapshot_key(const struct vm_spec *spec, char key[65], char **err);
+/* <cache root>/templates (caller frees). */
+char *snapshot_templates_dir(void);
+/*
+ * The template directory for spec, built now when missing (the build cost is
+ * shown on stderr). Concurrent callers wait on a per-key lock; a build goes to
+ * a temporary name renamed into place. Afterwards the templates are trimmed to
+ * the size cap, least recently used first. NULL and *err if it cannot be had.
+ */
+char *snapshot_template(const struct vm_spec *spec, char **err);
+/* Remove whole templates, least recently used first, until they use at most
+ * cap_bytes of disk; keep (a directory name, may be NULL) stays. Also removes
+ * unfinished builds of dead processes. Returns the bytes freed. */
+uint64_t snapshot_trim(const char *templates_dir, uint64_t cap_bytes, const char *keep);
+
+#endif

@@ -494,6 +494,25 @@ void monitor_feed_kallsyms(struct monitor *m, const void *data, size_t len)
 	pthread_mutex_unlock(&m->lock);
 }
 
+void monitor_mark(struct monitor *m, const void *label, size_t len)
+{
+	struct monitor_mark *mk;
+	const char *l = label;
+
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	if (m->d.nmarks < MONITOR_MAX_MARKS) {
+		mk = &m->d.marks[m->d.nmarks++];
+		mk->t_ms = (uint32_t)((now_ns() - m->t0) / 1000000);
+		len = MIN(len, sizeof(mk->label) - 1);
+		for (size_t i = 0; i < len; i++)
+			mk->label[i] = l[i] >= ' ' && l[i] <= '~' ? l[i] : '?';
+		mk->label[len] = '\0';
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
 void monitor_stop(struct monitor *m, struct monitor_data *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -54,6 +54,14 @@ struct monitor_sample {
 	struct monitor_cpu *cpu; /* ncpus entries */
 };
 
+#define MONITOR_MAX_MARKS 32
+
+/* A guest init stage ("scheduler", "body", ...) as it reached the host. */
+struct monitor_mark {
+	uint32_t t_ms;
+	char label[32];
+};
+
 struct monitor_data {
 	unsigned ncpus;
 	unsigned hz;
@@ -68,6 +76,8 @@ struct monitor_data {
 	uint64_t watchdog_was;   /* jiffies found before the first write (0 = never written) */
 	unsigned watchdog_writes;
 	char *watchdog_error;    /* why it could not be set */
+	struct monitor_mark marks[MONITOR_MAX_MARKS];
+	unsigned nmarks;
 };
 void monitor_data_free(struct monitor_data *d);
 
@@ -88,6 +98,9 @@ struct monitor;
 struct monitor *monitor_start(const struct monitor_spec *spec);
 /* The guest's CHAN_KALLSYMS payload (any thread). */
 void monitor_feed_kallsyms(struct monitor *m, const void *data, size_t len);
+/* A phase starts now (the guest's CHAN_STAGE text; any thread; printable
+ * ASCII kept, at most MONITOR_MAX_MARKS). */
+void monitor_mark(struct monitor *m, const void *label, size_t len);
 /* Stop and join; *out owns the samples. NULL m is allowed (out is zeroed). */
 void monitor_stop(struct monitor *m, struct monitor_data *out);
 

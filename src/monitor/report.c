@@ -82,6 +82,76 @@ static json_t *timeline_json(const struct monitor_data *d)
 	return o;
 }
 
+struct phase {
+	unsigned samples, scx;  /* samples, and those with a scheduler loaded */
+	double imb_sum, imb_max;
+	uint32_t dsq_max, wait_max;
+	int dsq_cpu;
+};
+
+/* Numbers over the samples in [from, to) ms, every sample (not only evaluated ones). */
+static void phase_stats(const struct monitor_data *d, uint32_t from, uint32_t to, struct phase *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->dsq_cpu = -1;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct monitor_sample *s = &d->s[i];
+		unsigned mn = UINT32_MAX, mx = 0;
+		double imb;
+
+		if (s->t_ms < from || s->t_ms >= to)
+			continue;
+		for (unsigned c = 0; c < d->ncpus; c++) {
+			const struct monitor_cpu *x = &s->cpu[c];
+
+			if (!x->ok || x->local_dsq > MONCHK_DSQ_PLAUSIBLE)
+				continue;
+			mn = MIN(mn, x->nr_running);
+			mx = MAX(mx, x->nr_running);
+			if (x->local_dsq > p->dsq_max || p->dsq_cpu < 0) {
+				p->dsq_max = x->local_dsq;
+				p->dsq_cpu = (int)c;
+			}
+			p->wait_max = MAX(p->wait_max, x->wait_ms);
+		}
+		if (mn == UINT32_MAX)
+			continue;
+		imb = (double)mx / (double)MAX(1u, mn);
+		p->samples++;
+		p->scx += s->scx;
+		p->imb_sum += imb;
+		p->imb_max = MAX(p->imb_max, imb);
+	}
+}
+
+static uint32_t phase_end(const struct monitor_data *d, unsigned i)
+{
+	return i + 1 < d->nmarks ? d->marks[i + 1].t_ms : UINT32_MAX;
+}
+
+/* One entry per guest stage: when it began and what the runqueues looked like. */
+static json_t *phases_json(const struct monitor_data *d)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < d->nmarks; i++) {
+		struct phase p;
+
+		phase_stats(d, d->marks[i].t_ms, phase_end(d, i), &p);
+		json_array_append_new(
+			a, json_pack("{s:s, s:i, s:i, s:i, s:o, s:o, s:i, s:i, s:i}", "stage",
+				     d->marks[i].label, "t_ms", (json_int_t)d->marks[i].t_ms,
+				     "samples", (json_int_t)p.samples, "sched_ext_samples",
+				     (json_int_t)p.scx,
+				     "imbalance_avg",
+				     jround(p.samples ? p.imb_sum / p.samples : 0), "imbalance_max",
+				     jround(p.imb_max), "local_dsq_max", (json_int_t)p.dsq_max,
+				     "local_dsq_max_cpu", (json_int_t)p.dsq_cpu, "wait_max_ms",
+				     (json_int_t)p.wait_max));
+	}
+	return a;
+}
+
 json_t *monreport_json(const struct monitor_data *d, const struct monchk_result *r, bool checked)
 {
 	json_t *o = json_object(), *per = json_array(), *viol = json_array(), *ev = json_object();
@@ -148,6 +218,7 @@ json_t *monreport_json(const struct monitor_data *d, const struct monchk_result 
 					v->msg ? v->msg : ""));
 	}
 	json_object_set_new(o, "violations", viol);
+	json_object_set_new(o, "phases", phases_json(d));
 	json_object_set_new(o, "timeline", timeline_json(d));
 	return o;
 }
@@ -165,6 +236,8 @@ char *monreport_text(const struct monitor_data *d, const struct monchk_result *r
 {
 	struct strbuf sb = { 0 };
 
+	if (!d->n)
+		return xstrdup(""); /* no section: the record says why (monitor.error) */
 	if (d->error)
 		sb_printf(&sb, "monitor: %s\n", d->error);
 	sb_printf(&sb, "%zu samples of %u cpus every %d ms, %u evaluated (%s)", d->n, d->ncpus,
@@ -191,6 +264,18 @@ char *monreport_text(const struct monitor_data *d, const struct monchk_result *r
 	for (unsigned i = 0; i < r->nv; i++) {
 		violation_line(&sb, &r->v[i]);
 		sb_append(&sb, "\n");
+	}
+	for (unsigned i = 0; i < d->nmarks; i++) {
+		struct phase p;
+
+		phase_stats(d, d->marks[i].t_ms, phase_end(d, i), &p);
+		if (!p.samples)
+			continue;
+		sb_printf(&sb,
+			  "phase %-15s from %5.1f s: %3u samples (%u sched_ext), imbalance avg %.2f "
+			  "max %.2f, local DSQ max %u (cpu %d), longest wait %u ms\n",
+			  d->marks[i].label, d->marks[i].t_ms / 1000.0, p.samples, p.scx,
+			  p.imb_sum / p.samples, p.imb_max, p.dsq_max, p.dsq_cpu, p.wait_max);
 	}
 	if (d->watchdog_s)
 		sb_printf(&sb, "sched_ext watchdog held at %u s (%u writes; it was %llu jiffies)%s%s\n",

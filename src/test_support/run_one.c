@@ -167,6 +167,7 @@ static void on_frame(void *arg, const struct chan_frame *f)
 		for (char *p = c->stage; *p; p++)
 			if (*p < 0x20 || *p > 0x7e)
 				*p = '?';
+		monitor_mark(c->mon, f->data, f->len);
 		if (!strcmp(c->stage, "body"))
 			c->body_start = now_ns();
 		else if (c->body_start && !c->body_end)

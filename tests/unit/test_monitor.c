@@ -244,7 +244,22 @@ static void test_checks_dsq_stall_rates(void **state)
 	assert_int_equal(res.details[2].kind, KTSTR_MONITOR);
 	assert_non_null(strstr(res.details[2].msg, "monitor: stall on cpu 0 for 19 samples"));
 	result_free(&res);
+	d.marks[0] = (struct monitor_mark){ .t_ms = 0, .label = "scheduler" };
+	d.marks[1] = (struct monitor_mark){ .t_ms = 2000, .label = "body" };
+	d.nmarks = 2;
 	j = monreport_json(&d, &r, true);
+	{
+		json_t *ph = json_object_get(j, "phases");
+
+		assert_int_equal(json_array_size(ph), 2);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(ph, 1), "stage")),
+				    "body");
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(ph, 1), "samples")),
+				 20);
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(ph, 0),
+								    "local_dsq_max")),
+				 60);
+	}
 	assert_string_equal(json_string_value(json_object_get(j, "checks")), "evaluated");
 	assert_int_equal(json_array_size(json_object_get(j, "violations")), 3);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "timeline"), "cpus")), 2);
@@ -252,6 +267,7 @@ static void test_checks_dsq_stall_rates(void **state)
 	json_decref(j);
 	text = monreport_text(&d, &r);
 	assert_non_null(strstr(text, "cpu 1: nr_running avg 2.00 max 2, local DSQ avg"));
+	assert_non_null(strstr(text, "phase body            from   2.0 s:  20 samples (20 sched_ext)"));
 	free(text);
 	monchk_result_free(&r);
 	monitor_data_free(&d);
@@ -293,11 +309,17 @@ static void test_checks_guards(void **state)
 	monchk_result_free(&r);
 	monitor_data_free(&d);
 
-	/* no samples at all */
+	/* no samples at all: no output section */
 	memset(&d, 0, sizeof(d));
 	d.ncpus = 2;
 	monchk_evaluate(&d, &l, &r);
 	assert_int_equal(r.state, MONCHK_NO_DATA);
+	{
+		char *text = monreport_text(&d, &r);
+
+		assert_string_equal(text, "");
+		free(text);
+	}
 	monchk_result_free(&r);
 }
 

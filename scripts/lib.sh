@@ -3,9 +3,13 @@
 step() {
 	local name=$1
 	shift
-	local t0=$SECONDS
+	local t0=$SECONDS rc=0
 	echo "==> $name: $*"
-	"$@"
+	"$@" || rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "==> $name FAILED (exit $rc) after $((SECONDS - t0)) s"
+		return $rc
+	fi
 	echo "==> $name done in $((SECONDS - t0)) s"
 }
 

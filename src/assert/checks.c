@@ -65,8 +65,8 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 uint64_t *checks_latency_pool(const struct check_worker *w, unsigned n,
-			      bool (*keep)(const struct check_worker *, const void *), const void *arg,
-			      size_t *count)
+			      bool (*keep)(const struct check_worker *, const void *),
+			      const void *arg, size_t *count)
 {
 	size_t total = 0, k = 0;
 	uint64_t *pool;
@@ -143,12 +143,13 @@ void check_starved(const struct check_input *in, struct ktstr_result *res)
 		if (r->work_units)
 			continue;
 		if (r->completed)
-			result_fail(res, KTSTR_STARVED, "worker %d starved (0 work units) in cgroup %s",
-				    r->pid, cg_label(in->w[i].cgroup));
+			result_fail(res, KTSTR_STARVED,
+				    "worker %d starved (0 work units) in cgroup %s", r->pid,
+				    cg_label(in->w[i].cgroup));
 		else
 			result_fail(res, KTSTR_STARVED,
-				    "worker %d starved (0 work units, never reported, wait status 0x%x) "
-				    "in cgroup %s",
+				    "worker %d starved (0 work units, never reported, "
+				    "wait status 0x%x) in cgroup %s",
 				    r->pid, (unsigned)r->exit_status, cg_label(in->w[i].cgroup));
 	}
 }
@@ -214,8 +215,8 @@ void check_spread(const struct check_input *in, struct ktstr_result *res)
 
 			if (s.n >= 2 && s.spread > in->thr->max_spread_pct.v)
 				result_fail(res, KTSTR_UNFAIR,
-					    "cgroup %s (%s): off-CPU spread %.1f points (min %.1f%%, "
-					    "max %.1f%%) > limit %g",
+					    "cgroup %s (%s): off-CPU spread %.1f points "
+					    "(min %.1f%%, max %.1f%%) > limit %g",
 					    cg_label(group_cgroup(in, groups[g])),
 					    group_type(in, groups[g]), s.spread, s.min, s.max,
 					    in->thr->max_spread_pct.v);
@@ -239,7 +240,8 @@ void check_gap(const struct check_input *in, struct ktstr_result *res)
 			result_fail(res, KTSTR_STUCK,
 				    "worker %d stuck %llums on cpu%d at +%llums in cgroup %s (%s)",
 				    r->pid, (unsigned long long)r->max_gap_ms, r->max_gap_cpu,
-				    (unsigned long long)r->max_gap_at_ms, cg_label(in->w[i].cgroup), txt);
+				    (unsigned long long)r->max_gap_at_ms, cg_label(in->w[i].cgroup),
+				    txt);
 	}
 	free(txt);
 }
@@ -266,8 +268,8 @@ void check_isolation(const struct check_input *in, struct ktstr_result *res)
 		e = cpuset_format(&extra);
 		a = cpuset_format(&w->allowed);
 		result_fail(res, KTSTR_ISOLATION,
-			    "worker %d ran on unexpected CPUs %s (cgroup %s allows %s)", w->r->pid, e,
-			    cg_label(w->cgroup), a);
+			    "worker %d ran on unexpected CPUs %s (cgroup %s allows %s)",
+			    w->r->pid, e, cg_label(w->cgroup), a);
 		free(e);
 		free(a);
 	}
@@ -308,9 +310,10 @@ void check_throughput(const struct check_input *in, struct ktstr_result *res)
 		cv = checks_cv(rates, n);
 		if (n >= 2 && cv > t->max_throughput_cv.v)
 			result_fail(res, KTSTR_BENCHMARK,
-				    "cgroup %s (%s): throughput CV %.3f > limit %g over %zu workers",
-				    cg_label(group_cgroup(in, groups[g])), group_type(in, groups[g]),
-				    cv, t->max_throughput_cv.v, n);
+				    "cgroup %s (%s): throughput CV %.3f > limit %g over %zu "
+				    "workers",
+				    cg_label(group_cgroup(in, groups[g])),
+				    group_type(in, groups[g]), cv, t->max_throughput_cv.v, n);
 		free(rates);
 	}
 	free(groups);
@@ -352,7 +355,8 @@ void check_latency(const struct check_input *in, struct ktstr_result *res)
 			cv = checks_cv(v, n);
 			if (cv > t->max_wake_latency_cv.v)
 				result_fail(res, KTSTR_BENCHMARK,
-					    "cgroup %s: wake latency CV %.3f > limit %g (%zu samples)",
+					    "cgroup %s: wake latency CV %.3f > limit %g "
+					    "(%zu samples)",
 					    cg_label(cgs[c]), cv, t->max_wake_latency_cv.v, n);
 			free(v);
 		}
@@ -371,8 +375,9 @@ void check_iteration_rate(const struct check_input *in, struct ktstr_result *res
 
 		if (rate < in->thr->min_iteration_rate.v)
 			result_fail(res, KTSTR_BENCHMARK,
-				    "worker %d: %.1f iterations/s < minimum %g in cgroup %s", r->pid,
-				    rate, in->thr->min_iteration_rate.v, cg_label(in->w[i].cgroup));
+				    "worker %d: %.1f iterations/s < minimum %g in cgroup %s",
+				    r->pid, rate, in->thr->min_iteration_rate.v,
+				    cg_label(in->w[i].cgroup));
 	}
 }
 

@@ -56,8 +56,8 @@ uint64_t checks_percentile(const uint64_t *sorted, size_t n, double pct);
 double checks_cv(const double *v, size_t n);
 /* Concatenated latency samples of the workers selected by keep (NULL = all), sorted. */
 uint64_t *checks_latency_pool(const struct check_worker *w, unsigned n,
-			      bool (*keep)(const struct check_worker *, const void *), const void *arg,
-			      size_t *count);
+			      bool (*keep)(const struct check_worker *, const void *),
+			      const void *arg, size_t *count);
 /* limit is the scaled value: "limit 2000ms", or "limit 2000ms x10 (tcg) = 20000ms". */
 char *checks_limit_text(double limit, const char *unit, double scale, const char *accel);
 

@@ -186,7 +186,8 @@ int cgmgr_create(struct cgmgr *m, const char *name)
 		return -EINVAL;
 	path = cgmgr_path(m, name);
 	/* Nested: intermediate levels need the controllers for their children. */
-	for (slash = strchr(path + strlen(m->parent) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+	for (slash = strchr(path + strlen(m->parent) + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		if (!path_is_dir(path)) {
 			*slash = '/';

@@ -52,8 +52,8 @@ int scn_cpuset_resolve(const struct ktstr_cpuset_spec *s, const struct hw_topo *
 		break;
 	case KTSTR_CPUSET_KIND_RANGE:
 		if (!(s->start >= 0 && s->end <= 1 && s->start < s->end)) {
-			*err = xasprintf("range fractions must satisfy 0 <= start < end <= 1 (got %g, %g)",
-					 s->start, s->end);
+			*err = xasprintf("range fractions must satisfy 0 <= start < end <= 1 "
+					 "(got %g, %g)", s->start, s->end);
 			return -EINVAL;
 		}
 		lo = (unsigned)floor(s->start * n);
@@ -65,7 +65,8 @@ int scn_cpuset_resolve(const struct ktstr_cpuset_spec *s, const struct hw_topo *
 	case KTSTR_CPUSET_KIND_DISJOINT:
 	case KTSTR_CPUSET_KIND_OVERLAP:
 		if (!s->of || s->index >= s->of) {
-			*err = xasprintf("partition index %u >= partition count %u", s->index, s->of);
+			*err = xasprintf("partition index %u >= partition count %u", s->index,
+					 s->of);
 			return -EINVAL;
 		}
 		if (n < s->of) {
@@ -95,7 +96,8 @@ int scn_cpuset_resolve(const struct ktstr_cpuset_spec *s, const struct hw_topo *
 		if (!cpuset_is_subset(out, &t->online)) {
 			char *on = cpuset_format(&t->online);
 
-			*err = xasprintf("cpu list \"%s\" is not within the online CPUs %s", s->cpus, on);
+			*err = xasprintf("cpu list \"%s\" is not within the online CPUs %s",
+					 s->cpus, on);
 			free(on);
 			return -EINVAL;
 		}
@@ -365,7 +367,8 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 	ret = worker_set_spawn(&spec, &set, &err);
 	free(dir);
 	if (ret < 0) {
-		fail(s, KTSTR_OTHER, "cgroup %s: %s", *cg ? cg : "(none)", err ? err : strerror(-ret));
+		fail(s, KTSTR_OTHER, "cgroup %s: %s", *cg ? cg : "(none)",
+		     err ? err : strerror(-ret));
 		free(err);
 		return -1;
 	}
@@ -395,7 +398,8 @@ static int set_affinity(struct scn *s, const char *cg, const struct ktstr_affini
 			continue;
 		ret = worker_set_affinity(s->ws[i].set, &aff);
 		if (ret < 0)
-			return fail(s, KTSTR_OTHER, "cgroup %s: set affinity: %s", cg, strerror(-ret));
+			return fail(s, KTSTR_OTHER, "cgroup %s: set affinity: %s", cg,
+				    strerror(-ret));
 	}
 	return 0;
 }
@@ -499,8 +503,8 @@ static int apply_defs(struct scn *s, const struct ktstr_cgroup_def *defs)
 			ret = fail(s, KTSTR_OTHER, "cgroup definition without a name");
 			break;
 		}
-		if (add_cgroup(s, d->name) < 0 ||
-		    (d->cpuset.kind != KTSTR_CPUSET_NONE && set_cpuset(s, d->name, &d->cpuset) < 0)) {
+		if (add_cgroup(s, d->name) < 0 || (d->cpuset.kind != KTSTR_CPUSET_NONE &&
+						   set_cpuset(s, d->name, &d->cpuset) < 0)) {
 			ret = -1;
 			break;
 		}

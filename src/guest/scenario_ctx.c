@@ -80,7 +80,7 @@ int ktstr_scenario_run(struct ktstr_ctx *ctx, const char *name)
 #define ONE_LINER(n)                                                                               \
 	int ktstr_scenario_##n(struct ktstr_ctx *ctx)                                              \
 	{                                                                                          \
-		return ktstr_scenario_run(ctx, #n);                                                         \
+		return ktstr_scenario_run(ctx, #n);                                                \
 	}
 
 ONE_LINER(steady)

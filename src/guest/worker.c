@@ -159,7 +159,8 @@ bool worker_affinity_resolve(const struct ktstr_affinity *a, const struct cpuset
 static void to_cpu_set(const struct cpuset *s, cpu_set_t *out)
 {
 	CPU_ZERO(out);
-	for (int c = cpuset_next(s, 0); c >= 0 && c < CPU_SETSIZE; c = cpuset_next(s, (unsigned)c + 1))
+	for (int c = cpuset_next(s, 0); c >= 0 && c < CPU_SETSIZE;
+	     c = cpuset_next(s, (unsigned)c + 1))
 		CPU_SET(c, out);
 }
 
@@ -490,8 +491,8 @@ int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, ch
 				char *l = cpuset_format(&aff);
 
 				ret = -errno;
-				*err = xasprintf("sched_setaffinity(%d, %s): %s", (int)s->pids[i], l,
-						 strerror(errno));
+				*err = xasprintf("sched_setaffinity(%d, %s): %s", (int)s->pids[i],
+						 l, strerror(errno));
 				free(l);
 				break;
 			}
@@ -534,7 +535,8 @@ void worker_set_start(struct worker_set *s)
 		if (s->start_fds[i] < 0)
 			continue;
 		if (write(s->start_fds[i], "g", 1) != 1)
-			log_warn("worker %d: start write failed: %s", (int)s->pids[i], strerror(errno));
+			log_warn("worker %d: start write failed: %s", (int)s->pids[i],
+				 strerror(errno));
 		close(s->start_fds[i]);
 		s->start_fds[i] = -1;
 	}
@@ -835,7 +837,8 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 		*err = xstrdup("report is not a JSON object");
 		return -EINVAL;
 	}
-	if (get_int(j, "pid", 0, 1 << 30, &r->pid, err) || get_int(j, "index", 0, 1 << 20, &idx, err) ||
+	if (get_int(j, "pid", 0, 1 << 30, &r->pid, err) ||
+	    get_int(j, "index", 0, 1 << 20, &idx, err) ||
 	    get_bool(j, "completed", &r->completed, err) ||
 	    get_int(j, "exit_status", -(1 << 30), 1 << 30, &r->exit_status, err) ||
 	    get_bool(j, "messenger", &r->messenger, err) ||
@@ -848,7 +851,8 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 	type = json_string_value(json_object_get(j, "type"));
 	t = ktstr_work_type_parse(type);
 	if (t < 0) {
-		*err = xasprintf("report field \"type\": unknown work type %s", type ? type : "(none)");
+		*err = xasprintf("report field \"type\": unknown work type %s",
+				 type ? type : "(none)");
 		return -EINVAL;
 	}
 	r->type = (enum ktstr_work_type)t;
@@ -868,7 +872,8 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 		json_t *v = json_array_get(lat, i);
 
 		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			*err = xasprintf("report field \"lat_ns\"[%zu] not a non-negative integer", i);
+			*err = xasprintf("report field \"lat_ns\"[%zu] not a non-negative integer",
+					 i);
 			return -EINVAL;
 		}
 		r->lat_ns[i] = (uint64_t)json_integer_value(v);

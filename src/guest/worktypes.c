@@ -399,7 +399,8 @@ static void affinity_iter(struct wt_ctx *c)
 
 static void policy_iter(struct wt_ctx *c)
 {
-	static const int policies[] = { SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO, SCHED_RR };
+	static const int policies[] = { SCHED_OTHER, SCHED_BATCH, SCHED_IDLE, SCHED_FIFO,
+					SCHED_RR };
 	int pol = policies[c->rep->iterations % ARRAY_SIZE(policies)];
 	struct sched_param sp = { .sched_priority = (pol == SCHED_FIFO || pol == SCHED_RR) };
 
@@ -658,7 +659,8 @@ static void fan_fini(struct wt_ctx *c)
 
 static const struct wt_ops ops[KTSTR_WT_COUNT] = {
 	[KTSTR_WT_CPU_SPIN] = { "CpuSpin", NULL, false, spin_defaults, NULL, cpu_spin_iter, NULL },
-	[KTSTR_WT_YIELD_HEAVY] = { "YieldHeavy", NULL, false, spin_defaults, NULL, yield_iter, NULL },
+	[KTSTR_WT_YIELD_HEAVY] = { "YieldHeavy", NULL, false, spin_defaults, NULL, yield_iter,
+				   NULL },
 	[KTSTR_WT_MIXED] = { "Mixed", NULL, false, spin_defaults, NULL, mixed_iter, NULL },
 	[KTSTR_WT_IO_SYNC] = { "IoSync", NULL, false, NULL, io_init, io_iter, io_fini },
 	[KTSTR_WT_BURSTY] = { "Bursty", NULL, false, bursty_defaults, NULL, bursty_iter, NULL },
@@ -669,12 +671,12 @@ static const struct wt_ops ops[KTSTR_WT_COUNT] = {
 				      cache_iter, cache_fini },
 	[KTSTR_WT_FORK_EXIT] = { "ForkExit", NULL, false, NULL, NULL, fork_iter, NULL },
 	[KTSTR_WT_NICE_SWEEP] = { "NiceSweep", NULL, false, NULL, NULL, nice_iter, nice_fini },
-	[KTSTR_WT_AFFINITY_CHURN] = { "AffinityChurn", NULL, false, spin_defaults, NULL, affinity_iter,
-				      NULL },
+	[KTSTR_WT_AFFINITY_CHURN] = { "AffinityChurn", NULL, false, spin_defaults, NULL,
+				      affinity_iter, NULL },
 	[KTSTR_WT_POLICY_CHURN] = { "PolicyChurn", NULL, false, spin_defaults, NULL, policy_iter,
 				    policy_fini },
-	[KTSTR_WT_PAGE_FAULT_CHURN] = { "PageFaultChurn", NULL, false, pf_defaults, pf_init, pf_iter,
-					pf_fini },
+	[KTSTR_WT_PAGE_FAULT_CHURN] = { "PageFaultChurn", NULL, false, pf_defaults, pf_init,
+					pf_iter, pf_fini },
 	[KTSTR_WT_MUTEX_CONTENTION] = { "MutexContention", mutex_group, false, mutex_defaults, NULL,
 					mutex_iter, NULL },
 	[KTSTR_WT_FAN_OUT_COMPUTE] = { "FanOutCompute", fan_group, false, fan_defaults, fan_init,

@@ -65,8 +65,12 @@ struct ktstr_payload {
 	const struct ktstr_metric_hint *hints;    /* KTSTR_METRIC_HINTS */
 	const struct ktstr_metric_check *checks;  /* default checks (KTSTR_CHECKS) */
 	const char *const *include_files;  /* more files/dirs for /include-files/ */
-	unsigned timeout_ms;               /* default 30000; a run's own overrides */
+	unsigned timeout_ms;               /* default KTSTR_PAYLOAD_TIMEOUT_MS; a run's own overrides */
 };
+
+/* A payload's default timeout. A test's own time limit (when it sets no
+ * timeout_s) grows by the timeouts of the payloads it declares. */
+#define KTSTR_PAYLOAD_TIMEOUT_MS 30000
 
 /* Define a payload: KTSTR_PAYLOAD(fio, .binary = "fio", ...); */
 #define KTSTR_PAYLOAD(pname, ...) const struct ktstr_payload pname = { .name = #pname, __VA_ARGS__ }

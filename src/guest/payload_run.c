@@ -27,7 +27,6 @@
 
 #define PAYLOAD_OUT_CAP (1u << 20)  /* stdout and stderr kept, each */
 #define PAYLOAD_FILE_CAP (16u << 20) /* output file read at most */
-#define PAYLOAD_DEFAULT_TIMEOUT_MS 30000
 #define PAYLOAD_POLL_MS 20
 #define PAYLOAD_LOG_METRICS 16 /* hinted or checked metrics logged, at most */
 
@@ -292,7 +291,7 @@ struct ktstr_payload_handle *ktstr_payload_spawn(struct ktstr_ctx *ctx,
 	h->out.fd = h->err.fd = -1;
 	h->timeout_ms = h->opts.timeout_ms ? h->opts.timeout_ms
 			: p->timeout_ms    ? p->timeout_ms
-					   : PAYLOAD_DEFAULT_TIMEOUT_MS;
+					   : KTSTR_PAYLOAD_TIMEOUT_MS;
 	if (wants_file(h)) {
 		char *tmpl = xasprintf("/tmp/ktstr-%s-XXXXXX", p->name);
 		int fd = mkstemp(tmpl);

@@ -168,9 +168,14 @@ unsigned entry_memory_mb(const struct ktstr_test *t, unsigned cpus)
 
 unsigned entry_timeout_s(const struct ktstr_test *t, unsigned cpus, enum accel_kind accel)
 {
+	unsigned payload_s = 0;
+
 	if (t->timeout_s)
 		return t->timeout_s;
-	return entry_duration_s(t) + entry_boot_allowance_s(cpus, accel);
+	/* time for each declared payload to run to its own timeout */
+	for (const struct ktstr_payload *const *p = t->payloads; p && *p && payload_s < 86400; p++)
+		payload_s += ((*p)->timeout_ms ? (*p)->timeout_ms : KTSTR_PAYLOAD_TIMEOUT_MS) / 1000;
+	return entry_duration_s(t) + entry_boot_allowance_s(cpus, accel) + payload_s;
 }
 
 unsigned entry_boot_allowance_s(unsigned cpus, enum accel_kind accel)

@@ -93,6 +93,14 @@ static void test_effective(void **state)
 	assert_int_equal(entry_timeout_s(m, 2, ACCEL_TCG), 33);
 	assert_int_equal(entry_timeout_s(z, 2, ACCEL_KVM), 2 + 20);
 	assert_int_equal(entry_timeout_s(z, 2, ACCEL_TCG), 2 + 60 + 4);
+	{
+		/* + each declared payload's timeout (default 30 s) */
+		const struct ktstr_payload p1 = { .name = "p1", .binary = "x", .timeout_ms = 5500 };
+		const struct ktstr_payload p2 = { .name = "p2", .binary = "x" };
+		const struct ktstr_test tp = { .name = "tp", .payloads = KTSTR_PAYLOADS(&p1, &p2) };
+
+		assert_int_equal(entry_timeout_s(&tp, 2, ACCEL_KVM), 2 + 20 + 5 + 30);
+	}
 	assert_int_equal(entry_boot_allowance_s(8, ACCEL_TCG), 60 + 16);
 	assert_int_equal(entry_boot_allowance_s(8, ACCEL_KVM), 20);
 	assert_int_equal(entry_watchdog_s(m), 1);

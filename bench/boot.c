@@ -2,13 +2,16 @@
 /*
  * Boot benchmark: what ktstr adds to a VM boot.
  *
- *   boot [-n N] [--kernel K] KTSTR BARE_INIT
+ *   boot [-n N] [--kernel K] KTSTR BARE_INIT EMPTY_TEST
  *
- * Runs, interleaved, N boots of bare QEMU and N `ktstr topo --vm 1n1l2c1t`
- * launches with the same kernel, and prints each wall time, the medians and
- * the ratio ktstr/bare, for wall time and for CPU time (user + system of the
- * whole process tree): on a machine shared with other work the wall times
- * swing by 2-3x from run to run, the CPU times much less.
+ * Runs, interleaved, N boots of bare QEMU, N `ktstr topo --vm 1n1l2c1t`
+ * launches, N runs of an empty test with snapshots off (cold: boot, run,
+ * power off) and N with snapshots on (restored from a VM template, DESIGN
+ * D1b; the template is built by one run before the timed ones), all with the
+ * same kernel, and prints each wall time, the medians and the ratios to bare,
+ * for wall time and for CPU time (user + system of the whole process tree):
+ * on a machine shared with other work the wall times swing by 2-3x from run
+ * to run, the CPU times much less.
  *
  * The bare boot gets the same machine, firmware, CPUs, memory and kernel
  * command line as a ktstr VM (so the ratio is ktstr's own cost, not a choice
@@ -94,8 +97,8 @@ int main(int argc, char **argv)
 		else
 			return 2;
 	}
-	if (argc - optind != 2 || n < 1 || n > 50) {
-		fprintf(stderr, "usage: boot [-n N] [--kernel K] KTSTR BARE_INIT\n");
+	if (argc - optind != 3 || n < 1 || n > 50) {
+		fprintf(stderr, "usage: boot [-n N] [--kernel K] KTSTR BARE_INIT EMPTY_TEST\n");
 		return 2;
 	}
 	if (kernel_resolve(kspec, &k, &err)) {
@@ -108,6 +111,9 @@ int main(int argc, char **argv)
 	}
 	char *cpio = xasprintf("%s/bare.cpio", dir), *clog = xasprintf("%s/bare-console.log", dir);
 	char *blog = xasprintf("%s/bare.log", dir), *klog = xasprintf("%s/ktstr.log", dir);
+	char *elog = xasprintf("%s/empty.log", dir), *runs = xasprintf("%s/runs", dir);
+
+	setenv("KTSTR_RUNS_DIR", runs, 1); /* the empty test's records */
 
 	ir = initramfs_new();
 	if (initramfs_add_file(ir, argv[optind + 1], "/init", &err) || initramfs_write(ir, cpio, &err)) {
@@ -127,24 +133,43 @@ int main(int argc, char **argv)
 	char *ktstr[] = { argv[optind], "topo", "--vm", "1n1l2c1t", "--kernel", k.image, NULL };
 	double *tb = xcalloc(n, sizeof(double)), *tk = xcalloc(n, sizeof(double));
 	double *cb = xcalloc(n, sizeof(double)), *ck = xcalloc(n, sizeof(double));
+	char *empty[] = { argv[optind + 2], "--exact", "bench_empty", "--kernel", k.image, NULL };
+	double *tc = xcalloc(n, sizeof(double)), *tr = xcalloc(n, sizeof(double));
+	double *cc = xcalloc(n, sizeof(double)), *cr = xcalloc(n, sizeof(double)), warm;
 
 	printf("kernel %s, %u interleaved runs, firmware %s\n", k.image, n,
 	       *bios ? bios : "SeaBIOS");
+	/* the first restored run builds the template when it is missing */
+	unsetenv("KTSTR_SNAPSHOT");
+	if (run_wall(empty, elog, &warm) < 0)
+		return 1;
 	for (unsigned i = 0; i < n; i++) {
 		tb[i] = run_wall(bare, blog, &cb[i]);
 		tk[i] = run_wall(ktstr, klog, &ck[i]);
-		if (tb[i] < 0 || tk[i] < 0)
+		setenv("KTSTR_SNAPSHOT", "0", 1);
+		tc[i] = run_wall(empty, elog, &cc[i]);
+		unsetenv("KTSTR_SNAPSHOT");
+		tr[i] = run_wall(empty, elog, &cr[i]);
+		if (tb[i] < 0 || tk[i] < 0 || tc[i] < 0 || tr[i] < 0)
 			return 1;
-		printf("run %u: bare %.2f s (cpu %.2f s), ktstr %.2f s (cpu %.2f s)\n", i + 1, tb[i],
-		       cb[i], tk[i], ck[i]);
+		printf("run %u: bare %.2f s (cpu %.2f s), ktstr %.2f s (cpu %.2f s), empty test "
+		       "cold %.2f s (cpu %.2f s), restored %.2f s (cpu %.2f s)\n",
+		       i + 1, tb[i], cb[i], tk[i], ck[i], tc[i], cc[i], tr[i], cr[i]);
 		fflush(stdout);
 	}
 	double mb = median(tb, n), mk = median(tk, n), mcb = median(cb, n), mck = median(ck, n);
+	double mc = median(tc, n), mr = median(tr, n), mcc = median(cc, n), mcr = median(cr, n);
 
 	printf("median wall: bare %.2f s, ktstr %.2f s, ratio ktstr/bare %.3f (target <= 1.25)\n",
 	       mb, mk, mk / mb);
 	printf("median cpu:  bare %.2f s, ktstr %.2f s, ratio ktstr/bare %.3f\n", mcb, mck,
 	       mck / mcb);
+	printf("empty test, median wall: cold %.2f s, restored %.2f s, ratio restored/bare "
+	       "%.3f, restored/cold %.3f\n",
+	       mc, mr, mr / mb, mr / mc);
+	printf("empty test, median cpu:  cold %.2f s, restored %.2f s, ratio restored/bare "
+	       "%.3f, restored/cold %.3f\n",
+	       mcc, mcr, mcr / mcb, mcr / mcc);
 	rm_rf(dir);
 	kernel_info_free(&k);
 	return 0;

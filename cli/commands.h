@@ -9,6 +9,7 @@ struct cli_command {
 	int (*run)(int argc, char **argv); /* argv[0] is the subcommand name */
 };
 
+int cmd_cleanup(int argc, char **argv);
 int cmd_kernel(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

@@ -11,6 +11,8 @@
 
 /* One line per subcommand; keep sorted by name. */
 static const struct cli_command commands[] = {
+	{ "cleanup", "remove dead runs' scratch files; bound VM templates and caches",
+	  cmd_cleanup },
 	{ "kernel", "fetch, list, check and resolve test kernels", cmd_kernel },
 	{ "run", "run one catalog scenario in a VM against a scheduler and topology", cmd_run },
 	{ "stats", "list runs, show a run, compare two runs (regressions exit 1)", cmd_stats },

@@ -168,6 +168,12 @@ char *runtime_scratch_dir(const char *tag)
 		free(dir);
 		return NULL;
 	}
+	/* the owner: `ktstr cleanup` removes the directories of dead owners only */
+	char *pidf = xasprintf("%s/" RUNTIME_SCRATCH_PID, dir), pid[24];
+
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	file_write_str(pidf, pid);
+	free(pidf);
 	return dir;
 }
 

@@ -33,7 +33,9 @@ const char *runtime_project_commit(void);
  * A new scratch directory for one VM, <base>/ktstr-<tag>-XXXXXX, where base is
  * /dev/shm when it exists (the guest RAM files live there and must not be
  * written back to a disk), else $TMPDIR, else /tmp. NULL with errno set.
+ * It holds the file RUNTIME_SCRATCH_PID: the pid of the process that made it.
  */
+#define RUNTIME_SCRATCH_PID "owner.pid"
 char *runtime_scratch_dir(const char *tag);
 
 /*

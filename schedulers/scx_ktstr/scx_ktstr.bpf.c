@@ -4,7 +4,7 @@
  *
  * A correct vtime scheduler: a task woken up goes to the DSQ of its CPU's LLC,
  * any other enqueue to a shared global DSQ; both are ordered by virtual time
- * (runtime scaled by weight, lag capped at one slice). A CPU dispatches from
+ * (runtime scaled by weight, lag capped at ten slices). A CPU dispatches from
  * its own LLC's DSQ, then the global DSQ, then steals from other LLCs. A task
  * that finds an idle CPU in select_cpu runs there directly.
  *
@@ -25,6 +25,10 @@ char _license[] SEC("license") = "GPL";
 #define STALL_DSQ 0x1001 /* never consumed: tasks parked here stall */
 #define LLC_DSQ_BASE 0x2000
 #define PF_KTHREAD_FLAG 0x00200000
+/* How far behind the most advanced running task a task's vtime may lag: a
+ * task that slept keeps at most this much credit, and tasks on a CPU that
+ * got less time (an emulated vCPU preempted on its host) can catch up. */
+#define MAX_LAG (10 * SCX_SLICE_DFL)
 
 extern bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __weak __ksym;
 
@@ -108,8 +112,8 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_insert(p, SCX_DSQ_LOCAL_ON | 0, SCX_SLICE_DFL, enq_flags);
 		return;
 	}
-	if (time_before64(vtime, vtime_now - SCX_SLICE_DFL))
-		vtime = vtime_now - SCX_SLICE_DFL;
+	if (time_before64(vtime, vtime_now - MAX_LAG))
+		vtime = vtime_now - MAX_LAG;
 	dsq = (enq_flags & SCX_ENQ_WAKEUP) ? llc_dsq(scx_bpf_task_cpu(p)) : GLOBAL_DSQ;
 	scx_insert_vtime(p, dsq, SCX_SLICE_DFL, vtime, enq_flags);
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * `ktstr run`: one catalog scenario against one scheduler on one topology, in
- * a VM, through the same runtime as a test binary (the scenarios are tests in
- * this binary's registry): verdict line, run record, exit 0/1/2.
+ * `ktstr run`: catalog scenarios x topologies x schedulers, each in its own
+ * VM, through the same suite runner as a test binary (the scenarios are tests
+ * in this binary's registry, cli/scenarios.c): a progress line while the VMs
+ * run, each test's block as it finishes, a results table, run records,
+ * optional JSON/JUnit, exit 0/1/2.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,28 +22,67 @@
 #include "test_support/output.h"
 #include "test_support/run_one.h"
 #include "test_support/sched_args.h"
+#include "test_support/suite.h"
 #include "test_support/topo.h"
 #include "util/util.h"
 
+/* The quick default set: about a minute together under TCG. */
+static const char *const default_scenarios[] = { "steady", "cpuset_apply", "mixed_workloads" };
+#define DEFAULT_SCHEDULER "scx_ktstr"
+#define MAX_LIST 64
+
 static void usage(FILE *f)
 {
-
 	fprintf(f,
-		"usage: ktstr run --scenario NAME [--scheduler eevdf|NAME|PATH] [--topology NnLlCcTt]\n"
-		"                 [--sched-args 'ARGS'] [--duration S] [--timeout S] [--kernel K]\n"
-		"                 [--no-skip] [-v|-q]\n\n"
-		"Boots a VM with the topology (default: the scenario's, 1n1l2c1t), starts the\n"
-		"scheduler (default eevdf, the kernel's own; a registered name or a path to a\n"
-		"sched_ext binary; --sched-args adds whitespace-separated arguments to it;\n"
-		"scx_ktstr is the bundled fixture scheduler), runs the scenario and checks it.\n"
-		"Prints one verdict line, writes a run record under $KTSTR_RUNS_DIR (default\n"
-		"./ktstr-runs).\n"
-		"Exit: 0 passed or skipped, 1 failed, 2 usage error.\n\nscenarios:\n");
-	for (unsigned i = 0; i < ktstr_scenarios_count(); i++) {
-		const struct ktstr_scenario *s = ktstr_scenario_at(i);
-
-		fprintf(f, "  %-18s %-12s %s\n", s->name, s->category, s->description);
-	}
+		"NAME\n"
+		"    ktstr run - run catalog scenarios in VMs against a scheduler\n\n"
+		"SYNOPSIS\n"
+		"    ktstr run [--scheduler eevdf|NAME|PATH]... [--sched-args 'ARGS']\n"
+		"              [--topology NnLlCcTt]... [--scenario NAME... | --category C... | --all]\n"
+		"              [--duration S] [--workers N] [--timeout S] [--kernel K] [-j N]\n"
+		"              [--json] [--junit FILE] [--no-skip] [-v|-q]\n\n"
+		"DESCRIPTION\n"
+		"    Every selected scenario runs on every topology under every scheduler, each\n"
+		"    combination in its own VM booted with that CPU topology: the scheduler is\n"
+		"    started and attached, the scenario's cgroup workloads run, and what every\n"
+		"    worker got is checked (starvation, gaps, spread, isolation). No C needed.\n"
+		"    While VMs run, a progress line goes to stderr (rewritten in place on a\n"
+		"    terminal, one line per start and finish otherwise). Each test's block is\n"
+		"    printed when it finishes, then a results table and the closing line\n"
+		"    'N passed, N failed, N skipped'. A run record per test is written under\n"
+		"    $KTSTR_RUNS_DIR (default ./ktstr-runs); compare runs with 'ktstr stats'.\n\n"
+		"OPTIONS\n"
+		"    --scheduler S   eevdf (the kernel's own), a name found next to ktstr, in the\n"
+		"                    build tree's schedulers/ or $PATH (the bundled scx_ktstr),\n"
+		"                    or a path to a sched_ext binary. Repeatable. Default: %s.\n"
+		"    --sched-args A  arguments for the scheduler binary, split at whitespace.\n"
+		"    --topology T    NUMA nodes, LLCs per node, cores per LLC, threads per core,\n"
+		"                    e.g. 1n2l2c1t. Repeatable. Default: 1n1l2c1t.\n"
+		"    --scenario N    a catalog scenario (see 'ktstr list'). Repeatable.\n"
+		"    --category C    every scenario of a category. Repeatable.\n"
+		"    --all           every catalog scenario.\n"
+		"                    Default: the quick set steady, cpuset_apply, mixed_workloads.\n"
+		"    --duration S    scenario length in seconds (default 2).\n"
+		"    --workers N     workers per cgroup (default 2).\n"
+		"    --timeout S     limit for each test body in seconds (default derived).\n"
+		"    --kernel K      kernel image path, version or cache key (see 'ktstr kernel').\n"
+		"    -j, --jobs N    VMs at once (default: as many as host CPUs allow).\n"
+		"    --json          results as JSON on stdout (blocks and table go to stderr).\n"
+		"    --junit FILE    write a JUnit XML report.\n"
+		"    --no-skip       a host that cannot run a test fails it instead of skipping.\n"
+		"    -v, -q          more (stats, records, diagnostics) or less output.\n\n"
+		"EXIT STATUS\n"
+		"    0 every test passed or was skipped, 1 a test failed, 2 usage error.\n\n"
+		"ENVIRONMENT\n"
+		"    KTSTR_KERNEL     default kernel (path, version or cache key)\n"
+		"    KTSTR_RUNS_DIR   where run records go (default ./ktstr-runs)\n"
+		"    KTSTR_ACCEL      kvm or tcg (default: kvm when usable)\n"
+		"    KTSTR_KEEP=1     keep a failed test's scratch directory\n\n"
+		"EXAMPLES\n"
+		"    ktstr run                                   quick set on scx_ktstr\n"
+		"    ktstr run --scheduler eevdf --scheduler scx_ktstr --topology 1n2l2c1t\n"
+		"    ktstr run --scheduler ./scx_simple --category cpuset --json > out.json\n",
+		DEFAULT_SCHEDULER);
 }
 
 /* cli/scenarios.c registers one test per catalog scenario: both lists agree. */
@@ -65,81 +107,333 @@ static int catalog_check(void)
 	return bad;
 }
 
-/* eevdf, a registered scheduler, or a binary path (name = its basename). */
-static const struct ktstr_scheduler *pick_scheduler(const char *spec, struct ktstr_scheduler *own,
-						    char **path)
+/* eevdf, a registered scheduler, or a binary (bare name or path); the binary
+ * must resolve now, so a missing one is refused before any VM boots. */
+static const struct ktstr_scheduler *pick_scheduler(const char *spec, char **err)
 {
 	const struct ktstr_scheduler *s = find_scheduler(spec);
+	struct ktstr_scheduler probe = { .name = spec, .binary = spec }, *own;
+	char *self, *path = NULL;
+	int r;
 
-	if (s)
+	if (s && !s->binary)
 		return s;
-	if (!strchr(spec, '/') && !path_exists(spec))
+	self = realpath("/proc/self/exe", NULL);
+	r = sched_resolve_binary(s ? s : &probe, self ? dirname(self) : NULL, getenv("PATH"),
+				 &path, err);
+	free(self);
+	if (r)
 		return NULL;
-	*path = realpath(spec, NULL);
-	if (!*path)
-		*path = xstrdup(spec); /* run_one says what is wrong with it */
-	*own = (struct ktstr_scheduler){ .name = basename(*path), .binary = *path };
+	if (s) {
+		free(path);
+		return s;
+	}
+	own = xcalloc(1, sizeof(*own));
+	own->binary = path;
+	own->name = xstrdup(basename(path)); /* basename of our own copy */
 	return own;
+}
+
+struct row {
+	const char *scenario, *sched;
+	char topo[32];
+	bool started, done;
+	uint64_t start_ns;
+	struct ktstr_result result;
+	double wall_s;
+	char *record;
+};
+
+struct progress {
+	struct row *rows;
+	size_t n, done;
+	bool tty;
+	uint64_t t0;
+	FILE *table;
+	bool status_shown;
+};
+
+static unsigned since_s(const struct progress *p, uint64_t t)
+{
+	return (unsigned)((now_ns() - t) / 1000000000ull);
+}
+
+static void status_clear(struct progress *p)
+{
+	if (p->tty && p->status_shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		p->status_shown = false;
+	}
+}
+
+static void on_tick(void *arg)
+{
+	struct progress *p = arg;
+	struct strbuf sb = { 0 };
+	unsigned running = 0;
+
+	if (!p->tty)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct row *r = &p->rows[i];
+
+		if (!r->started || r->done)
+			continue;
+		if (running++ < 2)
+			sb_printf(&sb, "%s %s %s %s %us", running > 1 ? "," : "", r->scenario,
+				  r->topo, r->sched, since_s(p, r->start_ns));
+	}
+	if (running > 2)
+		sb_printf(&sb, " +%u more", running - 2);
+	fprintf(stderr, "\r\033[K[%4us] %zu/%zu done; running:%s", since_s(p, p->t0), p->done,
+		p->n, sb.buf ? sb.buf : " -");
+	fflush(stderr);
+	p->status_shown = true;
+	sb_free(&sb);
+}
+
+static void on_start(void *arg, size_t idx)
+{
+	struct progress *p = arg;
+	struct row *r = &p->rows[idx];
+
+	r->started = true;
+	r->start_ns = now_ns();
+	if (p->tty) {
+		on_tick(p);
+		return;
+	}
+	fprintf(stderr, "[%4us] start %zu/%zu: %s %s %s\n", since_s(p, p->t0), idx + 1, p->n,
+		r->scenario, r->topo, r->sched);
+	fflush(stderr);
+}
+
+static void on_finish(void *arg, size_t idx, const struct run_outcome *o)
+{
+	struct progress *p = arg;
+	struct row *r = &p->rows[idx];
+	json_t *j = result_to_json(&o->result);
+	char *err = NULL;
+
+	r->done = true;
+	p->done++;
+	r->wall_s = o->wall_s;
+	r->record = o->record_path ? xstrdup(o->record_path) : NULL;
+	/* a deep copy through the JSON round trip (result.h has no copy) */
+	if (result_from_json(j, &r->result, &err)) {
+		result_init(&r->result);
+		free(err);
+	}
+	json_decref(j);
+	status_clear(p);
+	if (!p->tty) {
+		fprintf(stderr, "[%4us] done  %zu/%zu: %s %s %s: %s %.1fs\n", since_s(p, p->t0),
+			idx + 1, p->n, r->scenario, r->topo, r->sched,
+			verdict_name(o->result.verdict), o->wall_s);
+		fflush(stderr);
+	}
+}
+
+static bool row_stat(const struct row *r, const char *name, double *v)
+{
+	for (unsigned i = 0; i < r->result.nstats; i++)
+		if (!strcmp(r->result.stats[i].name, name)) {
+			*v = r->result.stats[i].value;
+			return true;
+		}
+	return false;
+}
+
+static void cell(FILE *f, const struct row *r, const char *stat, const char *fmt)
+{
+	double v;
+	char buf[32];
+
+	if (row_stat(r, stat, &v))
+		snprintf(buf, sizeof(buf), fmt, v);
+	else
+		snprintf(buf, sizeof(buf), "-");
+	fprintf(f, " %12s", buf);
+}
+
+static const char *verdict_upper(enum ktstr_verdict v)
+{
+	return v == KTSTR_PASS ? "PASS" : v == KTSTR_FAIL ? "FAIL" : "SKIP";
+}
+
+static void print_table(void *arg)
+{
+	struct progress *p = arg;
+	FILE *f = p->table;
+	int w = 8;
+
+	status_clear(p);
+	for (size_t i = 0; i < p->n; i++)
+		w = MAX(w, (int)strlen(p->rows[i].scenario));
+	fprintf(f, "\n%-*s %-10s %-12s %-7s %8s %12s %12s %12s\n", w, "scenario", "topology",
+		"scheduler", "verdict", "time", "worst_gap_ms", "worst_spread", "migrations");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct row *r = &p->rows[i];
+
+		fprintf(f, "%-*s %-10s %-12s %-7s", w, r->scenario, r->topo, r->sched,
+			r->done ? verdict_upper(r->result.verdict) : "NOT-RUN");
+		if (r->done)
+			fprintf(f, " %7.1fs", r->wall_s);
+		else
+			fprintf(f, " %8s", "-");
+		cell(f, r, "worst_gap_ms", "%.0f");
+		cell(f, r, "worst_spread", "%.1f");
+		cell(f, r, "migrations", "%.0f");
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if (p->rows[i].record) {
+			char *d = xstrdup(p->rows[i].record);
+
+			fprintf(f, "records: %s\n", dirname(d));
+			free(d);
+			break;
+		}
+	fflush(f);
+}
+
+static void print_json(const struct progress *p)
+{
+	json_t *top = json_object(), *arr = json_array();
+	unsigned count[3] = { 0 };
+	char *text;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct row *r = &p->rows[i];
+		json_t *o = r->done ? result_to_json(&r->result) : json_object();
+
+		json_object_set_new(o, "scenario", json_string(r->scenario));
+		json_object_set_new(o, "topology", json_string(r->topo));
+		json_object_set_new(o, "scheduler", json_string(r->sched));
+		if (!r->done)
+			json_object_set_new(o, "verdict", json_string("not-run"));
+		else
+			count[r->result.verdict == KTSTR_PASS ? 0
+			      : r->result.verdict == KTSTR_FAIL ? 1 : 2]++;
+		json_object_set_new(o, "wall_s", json_real(r->wall_s));
+		json_object_set_new(o, "record", r->record ? json_string(r->record) : json_null());
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(top, "results", arr);
+	json_object_set_new(top, "passed", json_integer(count[0]));
+	json_object_set_new(top, "failed", json_integer(count[1]));
+	json_object_set_new(top, "skipped", json_integer(count[2]));
+	text = json_dumps(top, JSON_INDENT(2));
+	printf("%s\n", text);
+	fflush(stdout);
+	free(text);
+	json_decref(top);
+}
+
+static int usage_err(const char *fmt, const char *a)
+{
+	fputs("ktstr run: ", stderr);
+	fprintf(stderr, fmt, a);
+	fputs(" (see ktstr run --help)\n", stderr);
+	return KTSTR_EXIT_USAGE;
+}
+
+static bool has_scenario(const char *const *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return true;
+	return false;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, 's' },
+		{ "category", required_argument, NULL, 'c' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "scheduler", required_argument, NULL, 'S' },
+		{ "sched-args", required_argument, NULL, 'A' },
 		{ "topology", required_argument, NULL, 't' },
-		{ "sched-args", required_argument, NULL, 'a' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "workers", required_argument, NULL, 'w' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "kernel", required_argument, NULL, 'k' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "junit", required_argument, NULL, 'U' },
 		{ "no-skip", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *scenario = NULL, *sched_spec = "eevdf", *topo_text = NULL;
+	const char *scen[MAX_LIST], *cats[MAX_LIST], *scheds[MAX_LIST], *topos[MAX_LIST];
+	size_t nscen = 0, ncats = 0, nscheds = 0, ntopos = 0;
+	const char *sched_args = NULL, *junit = NULL;
+	const char *const *extra = NULL;
+	bool all = false, json = false;
 	struct run_opts ro = { .verbosity = 1 };
-	struct ktstr_scheduler own;
-	struct ktstr_test t;
-	struct plan_item it;
-	struct run_outcome out;
-	const struct ktstr_test *base;
-	char *sched_path = NULL, *err = NULL, **sched_args = NULL;
-	unsigned duration = 0;
+	unsigned duration = 0, workers = 0, jobs = 0;
+	const struct ktstr_scheduler *sobj[MAX_LIST];
+	struct ktstr_topology tobj[MAX_LIST];
+	struct progress prog = { 0 };
+	struct plan_item *items;
+	size_t n = 0;
 	uint64_t v;
 	int c, code;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "vqh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:vqh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			scenario = optarg;
-			break;
+		case 'c':
 		case 'S':
-			sched_spec = optarg;
+		case 't': {
+			const char **list = c == 's' ? scen : c == 'c' ? cats : c == 'S' ? scheds : topos;
+			size_t *cnt = c == 's' ? &nscen : c == 'c' ? &ncats : c == 'S' ? &nscheds : &ntopos;
+
+			if (*cnt >= MAX_LIST)
+				return usage_err("too many values for one option (at most 64)", "");
+			list[(*cnt)++] = optarg;
 			break;
-		case 't':
-			topo_text = optarg;
-			break;
+		}
 		case 'a':
-			sched_strv_free(sched_args);
-			sched_args = sched_split_args(optarg);
+			all = true;
+			break;
+		case 'A':
+			sched_args = optarg;
 			break;
 		case 'd':
 		case 'T':
+		case 'w':
+		case 'j':
 			if (str_to_u64(optarg, &v) || !v || v > 86400) {
-				fprintf(stderr, "ktstr run: --%s: '%s' is not a number of seconds "
-					"(1..86400)\n", c == 'd' ? "duration" : "timeout", optarg);
+				fprintf(stderr, "ktstr run: --%s: '%s' is not a number in 1..86400 "
+					"(see ktstr run --help)\n",
+					c == 'd' ? "duration" : c == 'T' ? "timeout"
+					: c == 'w' ? "workers" : "jobs", optarg);
 				return KTSTR_EXIT_USAGE;
 			}
 			if (c == 'd')
 				duration = (unsigned)v;
-			else
+			else if (c == 'T')
 				ro.timeout_s = (unsigned)v;
+			else if (c == 'w')
+				workers = (unsigned)v;
+			else
+				jobs = (unsigned)v;
 			break;
 		case 'k':
 			ro.kernel = optarg;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'U':
+			junit = optarg;
 			break;
 		case 'n':
 			ro.no_skip = true;
@@ -154,60 +448,135 @@ int cmd_run(int argc, char **argv)
 			usage(stdout);
 			return KTSTR_EXIT_PASS;
 		default:
-			usage(stderr);
+			fprintf(stderr, "(see ktstr run --help)\n");
 			return KTSTR_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "ktstr run: unexpected argument '%s'\n", argv[optind]);
-		return KTSTR_EXIT_USAGE;
-	}
-	if (!scenario) {
-		fprintf(stderr, "ktstr run: --scenario NAME is required\n");
-		usage(stderr);
-		return KTSTR_EXIT_USAGE;
-	}
+	if (optind < argc)
+		return usage_err("unexpected argument '%s'", argv[optind]);
+	if ((nscen > 0) + (ncats > 0) + all > 1)
+		return usage_err("--scenario, --category and --all exclude each other%s", "");
 	if (entry_validate_registry() || catalog_check())
 		return KTSTR_EXIT_USAGE;
-	base = find_test(scenario);
-	if (!base) {
-		fprintf(stderr, "ktstr run: unknown scenario '%s' (see ktstr run --help)\n", scenario);
-		return KTSTR_EXIT_USAGE;
+
+	/* scenarios */
+	for (size_t i = 0; i < nscen; i++)
+		if (!find_test(scen[i]))
+			return usage_err("unknown scenario '%s' (ktstr list shows them)", scen[i]);
+	for (size_t i = 0; i < ncats; i++) {
+		bool found = false;
+
+		for (unsigned k = 0; k < ktstr_scenarios_count(); k++)
+			found |= !strcmp(ktstr_scenario_at(k)->category, cats[i]);
+		if (!found)
+			return usage_err("unknown category '%s' (ktstr list shows them)", cats[i]);
 	}
-	t = *base;
-	t.scheduler = pick_scheduler(sched_spec, &own, &sched_path);
-	if (!t.scheduler) {
-		fprintf(stderr, "ktstr run: --scheduler '%s' is neither eevdf, a registered scheduler "
-			"nor an existing file\n", sched_spec);
-		return KTSTR_EXIT_USAGE;
+	if (all || ncats) {
+		for (unsigned k = 0; k < ktstr_scenarios_count() && nscen < MAX_LIST; k++) {
+			const struct ktstr_scenario *s = ktstr_scenario_at(k);
+			bool want = all;
+
+			for (size_t i = 0; i < ncats; i++)
+				want |= !strcmp(s->category, cats[i]);
+			if (want && !has_scenario(scen, nscen, s->name))
+				scen[nscen++] = s->name;
+		}
 	}
-	if (sched_args && sched_args[0]) {
-		if (!t.scheduler->binary) {
-			fprintf(stderr, "ktstr run: --sched-args needs a sched_ext --scheduler\n");
-			sched_strv_free(sched_args);
-			free(sched_path);
+	if (!nscen)
+		for (size_t i = 0; i < ARRAY_SIZE(default_scenarios); i++)
+			scen[nscen++] = default_scenarios[i];
+
+	/* topologies */
+	for (size_t i = 0; i < ntopos; i++) {
+		char *err = NULL;
+
+		if (topo_parse(topos[i], &tobj[i], &err)) {
+			fprintf(stderr, "ktstr run: --topology: %s (see ktstr run --help)\n", err);
+			free(err);
 			return KTSTR_EXIT_USAGE;
 		}
-		t.extra_sched_args = (const char *const *)sched_args;
 	}
-	if (duration)
-		t.duration_s = duration;
-	run_item_for(&t, &it);
-	if (topo_text && topo_parse(topo_text, &it.topo, &err)) {
-		fprintf(stderr, "ktstr run: --topology: %s\n", err);
-		free(err);
-		free(sched_path);
-		sched_strv_free(sched_args);
-		return KTSTR_EXIT_USAGE;
+
+	/* schedulers */
+	if (!nscheds)
+		scheds[nscheds++] = DEFAULT_SCHEDULER;
+	for (size_t i = 0; i < nscheds; i++) {
+		char *err = NULL;
+
+		sobj[i] = pick_scheduler(scheds[i], &err);
+		if (!sobj[i]) {
+			fprintf(stderr, "ktstr run: --scheduler '%s': %s\n", scheds[i],
+				err ? err : "not found");
+			if (!strcmp(scheds[i], DEFAULT_SCHEDULER))
+				fprintf(stderr, "ktstr run: the bundled scx_ktstr is built when clang "
+					"and bpftool are installed (scripts/setup.sh); or use "
+					"--scheduler eevdf\n");
+			free(err);
+			return KTSTR_EXIT_USAGE;
+		}
+		if (sched_args && !sobj[i]->binary)
+			return usage_err("--sched-args: '%s' runs no scheduler binary", scheds[i]);
 	}
-	ro.color = output_use_color(stdout);
-	code = run_one(&it, &ro, &out) == KTSTR_FAIL ? KTSTR_EXIT_FAIL : KTSTR_EXIT_PASS;
-	fputs(out.text, stdout);
-	if (out.record_path && ro.verbosity >= 1 && ro.verbosity < 2)
-		printf("record: %s\n", out.record_path);
-	fflush(stdout);
-	run_outcome_free(&out);
-	free(sched_path);
-	sched_strv_free(sched_args);
+	if (sched_args)
+		extra = (const char *const *)sched_split_args(sched_args);
+
+	/* the items: scenario x topology x scheduler */
+	items = xcalloc(nscen * MAX(ntopos, 1) * nscheds, sizeof(*items));
+	prog.rows = xcalloc(nscen * MAX(ntopos, 1) * nscheds, sizeof(*prog.rows));
+	for (size_t s = 0; s < nscen; s++) {
+		for (size_t tp = 0; tp < MAX(ntopos, 1); tp++) {
+			for (size_t k = 0; k < nscheds; k++) {
+				struct ktstr_test *t = xmalloc(sizeof(*t));
+				struct plan_item *it = &items[n];
+				struct row *r = &prog.rows[n];
+				struct strbuf name = { 0 };
+
+				*t = *find_test(scen[s]);
+				t->scheduler = sobj[k];
+				t->extra_sched_args = sobj[k]->binary ? extra : NULL;
+				if (duration)
+					t->duration_s = duration;
+				if (workers)
+					t->workers_per_cgroup = workers;
+				run_item_for(t, it);
+				if (ntopos)
+					it->topo = tobj[tp];
+				topo_format(&it->topo, r->topo, sizeof(r->topo));
+				r->scenario = scen[s];
+				r->sched = sobj[k]->name;
+				sb_append(&name, scen[s]);
+				if (ntopos > 1)
+					sb_printf(&name, "/%s", r->topo);
+				if (nscheds > 1)
+					sb_printf(&name, "/%s", r->sched);
+				it->name = sb_steal(&name);
+				it->variant = xasprintf("%s-%s", r->topo, r->sched);
+				n++;
+			}
+		}
+	}
+
+	prog.n = n;
+	prog.tty = isatty(STDERR_FILENO) && !json;
+	prog.t0 = now_ns();
+	prog.table = json ? stderr : stdout;
+	ro.color = output_use_color(prog.table);
+	code = suite_run_hooks(items, n, &ro, jobs, junit, "ktstr-run",
+			       &(struct suite_hooks){
+				       .out = prog.table,
+				       .on_start = on_start,
+				       .on_finish = on_finish,
+				       .on_tick = on_tick,
+				       .before_summary = print_table,
+				       .arg = &prog,
+			       });
+	if (json)
+		print_json(&prog);
+	/* the items and their test copies live until exit */
+	for (size_t i = 0; i < n; i++) {
+		result_free(&prog.rows[i].result);
+		free(prog.rows[i].record);
+	}
+	free(prog.rows);
 	return code;
 }

@@ -11,6 +11,7 @@ struct cli_command {
 
 int cmd_cleanup(int argc, char **argv);
 int cmd_kernel(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_topo(int argc, char **argv);

@@ -39,6 +39,8 @@ struct plan_item {
 	const char **flags;                   /* active flags, NULL-terminated */
 	const char *profile;                  /* the flag profile's name for a variant, else NULL */
 	const struct plan_kernel *kernel;     /* NULL: the default kernel resolution */
+	const char *variant;                  /* record variant when set (ktstr run:
+					       * "1n1l2c1t-eevdf"), else derived */
 };
 
 struct plan {

@@ -327,6 +327,8 @@ static char *item_variant(const struct plan_item *it)
 {
 	struct strbuf sb = { 0 };
 
+	if (it->variant)
+		return xstrdup(it->variant);
 	if (it->preset)
 		sb_printf(&sb, "%s-%s", it->preset->name, it->profile ? it->profile : "default");
 	if (it->kernel && it->kernel->label)

@@ -180,7 +180,8 @@ static void job_lost(struct job *j, int status, struct run_outcome *o)
 	o->text = sb_steal(&sb);
 }
 
-static void job_finish(struct job *j, struct output_report *rep)
+static void job_finish(struct job *j, struct output_report *rep, const struct suite_hooks *h,
+		       size_t idx)
 {
 	struct run_outcome o;
 	char *err = NULL;
@@ -195,8 +196,10 @@ static void job_finish(struct job *j, struct output_report *rep)
 		free(err);
 		job_lost(j, status, &o);
 	}
-	fputs(o.text ? o.text : "", stdout);
-	fflush(stdout);
+	if (h->on_finish)
+		h->on_finish(h->arg, idx, &o);
+	fputs(o.text ? o.text : "", h->out);
+	fflush(h->out);
 	{
 		struct output_test ot = {
 			.name = o.name,
@@ -221,7 +224,7 @@ static void job_finish(struct job *j, struct output_report *rep)
  * resource-contention skip (a failure under --no-skip). True if it was.
  */
 static bool budget_refuses(const struct plan_item *it, const struct run_opts *opts, uint64_t t0,
-			   struct output_report *rep)
+			   struct output_report *rep, FILE *out)
 {
 	struct accel_choice accel = { .kind = ACCEL_TCG };
 	double elapsed = (double)(now_ns() - t0) / 1e9, est;
@@ -257,8 +260,8 @@ static bool budget_refuses(const struct plan_item *it, const struct run_opts *op
 		output_test_format(&sb, &ot, opts->verbosity, opts->color);
 		output_report_add(rep, &ot);
 	}
-	fputs(sb.buf ? sb.buf : "", stdout);
-	fflush(stdout);
+	fputs(sb.buf ? sb.buf : "", out);
+	fflush(out);
 	sb_free(&sb);
 	result_free(&r);
 	free(why);
@@ -269,6 +272,14 @@ static bool budget_refuses(const struct plan_item *it, const struct run_opts *op
 int suite_run(const struct plan_item *items, size_t n, const struct run_opts *opts,
 	      unsigned jobs, const char *junit, const char *suite_name)
 {
+	return suite_run_hooks(items, n, opts, jobs, junit, suite_name, NULL);
+}
+
+int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_opts *opts,
+		    unsigned jobs, const char *junit, const char *suite_name,
+		    const struct suite_hooks *hooks)
+{
+	struct suite_hooks h = hooks ? *hooks : (struct suite_hooks){ 0 };
 	unsigned host_cpus = (unsigned)MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L);
 	struct output_report rep = { 0 };
 	struct job *run = xcalloc(n ? n : 1, sizeof(*run));
@@ -278,6 +289,8 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 	uint64_t t0;
 	int code;
 
+	if (!h.out)
+		h.out = stdout;
 	if (!jobs)
 		jobs = host_cpus;
 	t0 = now_ns();
@@ -303,7 +316,7 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 			unsigned v = item_vcpus(&items[next]);
 			struct job *j = &run[nrun];
 
-			if (budget_refuses(&items[next], opts, t0, &rep)) {
+			if (budget_refuses(&items[next], opts, t0, &rep, h.out)) {
 				next++;
 				continue;
 			}
@@ -315,6 +328,8 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 				log_err("%s: cannot start a worker: %s", j->it->name, strerror(errno));
 				break;
 			}
+			if (h.on_start)
+				h.on_start(h.arg, next);
 			next++;
 			nrun++;
 			busy += v;
@@ -329,7 +344,7 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 		pfd = xcalloc(nrun, sizeof(*pfd));
 		for (size_t i = 0; i < nrun; i++)
 			pfd[np++] = (struct pollfd){ run[i].fd, POLLIN, 0 };
-		if (poll(pfd, np, -1) < 0 && errno != EINTR) {
+		if (poll(pfd, np, h.on_tick ? 1000 : -1) < 0 && errno != EINTR) {
 			free(pfd);
 			break;
 		}
@@ -348,18 +363,22 @@ int suite_run(const struct plan_item *items, size_t n, const struct run_opts *op
 				continue;
 			if (r > 0) /* an outcome past the cap: the worker is broken */
 				kill(run[i].pid, SIGKILL);
-			job_finish(&run[i], &rep);
+			job_finish(&run[i], &rep, &h, (size_t)(run[i].it - items));
 			busy -= run[i].vcpus;
 			run[i] = run[--nrun];
 		}
 		free(pfd);
+		if (h.on_tick)
+			h.on_tick(h.arg);
 	}
 	free(run);
 	suite_signals(false);
 
+	if (h.before_summary)
+		h.before_summary(h.arg);
 	output_summary_format(&sb, rep.passed, rep.failed, rep.skipped);
-	fputs(sb.buf, stdout);
-	fflush(stdout);
+	fputs(sb.buf, h.out);
+	fflush(h.out);
 	sb_free(&sb);
 	code = output_report_exit_code(&rep);
 	if (next < n)

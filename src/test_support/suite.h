@@ -21,4 +21,22 @@
 int suite_run(const struct plan_item *items, size_t n, const struct run_opts *opts,
 	      unsigned jobs, const char *junit, const char *suite_name);
 
+/*
+ * What a front end (ktstr run) adds around a suite run. Every member may be
+ * NULL/0. Callbacks run in the suite process, between polls.
+ */
+struct suite_hooks {
+	FILE *out;            /* the blocks and the closing line; NULL = stdout */
+	void (*on_start)(void *arg, size_t idx);
+	/* before the item's block is printed */
+	void (*on_finish)(void *arg, size_t idx, const struct run_outcome *o);
+	void (*on_tick)(void *arg);           /* about once a second while items run */
+	void (*before_summary)(void *arg);    /* just before the closing line */
+	void *arg;
+};
+
+int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_opts *opts,
+		    unsigned jobs, const char *junit, const char *suite_name,
+		    const struct suite_hooks *hooks);
+
 #endif

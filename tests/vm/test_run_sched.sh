@@ -3,7 +3,7 @@
 # `ktstr run` with the bundled fixture scheduler, found by its name:
 # steady passes naming scheduler and ops; --sched-args '--stall-after 1' fails
 # with the watchdog's stall reason; a missing scheduler binary is refused on
-# the host before any VM boots, naming its path.
+# the host before any VM boots, naming its path (exit 2, as a usage error).
 # usage: test_run_sched.sh KTSTR
 set -u
 ktstr=$1
@@ -30,7 +30,7 @@ check 0 'scx_ktstr ops=ktstr' -- --scheduler scx_ktstr --topology 1n1l2c1t --sce
 check 1 'runnable task stall' -- --scheduler scx_ktstr --topology 1n1l2c1t --scenario steady \
 	--sched-args '--stall-after 1'
 start=$(date +%s)
-check 1 'binary /nonexistent/scx_none does not exist' -- --scheduler /nonexistent/scx_none \
+check 2 'binary /nonexistent/scx_none does not exist' -- --scheduler /nonexistent/scx_none \
 	--scenario steady
 if [ $(($(date +%s) - start)) -gt 5 ]; then
 	echo "not ok: a missing scheduler binary took more than 5 s to refuse"; fails=$((fails + 1))

@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# The ktstr command without a VM: `ktstr list` (text and --json agree with the
+# catalog), `ktstr run` argument errors (exit 2, a message naming the problem,
+# nothing run, no record), --help of every subcommand.
+# usage: test_cli.sh KTSTR
+set -u
+ktstr=$1
+runs=$(mktemp -d /tmp/ktstr-cli-XXXXXX)
+trap 'rm -rf "$runs"' EXIT
+fail() { echo "not ok: $*"; exit 1; }
+
+# list --json: every scenario once, with category and description
+json=$("$ktstr" list --json) || fail "list --json exit $?"
+printf '%s\n' "$json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+names = [s["name"] for s in d["scenarios"]]
+assert len(names) == len(set(names)) and len(names) >= 20, names
+for s in d["scenarios"]:
+    assert s["category"] in d["categories"] and s["description"], s
+assert {"steady", "cpuset_apply", "mixed_workloads"} <= set(names)
+assert [s for s in d["scenarios"] if s["name"] == "steady"][0]["category"] == "basic"
+print("list --json: %d scenarios, %d categories" % (len(names), len(d["categories"])))
+' || fail "list --json content"
+n_json=$(printf '%s\n' "$json" | grep -c '"name"')
+n_text=$("$ktstr" list | grep -c '^  ')
+[ "$n_json" -eq "$n_text" ] || fail "list: $n_text text rows, $n_json JSON entries"
+"$ktstr" list --category cpuset | grep -q '^  cpuset_apply' || fail "list --category cpuset"
+"$ktstr" list --category nope 2>/dev/null && fail "list --category nope exit 0"
+
+# run argument errors: exit 2 and the message, before anything runs
+check() { # want-regex args...
+	want=$1
+	shift
+	err=$(KTSTR_RUNS_DIR=$runs KTSTR_KERNEL=/nonexistent "$ktstr" run "$@" 2>&1 >/dev/null)
+	code=$?
+	[ "$code" -eq 2 ] || fail "run $*: exit $code, want 2 ($err)"
+	printf '%s\n' "$err" | grep -q "$want" || fail "run $*: message '$err' lacks '$want'"
+	echo "run $*: exit 2: $(printf '%s' "$err" | head -1)"
+}
+check "unknown scenario 'nope'" --scenario nope
+check "unknown category 'nope'" --category nope
+check "exclude each other" --all --scenario steady
+check "topology '2x'" --topology 2x
+check "duration: '0'" --duration 0
+check "workers: 'many'" --workers many
+check "sched-args: 'eevdf' runs no scheduler binary" --scheduler eevdf --sched-args '--x'
+check "scheduler '/nonexistent/scx'" --scheduler /nonexistent/scx
+check "unexpected argument 'extra'" --scheduler eevdf extra
+check "unrecognized option" --bogus
+[ -z "$(ls -A "$runs")" ] || fail "records written"
+
+# every subcommand has a man-page-like --help
+for cmd in list run topo stats kernel; do
+	"$ktstr" "$cmd" --help >"$runs/help" 2>&1 || fail "$cmd --help exit $?"
+	grep -q "SYNOPSIS\|usage" "$runs/help" || fail "$cmd --help has no synopsis"
+done
+rm -f "$runs/help"
+echo ok

@@ -11,6 +11,8 @@ code=$?
 printf '%s\n' "$out"
 [ "$code" -eq 2 ] || { echo "not ok: exit $code, want 2"; exit 1; }
 printf '%s\n' "$out" | grep -q "uneven_llcs.*llcs" || { echo "not ok: no message naming the test and field"; exit 1; }
+printf '%s\n' "$out" | grep -q "bad_payload.*payload 'bad_range': range check on 'x' has lo > hi" ||
+	{ echo "not ok: no message naming the payload and its check"; exit 1; }
 printf '%s\n' "$out" | grep -q "^PASS\|^FAIL\|passed," && { echo "not ok: something ran"; exit 1; }
 [ -z "$(ls -A "$runs")" ] || { echo "not ok: records written"; exit 1; }
 echo ok

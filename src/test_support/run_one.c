@@ -493,8 +493,10 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			spec.template_dir = tmpl;
 			vm_run(&spec, &vres);
 			if (vres.restore_failed) {
-				log_warn("%s: restore from template failed (%s); booting", it->name,
-					 vres.error ? vres.error : "?");
+				log_warn("%s: restore from template failed (%s); booting, and "
+					 "discarding the template %s",
+					 it->name, vres.error ? vres.error : "?", tmpl);
+				rm_rf(tmpl); /* the next run builds it again */
 				vm_result_free(&vres);
 				spec.start = VM_START_BOOT;
 				spec.template_dir = NULL;

@@ -37,5 +37,10 @@ echo "template RAM sha256 before $before after $after"
 KTSTR_SNAPSHOT=0 "$bin" --exact snap_isolated >"$tmp/cold" 2>&1 || bad "cold snap_isolated failed"
 n=$(grep -l '"start": *"booted"' $(find "$tmp/runs" -name 'snap_isolated-*.ktstr.json') | wc -l)
 [ "$n" -ge 1 ] || bad "KTSTR_SNAPSHOT=0 did not boot"
+# a broken template: the test still passes (cold boot, with a warning), the template goes
+echo garbage >"$tdir/state"
+"$bin" --exact snap_empty >"$tmp/broken" 2>&1 || bad "snap_empty with a broken template failed"
+grep -q "restore from template failed" "$tmp/broken" || bad "no warning for a broken template"
+[ ! -d "$tdir" ] || bad "the broken template was kept"
 if pgrep -a qemu-system | grep -q "ktstr-snap_"; then bad "QEMU left running"; fi
 [ "$fails" -eq 0 ] && echo "ok: snapshot" || exit 1

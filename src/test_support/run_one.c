@@ -518,16 +518,19 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			});
 			vm_run(&spec, &vres);
 		}
-		monitor_stop(c.mon, &mon);
-		c.mon = NULL;
 		ran_vm = true;
-		/* monitor checks only under a sched_ext scheduler; failures join the
-		 * guest's result so expect_err sees them */
-		monreport_finish(&mon, active ? &ord.thresholds : NULL, &mon_res, &rec.monitor,
-				 &mon_text);
-		monitor_data_free(&mon);
-		if (c.have_result)
-			result_merge(&c.result, &mon_res);
+		/* a restored VM runs on private RAM: only cold boots are monitored.
+		 * Checks only under a sched_ext scheduler; failures join the guest's
+		 * result so expect_err sees them */
+		if (c.mon) {
+			monitor_stop(c.mon, &mon);
+			c.mon = NULL;
+			monreport_finish(&mon, active ? &ord.thresholds : NULL, &mon_res,
+					 &rec.monitor, &mon_text);
+			monitor_data_free(&mon);
+			if (c.have_result)
+				result_merge(&c.result, &mon_res);
+		}
 	}
 
 evaluate:

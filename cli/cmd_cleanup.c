@@ -172,7 +172,9 @@ static void cleanup_usage(FILE *f)
 		   "  VM templates beyond the cap (KTSTR_TEMPLATE_CAP_MB, default %d MB) and\n"
 		   "  initramfs cache files unused for D days (default 7)\n"
 		   "  --templates  remove every VM template\n"
-		   "  --dry-run    only say what would be removed\n",
+		   "  --dry-run    only say what would be removed\n"
+		   "exit status: 0 done, 2 usage error. A live run's files are never touched.\n"
+		   "examples: ktstr cleanup --dry-run; ktstr cleanup --days 1\n",
 		SNAPSHOT_CAP_MB_DEFAULT);
 }
 

@@ -32,7 +32,12 @@ static void usage(FILE *f)
 		"  path [SPEC] [--config|--vmlinux]\n"
 		"        the kernel a test run would use: SPEC (image, build tree or cache id) >\n"
 		"        $KTSTR_KERNEL > newest valid cached > host kernel with sched_ext\n\n"
-		"The cache is $KTSTR_CACHE_DIR, else $XDG_CACHE_HOME/ktstr, else ~/.cache/ktstr.\n");
+		"The cache is $KTSTR_CACHE_DIR, else $XDG_CACHE_HOME/ktstr, else ~/.cache/ktstr.\n\n"
+		"exit status: 0 done, 1 the command failed (download, missing requirement), 2 usage\n"
+		"environment: KTSTR_KERNEL (the default kernel), KTSTR_CACHE_DIR\n\n"
+		"examples:\n"
+		"  ktstr kernel fetch && ktstr kernel list\n"
+		"  ktstr kernel check /boot/vmlinuz-$(uname -r)\n");
 }
 
 static bool is_help(const char *a)

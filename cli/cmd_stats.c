@@ -60,7 +60,14 @@ static void usage(FILE *f)
 		"  --changed        compare: print only metrics that changed significantly\n"
 		"  --json           machine-readable output on stdout\n"
 		"\n"
-		"exit status: 0 no regression, 1 regression (compare), 2 bad input\n");
+		"exit status: 0 no regression, 1 regression (compare), 2 bad input\n"
+		"\n"
+		"environment: KTSTR_RUNS_DIR  where runs are (default ./ktstr-runs)\n"
+		"\n"
+		"examples:\n"
+		"  ktstr stats list\n"
+		"  ktstr stats show latest\n"
+		"  ktstr stats compare latest~1 latest --changed\n");
 }
 
 /* ---- loading runs ---- */

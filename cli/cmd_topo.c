@@ -40,7 +40,12 @@ static void topo_usage(FILE *f)
 		"  --cmdline WORDS extra kernel command-line words; for launcher tests,\n"
 		"                  ktstr.fault=panic|hang|garbage makes the guest misbehave\n"
 		"  --json          one JSON object: cpus, llcs, numa_nodes (counts) and the\n"
-		"                  groups as lists\n",
+		"                  groups as lists\n\n"
+		"exit status: 0 shown, 1 the VM failed or the guest disagrees, 2 usage error\n"
+		"environment: KTSTR_KERNEL (default kernel), KTSTR_ACCEL (kvm or tcg)\n\n"
+		"examples:\n"
+		"  ktstr topo\n"
+		"  ktstr topo --vm 2n4l2c2t --json\n",
 		VM_DEFAULT_MEMORY_MB, TOPO_DEFAULT_TIMEOUT_S);
 }
 

@@ -13,6 +13,7 @@ int cmd_cleanup(int argc, char **argv);
 int cmd_kernel(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_shell(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 

@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
 	{ "kernel", "fetch, list, check and resolve test kernels", cmd_kernel },
 	{ "list", "list the catalog scenarios (--json)", cmd_catalog },
 	{ "run", "run catalog scenarios in VMs against schedulers and topologies", cmd_run },
+	{ "shell", "a busybox shell (or --exec CMD) in a VM with a topology and scheduler", cmd_shell },
 	{ "stats", "list runs, show a run, compare two runs (regressions exit 1)", cmd_stats },
 	{ "topo", "host topology, or boot a VM and show the topology the guest sees", cmd_topo },
 	{ 0 },

@@ -51,8 +51,25 @@ check "unexpected argument 'extra'" --scheduler eevdf extra
 check "unrecognized option" --bogus
 [ -z "$(ls -A "$runs")" ] || fail "records written"
 
+# shell argument errors
+"$ktstr" shell </dev/null 2>"$runs/err" && fail "shell without a terminal exit 0"
+grep -q "not a terminal; use --exec" "$runs/err" || fail "shell without a terminal: $(cat "$runs/err")"
+"$ktstr" shell --exec true --topology 2x 2>/dev/null
+[ $? -eq 2 ] || fail "shell --topology 2x: want exit 2"
+"$ktstr" shell --exec true --scheduler /nonexistent/scx 2>/dev/null
+[ $? -eq 2 ] || fail "shell --scheduler /nonexistent/scx: want exit 2"
+rm -f "$runs/err"
+
+# bash completion: commands and scenario names
+if command -v bash >/dev/null; then
+	got=$(PATH=$(dirname "$ktstr"):$PATH bash -c '. "$1"; COMP_WORDS=(ktstr run --scenario ste);
+		COMP_CWORD=3; _ktstr; echo "${COMPREPLY[@]}"' sh "$(dirname "$0")/../../completions/ktstr.bash")
+	[ "$got" = "steady steady_llc" ] || fail "completion of --scenario ste: '$got'"
+	echo "completion: --scenario ste -> $got"
+fi
+
 # every subcommand has a man-page-like --help
-for cmd in list run topo stats kernel; do
+for cmd in list run shell topo stats kernel cleanup; do
 	"$ktstr" "$cmd" --help >"$runs/help" 2>&1 || fail "$cmd --help exit $?"
 	grep -q "SYNOPSIS\|usage" "$runs/help" || fail "$cmd --help has no synopsis"
 done

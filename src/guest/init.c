@@ -28,6 +28,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "guest/covflush.h"
 #include "guest/hwtopo.h"
 #include "guest/init.h"
 #include "guest/port.h"
@@ -413,6 +414,7 @@ int guest_init_main(int argc, char **argv)
 		init_power_off();
 	}
 	init_console();
+	covflush_setenv(); /* what init starts writes its coverage counters there */
 
 	/* 2. kernel command line */
 	fault = init_fault();
@@ -453,7 +455,8 @@ int guest_init_main(int argc, char **argv)
 		orders_free(&o);
 	}
 
-	/* 9. exit code, power off */
+	/* 9. coverage counters (instrumented builds), exit code, power off */
+	covflush_send(port);
 	init_send_str(port, CHAN_STAGE, "exit");
 	le = htole32((uint32_t)code);
 	chan_send(port, CHAN_EXIT, &le, sizeof(le));

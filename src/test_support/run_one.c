@@ -2,8 +2,10 @@
 #include "test_support/run_one.h"
 #include "assert/thresholds.h"
 #include "guest/body.h"
+#include "guest/covflush.h"
 #include "monitor/monitor.h"
 #include "monitor/report.h"
+#include "test_support/covmerge.h"
 #include "test_support/entry.h"
 #include "test_support/eval.h"
 #include "test_support/host_class.h"
@@ -50,6 +52,8 @@ struct collect {
 	unsigned bad_frames;
 	struct monitor *mon;           /* host-side monitor of this VM */
 	struct metric_set metrics; /* payload metrics (CHAN_METRICS), named <payload>.<metric> */
+	char *cov_dir;             /* coverage files from the guest, staged (covmerge.h) */
+	size_t cov_staged;
 };
 
 static void collect_line(struct strbuf *sb, bool *cut, const struct chan_frame *f)
@@ -113,17 +117,28 @@ static void collect_result(struct collect *c, const struct chan_frame *f)
 	result_free(&r);
 }
 
-/* CHAN_FILE: u16 LE name length, name, data. Only the scheduler log is used. */
+/* CHAN_FILE: u16 LE name length, name, data: the scheduler log or coverage data. */
 static void collect_file(struct collect *c, const struct chan_frame *f)
 {
-	static const char sched_log[] = "sched.log";
-	size_t nlen;
+	static const char sched_log[] = "sched.log", cov[] = COVFLUSH_FILE_PREFIX;
+	size_t nlen, plen = sizeof(cov) - 1;
+	char *err = NULL;
 
 	if (f->len < 2)
 		return;
 	nlen = (size_t)f->data[0] | (size_t)f->data[1] << 8;
-	if (nlen > f->len - 2 || nlen != sizeof(sched_log) - 1 ||
-	    memcmp(f->data + 2, sched_log, nlen))
+	if (nlen > f->len - 2)
+		return;
+	if (c->cov_dir && nlen > plen && !memcmp(f->data + 2, cov, plen)) {
+		if (covmerge_stage(c->cov_dir, (const char *)f->data + 2 + plen, nlen - plen,
+				   f->data + 2 + nlen, f->len - 2 - nlen, &c->cov_staged, &err)) {
+			c->bad_frames++;
+			sb_printf(&c->log, "[host] %s\n", err);
+			free(err);
+		}
+		return;
+	}
+	if (nlen != sizeof(sched_log) - 1 || memcmp(f->data + 2, sched_log, nlen))
 		return;
 	sb_free(&c->sched_log);
 	sb_appendn(&c->sched_log, (const char *)f->data + 2 + nlen,
@@ -186,6 +201,24 @@ static void collect_free(struct collect *c)
 	sb_free(&c->sched_log);
 	free(c->sched);
 	metrics_free(&c->metrics);
+	free(c->cov_dir);
+}
+
+/* What the guest's coverage files became on the host, one log line. */
+static void collect_cov_merge(struct collect *c)
+{
+	struct covmerge_stats st;
+	char *err = NULL;
+
+	if (covmerge_apply(c->cov_dir, &st, &err)) {
+		log_warn("coverage from the guest: %s", err ? err : "failed");
+		sb_printf(&c->log, "[host] coverage: %s\n", err ? err : "failed");
+	}
+	free(err);
+	if (st.gcda_merged || st.gcda_written || st.profraw || st.skipped)
+		sb_printf(&c->log,
+			  "[host] coverage: %u .gcda merged, %u written, %u .profraw, %u skipped\n",
+			  st.gcda_merged, st.gcda_written, st.profraw, st.skipped);
 }
 
 /* ---- host_only: the body in a forked child, frames through a pipe ---- */
@@ -477,6 +510,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 
 		char *tmpl = NULL;
 
+		c.cov_dir = xasprintf("%s/cov", work);
 		/* Restore from a template (DESIGN D1b) unless a sched_ext scheduler
 		 * runs: the monitor reads guest memory through the shared RAM files
 		 * of a cold boot, and a restored VM's RAM is private. */
@@ -518,6 +552,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			});
 			vm_run(&spec, &vres);
 		}
+		collect_cov_merge(&c);
 		ran_vm = true;
 		/* a restored VM runs on private RAM: only cold boots are monitored.
 		 * Checks only under a sched_ext scheduler; failures join the guest's

@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 		bios = path_exists("/usr/share/qemu/qboot.rom") ? "/usr/share/qemu/qboot.rom" : "";
 
 	char *serial = xasprintf("file:%s", clog);
-	char *bare[] = { "qemu-system-x86_64", "-accel", "tcg,thread=multi", "-cpu",
+	char *bare[] = { "qemu-system-x86_64", "-accel", "tcg,thread=single", "-cpu",
 			 "max,vendor=GenuineIntel", "-machine", "q35", "-smp", "2", "-m",
 			 "512M", "-nodefaults", "-no-reboot", "-nographic", "-serial", serial,
 			 "-kernel", k.image, "-initrd", cpio, "-append",

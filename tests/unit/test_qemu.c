@@ -64,7 +64,7 @@ static void test_argv(void **state)
 	s = join(argv);
 	assert_string_equal(
 		s,
-		"qemu-system-x86_64 -accel tcg,thread=multi -cpu max,vendor=GenuineIntel "
+		"qemu-system-x86_64 -accel tcg,thread=single -cpu max,vendor=GenuineIntel "
 		"-machine q35 -smp cpus=8,sockets=2,dies=2,cores=1,threads=2 -m 1000M "
 		"-object memory-backend-file,id=m0,share=on,mem-path=/w/ram-node0,size=500M "
 		"-numa node,nodeid=0,cpus=0-3,memdev=m0 "

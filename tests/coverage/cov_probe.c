@@ -22,3 +22,10 @@ KTSTR_TEST(cov_probe, .timeout_s = 30)
 	ktstr_log(ctx, "cov_guest_only(1) = %d", cov_guest_only(1));
 	return KTSTR_PASS;
 }
+
+/* A second test calling the same function: `cov_probe -j 2` runs both at once. */
+KTSTR_TEST(cov_probe_b, .timeout_s = 30)
+{
+	ktstr_log(ctx, "cov_guest_only(2) = %d", cov_guest_only(2));
+	return KTSTR_PASS;
+}

@@ -30,7 +30,14 @@ static void usage(FILE *f)
 		   "commands:\n");
 	for (const struct cli_command *c = commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fprintf(f, "\n'ktstr <command> --help' explains each command.\n");
+	fprintf(f, "\nexamples:\n"
+		   "  ktstr run                                     quick scenario set on scx_ktstr\n"
+		   "  ktstr run --scheduler eevdf --scheduler ./scx_mine --topology 1n2l2c1t\n"
+		   "  ktstr list                                    scenarios and categories\n"
+		   "  ktstr shell --topology 1n2l2c1t --exec nproc  prints 4\n"
+		   "  ktstr stats compare latest~1 latest           regressions exit 1\n"
+		   "\nexit status: 0 passed, 1 failed, 2 usage error (per command: --help).\n"
+		   "'ktstr <command> --help' explains each command.\n");
 }
 
 int main(int argc, char **argv)

@@ -12,7 +12,6 @@ step "kernel" build/cli/ktstr kernel fetch
 step "reconfigure" meson setup --reconfigure build >/dev/null
 step "build" ninja -C build
 
-status=0
-build/cli/ktstr run --scheduler eevdf "$@" || status=$?
-build/cli/ktstr run --scheduler scx_ktstr "$@" || status=$?
-exit $status
+# The quick scenario set under both schedulers, one results table; extra
+# arguments go to ktstr run (e.g. --topology 1n2l2c1t, --all).
+exec build/cli/ktstr run --scheduler eevdf --scheduler scx_ktstr "$@"

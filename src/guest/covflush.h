@@ -23,6 +23,10 @@
 
 /* Whether this binary carries a gcov or LLVM profile runtime. */
 bool covflush_instrumented(void);
+/* Write this process's counters now, as exit() would (instrumented builds
+ * only; no-op otherwise): for init, which never exits, and forked children
+ * that end with _exit(). */
+void covflush_dump(void);
 /* Export GCOV_PREFIX and LLVM_PROFILE_FILE for everything started after this. */
 void covflush_setenv(void);
 /* Dump this process's own counters (instrumented binaries only), then send

@@ -16,7 +16,12 @@ cat "$tmp/first"
 "$bin" --exact snap_isolated >"$tmp/warm" 2>&1 || bad "snap_isolated (warm) failed: $(cat "$tmp/warm")"
 grep -q '"start": *"restored"' $(find "$tmp/runs" -name 'snap_isolated-*.ktstr.json') ||
 	bad "snap_isolated record does not say restored"
-tdir=$(grep -l '' "$KTSTR_CACHE_DIR"/templates/*/metadata.json | xargs ls -t | head -n 1 | xargs dirname)
+meta=$(ls -t "$KTSTR_CACHE_DIR"/templates/*/metadata.json 2>/dev/null | head -n 1)
+if [ -z "$meta" ]; then
+	echo "not ok: no template under $KTSTR_CACHE_DIR/templates"
+	exit 1
+fi
+tdir=$(dirname "$meta")
 [ -f "$tdir/ram-node0" ] || bad "no template RAM file in $tdir"
 before=$(sha256sum "$tdir/ram-node0" | cut -d' ' -f1)
 

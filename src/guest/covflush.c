@@ -17,6 +17,11 @@
  * fork()+exit() would not do: gcc's fork wrapper zeroes the child's counters. */
 extern void __gcov_dump(void) __attribute__((weak));
 extern int __llvm_profile_write_file(void) __attribute__((weak));
+/* The LLVM runtime reads LLVM_PROFILE_FILE at start-up: init, already running,
+ * is told directly. */
+extern void __llvm_profile_set_filename(const char *name) __attribute__((weak));
+
+#define COVFLUSH_LLVM_FILE COVFLUSH_DIR "/llvm/%p-%m.profraw"
 
 /* Largest file one CHAN_FILE frame carries (its name takes the rest). */
 #define COVFLUSH_FILE_CAP (CHAN_MAX_PAYLOAD - 4096)
@@ -30,7 +35,9 @@ void covflush_setenv(void)
 {
 	setenv("GCOV_PREFIX", COVFLUSH_DIR, 1);
 	setenv("GCOV_PREFIX_STRIP", "0", 1);
-	setenv("LLVM_PROFILE_FILE", COVFLUSH_DIR "/llvm/%p-%m.profraw", 1);
+	setenv("LLVM_PROFILE_FILE", COVFLUSH_LLVM_FILE, 1);
+	if (__llvm_profile_set_filename)
+		__llvm_profile_set_filename(COVFLUSH_LLVM_FILE);
 }
 
 void covflush_dump(void)

@@ -5,7 +5,13 @@ set -u
 bin=$1
 tmp=$(mktemp -d /tmp/ktstr-snaptest-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-export KTSTR_RUNS_DIR=$tmp/runs KTSTR_CACHE_DIR=${KTSTR_CACHE_DIR:-$HOME/.cache/ktstr}
+# A private cache, so the template this test breaks is surely its own: the
+# kernel is taken from the user's cache (unless KTSTR_KERNEL names one).
+if [ -z "${KTSTR_KERNEL:-}" ]; then
+	KTSTR_KERNEL=$(ls -td "${KTSTR_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ktstr}"/kernels/*/bzImage \
+		2>/dev/null | head -n 1)
+fi
+export KTSTR_KERNEL KTSTR_RUNS_DIR=$tmp/runs KTSTR_CACHE_DIR=$tmp/cache
 unset KTSTR_SNAPSHOT
 fails=0
 bad() { echo "not ok: $*"; fails=$((fails + 1)); }

@@ -27,7 +27,7 @@
 #include "util/util.h"
 
 /* The quick default set: about a minute together under TCG. */
-static const char *const default_scenarios[] = { "steady", "cpuset_apply", "mixed_workloads" };
+static const char *const default_scenarios[] = { "steady", "cpuset_apply", "cpuset_clear" };
 #define DEFAULT_SCHEDULER "scx_ktstr"
 #define MAX_LIST 64
 
@@ -61,7 +61,7 @@ static void usage(FILE *f)
 		"    --scenario N    a catalog scenario (see 'ktstr list'). Repeatable.\n"
 		"    --category C    every scenario of a category. Repeatable.\n"
 		"    --all           every catalog scenario.\n"
-		"                    Default: the quick set steady, cpuset_apply, mixed_workloads.\n"
+		"                    Default: the quick set steady, cpuset_apply, cpuset_clear.\n"
 		"    --duration S    scenario length in seconds (default 2).\n"
 		"    --workers N     workers per cgroup (default 2).\n"
 		"    --timeout S     limit for each test body in seconds (default derived).\n"

@@ -179,7 +179,6 @@ static char *shell_initramfs(const char *sched_path, const char *script, const c
 			     const char *const *includes, char **err)
 {
 	struct initramfs *ir = initramfs_new();
-	char *root = kernel_cache_root(), *dir = xasprintf("%s/initramfs", root), *path = NULL;
 	int r;
 
 	if (!path_exists(SHELL_BUSYBOX)) {
@@ -193,18 +192,11 @@ static char *shell_initramfs(const char *sched_path, const char *script, const c
 		r = initramfs_add_data(ir, "/init", script, strlen(script), 0755, err);
 	if (!r && exec)
 		r = initramfs_add_data(ir, "/exec", exec, strlen(exec), 0644, err);
-	if (!r && sched_path)
-		r = initramfs_add_file(ir, sched_path, RUNTIME_GUEST_SCHEDULER, err);
-	if (!r)
-		r = payload_pack(ir, NULL, includes, getenv("PATH"), err);
-	if (!r && (r = mkdir_p(dir, 0755)))
-		*err = xasprintf("cannot create %s: %s", dir, strerror(-r));
-	if (!r && initramfs_write_cached(ir, dir, &path, err) < 0)
-		path = NULL;
-	initramfs_free(ir);
-	free(root);
-	free(dir);
-	return path;
+	if (r) {
+		initramfs_free(ir);
+		return NULL;
+	}
+	return runtime_initramfs_finish(ir, sched_path, NULL, includes, err);
 }
 
 /*

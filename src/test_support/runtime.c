@@ -177,14 +177,13 @@ char *runtime_scratch_dir(const char *tag)
 	return dir;
 }
 
-char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
-			const char *const *extra, char **err)
+char *runtime_initramfs_finish(struct initramfs *ir, const char *sched_path,
+			       const struct ktstr_test *t, const char *const *extra, char **err)
 {
-	struct initramfs *ir = initramfs_new();
 	char *root = kernel_cache_root(), *dir = xasprintf("%s/initramfs", root), *path = NULL;
-	int r = initramfs_add_file(ir, "/proc/self/exe", "/init", err);
+	int r = 0;
 
-	if (!r && sched_path)
+	if (sched_path)
 		r = initramfs_add_file(ir, sched_path, RUNTIME_GUEST_SCHEDULER, err);
 	if (!r)
 		r = payload_pack(ir, t, extra, getenv("PATH"), err);
@@ -196,4 +195,16 @@ char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
 	free(root);
 	free(dir);
 	return path;
+}
+
+char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
+			const char *const *extra, char **err)
+{
+	struct initramfs *ir = initramfs_new();
+
+	if (initramfs_add_file(ir, "/proc/self/exe", "/init", err)) {
+		initramfs_free(ir);
+		return NULL;
+	}
+	return runtime_initramfs_finish(ir, sched_path, t, extra, err);
 }

@@ -47,6 +47,12 @@ char *runtime_scratch_dir(const char *tag);
  * NULL with *err set.
  */
 #define RUNTIME_GUEST_SCHEDULER "/scheduler"
+struct initramfs;
+/* Add the scheduler (as RUNTIME_GUEST_SCHEDULER) and the test's and extra include
+ * files to ir, write it to the initramfs cache and return its path (NULL and *err
+ * on failure). Frees ir either way. */
+char *runtime_initramfs_finish(struct initramfs *ir, const char *sched_path,
+			       const struct ktstr_test *t, const char *const *extra, char **err);
 char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
 			const char *const *extra, char **err);
 

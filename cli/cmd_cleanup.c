@@ -3,7 +3,9 @@
  * ktstr cleanup: remove what dead runs left behind and bound the caches.
  *   - scratch directories (ktstr-*-XXXXXX under /dev/shm, $TMPDIR, /tmp) whose
  *     owner process (owner.pid) is gone; one without owner.pid only when it is
- *     older than a day. A live run's directory is never touched.
+ *     older than a day. A live run's directory is never touched. A QEMU still
+ *     running on such a directory (its run died without killing it) is killed
+ *     first.
  *   - unfinished VM template builds of dead processes, and templates beyond
  *     the size cap (KTSTR_TEMPLATE_CAP_MB), least recently used first;
  *     --templates removes every template (a VM restored from one keeps its
@@ -95,6 +97,35 @@ static bool scratch_live(const char *dir, time_t now)
 	return live;
 }
 
+/* Kill QEMU processes whose command line names dir: strays of a dead run. */
+static void cleanup_stray_qemu(struct cleanup *c, const char *dir)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		uint64_t pid;
+		size_t len;
+		char *path, *cmd;
+
+		if (str_to_u64(e->d_name, &pid) || !pid || pid > INT_MAX)
+			continue;
+		path = xasprintf("/proc/%s/cmdline", e->d_name);
+		cmd = file_read(path, &len, 1 << 20);
+		free(path);
+		/* argv[0] is the string before the first NUL; the rest is searched whole */
+		if (cmd && strstr(cmd, "qemu-system") && memmem(cmd, len, dir, strlen(dir))) {
+			printf("%s stray QEMU pid %s of %s\n", c->dry_run ? "would kill" : "killing",
+			       e->d_name, dir);
+			if (!c->dry_run && kill((pid_t)pid, SIGKILL) && errno != ESRCH)
+				log_warn("cannot kill QEMU pid %s: %s", e->d_name, strerror(errno));
+		}
+		free(cmd);
+	}
+	if (d)
+		closedir(d);
+}
+
 static void cleanup_scratch(struct cleanup *c, const char *base)
 {
 	DIR *d = opendir(base);
@@ -111,8 +142,10 @@ static void cleanup_scratch(struct cleanup *c, const char *base)
 			continue;
 		path = xasprintf("%s/%s", base, e->d_name);
 		if (!lstat(path, &st) && S_ISDIR(st.st_mode) && st.st_uid == getuid() &&
-		    !scratch_live(path, now))
+		    !scratch_live(path, now)) {
+			cleanup_stray_qemu(c, path);
 			cleanup_remove(c, path, "scratch of a finished run");
+		}
 		free(path);
 	}
 	closedir(d);
@@ -168,7 +201,8 @@ static void cleanup_templates(struct cleanup *c, bool all)
 static void cleanup_usage(FILE *f)
 {
 	fprintf(f, "usage: ktstr cleanup [--dry-run] [--templates] [--days D]\n"
-		   "  remove scratch directories of dead runs, unfinished template builds,\n"
+		   "  remove scratch directories of dead runs (killing a stray QEMU still using\n"
+		   "  one), unfinished template builds,\n"
 		   "  VM templates beyond the cap (KTSTR_TEMPLATE_CAP_MB, default %d MB) and\n"
 		   "  initramfs cache files unused for D days (default 7)\n"
 		   "  --templates  remove every VM template\n"

@@ -27,25 +27,10 @@ for stat in 'cgroup.cg_0.work_units' 'cgroup.llc_1.cpus' 'worst_gap_ms' 'cgroup.
 	fi
 done
 
-check() { # name kind-regex
-	name=$1 want=$2
-	out=$("$neg" --exact "$name" 2>&1)
-	code=$?
-	printf '%s\n' "$out"
-	if [ "$code" -ne 1 ]; then
-		echo "not ok: $name exited $code, want 1"; fails=$((fails + 1))
-	fi
-	if ! printf '%s\n' "$out" | grep -q "^FAIL $name "; then
-		echo "not ok: no 'FAIL $name' line"; fails=$((fails + 1))
-	fi
-	if ! printf '%s\n' "$out" | grep -Eq "$want"; then
-		echo "not ok: $name output lacks '$want'"; fails=$((fails + 1))
-	fi
-	echo "checked $name"
-}
+. "$(dirname "$0")/check_fail.sh"
 
-check wl_isolation_escape '\[isolation\] worker [0-9]+ ran on unexpected CPUs'
-check wl_fifo_hog '\[(stuck|starved)\] worker [0-9]+ (stuck|starved).* in cgroup victim'
+check_fail "$neg" wl_isolation_escape '\[isolation\] worker [0-9]+ ran on unexpected CPUs'
+check_fail "$neg" wl_fifo_hog '\[(stuck|starved)\] worker [0-9]+ (stuck|starved).* in cgroup victim'
 if pgrep -a qemu-system | grep -q "$runs"; then
 	echo "not ok: QEMU left running"; fails=$((fails + 1))
 fi

@@ -224,6 +224,27 @@ void ktstr_stat(struct ktstr_ctx *ctx, const char *name, double value);
 /* Log a line to the host (shown with the test's output). */
 void ktstr_log(struct ktstr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * Read or write a u32 in one of the guest kernel's BPF array maps from the
+ * host, through guest memory: flip a scheduler's knob mid-run without its
+ * cooperation, or read one of its counters.
+ *   map     a map name suffix: ".bss", ".data", or the whole "scx_ktstr.bss"
+ *           (which also finds the kernel's "scx_ktst.bss": libbpf cuts object
+ *           names short); exactly one BPF array map must match
+ *   var     a variable of the map's data section or a member of its struct
+ *           value, by the map's BTF; NULL: offset counts from the value's start
+ *   offset  bytes added to the variable's offset
+ * Returns 0 or -errno (-ENOENT: no such map or variable, -ERANGE: outside it,
+ * -EPERM: a .rodata map, -ENOTSUP: no host access to this VM's memory); the
+ * host's reason is logged. Every access is also in the host's log, and a
+ * write marks the monitor's timeline. Needs a VM booted cold with the
+ * host-side monitor: every test with a sched_ext scheduler.
+ */
+int ktstr_bpf_map_read_u32(struct ktstr_ctx *ctx, const char *map, const char *var,
+			   uint32_t offset, uint32_t *value);
+int ktstr_bpf_map_write_u32(struct ktstr_ctx *ctx, const char *map, const char *var,
+			    uint32_t offset, uint32_t value);
+
 unsigned ktstr_ctx_cpus(const struct ktstr_ctx *ctx);
 unsigned ktstr_ctx_llcs(const struct ktstr_ctx *ctx);
 unsigned ktstr_ctx_numa_nodes(const struct ktstr_ctx *ctx);

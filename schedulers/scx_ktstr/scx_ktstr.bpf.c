@@ -12,7 +12,8 @@
  * reports scheduler failures: stop dispatching user tasks so the watchdog
  * ejects us, call scx_bpf_error(), fail verification, dispatch slowly; and a
  * placement bug: --pile-on queues every task on CPU 0's local DSQ (the
- * host-side monitor's imbalance check must catch it).
+ * host-side monitor's imbalance check must catch it). The same bug can be
+ * switched on mid-run from the host (host_pile_on, below).
  */
 #define BPF_NO_KFUNC_PROTOTYPES
 #include "vmlinux.h"
@@ -34,6 +35,16 @@ extern bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __weak 
 
 const volatile struct ktstr_cfg cfg SEC(".rodata.cfg") = {};
 struct ktstr_uei uei SEC(".data.uei") = {};
+
+/*
+ * Knobs for the host: a test writes them mid-run through guest memory
+ * (ktstr_bpf_map_write_u32(ctx, ".bss", "host_pile_on", 0, 1)), without the
+ * loader's help; the counters let it see the scheduler noticed.
+ */
+u32 host_pile_on;   /* nonzero: behave as --pile-on from now on */
+u32 host_knob;      /* any value: ops.dispatch copies it to host_knob_seen */
+u32 host_knob_seen;
+u64 nr_dispatches;  /* ops.dispatch calls */
 
 static u64 vtime_now;
 static u64 start_ns;
@@ -79,7 +90,7 @@ static __always_inline bool stalls(const struct task_struct *p)
  * CPU 0's own kthreads still get their turn and the watchdog stays quiet). */
 static __always_inline bool piles(const struct task_struct *p)
 {
-	return cfg.pile_on && bpf_cpumask_test_cpu(0, p->cpus_ptr);
+	return (cfg.pile_on || host_pile_on) && bpf_cpumask_test_cpu(0, p->cpus_ptr);
 }
 
 s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
@@ -132,6 +143,8 @@ void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 	u32 i, mine = (u32)cpu < KTSTR_MAX_CPUS ? cfg.cpu_llc[(u32)cpu] : 0;
 
 	maybe_error();
+	__sync_fetch_and_add(&nr_dispatches, 1);
+	host_knob_seen = host_knob;
 	if (cfg.fail_verify) {
 		u32 key = 0, idx = bpf_get_prandom_u32();
 		u64 *v = bpf_map_lookup_elem(&fault_map, &key);

@@ -239,7 +239,12 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	libbpf_set_print(print_libbpf);
 
-	obj = bpf_object__open_mem(scx_ktstr_bpf_obj, scx_ktstr_bpf_obj_len, NULL);
+	/* named, so the kernel's maps are scx_ktstr.bss and not <address>.bss */
+	obj = bpf_object__open_mem(scx_ktstr_bpf_obj, scx_ktstr_bpf_obj_len,
+				   &(struct bpf_object_open_opts){
+					   .sz = sizeof(struct bpf_object_open_opts),
+					   .object_name = "scx_ktstr",
+				   });
 	if (!obj) {
 		fprintf(stderr, "scx_ktstr: cannot open the BPF object: %s\n", strerror(errno));
 		return 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "guest/testrun.h"
 #include "guest/body.h"
+#include "guest/port.h"
 #include "test_support/eval.h"
 #include "test_support/orders.h"
 #include "test_support/result.h"
@@ -14,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define BODY_CHAN_FD 3
 #define LINE_MAX_LEN 1024 /* longer output lines are cut */
 #define POLL_MS 100
+#define HOST_FRAME_MS 1000 /* a host frame that started arriving completes within this */
 
 /* The child: its own process group, frames on fd 3, output into the pipe. */
 static void exec_body(const struct testrun_spec *spec, int chan_w, int out_w)
@@ -107,6 +110,22 @@ static bool drain(int fd, struct relay *r, bool frames)
 	return true;
 }
 
+/* A frame from the host while the body runs: answers to its map requests go
+ * to the body, anything else is dropped. false when the port is unusable. */
+static bool relay_host(int port_fd, int body_fd, short revents)
+{
+	struct chan_frame f;
+
+	if (!(revents & POLLIN))
+		return false; /* hang-up or error without data: stop polling it */
+	if (guest_port_read_frame(port_fd, &f, HOST_FRAME_MS))
+		return true;
+	if (f.type == CHAN_MAP_REPLY)
+		chan_send(body_fd, f.type, f.data, f.len);
+	chan_frame_free(&f);
+	return true;
+}
+
 static void send_failure(int port_fd, enum ktstr_fail_kind kind, const char *msg)
 {
 	struct ktstr_result res;
@@ -129,11 +148,13 @@ int testrun_body(const struct testrun_spec *spec)
 	struct relay r = { .port_fd = spec->port_fd, .dec = chan_decoder_new(CHAN_MAX_PAYLOAD) };
 	int chan[2], out[2], status = 0, code;
 	uint64_t deadline = now_ns() + (uint64_t)spec->orders->timeout_s * 1000000000ull;
-	bool chan_open = true, out_open = true, exited = false, timed_out = false;
+	bool chan_open = true, out_open = true, port_open = spec->port_fd >= 0;
+	bool exited = false, timed_out = false;
 	char *sched_died = NULL, *msg = NULL;
 	pid_t pid;
 
-	if (pipe2(chan, O_CLOEXEC) || pipe2(out, O_CLOEXEC)) {
+	/* a socket, not a pipe: the host's answers to map requests go back on it */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, chan) || pipe2(out, O_CLOEXEC)) {
 		send_failure(spec->port_fd, KTSTR_OTHER, "guest init: pipe failed");
 		chan_decoder_free(r.dec);
 		return GUEST_EXIT_INIT_ERROR;
@@ -156,8 +177,9 @@ int testrun_body(const struct testrun_spec *spec)
 	setpgid(pid, pid); /* also here: no race with the kill below */
 
 	while (!exited) {
-		struct pollfd pfd[2] = { { chan_open ? chan[0] : -1, POLLIN, 0 },
-					 { out_open ? out[0] : -1, POLLIN, 0 } };
+		struct pollfd pfd[3] = { { chan_open ? chan[0] : -1, POLLIN, 0 },
+					 { out_open ? out[0] : -1, POLLIN, 0 },
+					 { port_open ? spec->port_fd : -1, POLLIN, 0 } };
 		pid_t w;
 
 		if (now_ns() >= deadline) {
@@ -166,11 +188,13 @@ int testrun_body(const struct testrun_spec *spec)
 		}
 		if (spec->sched_check && (sched_died = spec->sched_check(spec->sched_arg)))
 			break;
-		if (poll(pfd, 2, POLL_MS) > 0) {
+		if (poll(pfd, 3, POLL_MS) > 0) {
 			if (pfd[0].revents)
 				chan_open = drain(chan[0], &r, true);
 			if (pfd[1].revents)
 				out_open = drain(out[0], &r, false);
+			if (pfd[2].revents)
+				port_open = relay_host(spec->port_fd, chan[0], pfd[2].revents);
 		}
 		/* pipes stay open while workers the body left behind hold them */
 		w = waitpid(pid, &status, WNOHANG);

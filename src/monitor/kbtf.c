@@ -62,15 +62,12 @@ static int kbtf_find(const struct btf *btf, uint32_t id, const char *name, size_
 	return -ENOENT;
 }
 
-int kbtf_member(const struct btf *btf, const char *sname, const char *path, uint32_t *off,
-		uint32_t *size)
+int kbtf_member_of(const struct btf *btf, uint32_t id, const char *path, uint32_t *off,
+		   uint32_t *size)
 {
-	int32_t id = kbtf_struct_id(btf, sname);
 	uint32_t total = 0, type_id = 0;
 	const char *p = path;
 
-	if (id < 0)
-		return -ENOENT;
 	for (;;) {
 		size_t n = strcspn(p, ".");
 		uint32_t bit_off;
@@ -92,7 +89,7 @@ int kbtf_member(const struct btf *btf, const char *sname, const char *path, uint
 		resolved = btf__resolve_type(btf, type_id);
 		if (resolved <= 0)
 			return -EINVAL;
-		id = resolved;
+		id = (uint32_t)resolved;
 	}
 	*off = total;
 	if (size) {
@@ -101,6 +98,14 @@ int kbtf_member(const struct btf *btf, const char *sname, const char *path, uint
 		*size = s > 0 ? (uint32_t)s : 0;
 	}
 	return 0;
+}
+
+int kbtf_member(const struct btf *btf, const char *sname, const char *path, uint32_t *off,
+		uint32_t *size)
+{
+	int32_t id = kbtf_struct_id(btf, sname);
+
+	return id < 0 ? -ENOENT : kbtf_member_of(btf, (uint32_t)id, path, off, size);
 }
 
 uint32_t kbtf_struct_size(const struct btf *btf, const char *sname)

@@ -21,6 +21,9 @@ struct btf *kbtf_open(const char *path, char **err);
  */
 int kbtf_member(const struct btf *btf, const char *sname, const char *path, uint32_t *off,
 		uint32_t *size);
+/* The same in the struct or union of type id `id` (of any BTF). */
+int kbtf_member_of(const struct btf *btf, uint32_t id, const char *path, uint32_t *off,
+		   uint32_t *size);
 /* Size of `struct sname`, or 0 when unknown. */
 uint32_t kbtf_struct_size(const struct btf *btf, const char *sname);
 

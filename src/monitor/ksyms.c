@@ -24,6 +24,7 @@ const char *const ksyms_wanted[] = {
 	"nr_cpu_ids",
 	"scx_root",
 	"scx_watchdog_timeout",
+	"map_idr",
 	NULL,
 };
 

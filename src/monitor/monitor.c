@@ -22,6 +22,7 @@
 
 #include <bpf/btf.h>
 
+#include "monitor/bpfmap.h"
 #include "monitor/guestmem.h"
 #include "monitor/kbtf.h"
 #include "monitor/ksyms.h"
@@ -74,7 +75,8 @@ struct monitor {
 	size_t cap;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool stop;
+	pthread_cond_t ready_cond; /* setup finished (or failed) */
+	bool stop, setup_done;   /* under lock */
 	char *kallsyms; /* under lock */
 	size_t kallsyms_len;
 	struct monitor_data d;
@@ -83,6 +85,9 @@ struct monitor {
 	bool mapped;
 	struct ksyms ks;
 	struct mon_layout lay;
+	struct bpfmap_layout maplay;
+	char *map_missing;  /* why BPF maps cannot be reached (NULL = they can) */
+	uint64_t map_idr_va;
 	uint64_t per_cpu_offset_va, runqueues, jiffies_va, scx_root_va;
 	pid_t qemu_pid;
 	int vcpu_tid[MONITOR_MAX_CPUS];
@@ -260,8 +265,8 @@ static int mon_setup(struct monitor *m)
 		sizes[i] = stat(path, &st) ? 0 : (uint64_t)st.st_size;
 		free(path);
 	}
-	rc = guestmem_open(&m->gm, m->work_dir, sizes, m->spec.nodes, m->spec.watchdog_s > 0,
-			   &err);
+	/* writable: the watchdog override and BPF map writes */
+	rc = guestmem_open(&m->gm, m->work_dir, sizes, m->spec.nodes, true, &err);
 	if (rc) {
 		m->d.error = xasprintf("guest RAM: %s", err);
 		free(err);
@@ -296,7 +301,14 @@ static int mon_setup(struct monitor *m)
 		return -ENOENT;
 	}
 	mon_resolve_layout(m, btf);
+	if (bpfmap_layout_resolve(btf, &m->maplay, &err)) {
+		m->map_missing = xasprintf("the kernel's BTF lacks %s", err);
+		free(err);
+	}
 	btf__free(btf);
+	m->map_idr_va = ksyms_addr(&m->ks, "map_idr");
+	if (!m->map_idr_va && !m->map_missing)
+		m->map_missing = xstrdup("the guest did not send the address of map_idr");
 	if (m->spec.watchdog_s && !mon_has(m->lay.sch_watchdog) &&
 	    !ksyms_addr(&m->ks, "scx_watchdog_timeout"))
 		m->d.watchdog_error = xstrdup("this kernel has neither scx_sched.watchdog_timeout "
@@ -435,6 +447,12 @@ static void *mon_thread(void *arg)
 			int rc = mon_setup(m);
 
 			ready = rc == 0;
+			if (rc != -EAGAIN) {
+				pthread_mutex_lock(&m->lock);
+				m->setup_done = true;
+				pthread_cond_broadcast(&m->ready_cond);
+				pthread_mutex_unlock(&m->lock);
+			}
 		}
 		if (ready)
 			mon_sample(m);
@@ -474,6 +492,7 @@ struct monitor *monitor_start(const struct monitor_spec *spec)
 	m->t0 = now_ns();
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
+	pthread_cond_init(&m->ready_cond, NULL);
 	m->started = !pthread_create(&m->thread, NULL, mon_thread, m);
 	if (!m->started)
 		m->d.error = xstrdup("cannot start the monitor thread");
@@ -521,6 +540,7 @@ void monitor_stop(struct monitor *m, struct monitor_data *out)
 	pthread_mutex_lock(&m->lock);
 	m->stop = true;
 	pthread_cond_signal(&m->cond);
+	pthread_cond_broadcast(&m->ready_cond);
 	pthread_mutex_unlock(&m->lock);
 	if (m->started)
 		pthread_join(m->thread, NULL);
@@ -536,7 +556,89 @@ void monitor_stop(struct monitor *m, struct monitor_data *out)
 	free(m->btf_path);
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->cond);
+	pthread_cond_destroy(&m->ready_cond);
+	free(m->map_missing);
 	free(m);
+}
+
+/* Wait (bounded) for the thread's setup: true when guest memory can be read. */
+static bool mon_wait_ready(struct monitor *m, char **err)
+{
+	struct timespec ts;
+	bool done;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += MONITOR_READY_WAIT_S;
+	pthread_mutex_lock(&m->lock);
+	while (!m->setup_done && !m->stop)
+		if (pthread_cond_timedwait(&m->ready_cond, &m->lock, &ts))
+			break;
+	done = m->setup_done;
+	pthread_mutex_unlock(&m->lock);
+	/* after setup_done the thread no longer writes d.error or the layout */
+	if (!done)
+		*err = xasprintf("the host cannot read guest memory yet: %s",
+				 m->ks.n ? "setting up" : "the guest sent no kernel symbols");
+	else if (m->d.error)
+		*err = xasprintf("the host cannot read guest memory: %s", m->d.error);
+	else if (m->map_missing)
+		*err = xasprintf("BPF maps cannot be reached: %s", m->map_missing);
+	return done && !m->d.error && !m->map_missing;
+}
+
+static char *mon_access_error(int rc, const struct map_req *rq, const struct bpfmap *map,
+			      uint32_t off)
+{
+	switch (rc) {
+	case -ERANGE:
+		return xasprintf("offset %u is outside the value of map %s (%u entr%s of %u bytes)",
+				 off, map->name, map->max_entries,
+				 map->max_entries == 1 ? "y" : "ies", map->value_size);
+	case -EPERM:
+		return xasprintf("map %s is read-only to BPF programs (.rodata): the verifier may "
+				 "have folded its values into the code, a write would mean nothing",
+				 map->name);
+	default:
+		return xasprintf("cannot %s guest memory of map %s at offset %u: %s",
+				 rq->write ? "write" : "read", map->name, off, strerror(-rc));
+	}
+}
+
+void monitor_map_request(struct monitor *m, const struct map_req *rq, struct map_reply *rp)
+{
+	struct bpfmap map = { 0 };
+	uint32_t off = rq->offset, var_off = 0, var_size = 0;
+	char *err = NULL;
+	int rc = -ENOTSUP;
+
+	memset(rp, 0, sizeof(*rp));
+	rp->id = rq->id;
+	if (!m)
+		err = xstrdup("the host has no access to this VM's memory (a VM restored from a "
+			      "template runs on private RAM; KTSTR_SNAPSHOT=0 boots it cold)");
+	else if (mon_wait_ready(m, &err))
+		rc = bpfmap_find(&m->gm, &m->maplay, m->map_idr_va, rq->map, &map, &err);
+	if (!rc && rq->var[0]) {
+		rc = bpfmap_var(&m->gm, &m->maplay, &map, rq->var, &var_off, &var_size, &err);
+		if (!rc && (var_size < 4 || rq->offset > var_size - 4)) {
+			err = xasprintf("%s in map %s is %u bytes: a u32 at offset %u does not fit",
+					rq->var, map.name, var_size, rq->offset);
+			rc = -ERANGE;
+		}
+		off = var_off + rq->offset;
+	}
+	if (!rc) {
+		rp->value = rq->value;
+		rc = bpfmap_access_u32(&m->gm, &m->maplay, &map, off, rq->write, &rp->value);
+		if (rc)
+			err = mon_access_error(rc, rq, &map, off);
+	}
+	rp->rc = rc;
+	rp->offset = off;
+	snprintf(rp->map, sizeof(rp->map), "%s", map.name);
+	if (err)
+		snprintf(rp->error, sizeof(rp->error), "%s", err);
+	free(err);
 }
 
 void monitor_data_free(struct monitor_data *d)

@@ -12,9 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "monitor/mapreq.h"
+
 #define MONITOR_INTERVAL_MS 100
 #define MONITOR_MAX_CPUS 256
 #define MONITOR_MAX_SAMPLES 6000   /* 10 minutes; later samples are counted, not kept */
+#define MONITOR_READY_WAIT_S 5     /* a map request waits this long for the monitor's setup */
 
 /* sched_ext event counters (struct scx_event_stats members), when the kernel has them. */
 enum monitor_event {
@@ -101,6 +104,13 @@ void monitor_feed_kallsyms(struct monitor *m, const void *data, size_t len);
 /* A phase starts now (the guest's CHAN_STAGE text; any thread; printable
  * ASCII kept, at most MONITOR_MAX_MARKS). */
 void monitor_mark(struct monitor *m, const void *label, size_t len);
+/*
+ * Serve a test body's BPF map request (CHAN_MAP_REQ) from the launcher's
+ * thread: find the map in guest memory, read or write the u32, fill *rp
+ * (rc 0 or -errno with an error text). Waits up to MONITOR_READY_WAIT_S for
+ * the monitor's setup. NULL m (no access to guest memory) answers -ENOTSUP.
+ */
+void monitor_map_request(struct monitor *m, const struct map_req *rq, struct map_reply *rp);
 /* Stop and join; *out owns the samples. NULL m is allowed (out is zeroed). */
 void monitor_stop(struct monitor *m, struct monitor_data *out);
 

@@ -193,6 +193,48 @@ static void on_frame(void *arg, const struct chan_frame *f)
 	}
 }
 
+/* CHAN_MAP_REQ: the body reads or writes a BPF map through the monitor's view
+ * of guest memory. Logged, and a write marks the monitor's timeline. */
+static uint16_t answer(void *arg, const struct chan_frame *f, void **payload, uint32_t *len)
+{
+	struct collect *c = arg;
+	struct map_req rq;
+	struct map_reply rp;
+	char *err = NULL, where[2 * MAPREQ_NAME_MAX + 16];
+
+	if (f->type != CHAN_MAP_REQ)
+		return 0;
+	if (mapreq_decode(f->data, f->len, &rq, &err)) {
+		c->bad_frames++;
+		memset(&rp, 0, sizeof(rp));
+		rp.id = rq.id;
+		rp.rc = -EINVAL;
+		snprintf(rp.error, sizeof(rp.error), "malformed map request: %s", err);
+		free(err);
+	} else {
+		monitor_map_request(c->mon, &rq, &rp);
+		snprintf(where, sizeof(where), "%s%s%s+%u", rp.map[0] ? rp.map : rq.map,
+			 rq.var[0] ? ":" : "", rq.var, rq.offset);
+		if (rq.write && !rp.rc) {
+			char mark[64];
+			int n = snprintf(mark, sizeof(mark), "map %s=%u", rq.var[0] ? rq.var : where,
+					 rq.value);
+
+			monitor_mark(c->mon, mark, (size_t)MIN(n, (int)sizeof(mark) - 1));
+		}
+		if (rp.rc)
+			sb_printf(&c->log, "[host] map %s %s: %s\n", rq.write ? "write" : "read",
+				  where, rp.error);
+		else
+			sb_printf(&c->log, "[host] map %s %s (value offset %u) %s %u\n",
+				  rq.write ? "write" : "read", where, rp.offset,
+				  rq.write ? "<-" : "=", rp.value);
+	}
+	*payload = mapreply_encode(&rp);
+	*len = (uint32_t)strlen(*payload);
+	return CHAN_MAP_REPLY;
+}
+
 static void collect_free(struct collect *c)
 {
 	if (c->have_result)
@@ -505,6 +547,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			.orders = orders_text,
 			.orders_len = strlen(orders_text),
 			.on_frame = on_frame,
+			.answer = answer,
 			.arg = &c,
 		};
 

@@ -329,6 +329,7 @@ const char *chan_type_name(uint16_t type)
 		[CHAN_RESULT] = "result", [CHAN_SCHED] = "sched",   [CHAN_FILE] = "file",
 		[CHAN_EXIT] = "exit",	  [CHAN_STAGE] = "stage",   [CHAN_TOPO] = "topo",
 		[CHAN_KALLSYMS] = "kallsyms", [CHAN_METRICS] = "metrics",
+		[CHAN_MAP_REQ] = "map_req", [CHAN_MAP_REPLY] = "map_reply",
 	};
 
 	return type_known(type) ? names[type] : "unknown";

@@ -30,6 +30,8 @@ enum chan_type {
 	CHAN_TOPO = 9,    /* guest: topology seen from sysfs, JSON */
 	CHAN_KALLSYMS = 10, /* guest: selected /proc/kallsyms lines (text) */
 	CHAN_METRICS = 11, /* guest: one payload's metrics, JSON {"payload":..,"metrics":[..]} */
+	CHAN_MAP_REQ = 12, /* guest: read/write a u32 in a BPF map from the host (mapreq.h) */
+	CHAN_MAP_REPLY = 13, /* host -> guest: the answer to a CHAN_MAP_REQ */
 	CHAN_TYPE_MAX
 };
 

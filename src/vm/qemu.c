@@ -505,6 +505,27 @@ struct vm_loop {
 	bool raw_over;     /* TEMPLATE: it sent more than VM_FRAMES_MAX before that */
 };
 
+/* Queue one frame for the guest behind what is not sent yet: 0 or -errno. */
+static int vm_queue(struct vm_loop *l, uint16_t type, const void *payload, uint32_t len)
+{
+	uint8_t *frame;
+	size_t n;
+	int rc = chan_encode(type, payload, len, &frame, &n);
+
+	if (rc)
+		return rc;
+	if (l->out_off) { /* drop what was sent */
+		memmove(l->out, l->out + l->out_off, l->out_len - l->out_off);
+		l->out_len -= l->out_off;
+		l->out_off = 0;
+	}
+	l->out = xrealloc(l->out, l->out_len + n);
+	memcpy(l->out + l->out_len, frame, n);
+	l->out_len += n;
+	free(frame);
+	return 0;
+}
+
 static void vm_take_frames(struct vm_loop *l)
 {
 	struct chan_frame f;
@@ -517,9 +538,8 @@ static void vm_take_frames(struct vm_loop *l)
 			if (l->spec->start == VM_START_TEMPLATE)
 				;
 			/* no orders: an empty frame tells init there is nothing to run */
-			else if (chan_encode(CHAN_ORDERS, l->spec->orders,
-					l->spec->orders ? (uint32_t)l->spec->orders_len : 0, &l->out,
-					&l->out_len)) {
+			else if (vm_queue(l, CHAN_ORDERS, l->spec->orders,
+					  l->spec->orders ? (uint32_t)l->spec->orders_len : 0)) {
 				free(l->res->error);
 				l->res->error = xstrdup("orders too large for one frame");
 			}
@@ -542,6 +562,15 @@ static void vm_take_frames(struct vm_loop *l)
 		}
 		if (l->spec->on_frame)
 			l->spec->on_frame(l->spec->arg, &f);
+		if (l->spec->answer) {
+			void *reply = NULL;
+			uint32_t len = 0;
+			uint16_t type = l->spec->answer(l->spec->arg, &f, &reply, &len);
+
+			if (type)
+				vm_queue(l, type, reply, len);
+			free(reply);
+		}
 		chan_frame_free(&f);
 	}
 }

@@ -45,6 +45,10 @@ struct vm_spec {
 	size_t orders_len;
 	/* Called for every good frame, in order, on the launcher's thread. */
 	void (*on_frame)(void *arg, const struct chan_frame *f);
+	/* Called after on_frame for a frame the guest waits an answer to: return
+	 * the reply's type and set *payload (allocated, taken) and *len, or return
+	 * 0 for no reply. Same thread. */
+	uint16_t (*answer)(void *arg, const struct chan_frame *f, void **payload, uint32_t *len);
 	void *arg;
 	bool interactive;            /* console on the terminal (ktstr shell) */
 	bool keep_ram;               /* keep <work_dir>/ram-nodeN after the VM ends */

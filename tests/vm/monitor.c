@@ -8,7 +8,9 @@
  */
 #include <ktstr/ktstr.h>
 
+#include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,4 +75,60 @@ KTSTR_TEST(monitor_stall, .scheduler = &mon_stall, .numa_nodes = 1, .llcs = 1, .
 	   .threads = 1, .duration_s = 4, .watchdog_timeout_s = 6)
 {
 	return spin(ctx, 6);
+}
+
+/*
+ * Host-side BPF map access (ktstr_bpf_map_*_u32): the host reads and writes
+ * scx_ktstr's .bss through guest memory, and the scheduler acts on it.
+ */
+#define EXPECT_RC(call, want)                                                                   \
+	do {                                                                                    \
+		int rc_ = (call);                                                               \
+		if (rc_ != (want))                                                              \
+			return ktstr_fail(ctx, KTSTR_OTHER, "%s returned %d, want %d", #call,   \
+					  rc_, (want));                                         \
+	} while (0)
+
+KTSTR_TEST(bpfmap_knob, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .cores = 2,
+	   .threads = 1, .duration_s = 2)
+{
+	uint32_t seen = 1, before = 0, after = 0, cpus = 0;
+
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "host_knob_seen", 0, &seen), 0);
+	if (seen != 0)
+		return ktstr_fail(ctx, KTSTR_OTHER, "host_knob_seen is %u before any write", seen);
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "nr_dispatches", 0, &before), 0);
+	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, "scx_ktstr.bss", "host_knob", 0, 0x5eed), 0);
+	spin(ctx, 1);
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "nr_dispatches", 0, &after), 0);
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "host_knob_seen", 0, &seen), 0);
+	ktstr_log(ctx, "nr_dispatches %u -> %u, host_knob_seen %#x", before, after, seen);
+	if (after <= before)
+		return ktstr_fail(ctx, KTSTR_OTHER, "nr_dispatches did not advance: %u -> %u",
+				  before, after);
+	if (seen != 0x5eed)
+		return ktstr_fail(ctx, KTSTR_OTHER,
+				  "the scheduler saw host_knob %#x, the host wrote 0x5eed", seen);
+	/* .rodata.cfg holds struct ktstr_cfg: nr_cpus sits 28 bytes into cfg */
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".rodata.cfg", "cfg", 28, &cpus), 0);
+	if (cpus != ktstr_ctx_cpus(ctx))
+		return ktstr_fail(ctx, KTSTR_OTHER, "cfg.nr_cpus read from the host is %u, want %u",
+				  cpus, ktstr_ctx_cpus(ctx));
+	/* what a test gets wrong is named, not done */
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".nosuch", NULL, 0, &seen), -ENOENT);
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "no_such_var", 0, &seen), -ENOENT);
+	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".bss", "host_knob", 4, 1), -ERANGE);
+	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".bss", NULL, 1u << 20, 1), -ERANGE);
+	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".rodata.cfg", "cfg", 24, 1), -EPERM);
+	return KTSTR_PASS;
+}
+
+/* Correct placement for 2 s, then the host switches the pile-on bug on: the
+ * monitor's imbalance check must catch it, after the write. */
+KTSTR_TEST(bpfmap_pile_on_midrun, .scheduler = &mon_fixture, .numa_nodes = 2, .llcs = 2,
+	   .cores = 2, .threads = 1, .duration_s = 6)
+{
+	spin(ctx, 2.5);
+	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".bss", "host_pile_on", 0, 1), 0);
+	return spin(ctx, 4);
 }

@@ -1,11 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Boots three VMs under scx_ktstr with the host-side monitor (tests/vm/monitor.c):
+# Boots five VMs under scx_ktstr with the host-side monitor (tests/vm/monitor.c):
 #   monitor_spread   passes; its record has monitor samples for every CPU
 #   monitor_pile_on  fails: the monitor's imbalance check catches --pile-on
 #   monitor_stall    fails: the monitor names a stalled CPU before the kernel's
 #                    watchdog ejects the scheduler (--stall-after); the monitor
 #                    holds that watchdog at the test's 6 s
+#   bpfmap_knob      passes: the host reads and writes scx_ktstr's .bss (a knob
+#                    the scheduler copies, a counter, .rodata.cfg) and names
+#                    what a test gets wrong (no map, no variable, out of range,
+#                    a write to .rodata)
+#   bpfmap_pile_on_midrun  fails: the host switches pile-on on mid-run and the
+#                    monitor's imbalance check catches it after the write
 # usage: test_monitor.sh VM_MONITOR_BINARY
 set -u
 bin=$1
@@ -67,7 +73,31 @@ fi
 # reported while the scheduler was still loaded, i.e. before the watchdog ejected it
 record monitor_stall 'any(v["check"] == "stall" and v["cpu"] is not None and v["confirmed_t_ms"] < m["sched_ext_t_ms"]["last"] for v in m["violations"]) and m["watchdog"]["writes"] >= 1 and m["watchdog"]["was_jiffies"] == 750'
 
-if pgrep -a qemu-system | grep -q "ktstr-monitor_"; then
+# host-side BPF map access: the body's own checks (reads, a write the
+# scheduler saw, named errors) pass, and every access is in the host's log
+out=$("$bin" -v --exact bpfmap_knob 2>&1)
+code=$?
+printf '%s\n' "$out"
+if [ "$code" -ne 0 ]; then
+	echo "not ok: bpfmap_knob exited $code, want 0"; fails=$((fails + 1))
+fi
+for p in '[host] map write scx_ktst.bss:host_knob+0 (value offset 4) <- 24301' \
+	 '[host] map read scx_ktst.bss:host_knob_seen+0 (value offset 8) = 24301' \
+	 'map .rodata.cfg is read-only to BPF programs'; do
+	if ! printf '%s\n' "$out" | grep -qF -- "$p"; then
+		echo "not ok: bpfmap_knob output lacks '$p'"; fails=$((fails + 1))
+	fi
+done
+
+# the host switches scx_ktstr's pile-on bug on mid-run: the monitor catches it
+# only after the write, which is a phase of its timeline
+run bpfmap_pile_on_midrun 1
+if ! printf '%s\n' "$out" | grep -q '\[monitor\] monitor: imbalance'; then
+	echo "not ok: the pile-on switched on from the host is not caught"; fails=$((fails + 1))
+fi
+record bpfmap_pile_on_midrun '[p for p in m["phases"] if p["stage"] == "body"][0]["imbalance_max"] <= 4 and any(v["check"] == "imbalance" and v["t_ms"] >= [p for p in m["phases"] if p["stage"] == "map host_pile_on=1"][0]["t_ms"] for v in m["violations"])'
+
+if pgrep -a qemu-system | grep -q "ktstr-monitor_\|ktstr-bpfmap_"; then
 	echo "not ok: QEMU left running"; fails=$((fails + 1))
 fi
 echo "$fails problem(s)"

@@ -224,6 +224,16 @@ struct ktstr_hold {
 #define KTSTR_HOLD_LOOP(iv)                                                                        \
 	((struct ktstr_hold){ .kind = KTSTR_HOLD_KIND_LOOP, .interval_ms = (iv) })
 
+/* As a step op: KTSTR_OPS(KTSTR_OP_MAP_WRITE(".bss", "knob", 1)) writes a u32 into a BPF
+ * map from the host when the step starts (ktstr_bpf_map_write_u32; .offset = N adds to the
+ * variable's offset). A write the host refuses fails the step. */
+struct ktstr_map_write {
+	const char *map, *var;
+	uint32_t value, offset;
+};
+int ktstr_map_write_op(struct ktstr_ctx *ctx, void *write);
+#define KTSTR_OP_MAP_WRITE(m, v, val, ...)                                                         	{ .kind = KTSTR_OPK_CALL, .fn = ktstr_map_write_op,                                        	  .arg = (void *)&(const struct ktstr_map_write){ .map = (m), .var = (v), .value = (val),  							  __VA_ARGS__ } }
+
 /* A step: ops first, then the cgroups it sets up (created, cpuset, workers started), then the
  * hold. Workers run on across steps until stopped or their cgroup is removed; everything is
  * collected and checked after the last step. */

@@ -106,3 +106,10 @@ int ktstr_bpf_map_write_u32(struct ktstr_ctx *ctx, const char *map, const char *
 
 	return rc ? rc : hostmap_call(ctx, &rq, NULL);
 }
+
+int ktstr_map_write_op(struct ktstr_ctx *ctx, void *write)
+{
+	const struct ktstr_map_write *w = write;
+
+	return ktstr_bpf_map_write_u32(ctx, w->map, w->var, w->offset, w->value);
+}

@@ -123,12 +123,14 @@ KTSTR_TEST(bpfmap_knob, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .
 	return KTSTR_PASS;
 }
 
-/* Correct placement for 2 s, then the host switches the pile-on bug on: the
- * monitor's imbalance check must catch it, after the write. */
+/* Correct placement for 2.5 s, then a step has the host switch the pile-on bug
+ * on: the monitor's imbalance check must catch it, after the write. */
 KTSTR_TEST(bpfmap_pile_on_midrun, .scheduler = &mon_fixture, .numa_nodes = 2, .llcs = 2,
 	   .cores = 2, .threads = 1, .duration_s = 6)
 {
-	spin(ctx, 2.5);
-	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".bss", "host_pile_on", 0, 1), 0);
-	return spin(ctx, 4);
+	return ktstr_run_steps(ctx, KTSTR_STEPS(
+		{ .cgroups = KTSTR_CGROUPS({ .name = "spin", .workers = 8 }),
+		  .hold = KTSTR_HOLD_MS(2500) },
+		{ .ops = KTSTR_OPS(KTSTR_OP_MAP_WRITE(".bss", "host_pile_on", 1)),
+		  .hold = KTSTR_HOLD_MS(3500) }));
 }

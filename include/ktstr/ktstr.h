@@ -224,6 +224,11 @@ void ktstr_stat(struct ktstr_ctx *ctx, const char *name, double value);
 /* Log a line to the host (shown with the test's output). */
 void ktstr_log(struct ktstr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Start a named phase of the host-side monitor's timeline ("warm-up", "flip"):
+ * the monitor section and the record's monitor.phases summarise each phase.
+ * Scenario steps mark themselves ("step 2/3"). At most 32 marks per run. */
+void ktstr_mark(struct ktstr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /*
  * Read or write a u32 in one of the guest kernel's BPF array maps from the
  * host, through guest memory: flip a scheduler's knob mid-run without its

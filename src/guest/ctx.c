@@ -116,6 +116,19 @@ void ktstr_log(struct ktstr_ctx *ctx, const char *fmt, ...)
 	free(msg);
 }
 
+void ktstr_mark(struct ktstr_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char *label;
+
+	va_start(ap, fmt);
+	label = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (ctx->chan_fd >= 0)
+		chan_send(ctx->chan_fd, CHAN_MARK, label, (uint32_t)strnlen(label, CTX_LOG_MAX));
+	free(label);
+}
+
 unsigned ktstr_ctx_cpus(const struct ktstr_ctx *ctx)
 {
 	return ctx->topo.ncpus;

@@ -664,6 +664,8 @@ static int execute(struct scn *s, const struct ktstr_step *steps)
 			sched_died(s, i, nsteps);
 			break;
 		}
+		if (s->env->ctx && nsteps > 1)
+			ktstr_mark(s->env->ctx, "step %u/%u", i + 1, nsteps);
 		if (st->hold.kind == KTSTR_HOLD_KIND_LOOP) {
 			uint64_t end = now_ns() + (uint64_t)ms * 1000000ull;
 

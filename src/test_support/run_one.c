@@ -176,6 +176,9 @@ static void on_frame(void *arg, const struct chan_frame *f)
 		}
 		break;
 	}
+	case CHAN_MARK:
+		monitor_mark(c->mon, f->data, f->len);
+		break;
 	case CHAN_STAGE:
 		snprintf(c->stage, sizeof(c->stage), "%.*s", (int)MIN(f->len, STAGE_CAP - 1),
 			 (const char *)f->data);

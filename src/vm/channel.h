@@ -32,6 +32,7 @@ enum chan_type {
 	CHAN_METRICS = 11, /* guest: one payload's metrics, JSON {"payload":..,"metrics":[..]} */
 	CHAN_MAP_REQ = 12, /* guest: read/write a u32 in a BPF map from the host (mapreq.h) */
 	CHAN_MAP_REPLY = 13, /* host -> guest: the answer to a CHAN_MAP_REQ */
+	CHAN_MARK = 14,   /* guest: a phase of the test body starts (text: its name) */
 	CHAN_TYPE_MAX
 };
 

@@ -4,11 +4,13 @@
  * path as VM tests (orders, body in a forked child, frames, eval, record,
  * output), so every outcome can be checked here in milliseconds.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@
 KTSTR_TEST(h_pass, .host_only = true)
 {
 	ktstr_log(ctx, "hello from the body");
+	ktstr_mark(ctx, "a phase of %d", 1); /* no monitor on the host: nothing to mark */
 	ktstr_stat(ctx, "answer", 42);
 	return KTSTR_PASS;
 }
@@ -57,6 +60,20 @@ KTSTR_TEST(h_timeout, .host_only = true, .timeout_s = 1)
 KTSTR_TEST(h_expect, .host_only = true, .expect_err = true)
 {
 	return ktstr_fail(ctx, KTSTR_UNFAIR, "spread 40%%");
+}
+
+/* BPF maps are reached through a VM's memory: a host_only body gets -ENOTSUP */
+KTSTR_TEST(h_map, .host_only = true)
+{
+	uint32_t v = 0;
+	int rc = ktstr_bpf_map_read_u32(ctx, ".bss", "knob", 0, &v);
+
+	if (rc != -ENOTSUP)
+		return ktstr_fail(ctx, KTSTR_OTHER, "read: %d", rc);
+	rc = ktstr_bpf_map_write_u32(ctx, NULL, "knob", 0, 1);
+	if (rc != -EINVAL)
+		return ktstr_fail(ctx, KTSTR_OTHER, "write without a map: %d", rc);
+	return KTSTR_PASS;
 }
 
 static char runs[] = "/tmp/ktstr-run-one-XXXXXX";
@@ -106,6 +123,15 @@ static void test_fail_with_detail_and_log(void **state)
 	assert_int_equal(o.result.details[0].kind, KTSTR_STUCK);
 	assert_string_equal(o.result.details[0].msg, "stuck for 2500 ms");
 	assert_non_null(strstr(o.text, "[stuck] stuck for 2500 ms"));
+	run_outcome_free(&o);
+}
+
+static void test_map_without_vm(void **state)
+{
+	struct run_outcome o;
+
+	run("h_map", &o);
+	assert_int_equal(o.result.verdict, KTSTR_PASS);
 	run_outcome_free(&o);
 }
 
@@ -205,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_pass),
 		cmocka_unit_test(test_fail_with_detail_and_log),
 		cmocka_unit_test(test_skip),
+		cmocka_unit_test(test_map_without_vm),
 		cmocka_unit_test(test_signal_named),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_expect_err),

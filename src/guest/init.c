@@ -33,6 +33,7 @@
 #include "guest/init.h"
 #include "guest/port.h"
 #include "guest/sched.h"
+#include "guest/scxdump.h"
 #include "guest/testrun.h"
 #include "monitor/ksyms.h"
 #include "test_support/eval.h"
@@ -44,6 +45,7 @@
 #define INIT_ORDERS_WAIT_MS 30000 /* the host sends them right after the hello */
 #define INIT_ORDERS_PATH "/tmp/ktstr-orders.json"
 #define INIT_SCHED_LOG "/tmp/sched.log"
+#define INIT_TRACEFS "/sys/kernel/tracing"
 
 struct init_mount {
 	const char *fstype, *target;
@@ -264,21 +266,33 @@ static void init_send_sched_event(int port, const struct sched_proc *sp)
 	free(ev);
 }
 
-/* The scheduler's log tail as a CHAN_FILE "sched.log" (u16 name length, name, data). */
+/* A CHAN_FILE frame (u16 name length, name, data); nothing for empty data. */
+static void init_send_file(int port, const char *name, const char *data)
+{
+	size_t nlen = strlen(name), n = data ? strlen(data) : 0, len = 2 + nlen + n;
+	uint8_t *buf;
+
+	if (!n)
+		return;
+	buf = xmalloc(len);
+	buf[0] = (uint8_t)nlen;
+	buf[1] = (uint8_t)(nlen >> 8);
+	memcpy(buf + 2, name, nlen);
+	memcpy(buf + 2 + nlen, data, n);
+	chan_send(port, CHAN_FILE, buf, (uint32_t)len);
+	free(buf);
+}
+
+/* The scheduler's log tail as "sched.log", and the kernel's sched_ext dump if
+ * it disabled the scheduler on an error. */
 static void init_send_sched_log(int port, const struct sched_proc *sp)
 {
-	static const char name[] = "sched.log";
 	char *tail = sched_log_tail(sp, SCHED_LOG_TAIL_LINES);
-	size_t n = strlen(tail), len = 2 + sizeof(name) - 1 + n;
-	uint8_t *buf = xmalloc(len);
+	char *dump = scxdump_collect(INIT_TRACEFS);
 
-	buf[0] = (uint8_t)(sizeof(name) - 1);
-	buf[1] = 0;
-	memcpy(buf + 2, name, sizeof(name) - 1);
-	memcpy(buf + 2 + sizeof(name) - 1, tail, n);
-	if (n)
-		chan_send(port, CHAN_FILE, buf, (uint32_t)len);
-	free(buf);
+	init_send_file(port, "sched.log", tail);
+	init_send_file(port, SCXDUMP_FILE, dump);
+	free(dump);
 	free(tail);
 }
 
@@ -359,6 +373,9 @@ static int init_run_test(int port, const struct orders *o)
 		};
 
 		init_send_str(port, CHAN_STAGE, "scheduler");
+		if (scxdump_enable(INIT_TRACEFS))
+			init_say("no sched_ext debug dumps: cannot enable the sched_ext_dump "
+				 "tracepoint under " INIT_TRACEFS);
 		if (sched_start(&sp, &so)) {
 			struct ktstr_result r;
 

@@ -122,6 +122,30 @@ static void section_sched_log(struct strbuf *sb, const char *log)
 	append_indented(sb, IND "  ", log);
 }
 
+/* The kernel's dump is long (every CPU, every queued task): its head here,
+ * all of it in the record and with -v. */
+#define OUTPUT_DUMP_LINES 60
+static void section_sched_ext_dump(struct strbuf *sb, const char *dump, bool all)
+{
+	const char *p = dump;
+	unsigned lines = 0, total;
+
+	if (!dump || !*dump)
+		return;
+	total = count_lines(dump);
+	sb_append(sb, IND "--- sched_ext dump ---\n");
+	while (*p && (all || lines < OUTPUT_DUMP_LINES)) {
+		size_t n = strcspn(p, "\n");
+
+		sb_printf(sb, IND "  %.*s\n", (int)n, p);
+		lines++;
+		p += n + (p[n] == '\n');
+	}
+	if (lines < total)
+		sb_printf(sb, IND "  [%u more lines: exit.sched_ext_dump in the record, or -v]\n",
+			  total - lines);
+}
+
 static void section_monitor(struct strbuf *sb, const char *text)
 {
 	if (!text || !*text)
@@ -189,6 +213,7 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
 			section_diagnostics(sb, t);
 			section_sched_log(sb, t->sched_log);
 		}
+		section_sched_ext_dump(sb, t->sched_ext_dump, verbose);
 		section_monitor(sb, t->monitor);
 		section_guest_log(sb, t->guest_log, verbose);
 	} else if (verbose) {

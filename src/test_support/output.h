@@ -59,6 +59,7 @@ struct output_test {
 	int qemu_status;                /* waitpid status */
 	const char *console_tail;       /* last console lines */
 	const char *sched_log;          /* scheduler output */
+	const char *sched_ext_dump;     /* the kernel's sched_ext debug dump, if one was taken */
 	const char *guest_log;          /* the test body's output and ktstr_log lines */
 	const char *monitor;            /* host-side monitor summary: failures and -v */
 	const char *record_path;        /* run record written, shown with -v */

@@ -3,6 +3,7 @@
 #include "assert/thresholds.h"
 #include "guest/body.h"
 #include "guest/covflush.h"
+#include "guest/scxdump.h"
 #include "monitor/monitor.h"
 #include "monitor/report.h"
 #include "test_support/covmerge.h"
@@ -46,6 +47,7 @@ struct collect {
 	struct strbuf log;
 	bool log_cut;
 	struct strbuf sched_log;
+	struct strbuf scx_dump;    /* the kernel's sched_ext debug dump (scxdump.h) */
 	char *sched;         /* "name ops=X" from the guest's CHAN_SCHED attach event */
 	char stage[STAGE_CAP];
 	uint64_t body_start, body_end; /* when the "body" stage began and the next one */
@@ -120,8 +122,10 @@ static void collect_result(struct collect *c, const struct chan_frame *f)
 /* CHAN_FILE: u16 LE name length, name, data: the scheduler log or coverage data. */
 static void collect_file(struct collect *c, const struct chan_frame *f)
 {
-	static const char sched_log[] = "sched.log", cov[] = COVFLUSH_FILE_PREFIX;
+	static const char sched_log[] = "sched.log", dump[] = SCXDUMP_FILE,
+			  cov[] = COVFLUSH_FILE_PREFIX;
 	size_t nlen, plen = sizeof(cov) - 1;
+	struct strbuf *dst;
 	char *err = NULL;
 
 	if (f->len < 2)
@@ -138,11 +142,18 @@ static void collect_file(struct collect *c, const struct chan_frame *f)
 		}
 		return;
 	}
-	if (nlen != sizeof(sched_log) - 1 || memcmp(f->data + 2, sched_log, nlen))
+	if (nlen == sizeof(sched_log) - 1 && !memcmp(f->data + 2, sched_log, nlen))
+		dst = &c->sched_log;
+	else if (nlen == sizeof(dump) - 1 && !memcmp(f->data + 2, dump, nlen))
+		dst = &c->scx_dump;
+	else
 		return;
-	sb_free(&c->sched_log);
-	sb_appendn(&c->sched_log, (const char *)f->data + 2 + nlen,
+	sb_free(dst);
+	sb_appendn(dst, (const char *)f->data + 2 + nlen,
 		   MIN((size_t)f->len - 2 - nlen, (size_t)LOG_CAP));
+	for (size_t i = 0; i < dst->len; i++) /* text for terminals and JSON */
+		if ((unsigned char)dst->buf[i] < ' ' && dst->buf[i] != '\n' && dst->buf[i] != '\t')
+			dst->buf[i] = '?';
 }
 
 static void on_frame(void *arg, const struct chan_frame *f)
@@ -244,6 +255,7 @@ static void collect_free(struct collect *c)
 		result_free(&c->result);
 	sb_free(&c->log);
 	sb_free(&c->sched_log);
+	sb_free(&c->scx_dump);
 	free(c->sched);
 	metrics_free(&c->metrics);
 	free(c->cov_dir);
@@ -668,6 +680,7 @@ done:
 	rec.timed_out = vres.timed_out || timed_out;
 	rec.timeout_s = ran_vm ? vm_timeout : body_timeout;
 	rec.panic_line = vres.panic_line ? xstrdup(vres.panic_line) : NULL;
+	rec.sched_ext_dump = c.scx_dump.len ? xstrdup(c.scx_dump.buf) : NULL;
 	rec.stage = c.stage[0] ? xstrdup(c.stage) : NULL;
 	rec.metrics = c.metrics; /* moved */
 	metrics_init(&c.metrics);
@@ -701,6 +714,7 @@ done:
 			.qemu_status = vres.qemu_status,
 			.console_tail = vres.console_tail,
 			.sched_log = c.sched_log.buf,
+			.sched_ext_dump = c.scx_dump.buf,
 			.guest_log = c.log.buf,
 			.monitor = mon_text,
 			.record_path = out->record_path,

@@ -37,7 +37,7 @@ void sidecar_record_free(struct sidecar_record *r)
 	char **strs[] = {
 		&r->run_id, &r->test, &r->variant, &r->topology, &r->scheduler,
 		&r->scheduler_binary, &r->kernel_version, &r->kernel_id, &r->kernel_path,
-		&r->accel, &r->accel_reason, &r->start, &r->panic_line, &r->stage,
+		&r->accel, &r->accel_reason, &r->start, &r->panic_line, &r->sched_ext_dump, &r->stage,
 		&r->host_cpu_model, &r->host_kernel, &r->hostname, &r->project_commit,
 		&r->started_at, &r->finished_at,
 	};
@@ -144,13 +144,14 @@ json_t *sidecar_to_json(const struct sidecar_record *r)
 				      jsecs(r->body_s), "wall_s", jsecs(r->wall_s)));
 	json_object_set_new(
 		o, "exit",
-		json_pack("{s:o, s:o, s:o, s:b, s:i, s:o, s:o}", "qemu_exit",
+		json_pack("{s:o, s:o, s:o, s:b, s:i, s:o, s:o, s:o}", "qemu_exit",
 			  r->have_qemu_status ? json_integer(r->qemu_exit) : json_null(),
 			  "qemu_signal",
 			  r->have_qemu_status ? json_integer(r->qemu_signal) : json_null(),
 			  "guest_exit", r->got_exit ? json_integer(r->guest_exit) : json_null(),
 			  "timed_out", r->timed_out, "timeout_s", (json_int_t)r->timeout_s,
-			  "panic_line", jstr(r->panic_line), "stage", jstr(r->stage)));
+			  "panic_line", jstr(r->panic_line), "stage", jstr(r->stage),
+			  "sched_ext_dump", jstr(r->sched_ext_dump)));
 	json_object_set_new(o, "host",
 			    json_pack("{s:o, s:o, s:i, s:o}", "cpu_model", jstr(r->host_cpu_model),
 				      "kernel_release", jstr(r->host_kernel), "cpus",
@@ -378,6 +379,7 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err)
 		read_bool(&rd, o, "exit", "timed_out", &r->timed_out);
 		read_uint(&rd, o, "exit", "timeout_s", &r->timeout_s);
 		read_str(&rd, o, "exit", "panic_line", false, &r->panic_line);
+		read_str(&rd, o, "exit", "sched_ext_dump", false, &r->sched_ext_dump);
 		read_str(&rd, o, "exit", "stage", false, &r->stage);
 	}
 	if ((o = read_obj(&rd, j, "host"))) {

@@ -59,6 +59,7 @@ struct sidecar_record {
 	bool timed_out;
 	unsigned timeout_s;
 	char *panic_line;
+	char *sched_ext_dump;   /* the kernel's sched_ext debug dump, NULL if none */
 	char *stage;                 /* last init stage */
 	/* host */
 	char *host_cpu_model, *host_kernel, *hostname;

@@ -72,6 +72,15 @@ char *scxdump_extract(const char *trace, size_t len, size_t max)
 	return any ? sb_steal(&sb) : NULL;
 }
 
+int scxdump_trigger(const char *procfs)
+{
+	char *path = xasprintf("%s/sysrq-trigger", procfs);
+	int rc = file_write(path, "D", 1);
+
+	free(path);
+	return rc;
+}
+
 char *scxdump_collect(const char *tracefs)
 {
 	char *path = xasprintf("%s/" SCXDUMP_INSTANCE "/trace", tracefs), *trace, *dump;

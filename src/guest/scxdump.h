@@ -7,6 +7,8 @@
  * sched_ext_dump tracepoint. Guest init enables that tracepoint before the
  * scheduler starts and sends what it recorded to the host after the
  * scheduler stopped (CHAN_FILE "sched_ext_dump"); a clean unload dumps nothing.
+ * The host can also ask for a dump mid-run (CHAN_SCXDUMP, when its monitor
+ * sees a check fail).
  */
 #ifndef KTSTR_SCXDUMP_H
 #define KTSTR_SCXDUMP_H
@@ -24,6 +26,10 @@ int scxdump_enable(const char *tracefs);
  * other events dropped, at most max bytes. NULL when it holds no dump.
  */
 char *scxdump_extract(const char *trace, size_t len, size_t max);
+/* Have the kernel dump now (SysRq-D through <procfs>/sysrq-trigger, which
+ * the kernel.sysrq mask does not restrict): 0 or -errno. The dump lands in
+ * the trace instance like an ejection's. */
+int scxdump_trigger(const char *procfs);
 /* The dump recorded so far under tracefs root, or NULL. */
 char *scxdump_collect(const char *tracefs);
 

@@ -2,6 +2,7 @@
 #include "guest/testrun.h"
 #include "guest/body.h"
 #include "guest/port.h"
+#include "guest/scxdump.h"
 #include "test_support/eval.h"
 #include "test_support/orders.h"
 #include "test_support/result.h"
@@ -111,7 +112,7 @@ static bool drain(int fd, struct relay *r, bool frames)
 }
 
 /* A frame from the host while the body runs: answers to its map requests go
- * to the body, anything else is dropped. false when the port is unusable. */
+ * to the body, a dump request is served here, anything else is dropped. false when the port is unusable. */
 static bool relay_host(int port_fd, int body_fd, short revents)
 {
 	struct chan_frame f;
@@ -122,6 +123,8 @@ static bool relay_host(int port_fd, int body_fd, short revents)
 		return true;
 	if (f.type == CHAN_MAP_REPLY)
 		chan_send(body_fd, f.type, f.data, f.len);
+	else if (f.type == CHAN_SCXDUMP && scxdump_trigger("/proc"))
+		chan_send(port_fd, CHAN_LOG, "guest init: SysRq-D failed", 26);
 	chan_frame_free(&f);
 	return true;
 }

@@ -23,6 +23,7 @@
 #include <bpf/btf.h>
 
 #include "monitor/bpfmap.h"
+#include "monitor/checks.h"
 #include "monitor/guestmem.h"
 #include "monitor/kbtf.h"
 #include "monitor/ksyms.h"
@@ -77,6 +78,9 @@ struct monitor {
 	pthread_cond_t cond;
 	pthread_cond_t ready_cond; /* setup finished (or failed) */
 	bool stop, setup_done;   /* under lock */
+	bool dump_wanted, dump_taken; /* under lock */
+	bool live;
+	struct monchk_limits limits; /* live checks */
 	char *kallsyms; /* under lock */
 	size_t kallsyms_len;
 	struct monitor_data d;
@@ -424,6 +428,41 @@ static void mon_sample(struct monitor *m)
 	d->s[d->n++] = s;
 }
 
+/* The checks over the samples so far, now and then until the first violation. */
+static void mon_live_check(struct monitor *m)
+{
+	struct monchk_result r;
+	char mark[32];
+
+	if (!m->live || m->d.n % MONITOR_LIVE_EVERY)
+		return;
+	monchk_evaluate(&m->d, &m->limits, &r);
+	if (r.nv) {
+		int n = snprintf(mark, sizeof(mark), "sched_ext dump (%s)",
+				 monchk_kind_name(r.v[0].kind));
+
+		m->live = false;
+		pthread_mutex_lock(&m->lock);
+		m->dump_wanted = true;
+		pthread_mutex_unlock(&m->lock);
+		monitor_mark(m, mark, (size_t)MIN(n, (int)sizeof(mark) - 1));
+	}
+	monchk_result_free(&r);
+}
+
+bool monitor_take_dump_request(struct monitor *m)
+{
+	bool take;
+
+	if (!m)
+		return false;
+	pthread_mutex_lock(&m->lock);
+	take = m->dump_wanted && !m->dump_taken;
+	m->dump_taken |= take;
+	pthread_mutex_unlock(&m->lock);
+	return take;
+}
+
 static void *mon_thread(void *arg)
 {
 	struct monitor *m = arg;
@@ -454,8 +493,10 @@ static void *mon_thread(void *arg)
 				pthread_mutex_unlock(&m->lock);
 			}
 		}
-		if (ready)
+		if (ready) {
 			mon_sample(m);
+			mon_live_check(m);
+		}
 		pthread_mutex_lock(&m->lock);
 	}
 	pthread_mutex_unlock(&m->lock);
@@ -489,6 +530,10 @@ struct monitor *monitor_start(const struct monitor_spec *spec)
 	m->d.ncpus = MIN(spec->cpus, MONITOR_MAX_CPUS);
 	m->d.hz = mon_config_hz(spec->kconfig);
 	m->d.watchdog_s = spec->watchdog_s;
+	m->live = spec->live != NULL;
+	if (spec->live)
+		monchk_limits_from(spec->live, &m->limits);
+	m->spec.live = NULL; /* not kept: the caller's */
 	m->t0 = now_ns();
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);

@@ -12,12 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ktstr/ktstr.h>
+
 #include "monitor/mapreq.h"
 
 #define MONITOR_INTERVAL_MS 100
 #define MONITOR_MAX_CPUS 256
 #define MONITOR_MAX_SAMPLES 6000   /* 10 minutes; later samples are counted, not kept */
 #define MONITOR_READY_WAIT_S 5     /* a map request waits this long for the monitor's setup */
+#define MONITOR_LIVE_EVERY 5       /* samples between live evaluations of the checks */
 
 /* sched_ext event counters (struct scx_event_stats members), when the kernel has them. */
 enum monitor_event {
@@ -94,6 +97,10 @@ struct monitor_spec {
 	 * scx_root->watchdog_timeout (7.1+; older: scx_watchdog_timeout) every
 	 * sample, as each scheduler load starts from its own value. 0: leave it. */
 	unsigned watchdog_s;
+	/* Non-NULL (a sched_ext scheduler under test; merged thresholds): evaluate
+	 * the checks while the VM runs too, and at the first violation ask for the
+	 * kernel's sched_ext dump once (monitor_take_dump_request). */
+	const struct ktstr_thresholds *live;
 };
 
 struct monitor;
@@ -111,6 +118,9 @@ void monitor_mark(struct monitor *m, const void *label, size_t len);
  * the monitor's setup. NULL m (no access to guest memory) answers -ENOTSUP.
  */
 void monitor_map_request(struct monitor *m, const struct map_req *rq, struct map_reply *rp);
+/* True once, at the first violation the live checks found: the caller asks
+ * the guest for the kernel's sched_ext dump. Any thread; NULL m is allowed. */
+bool monitor_take_dump_request(struct monitor *m);
 /* Stop and join; *out owns the samples. NULL m is allowed (out is zeroed). */
 void monitor_stop(struct monitor *m, struct monitor_data *out);
 

@@ -249,6 +249,21 @@ static uint16_t answer(void *arg, const struct chan_frame *f, void **payload, ui
 	return CHAN_MAP_REPLY;
 }
 
+/* The monitor's live checks found a violation: have the guest take the
+ * kernel's sched_ext dump while the state is there to see. */
+static uint16_t tick(void *arg, void **payload, uint32_t *len)
+{
+	struct collect *c = arg;
+
+	if (!monitor_take_dump_request(c->mon))
+		return 0;
+	sb_printf(&c->log, "[host] monitor: a check failed; asking the guest for the kernel's "
+			   "sched_ext dump\n");
+	*payload = NULL;
+	*len = 0;
+	return CHAN_SCXDUMP;
+}
+
 static void collect_free(struct collect *c)
 {
 	if (c->have_result)
@@ -563,6 +578,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			.orders_len = strlen(orders_text),
 			.on_frame = on_frame,
 			.answer = answer,
+			.tick = tick,
 			.arg = &c,
 		};
 
@@ -603,6 +619,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 				.btf_path = kinfo.vmlinux,
 				.kconfig = kinfo.config,
 				/* only a watchdog the test or scheduler asks for is imposed */
+				.live = active ? &ord.thresholds : NULL,
 				.watchdog_s = active ? (t->watchdog_timeout_s
 								? t->watchdog_timeout_s
 								: sched->watchdog_timeout_s)

@@ -330,7 +330,7 @@ const char *chan_type_name(uint16_t type)
 		[CHAN_EXIT] = "exit",	  [CHAN_STAGE] = "stage",   [CHAN_TOPO] = "topo",
 		[CHAN_KALLSYMS] = "kallsyms", [CHAN_METRICS] = "metrics",
 		[CHAN_MAP_REQ] = "map_req", [CHAN_MAP_REPLY] = "map_reply",
-		[CHAN_MARK] = "mark",
+		[CHAN_MARK] = "mark",		  [CHAN_SCXDUMP] = "scxdump",
 	};
 
 	return type_known(type) ? names[type] : "unknown";

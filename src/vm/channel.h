@@ -33,6 +33,7 @@ enum chan_type {
 	CHAN_MAP_REQ = 12, /* guest: read/write a u32 in a BPF map from the host (mapreq.h) */
 	CHAN_MAP_REPLY = 13, /* host -> guest: the answer to a CHAN_MAP_REQ */
 	CHAN_MARK = 14,   /* guest: a phase of the test body starts (text: its name) */
+	CHAN_SCXDUMP = 15, /* host -> guest: take the kernel's sched_ext debug dump now */
 	CHAN_TYPE_MAX
 };
 

@@ -526,6 +526,15 @@ static int vm_queue(struct vm_loop *l, uint16_t type, const void *payload, uint3
 	return 0;
 }
 
+/* A callback's frame (type 0 = none): queued, and its payload freed. */
+static void vm_queue_reply(struct vm_loop *l, uint16_t type, void **payload, uint32_t len)
+{
+	if (type)
+		vm_queue(l, type, *payload, len);
+	free(*payload);
+	*payload = NULL;
+}
+
 static void vm_take_frames(struct vm_loop *l)
 {
 	struct chan_frame f;
@@ -565,11 +574,10 @@ static void vm_take_frames(struct vm_loop *l)
 		if (l->spec->answer) {
 			void *reply = NULL;
 			uint32_t len = 0;
+
 			uint16_t type = l->spec->answer(l->spec->arg, &f, &reply, &len);
 
-			if (type)
-				vm_queue(l, type, reply, len);
-			free(reply);
+			vm_queue_reply(l, type, &reply, len);
 		}
 		chan_frame_free(&f);
 	}
@@ -791,6 +799,8 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 	while (!exited && !stop) {
 		struct pollfd pfd[2];
 		int np = 0, timeout = VM_POLL_MS;
+		void *reply = NULL;
+		uint32_t reply_len = 0;
 		bool accepting = lfd >= 0;
 
 		if (accepting)
@@ -827,6 +837,11 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 			if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR) && !vm_read_conn(&l)) {
 				close(l.conn);
 				l.conn = -1; /* the guest side is gone; QEMU is ending */
+			}
+			if (l.conn >= 0 && spec->tick) {
+				uint16_t type = spec->tick(spec->arg, &reply, &reply_len);
+
+				vm_queue_reply(&l, type, &reply, reply_len);
 			}
 			if (l.conn >= 0)
 				vm_write_conn(&l);

@@ -49,6 +49,10 @@ struct vm_spec {
 	 * the reply's type and set *payload (allocated, taken) and *len, or return
 	 * 0 for no reply. Same thread. */
 	uint16_t (*answer)(void *arg, const struct chan_frame *f, void **payload, uint32_t *len);
+	/* Called at every turn of the launcher's loop (at least every 100 ms)
+	 * while the guest is connected, same thread: a frame to send on the
+	 * host's own initiative, returned as answer returns one. */
+	uint16_t (*tick)(void *arg, void **payload, uint32_t *len);
 	void *arg;
 	bool interactive;            /* console on the terminal (ktstr shell) */
 	bool keep_ram;               /* keep <work_dir>/ram-nodeN after the VM ends */

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Boots five VMs under scx_ktstr with the host-side monitor (tests/vm/monitor.c):
 #   monitor_spread   passes; its record has monitor samples for every CPU
-#   monitor_pile_on  fails: the monitor's imbalance check catches --pile-on
+#   monitor_pile_on  fails: the monitor's imbalance check catches --pile-on,
+#                    live, and has the guest take the kernel's sched_ext dump
 #   monitor_stall    fails: the monitor names a stalled CPU before the kernel's
 #                    watchdog ejects the scheduler (--stall-after); the monitor
 #                    holds that watchdog at the test's 6 s
@@ -54,13 +55,17 @@ PY
 }
 
 run monitor_spread 0
-record monitor_spread 'm["checks"] == "evaluated" and not m["violations"] and m["evaluated_samples"] >= 10 and len(m["timeline"]["cpus"]) == 4 and all(sum(1 for x in c["nr_running"] if x is not None) >= 10 for c in m["timeline"]["cpus"])'
+record monitor_spread 'r["exit"]["sched_ext_dump"] is None and not any(p["stage"].startswith("sched_ext dump") for p in m["phases"]) and m["checks"] == "evaluated" and not m["violations"] and m["evaluated_samples"] >= 10 and len(m["timeline"]["cpus"]) == 4 and all(sum(1 for x in c["nr_running"] if x is not None) >= 10 for c in m["timeline"]["cpus"])'
 
 run monitor_pile_on 1
 if ! printf '%s\n' "$out" | grep -q '\[monitor\] monitor: imbalance'; then
 	echo "not ok: pile-on not reported as an imbalance"; fails=$((fails + 1))
 fi
-record monitor_pile_on 'any(v["check"] == "imbalance" for v in m["violations"]) and m["per_cpu"][0]["nr_avg"] > 4 * max(c["nr_avg"] for c in m["per_cpu"][1:])'
+# the live checks had the guest take the kernel's dump while CPU 0 was piled up
+if ! printf '%s\n' "$out" | grep -q 'Debug dump triggered by SysRq-D'; then
+	echo "not ok: no sched_ext dump taken at the violation"; fails=$((fails + 1))
+fi
+record monitor_pile_on '(lambda d: d and d[0]["t_ms"] >= m["violations"][0]["confirmed_t_ms"])([p for p in m["phases"] if p["stage"] == "sched_ext dump (imbalance)"]) and "CPU states" in r["exit"]["sched_ext_dump"] and any(v["check"] == "imbalance" for v in m["violations"]) and m["per_cpu"][0]["nr_avg"] > 4 * max(c["nr_avg"] for c in m["per_cpu"][1:])'
 
 run monitor_stall 1
 if ! printf '%s\n' "$out" | grep -q '\[monitor\] monitor: stall on cpu [0-9]'; then

@@ -278,7 +278,9 @@ static int build(const struct vm_spec *spec, const char *key, const char *dir, c
 	b.work_dir = work;
 	b.orders = NULL;
 	b.orders_len = 0;
-	b.on_frame = NULL;
+	b.on_frame = NULL; /* the template's guest runs no test: nobody to answer */
+	b.answer = NULL;
+	b.tick = NULL;
 	b.arg = NULL;
 	b.interactive = false;
 	b.keep_ram = true;

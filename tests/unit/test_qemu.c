@@ -287,10 +287,47 @@ static void test_console_scan(void **state)
 	vm_result_free(&res);
 }
 
+/* The next frame from the host: 0, or -1 when the connection ends first. */
+static int fake_read_frame(int fd, struct chan_decoder *d, struct chan_frame *f)
+{
+	uint8_t buf[4096];
+
+	while (chan_decoder_next(d, f) != 1) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n <= 0)
+			return -1;
+		chan_decoder_feed(d, buf, (size_t)n);
+	}
+	return 0;
+}
+
+/*
+ * FAKE_ANSWER: ask the host something (CHAN_MAP_REQ "ping") and log its answer,
+ * then wait for a frame the host sends on its own (its tick) and log its type.
+ */
+static int fake_ask(int fd, struct chan_decoder *d)
+{
+	struct chan_frame f;
+	char line[64];
+
+	chan_send(fd, CHAN_MAP_REQ, "ping", 4);
+	if (fake_read_frame(fd, d, &f) || f.type != CHAN_MAP_REPLY)
+		return 13;
+	chan_send(fd, CHAN_LOG, f.data, f.len);
+	chan_frame_free(&f);
+	if (fake_read_frame(fd, d, &f))
+		return 14;
+	snprintf(line, sizeof(line), "tick %s", chan_type_name(f.type));
+	chan_send(fd, CHAN_LOG, line, (uint32_t)strlen(line));
+	chan_frame_free(&f);
+	return 0;
+}
+
 /*
  * This binary as a fake QEMU that speaks the channel like a guest: connect to
  * the socket named in -chardev, send a stage, HELLO, wait for ORDERS, echo them
- * back as a LOG frame, send EXIT 7 and exit.
+ * back as a LOG frame, (FAKE_ANSWER) fake_ask, send EXIT 7 and exit.
  */
 static int fake_guest(int argc, char **argv)
 {
@@ -327,6 +364,12 @@ static int fake_guest(int argc, char **argv)
 	if (f.type != CHAN_ORDERS)
 		return 12;
 	chan_send(fd, CHAN_LOG, f.data, f.len);
+	if (getenv("FAKE_ANSWER")) {
+		int rc = fake_ask(fd, d);
+
+		if (rc)
+			return rc;
+	}
 	chan_send(fd, CHAN_EXIT, code, 4);
 	chan_frame_free(&f);
 	chan_decoder_free(d);
@@ -348,6 +391,63 @@ static void on_frame(void *arg, const struct chan_frame *f)
 		s->types[s->n++] = f->type;
 	if (f->type == CHAN_LOG)
 		snprintf(s->log, sizeof(s->log), "%s", (const char *)f->data);
+}
+
+static uint16_t answer_ping(void *arg, const struct chan_frame *f, void **payload,
+			    uint32_t *len)
+{
+	if (f->type != CHAN_MAP_REQ || f->len != 4 || memcmp(f->data, "ping", 4))
+		return 0;
+	*payload = strdup("pong");
+	*len = 4;
+	return CHAN_MAP_REPLY;
+}
+
+/* once, after the guest asked its question */
+static uint16_t tick_dump(void *arg, void **payload, uint32_t *len)
+{
+	struct seen *s = arg;
+	static bool sent;
+
+	if (sent || !strstr(s->log, "pong"))
+		return 0;
+	sent = true;
+	*payload = NULL;
+	*len = 0;
+	return CHAN_SCXDUMP;
+}
+
+static void test_answer_and_tick(void **state)
+{
+	struct ktstr_topology t;
+	struct vm_result res;
+	struct seen seen = { 0 };
+
+	assert_int_equal(topo_parse("1n1l2c1t", &t, NULL), 0);
+	struct vm_spec spec = {
+		.topo = &t,
+		.kernel = "k",
+		.initramfs = "i",
+		.timeout_s = 10,
+		.work_dir = dir,
+		.on_frame = on_frame,
+		.answer = answer_ping,
+		.tick = tick_dump,
+		.arg = &seen,
+	};
+
+	setenv("KTSTR_QEMU", "/proc/self/exe", 1);
+	setenv("FAKE_GUEST", "1", 1);
+	setenv("FAKE_ANSWER", "1", 1);
+	assert_int_equal(vm_run(&spec, &res), 0);
+	unsetenv("FAKE_ANSWER");
+	assert_null(res.error);
+	assert_int_equal(res.guest_exit, 7);
+	/* stage, hello, log of the (empty) orders, map request, "pong", "tick scxdump", exit */
+	assert_int_equal(seen.n, 7);
+	assert_int_equal(seen.types[3], CHAN_MAP_REQ);
+	assert_string_equal(seen.log, "tick scxdump");
+	vm_result_free(&res);
 }
 
 static void test_channel_round_trip(void **state)
@@ -413,6 +513,7 @@ int main(int argc, char **argv)
 
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_channel_round_trip),
+		cmocka_unit_test(test_answer_and_tick),
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_qemu_fails),
 		cmocka_unit_test(test_timeout_kills_group),

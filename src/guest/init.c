@@ -46,6 +46,7 @@
 #define INIT_ORDERS_PATH "/tmp/ktstr-orders.json"
 #define INIT_SCHED_LOG "/tmp/sched.log"
 #define INIT_TRACEFS "/sys/kernel/tracing"
+#define INIT_BPF_STATS "/proc/sys/kernel/bpf_stats_enabled"
 
 struct init_mount {
 	const char *fstype, *target;
@@ -376,6 +377,9 @@ static int init_run_test(int port, const struct orders *o)
 		if (scxdump_enable(INIT_TRACEFS))
 			init_say("no sched_ext debug dumps: cannot enable the sched_ext_dump "
 				 "tracepoint under " INIT_TRACEFS);
+		/* the host-side monitor reports each callback's runs and run time */
+		if (file_write(INIT_BPF_STATS, "1", 1))
+			init_say("no BPF run stats: cannot write " INIT_BPF_STATS);
 		if (sched_start(&sp, &so)) {
 			struct ktstr_result r;
 

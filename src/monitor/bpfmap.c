@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * BPF maps from guest memory. map_idr is an IDR, i.e. an xarray: xa_head is
- * either the only entry (index 0) or a node pointer tagged with 2 in its low
- * bits; a node holds 64 slots covering 64 << shift indices, and its children
- * have shift - 6. Entries with other low bits (values, retry/zero/sibling
- * markers) are not maps.
- */
+/* BPF maps from guest memory: map_idr's entries (kidr.h) are struct bpf_map. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +8,14 @@
 
 #include "monitor/bpfmap.h"
 #include "monitor/kbtf.h"
+#include "monitor/kidr.h"
 #include "util/util.h"
 
-#define XA_CHUNK_SHIFT 6
-#define XA_CHUNK_SIZE (1u << XA_CHUNK_SHIFT)
-#define XA_MAX_SHIFT 60 /* 64-bit indices */
 #define BPFMAP_LIST_MAX 256
 
-static const struct {
-	const char *s, *path;
-	size_t at;
-} bpfmap_fields[] = {
-#define F(s, path, field) { s, path, offsetof(struct bpfmap_layout, field) }
-	F("idr", "idr_rt.xa_head", idr_xa_head),
-	F("xa_node", "shift", xa_shift),
-	F("xa_node", "slots", xa_slots),
+/* clang-format off */
+static const struct kbtf_field bpfmap_fields[] = {
+#define F(s, path, field) KBTF_FIELD(s, path, struct bpfmap_layout, field)
 	F("bpf_map", "name", map_name),
 	F("bpf_map", "map_type", map_type),
 	F("bpf_map", "map_flags", map_flags),
@@ -42,95 +29,58 @@ static const struct {
 	F("btf", "data_size", btf_data_size),
 #undef F
 };
+/* clang-format on */
 
 int bpfmap_layout_resolve(const struct btf *kbtf, struct bpfmap_layout *l, char **missing)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(bpfmap_fields); i++) {
-		uint32_t *at = (uint32_t *)((char *)l + bpfmap_fields[i].at);
-
-		if (!kbtf || kbtf_member(kbtf, bpfmap_fields[i].s, bpfmap_fields[i].path, at, NULL)) {
-			*missing = xasprintf("%s.%s", bpfmap_fields[i].s, bpfmap_fields[i].path);
-			return -ENOENT;
-		}
-	}
-	return 0;
+	if (kidr_layout_resolve(kbtf, &l->idr, missing))
+		return -ENOENT;
+	return kbtf_fields(kbtf, bpfmap_fields, ARRAY_SIZE(bpfmap_fields), l, missing);
 }
 
-struct xa_walk {
+struct map_list {
 	const struct guestmem *gm;
 	const struct bpfmap_layout *l;
-	unsigned nodes;
 	struct bpfmap *out;
 	unsigned n, max;
 };
 
-static bool xa_is_node(uint64_t e)
+static int map_leaf(uint64_t index, uint64_t va, void *arg)
 {
-	return (e & 3) == 2 && e > 4096;
-}
-
-static void xa_leaf(struct xa_walk *w, uint64_t index, uint64_t va)
-{
+	struct map_list *w = arg;
 	const struct guestmem *gm = w->gm;
 	const struct bpfmap_layout *l = w->l;
 	struct bpfmap m = { .va = va, .id = (uint32_t)index };
 
-	if (w->n >= w->max || index > UINT32_MAX)
-		return;
-	if (guestmem_read_va(gm, va + l->map_name, m.name, BPFMAP_NAME_LEN) ||
+	if (w->n >= w->max)
+		return 1;
+	if (index > UINT32_MAX ||
+	    guestmem_read_va(gm, va + l->map_name, m.name, BPFMAP_NAME_LEN) ||
 	    guestmem_read_u32(gm, va + l->map_type, &m.type) ||
 	    guestmem_read_u32(gm, va + l->map_flags, &m.flags) ||
 	    guestmem_read_u32(gm, va + l->map_value_size, &m.value_size) ||
 	    guestmem_read_u32(gm, va + l->map_max_entries, &m.max_entries) ||
 	    guestmem_read_u64(gm, va + l->map_btf, &m.btf_va) ||
 	    guestmem_read_u32(gm, va + l->map_btf_value_type_id, &m.btf_value_type_id))
-		return;
+		return 0;
 	m.name[BPFMAP_NAME_LEN] = '\0';
 	for (char *p = m.name; *p; p++)
 		if (*p < ' ' || *p > '~')
 			*p = '?';
 	if (m.type == BPFMAP_TYPE_ARRAY &&
 	    guestmem_read_u32(gm, va + l->array_elem_size, &m.elem_size))
-		return;
+		return 0;
 	w->out[w->n++] = m;
-}
-
-/* entry covers indices [index, index + (64 << shift)); children must have a smaller shift */
-static void xa_node(struct xa_walk *w, uint64_t node, uint64_t index, unsigned max_shift)
-{
-	uint64_t slots[XA_CHUNK_SIZE];
-	uint8_t shift;
-
-	if (++w->nodes > BPFMAP_MAX_NODES ||
-	    guestmem_read_va(w->gm, node + w->l->xa_shift, &shift, 1) || shift > max_shift ||
-	    shift % XA_CHUNK_SHIFT ||
-	    guestmem_read_va(w->gm, node + w->l->xa_slots, slots, sizeof(slots)))
-		return;
-	for (unsigned i = 0; i < XA_CHUNK_SIZE; i++) {
-		uint64_t e = slots[i], idx = index + ((uint64_t)i << shift);
-
-		if (xa_is_node(e)) {
-			if (shift >= XA_CHUNK_SHIFT)
-				xa_node(w, e - 2, idx, shift - XA_CHUNK_SHIFT);
-		} else if (e && !(e & 3)) {
-			xa_leaf(w, idx, e);
-		}
-	}
+	return 0;
 }
 
 int bpfmap_list(const struct guestmem *gm, const struct bpfmap_layout *l, uint64_t idr_va,
 		struct bpfmap *out, unsigned max)
 {
-	struct xa_walk w = { .gm = gm, .l = l, .out = out, .max = max };
-	uint64_t head;
+	struct map_list w = { .gm = gm, .l = l, .out = out, .max = max };
+	int rc = kidr_walk(gm, &l->idr, idr_va, map_leaf, &w);
 
-	if (guestmem_read_u64(gm, idr_va + l->idr_xa_head, &head))
-		return -EFAULT;
-	if (xa_is_node(head))
-		xa_node(&w, head - 2, 0, XA_MAX_SHIFT);
-	else if (head && !(head & 3))
-		xa_leaf(&w, 0, head);
-	return (int)w.n;
+	return rc ? rc : (int)w.n;
 }
 
 bool bpfmap_name_matches(const char *kname, const char *want)

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The guest kernel's BPF maps, seen from the host through guest memory: walk
- * map_idr (an xarray), find an ARRAY map by name suffix (".bss"), locate a
+ * map_idr (kidr.h), find an ARRAY map by name suffix (".bss"), locate a
  * variable in its value by the map's own BTF (the DATASEC of a global data
  * section, or a struct), and read or write a u32 there. This is how a test
  * flips a scheduler's knob from outside the guest mid-run.
  *
  * Every pointer comes from the guest and is treated as garbage until proven
- * otherwise: reads go through guestmem (bounds-checked), the walk visits a
- * bounded number of nodes at strictly decreasing shifts, names are cut at
- * their fixed length, value offsets are checked against the map's size.
+ * otherwise: reads go through guestmem (bounds-checked), the walk is bounded
+ * (kidr.h), names are cut at their fixed length, value offsets are checked against the map's size.
  */
 #ifndef KTSTR_BPFMAP_H
 #define KTSTR_BPFMAP_H
@@ -18,19 +17,18 @@
 #include <stdint.h>
 
 #include "monitor/guestmem.h"
+#include "monitor/kidr.h"
 
 struct btf;
 
 #define BPFMAP_NAME_LEN 16      /* BPF_OBJ_NAME_LEN */
 #define BPFMAP_TYPE_ARRAY 2     /* BPF_MAP_TYPE_ARRAY */
 #define BPFMAP_F_RDONLY_PROG (1u << 7)
-#define BPFMAP_MAX_NODES 4096   /* xarray nodes one walk may visit */
 #define BPFMAP_MAX_BTF (16u << 20)
 
 /* Field offsets in the guest kernel (from its BTF). */
 struct bpfmap_layout {
-	uint32_t idr_xa_head;               /* idr.idr_rt.xa_head */
-	uint32_t xa_shift, xa_slots;        /* xa_node.shift (u8), xa_node.slots[64] */
+	struct kidr_layout idr;             /* map_idr */
 	uint32_t map_name, map_type, map_flags, map_value_size, map_max_entries;
 	uint32_t map_btf, map_btf_value_type_id;
 	uint32_t array_elem_size, array_value; /* bpf_array */

@@ -108,6 +108,18 @@ int kbtf_member(const struct btf *btf, const char *sname, const char *path, uint
 	return id < 0 ? -ENOENT : kbtf_member_of(btf, (uint32_t)id, path, off, size);
 }
 
+int kbtf_fields(const struct btf *btf, const struct kbtf_field *f, size_t n, void *base,
+		char **missing)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!btf || kbtf_member(btf, f[i].sname, f[i].path,
+					(uint32_t *)((char *)base + f[i].at), NULL)) {
+			*missing = xasprintf("%s.%s", f[i].sname, f[i].path);
+			return -ENOENT;
+		}
+	return 0;
+}
+
 uint32_t kbtf_struct_size(const struct btf *btf, const char *sname)
 {
 	int32_t id = kbtf_struct_id(btf, sname);

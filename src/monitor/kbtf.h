@@ -6,6 +6,7 @@
 #ifndef KTSTR_KBTF_H
 #define KTSTR_KBTF_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct btf;
@@ -24,6 +25,15 @@ int kbtf_member(const struct btf *btf, const char *sname, const char *path, uint
 /* The same in the struct or union of type id `id` (of any BTF). */
 int kbtf_member_of(const struct btf *btf, uint32_t id, const char *path, uint32_t *off,
 		   uint32_t *size);
+/* A member offset to resolve into a layout struct of uint32_t offsets. */
+struct kbtf_field {
+	const char *sname, *path;
+	size_t at; /* offsetof the uint32_t in the layout */
+};
+#define KBTF_FIELD(sname, path, layout, field) { sname, path, offsetof(layout, field) }
+/* Resolve n fields into base: 0, or -ENOENT with *missing ("struct.path", allocated). */
+int kbtf_fields(const struct btf *btf, const struct kbtf_field *f, size_t n, void *base,
+		char **missing);
 /* Size of `struct sname`, or 0 when unknown. */
 uint32_t kbtf_struct_size(const struct btf *btf, const char *sname);
 

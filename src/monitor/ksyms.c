@@ -25,6 +25,7 @@ const char *const ksyms_wanted[] = {
 	"scx_root",
 	"scx_watchdog_timeout",
 	"map_idr",
+	"prog_idr",
 	NULL,
 };
 

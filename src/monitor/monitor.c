@@ -90,6 +90,8 @@ struct monitor {
 	struct ksyms ks;
 	struct mon_layout lay;
 	struct bpfmap_layout maplay;
+	struct bpfprog_layout proglay;
+	uint64_t prog_idr_va;   /* 0: the scheduler's programs are not read */
 	char *map_missing;  /* why BPF maps cannot be reached (NULL = they can) */
 	uint64_t map_idr_va;
 	uint64_t per_cpu_offset_va, runqueues, jiffies_va, scx_root_va;
@@ -309,6 +311,11 @@ static int mon_setup(struct monitor *m)
 		m->map_missing = xasprintf("the kernel's BTF lacks %s", err);
 		free(err);
 	}
+	m->prog_idr_va = ksyms_addr(&m->ks, "prog_idr");
+	if (m->prog_idr_va && bpfprog_layout_resolve(btf, &m->proglay, &err)) {
+		free(err);
+		m->prog_idr_va = 0;
+	}
 	btf__free(btf);
 	m->map_idr_va = ksyms_addr(&m->ks, "map_idr");
 	if (!m->map_idr_va && !m->map_missing)
@@ -402,6 +409,21 @@ static void mon_watchdog(struct monitor *m)
 		m->d.watchdog_was = cur;
 }
 
+/* The scheduler's callbacks and their run stats so far (kept: the last read
+ * while it is loaded holds its totals). */
+static void mon_read_progs(struct monitor *m, const uint64_t *offs, uint32_t t_ms)
+{
+	struct bpfprog p[MONITOR_MAX_PROGS];
+	int n = bpfprog_struct_ops(&m->gm, &m->proglay, m->prog_idr_va, offs, m->d.ncpus, p,
+				   MONITOR_MAX_PROGS);
+
+	if (n <= 0)
+		return;
+	memcpy(m->d.progs, p, (size_t)n * sizeof(p[0]));
+	m->d.nprogs = (unsigned)n;
+	m->d.progs_t_ms = t_ms;
+}
+
 static void mon_sample(struct monitor *m)
 {
 	struct monitor_data *d = &m->d;
@@ -418,6 +440,8 @@ static void mon_sample(struct monitor *m)
 		guestmem_read_u64(&m->gm, m->jiffies_va, &jiffies);
 	ev_base = mon_event_base(m, &s.scx);
 	mon_watchdog(m);
+	if (s.scx && m->prog_idr_va)
+		mon_read_progs(m, offs, s.t_ms);
 	s.cpu = xcalloc(d->ncpus, sizeof(*s.cpu));
 	for (unsigned c = 0; c < d->ncpus; c++)
 		mon_read_cpu(m, c, offs[c], jiffies, ev_base, &s.cpu[c]);

@@ -14,6 +14,7 @@
 
 #include <ktstr/ktstr.h>
 
+#include "monitor/bpfprog.h"
 #include "monitor/mapreq.h"
 
 #define MONITOR_INTERVAL_MS 100
@@ -21,6 +22,7 @@
 #define MONITOR_MAX_SAMPLES 6000   /* 10 minutes; later samples are counted, not kept */
 #define MONITOR_READY_WAIT_S 5     /* a map request waits this long for the monitor's setup */
 #define MONITOR_LIVE_EVERY 5       /* samples between live evaluations of the checks */
+#define MONITOR_MAX_PROGS 64
 
 /* sched_ext event counters (struct scx_event_stats members), when the kernel has them. */
 enum monitor_event {
@@ -84,6 +86,11 @@ struct monitor_data {
 	char *watchdog_error;    /* why it could not be set */
 	struct monitor_mark marks[MONITOR_MAX_MARKS];
 	unsigned nmarks;
+	/* the scheduler's struct_ops programs (its callbacks), as last read while
+	 * it was loaded: runs and time so far, verifier instruction counts */
+	struct bpfprog progs[MONITOR_MAX_PROGS];
+	unsigned nprogs;
+	uint32_t progs_t_ms;     /* when they were read */
 };
 void monitor_data_free(struct monitor_data *d);
 

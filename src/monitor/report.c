@@ -152,6 +152,28 @@ static json_t *phases_json(const struct monitor_data *d)
 	return a;
 }
 
+static double prog_ns_per_call(const struct bpfprog *p)
+{
+	return p->cnt ? (double)p->nsecs / (double)p->cnt : 0.0;
+}
+
+/* The scheduler's struct_ops programs: runs, mean run time, verifier effort. */
+static json_t *progs_json(const struct monitor_data *d)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < d->nprogs; i++) {
+		const struct bpfprog *p = &d->progs[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:I, s:o, s:o, s:i}", "name", p->name,
+						   "calls", (json_int_t)p->cnt, "ns_per_call",
+						   jround(prog_ns_per_call(p)), "total_ms",
+						   jround((double)p->nsecs / 1e6),
+						   "verified_insns", (json_int_t)p->verified_insns));
+	}
+	return a;
+}
+
 json_t *monreport_json(const struct monitor_data *d, const struct monchk_result *r, bool checked)
 {
 	json_t *o = json_object(), *per = json_array(), *viol = json_array(), *ev = json_object();
@@ -218,6 +240,7 @@ json_t *monreport_json(const struct monitor_data *d, const struct monchk_result 
 					v->msg ? v->msg : ""));
 	}
 	json_object_set_new(o, "violations", viol);
+	json_object_set_new(o, "bpf_progs", progs_json(d));
 	json_object_set_new(o, "phases", phases_json(d));
 	json_object_set_new(o, "timeline", timeline_json(d));
 	return o;
@@ -277,6 +300,13 @@ char *monreport_text(const struct monitor_data *d, const struct monchk_result *r
 			  d->marks[i].label, d->marks[i].t_ms / 1000.0, p.samples, p.scx,
 			  p.imb_sum / p.samples, p.imb_max, p.dsq_max, p.dsq_cpu, p.wait_max);
 	}
+	if (d->nprogs)
+		sb_printf(&sb, "scheduler callbacks (BPF run stats at %.1f s):\n",
+			  d->progs_t_ms / 1000.0);
+	for (unsigned i = 0; i < d->nprogs; i++)
+		sb_printf(&sb, "  %-16s %9llu calls %8.0f ns/call %9u insns verified\n",
+			  d->progs[i].name, (unsigned long long)d->progs[i].cnt,
+			  prog_ns_per_call(&d->progs[i]), d->progs[i].verified_insns);
 	if (d->watchdog_s)
 		sb_printf(&sb, "sched_ext watchdog held at %u s (%u writes; it was %llu jiffies)%s%s\n",
 			  d->watchdog_s, d->watchdog_writes, (unsigned long long)d->watchdog_was,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Two gauntlet variants boot: each VM gets its preset's topology and the
-# scheduler its profile's flag arguments; records name the variant.
+# scheduler its profile's flag arguments; records name the variant, and the
+# monitor's BPF run stats show the slow profile's 1 ms ops.dispatch.
 # usage: test_gauntlet_vm.sh GAUNTLET_PAIR_BINARY
 set -u
 bin=$1
@@ -24,4 +25,18 @@ n=$(find "$tmp/runs" -name '*.json' | wc -l)
 [ "$n" -eq 2 ] || fail "$n records, want 2"
 grep -l 'slow-dispatch' $(find "$tmp/runs" -name '*.json') | wc -l | grep -qx 1 ||
 	fail "no record with the verbose+slow arguments"
+# the host-side monitor read each callback's run stats: the slow profile's
+# ops.dispatch busy-waits 1 ms a call, the default one's does not
+python3 - $(find "$tmp/runs" -name '*.json') <<'PY' || fail "dispatch run time does not tell the profiles apart"
+import json, sys
+for path in sys.argv[1:]:
+    r = json.load(open(path))
+    progs = {p["name"]: p for p in r["monitor"]["bpf_progs"]}
+    d = progs["ktstr_dispatch"]
+    slow = "--slow-dispatch" in (r["scheduler"].get("args") or [])
+    print("%s: ktstr_dispatch %d calls, %.0f ns/call, %d insns verified" % (
+        r["variant"], d["calls"], d["ns_per_call"], d["verified_insns"]))
+    assert d["calls"] > 0 and d["verified_insns"] > 0
+    assert (d["ns_per_call"] >= 1e6) == slow
+PY
 echo ok

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * bpfmap: map_idr walks over synthetic xarrays in fake guest RAM (nested
- * nodes, value and internal entries, a node that points to itself), map
- * lookup by name, variables by a map's BTF, u32 access bounds, fuzzing with
- * garbage pointers; and the request/reply codec with malformed input.
+ * bpfmap and bpfprog: IDR walks over synthetic xarrays in fake guest RAM
+ * (nested nodes, value and internal entries, a node that points to itself),
+ * map lookup by name, variables by a map's BTF, u32 access bounds, struct_ops
+ * programs with per-CPU run stats, fuzzing with garbage pointers; and the map
+ * request/reply codec with malformed input.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,6 +19,7 @@
 #include <bpf/btf.h>
 
 #include "monitor/bpfmap.h"
+#include "monitor/bpfprog.h"
 #include "monitor/guestmem.h"
 #include "monitor/mapreq.h"
 
@@ -30,7 +32,7 @@ static struct guestmem gm;
 
 /* a made-up kernel layout: the walk must follow whatever the BTF says */
 static const struct bpfmap_layout L = {
-	.idr_xa_head = 8, .xa_shift = 0, .xa_slots = 40,
+	.idr = { .idr_xa_head = 8, .xa_shift = 0, .xa_slots = 40 },
 	.map_name = 16, .map_type = 0, .map_flags = 4, .map_value_size = 8, .map_max_entries = 12,
 	.map_btf = 32, .map_btf_value_type_id = 40, .array_elem_size = 48, .array_value = 64,
 	.btf_data = 0, .btf_data_size = 8,
@@ -106,17 +108,17 @@ static void mkidr(void)
 	int sec;
 
 	memset(ram, 0, RAM);
-	put64(IDR + L.idr_xa_head, KVA(NODE0) | 2);
-	ram[NODE0 + L.xa_shift] = 6;
-	put64(NODE0 + L.xa_slots + 0 * 8, KVA(NODE1) | 2);
-	put64(NODE0 + L.xa_slots + 1 * 8, KVA(MAP_E));
-	ram[NODE1 + L.xa_shift] = 0;
-	put64(NODE1 + L.xa_slots + 1 * 8, KVA(MAP_A));
-	put64(NODE1 + L.xa_slots + 2 * 8, KVA(MAP_B));
-	put64(NODE1 + L.xa_slots + 3 * 8, (12345ull << 1) | 1); /* xa_mk_value */
-	put64(NODE1 + L.xa_slots + 4 * 8, 0x406);              /* XA_ZERO_ENTRY */
-	put64(NODE1 + L.xa_slots + 5 * 8, KVA(MAP_C));
-	put64(NODE1 + L.xa_slots + 6 * 8, KVA(MAP_D));
+	put64(IDR + L.idr.idr_xa_head, KVA(NODE0) | 2);
+	ram[NODE0 + L.idr.xa_shift] = 6;
+	put64(NODE0 + L.idr.xa_slots + 0 * 8, KVA(NODE1) | 2);
+	put64(NODE0 + L.idr.xa_slots + 1 * 8, KVA(MAP_E));
+	ram[NODE1 + L.idr.xa_shift] = 0;
+	put64(NODE1 + L.idr.xa_slots + 1 * 8, KVA(MAP_A));
+	put64(NODE1 + L.idr.xa_slots + 2 * 8, KVA(MAP_B));
+	put64(NODE1 + L.idr.xa_slots + 3 * 8, (12345ull << 1) | 1); /* xa_mk_value */
+	put64(NODE1 + L.idr.xa_slots + 4 * 8, 0x406);              /* XA_ZERO_ENTRY */
+	put64(NODE1 + L.idr.xa_slots + 5 * 8, KVA(MAP_C));
+	put64(NODE1 + L.idr.xa_slots + 6 * 8, KVA(MAP_D));
 	mkmap(MAP_A, "scx_ktst.bss", BPFMAP_TYPE_ARRAY, 0, 16, 1);
 	mkmap(MAP_B, "scx_ktst.data", BPFMAP_TYPE_ARRAY, 0, 12, 4);
 	mkmap(MAP_C, ".rodata.cfg", BPFMAP_TYPE_ARRAY, BPFMAP_F_RDONLY_PROG, 8, 1);
@@ -149,9 +151,9 @@ static void test_list(void **state)
 	assert_int_equal(bpfmap_list(&gm, &L, KVA(IDR), m, 2), 2);
 	/* an IDR outside RAM, an empty one, a single entry at the head */
 	assert_int_equal(bpfmap_list(&gm, &L, KVA(RAM + 4096), m, 8), -EFAULT);
-	put64(IDR + L.idr_xa_head, 0);
+	put64(IDR + L.idr.idr_xa_head, 0);
 	assert_int_equal(bpfmap_list(&gm, &L, KVA(IDR), m, 8), 0);
-	put64(IDR + L.idr_xa_head, KVA(MAP_B));
+	put64(IDR + L.idr.idr_xa_head, KVA(MAP_B));
 	assert_int_equal(bpfmap_list(&gm, &L, KVA(IDR), m, 8), 1);
 	assert_string_equal(m[0].name, "scx_ktst.data");
 }
@@ -162,16 +164,16 @@ static void test_cycles(void **state)
 
 	mkidr();
 	/* a node whose slots point back at itself (and its parent): shifts must fall */
-	put64(IDR + L.idr_xa_head, KVA(LOOP) | 2);
-	ram[LOOP + L.xa_shift] = 12;
+	put64(IDR + L.idr.idr_xa_head, KVA(LOOP) | 2);
+	ram[LOOP + L.idr.xa_shift] = 12;
 	for (int i = 0; i < 64; i++)
-		put64(LOOP + L.xa_slots + (uint64_t)i * 8, KVA(i == 5 ? NODE0 : LOOP) | 2);
+		put64(LOOP + L.idr.xa_slots + (uint64_t)i * 8, KVA(i == 5 ? NODE0 : LOOP) | 2);
 	/* NODE0 (shift 6) is a legal child once: its maps are found, then the walk ends */
 	assert_int_equal(bpfmap_list(&gm, &L, KVA(IDR), m, 8), 5);
 	/* a shift that is no multiple of 6, and one above 60 */
-	ram[LOOP + L.xa_shift] = 7;
+	ram[LOOP + L.idr.xa_shift] = 7;
 	assert_int_equal(bpfmap_list(&gm, &L, KVA(IDR), m, 8), 0);
-	ram[LOOP + L.xa_shift] = 66;
+	ram[LOOP + L.idr.xa_shift] = 66;
 	assert_int_equal(bpfmap_list(&gm, &L, KVA(IDR), m, 8), 0);
 }
 
@@ -314,7 +316,7 @@ static void test_fuzz(void **state)
 
 			put64(pa, garbage());
 			if (rnd() % 4 == 0)
-				ram[NODE0 + L.xa_shift] = (uint8_t)rnd();
+				ram[NODE0 + L.idr.xa_shift] = (uint8_t)rnd();
 		}
 		assert_true(bpfmap_list(&gm, &L, KVA(IDR), m, 16) <= 16);
 		assert_true(bpfmap_list(&gm, &L, garbage(), m, 16) <= 16);
@@ -328,6 +330,66 @@ static void test_fuzz(void **state)
 		}
 		free(err);
 	}
+}
+
+/* a made-up bpf_prog layout */
+static const struct bpfprog_layout P = {
+	.idr = { .idr_xa_head = 8, .xa_shift = 0, .xa_slots = 40 },
+	.prog_type = 4, .prog_aux = 16, .prog_stats = 24,
+	.aux_name = 32, .aux_verified_insns = 8,
+	.stats_cnt = 0, .stats_nsecs = 8,
+};
+
+#define PROG_IDR 0x30000
+#define PROG_NODE 0x31000
+#define PROG(i) (0x32000 + (i) * 0x100)
+#define AUX(i) (0x33000 + (i) * 0x100)
+#define STATS 0x34000 /* per-CPU copies at STATS + cpu * 0x1000 */
+
+static void mkprog(int i, uint32_t type, const char *name, uint32_t insns, bool stats)
+{
+	put32(PROG(i) + P.prog_type, type);
+	put64(PROG(i) + P.prog_aux, KVA(AUX(i)));
+	put64(PROG(i) + P.prog_stats, stats ? KVA(STATS + i * 0x40) : 0);
+	strncpy((char *)ram + AUX(i) + P.aux_name, name, 16);
+	put32(AUX(i) + P.aux_verified_insns, insns);
+}
+
+static void test_progs(void **state)
+{
+	const uint64_t pcpu[2] = { 0, 0x1000 };
+	struct bpfprog p[4];
+
+	memset(ram, 0, RAM);
+	put64(PROG_IDR + P.idr.idr_xa_head, KVA(PROG_NODE) | 2);
+	ram[PROG_NODE + P.idr.xa_shift] = 0;
+	put64(PROG_NODE + P.idr.xa_slots + 1 * 8, KVA(PROG(1)));
+	put64(PROG_NODE + P.idr.xa_slots + 2 * 8, KVA(PROG(2)));
+	put64(PROG_NODE + P.idr.xa_slots + 3 * 8, KVA(PROG(3)));
+	mkprog(1, BPFPROG_TYPE_STRUCT_OPS, "ktstr_dispatch", 138, true);
+	mkprog(2, 26 /* BPF_PROG_TYPE_TRACING */, "other", 9, true);
+	mkprog(3, BPFPROG_TYPE_STRUCT_OPS, "ktstr_exit", 18, false);
+	/* ktstr_dispatch ran 10 + 5 times, 1000 + 2000 ns */
+	put64(STATS + 0x40 + P.stats_cnt, 10);
+	put64(STATS + 0x40 + P.stats_nsecs, 1000);
+	put64(STATS + 0x1000 + 0x40 + P.stats_cnt, 5);
+	put64(STATS + 0x1000 + 0x40 + P.stats_nsecs, 2000);
+
+	assert_int_equal(bpfprog_struct_ops(&gm, &P, KVA(PROG_IDR), pcpu, 2, p, 4), 2);
+	assert_string_equal(p[0].name, "ktstr_dispatch");
+	assert_int_equal(p[0].id, 1);
+	assert_int_equal(p[0].cnt, 15);
+	assert_int_equal(p[0].nsecs, 3000);
+	assert_int_equal(p[0].verified_insns, 138);
+	assert_string_equal(p[1].name, "ktstr_exit");
+	assert_int_equal(p[1].cnt, 0);
+	/* bounded output; garbage aux and stats pointers: skipped or zero, no crash */
+	assert_int_equal(bpfprog_struct_ops(&gm, &P, KVA(PROG_IDR), pcpu, 2, p, 1), 1);
+	put64(PROG(1) + P.prog_aux, KVA(RAM + 64));
+	put64(PROG(3) + P.prog_stats, 0xdead0000beefull);
+	assert_int_equal(bpfprog_struct_ops(&gm, &P, KVA(PROG_IDR), pcpu, 2, p, 4), 1);
+	assert_int_equal(p[0].cnt, 0);
+	assert_int_equal(bpfprog_struct_ops(&gm, &P, KVA(RAM * 4), pcpu, 2, p, 4), -EFAULT);
 }
 
 static void test_resolve(void **state)
@@ -347,6 +409,12 @@ static void test_resolve(void **state)
 	missing = NULL;
 	assert_int_equal(bpfmap_layout_resolve(b, &l, &missing), 0);
 	assert_true(l.array_value > l.array_elem_size);
+	{
+		struct bpfprog_layout pl;
+
+		assert_int_equal(bpfprog_layout_resolve(b, &pl, &missing), 0);
+		assert_int_equal(pl.stats_nsecs, 8);
+	}
 	btf__free(b);
 }
 
@@ -429,7 +497,7 @@ int main(void)
 		cmocka_unit_test(test_list),	     cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_names),	     cmocka_unit_test(test_find),
 		cmocka_unit_test(test_var_and_access), cmocka_unit_test(test_fuzz),
-		cmocka_unit_test(test_resolve),	     cmocka_unit_test(test_codec),
+		cmocka_unit_test(test_progs),	     cmocka_unit_test(test_resolve),	     cmocka_unit_test(test_codec),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Boots five VMs under scx_ktstr with the host-side monitor (tests/vm/monitor.c):
-#   monitor_spread   passes; its record has monitor samples for every CPU
+#   monitor_spread   passes; its record has monitor samples for every CPU and
+#                    the run stats of scx_ktstr's callbacks
 #   monitor_pile_on  fails: the monitor's imbalance check catches --pile-on,
 #                    live, and has the guest take the kernel's sched_ext dump
 #   monitor_stall    fails: the monitor names a stalled CPU before the kernel's
@@ -55,7 +56,7 @@ PY
 }
 
 run monitor_spread 0
-record monitor_spread 'r["exit"]["sched_ext_dump"] is None and not any(p["stage"].startswith("sched_ext dump") for p in m["phases"]) and m["checks"] == "evaluated" and not m["violations"] and m["evaluated_samples"] >= 10 and len(m["timeline"]["cpus"]) == 4 and all(sum(1 for x in c["nr_running"] if x is not None) >= 10 for c in m["timeline"]["cpus"])'
+record monitor_spread '(lambda p: p["ktstr_init"]["calls"] == 1 and p["ktstr_enqueue"]["calls"] > 0 and p["ktstr_dispatch"]["ns_per_call"] > 0)({x["name"]: x for x in m["bpf_progs"]}) and r["exit"]["sched_ext_dump"] is None and not any(p["stage"].startswith("sched_ext dump") for p in m["phases"]) and m["checks"] == "evaluated" and not m["violations"] and m["evaluated_samples"] >= 10 and len(m["timeline"]["cpus"]) == 4 and all(sum(1 for x in c["nr_running"] if x is not None) >= 10 for c in m["timeline"]["cpus"])'
 
 run monitor_pile_on 1
 if ! printf '%s\n' "$out" | grep -q '\[monitor\] monitor: imbalance'; then

@@ -502,7 +502,7 @@ static void print_report(const struct compare_report *rep, const struct run *a,
 			if (only_changed && t->deltas[k].change == CMP_SAME)
 				continue;
 			if (t->deltas[k].payload && !heading++)
-				printf("    payload metrics:\n");
+				printf("    metrics (payloads, scheduler callbacks):\n");
 			print_delta(&t->deltas[k], color);
 		}
 	}

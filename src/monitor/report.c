@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "monitor/report.h"
+#include "test_support/metrics.h"
 #include "test_support/result.h"
 #include "util/util.h"
 
@@ -345,4 +346,20 @@ void monreport_finish(const struct monitor_data *d, const struct ktstr_threshold
 	*record = monreport_json(d, &r, th != NULL);
 	*text = monreport_text(d, &r);
 	monchk_result_free(&r);
+}
+
+void monreport_metrics(const struct monitor_data *d, struct metric_set *ms)
+{
+	for (unsigned i = 0; i < d->nprogs; i++) {
+		char *name;
+		struct metric *m;
+
+		if (!d->progs[i].cnt)
+			continue;
+		name = xasprintf("bpf.%s.ns_per_call", d->progs[i].name);
+		m = metrics_add(ms, name, prog_ns_per_call(&d->progs[i]));
+		free(m->unit);
+		m->unit = xstrdup("ns");
+		free(name);
+	}
 }

@@ -16,6 +16,7 @@
 #include "monitor/monitor.h"
 
 struct ktstr_result;
+struct metric_set;
 
 #define MONREPORT_TIMELINE_MAX 600 /* samples kept in the record; evenly thinned beyond */
 
@@ -32,5 +33,13 @@ void monreport_fail(const struct monchk_result *r, struct ktstr_result *res);
  */
 void monreport_finish(const struct monitor_data *d, const struct ktstr_thresholds *th,
 		      struct ktstr_result *res, json_t **record, char **text);
+
+/*
+ * The scheduler's callbacks as metrics (ktstr stats compare shows their
+ * deltas): bpf.<callback>.ns_per_call for each that ran. Without a polarity,
+ * so never judged a regression: under TCG one callback's mean run time moved
+ * by -28% to +219% between two runs of the same build.
+ */
+void monreport_metrics(const struct monitor_data *d, struct metric_set *ms);
 
 #endif

@@ -27,11 +27,12 @@ void metrics_free(struct metric_set *ms)
 	metrics_init(ms);
 }
 
-static void metrics_add(struct metric_set *ms, const char *name, double value)
+struct metric *metrics_add(struct metric_set *ms, const char *name, double value)
 {
 	if (ms->n % 64 == 0)
 		ms->v = xrealloc(ms->v, (ms->n + 64) * sizeof(*ms->v));
-	ms->v[ms->n++] = (struct metric){ .name = xstrdup(name), .value = value, .unit = xstrdup("") };
+	ms->v[ms->n] = (struct metric){ .name = xstrdup(name), .value = value, .unit = xstrdup("") };
+	return &ms->v[ms->n++];
 }
 
 /* Whether JSON text is inside a string literal (escapes included). */

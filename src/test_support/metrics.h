@@ -50,6 +50,8 @@ struct metric_set {
 };
 
 void metrics_init(struct metric_set *ms);
+/* Append one metric (no polarity, no unit): the caller may set them. */
+struct metric *metrics_add(struct metric_set *ms, const char *name, double value);
 void metrics_free(struct metric_set *ms);
 
 /*

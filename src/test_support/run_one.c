@@ -637,6 +637,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 			c.mon = NULL;
 			monreport_finish(&mon, active ? &ord.thresholds : NULL, &mon_res,
 					 &rec.monitor, &mon_text);
+			monreport_metrics(&mon, &c.metrics);
 			monitor_data_free(&mon);
 			if (c.have_result)
 				result_merge(&c.result, &mon_res);

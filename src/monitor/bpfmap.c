@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* BPF maps from guest memory: map_idr's entries (kidr.h) are struct bpf_map. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,6 +202,59 @@ int bpfmap_var(const struct guestmem *gm, const struct bpfmap_layout *l, const s
 		*err = xasprintf("map %s has no variable %s", m->name, var);
 	btf__free(btf);
 	return rc;
+}
+
+int bpfmap_ints(const struct guestmem *gm, const struct bpfmap_layout *l, const struct bpfmap *m,
+		struct bpfmap_int *out, unsigned max)
+{
+	char *err = NULL;
+	struct btf *btf = m->type == BPFMAP_TYPE_ARRAY ? bpfmap_btf(gm, l, m, &err) : NULL;
+	const struct btf_type *t = btf ? btf__type_by_id(btf, m->btf_value_type_id) : NULL;
+	const struct btf_var_secinfo *vs;
+	unsigned n = 0;
+
+	free(err);
+	if (!t || !btf_is_datasec(t)) {
+		btf__free(btf);
+		return -EINVAL;
+	}
+	vs = btf_var_secinfos(t);
+	for (uint16_t i = 0; i < btf_vlen(t) && n < max; i++, vs++) {
+		const struct btf_type *v = btf__type_by_id(btf, vs->type), *it;
+		const char *name = v ? btf__name_by_offset(btf, v->name_off) : NULL;
+		int32_t tid = v && btf_is_var(v) ? btf__resolve_type(btf, v->type) : -1;
+
+		it = tid > 0 ? btf__type_by_id(btf, (uint32_t)tid) : NULL;
+		if (!name || !it || !btf_is_int(it) || btf_int_bits(it) != 8 * it->size ||
+		    (it->size != 1 && it->size != 2 && it->size != 4 && it->size != 8) ||
+		    vs->size != it->size || (uint64_t)vs->offset + vs->size > m->value_size)
+			continue;
+		out[n] = (struct bpfmap_int){
+			.va = m->va + l->array_value + vs->offset,
+			.size = it->size,
+			.is_signed = btf_int_encoding(it) & BTF_INT_SIGNED,
+		};
+		snprintf(out[n].map, sizeof(out[n].map), "%s", m->name);
+		snprintf(out[n].name, sizeof(out[n].name), "%s", name);
+		n++;
+	}
+	btf__free(btf);
+	return (int)n;
+}
+
+int bpfmap_int_read(const struct guestmem *gm, const struct bpfmap_int *v, int64_t *value)
+{
+	uint8_t b[8] = { 0 };
+	uint64_t u = 0;
+
+	if (guestmem_read_va(gm, v->va, b, v->size))
+		return -EFAULT;
+	for (unsigned i = 0; i < v->size; i++)
+		u |= (uint64_t)b[i] << (8 * i);
+	if (v->is_signed && v->size < 8 && (u >> (8 * v->size - 1)) & 1)
+		u |= ~0ull << (8 * v->size); /* sign-extend */
+	*value = (int64_t)u;
+	return 0;
 }
 
 int bpfmap_access_u32(const struct guestmem *gm, const struct bpfmap_layout *l,

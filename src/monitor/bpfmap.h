@@ -73,6 +73,24 @@ int bpfmap_find(const struct guestmem *gm, const struct bpfmap_layout *l, uint64
  */
 int bpfmap_var(const struct guestmem *gm, const struct bpfmap_layout *l, const struct bpfmap *m,
 	       const char *var, uint32_t *off, uint32_t *size, char **err);
+/* An integer variable of a global data map (.bss, .data, .rodata). */
+struct bpfmap_int {
+	char map[BPFMAP_NAME_LEN + 1];
+	char name[48];
+	uint64_t va;       /* guest address of its value */
+	uint32_t size;     /* 1, 2, 4 or 8 bytes */
+	bool is_signed;
+};
+/*
+ * The integer variables of map m's data section (its value's DATASEC, from
+ * the map's BTF), at most max, in section order: the count, or -EINVAL when
+ * the map is no global data map. Arrays, structs and bitfields are left out.
+ */
+int bpfmap_ints(const struct guestmem *gm, const struct bpfmap_layout *l, const struct bpfmap *m,
+		struct bpfmap_int *out, unsigned max);
+/* Its current value (sign-extended when signed): 0 or -EFAULT. */
+int bpfmap_int_read(const struct guestmem *gm, const struct bpfmap_int *v, int64_t *value);
+
 /*
  * Read or (write) a u32 at byte offset off of the value area (element
  * off / elem_size). -ERANGE when it does not lie inside one element's value,

@@ -92,6 +92,7 @@ struct monitor {
 	struct bpfmap_layout maplay;
 	struct bpfprog_layout proglay;
 	uint64_t prog_idr_va;   /* 0: the scheduler's programs are not read */
+	uint64_t vars_sch;      /* the scx_sched whose variables d.vars holds */
 	char *map_missing;  /* why BPF maps cannot be reached (NULL = they can) */
 	uint64_t map_idr_va;
 	uint64_t per_cpu_offset_va, runqueues, jiffies_va, scx_root_va;
@@ -424,6 +425,38 @@ static void mon_read_progs(struct monitor *m, const uint64_t *offs, uint32_t t_m
 	m->d.progs_t_ms = t_ms;
 }
 
+/* The scheduler's integer globals: found once per loaded scheduler (its
+ * scx_sched), read every sample while it is loaded. */
+static void mon_read_vars(struct monitor *m, uint32_t t_ms)
+{
+	struct monitor_data *d = &m->d;
+	uint64_t sch = 0;
+
+	if (guestmem_read_u64(&m->gm, m->scx_root_va, &sch) || !sch)
+		return;
+	if (sch != m->vars_sch) {
+		struct bpfmap *maps = xcalloc(MONITOR_MAX_VARS, sizeof(*maps));
+		struct bpfmap_int found[MONITOR_MAX_VARS];
+		int n = bpfmap_list(&m->gm, &m->maplay, m->map_idr_va, maps, MONITOR_MAX_VARS);
+
+		d->nvars = 0;
+		for (int i = 0; i < n; i++) {
+			int k = bpfmap_ints(&m->gm, &m->maplay, &maps[i], found,
+					    MONITOR_MAX_VARS - d->nvars);
+
+			for (int j = 0; j < k; j++)
+				d->vars[d->nvars++] = (struct monitor_var){ .at = found[j] };
+		}
+		free(maps);
+		if (n > 0)
+			m->vars_sch = sch;
+	}
+	for (unsigned i = 0; i < d->nvars; i++)
+		bpfmap_int_read(&m->gm, &d->vars[i].at, &d->vars[i].value);
+	if (d->nvars)
+		d->vars_t_ms = t_ms;
+}
+
 static void mon_sample(struct monitor *m)
 {
 	struct monitor_data *d = &m->d;
@@ -442,6 +475,8 @@ static void mon_sample(struct monitor *m)
 	mon_watchdog(m);
 	if (s.scx && m->prog_idr_va)
 		mon_read_progs(m, offs, s.t_ms);
+	if (s.scx && !m->map_missing)
+		mon_read_vars(m, s.t_ms);
 	s.cpu = xcalloc(d->ncpus, sizeof(*s.cpu));
 	for (unsigned c = 0; c < d->ncpus; c++)
 		mon_read_cpu(m, c, offs[c], jiffies, ev_base, &s.cpu[c]);

@@ -14,6 +14,7 @@
 
 #include <ktstr/ktstr.h>
 
+#include "monitor/bpfmap.h"
 #include "monitor/bpfprog.h"
 #include "monitor/mapreq.h"
 
@@ -23,6 +24,7 @@
 #define MONITOR_READY_WAIT_S 5     /* a map request waits this long for the monitor's setup */
 #define MONITOR_LIVE_EVERY 5       /* samples between live evaluations of the checks */
 #define MONITOR_MAX_PROGS 64
+#define MONITOR_MAX_VARS 64
 
 /* sched_ext event counters (struct scx_event_stats members), when the kernel has them. */
 enum monitor_event {
@@ -91,6 +93,14 @@ struct monitor_data {
 	struct bpfprog progs[MONITOR_MAX_PROGS];
 	unsigned nprogs;
 	uint32_t progs_t_ms;     /* when they were read */
+	/* the integer globals of the scheduler's data sections (.bss, .data,
+	 * .rodata), as last read while it was loaded */
+	struct monitor_var {
+		struct bpfmap_int at;
+		int64_t value;
+	} vars[MONITOR_MAX_VARS];
+	unsigned nvars;
+	uint32_t vars_t_ms;
 };
 void monitor_data_free(struct monitor_data *d);
 

@@ -175,6 +175,18 @@ static json_t *progs_json(const struct monitor_data *d)
 	return a;
 }
 
+/* The scheduler's integer globals: [{map, name, value}]. */
+static json_t *vars_json(const struct monitor_data *d)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < d->nvars; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:I}", "map", d->vars[i].at.map,
+						   "name", d->vars[i].at.name, "value",
+						   (json_int_t)d->vars[i].value));
+	return a;
+}
+
 json_t *monreport_json(const struct monitor_data *d, const struct monchk_result *r, bool checked)
 {
 	json_t *o = json_object(), *per = json_array(), *viol = json_array(), *ev = json_object();
@@ -242,6 +254,7 @@ json_t *monreport_json(const struct monitor_data *d, const struct monchk_result 
 	}
 	json_object_set_new(o, "violations", viol);
 	json_object_set_new(o, "bpf_progs", progs_json(d));
+	json_object_set_new(o, "sched_vars", vars_json(d));
 	json_object_set_new(o, "phases", phases_json(d));
 	json_object_set_new(o, "timeline", timeline_json(d));
 	return o;
@@ -308,6 +321,17 @@ char *monreport_text(const struct monitor_data *d, const struct monchk_result *r
 		sb_printf(&sb, "  %-16s %9llu calls %8.0f ns/call %9u insns verified\n",
 			  d->progs[i].name, (unsigned long long)d->progs[i].cnt,
 			  prog_ns_per_call(&d->progs[i]), d->progs[i].verified_insns);
+	for (unsigned i = 0; i < d->nvars; i++) {
+		bool first = !i || strcmp(d->vars[i].at.map, d->vars[i - 1].at.map);
+
+		if (!i)
+			sb_printf(&sb, "scheduler variables at %.1f s:", d->vars_t_ms / 1000.0);
+		if (first)
+			sb_printf(&sb, "\n  %s:", d->vars[i].at.map);
+		sb_printf(&sb, " %s=%lld", d->vars[i].at.name, (long long)d->vars[i].value);
+		if (i + 1 == d->nvars)
+			sb_append(&sb, "\n");
+	}
 	if (d->watchdog_s)
 		sb_printf(&sb, "sched_ext watchdog held at %u s (%u writes; it was %llu jiffies)%s%s\n",
 			  d->watchdog_s, d->watchdog_writes, (unsigned long long)d->watchdog_was,

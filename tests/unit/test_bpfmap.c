@@ -76,19 +76,22 @@ static void mkmap(uint64_t pa, const char *name, uint32_t type, uint32_t flags, 
 	put32(pa + L.array_elem_size, (vsize + 7) & ~7u);
 }
 
-/* .bss of two variables: knob (u32) at 0, counter (u64) at 8; returns the DATASEC id */
+/* .bss of knob (u32) at 0, neg (s32) at 4, counter (u64) at 8; returns the DATASEC id */
 static int mkbtf(void)
 {
 	struct btf *b = btf__new_empty();
 	int u32_id = btf__add_int(b, "u32", 4, 0), u64_id = btf__add_int(b, "u64", 8, 0);
 	int knob = btf__add_var(b, "knob", BTF_VAR_GLOBAL_ALLOCATED, u32_id);
 	int counter = btf__add_var(b, "counter", BTF_VAR_GLOBAL_ALLOCATED, u64_id);
+	int s32_id = btf__add_int(b, "s32", 4, BTF_INT_SIGNED);
+	int neg = btf__add_var(b, "neg", BTF_VAR_STATIC, s32_id);
 	int sec = btf__add_datasec(b, ".bss", 16);
 	const void *raw;
 	uint32_t len;
 
 	assert_true(u32_id > 0 && u64_id > 0 && knob > 0 && counter > 0 && sec > 0);
 	assert_int_equal(btf__add_datasec_var_info(b, knob, 0, 4), 0);
+	assert_int_equal(btf__add_datasec_var_info(b, neg, 4, 4), 0);
 	assert_int_equal(btf__add_datasec_var_info(b, counter, 8, 8), 0);
 	raw = btf__raw_data(b, &len);
 	assert_non_null(raw);
@@ -245,6 +248,24 @@ static void test_var_and_access(void **state)
 	free(err);
 	err = NULL;
 
+	/* every integer of the data section, with its value */
+	{
+		struct bpfmap_int iv[4];
+		int64_t val;
+
+		mkidr(); /* the BTF was corrupted above */
+		put32(MAP_A + L.array_value + 4, (uint32_t)-5);
+		put64(MAP_A + L.array_value + 8, 1ull << 40);
+		assert_int_equal(bpfmap_ints(&gm, &L, &a, iv, 4), 3);
+		assert_string_equal(iv[1].name, "neg");
+		assert_string_equal(iv[1].map, "scx_ktst.bss");
+		assert_int_equal(bpfmap_int_read(&gm, &iv[1], &val), 0);
+		assert_int_equal(val, -5);
+		assert_int_equal(bpfmap_int_read(&gm, &iv[2], &val), 0);
+		assert_int_equal(val, 1ll << 40);
+		assert_int_equal(bpfmap_ints(&gm, &L, &a, iv, 1), 1);
+		assert_int_equal(bpfmap_ints(&gm, &L, &b, iv, 4), -EINVAL); /* no BTF */
+	}
 	/* u32 access: inside one element's value only */
 	v = 7;
 	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, 8, true, &v), 0);

@@ -11,7 +11,8 @@
 #   bpfmap_knob      passes: the host reads and writes scx_ktstr's .bss (a knob
 #                    the scheduler copies, a counter, .rodata.cfg) and names
 #                    what a test gets wrong (no map, no variable, out of range,
-#                    a write to .rodata)
+#                    a write to .rodata); the monitor's last read of the
+#                    scheduler's variables shows the knob the scheduler saw
 #   bpfmap_pile_on_midrun  fails: the host switches pile-on on mid-run and the
 #                    monitor's imbalance check catches it after the write
 # usage: test_monitor.sh VM_MONITOR_BINARY
@@ -89,7 +90,8 @@ if [ "$code" -ne 0 ]; then
 fi
 for p in '[host] map write scx_ktst.bss:host_knob+0 (value offset 4) <- 24301' \
 	 '[host] map read scx_ktst.bss:host_knob_seen+0 (value offset 8) = 24301' \
-	 'map .rodata.cfg is read-only to BPF programs'; do
+	 'map .rodata.cfg is read-only to BPF programs' \
+	 'scx_ktst.bss: host_pile_on=0 host_knob=24301 host_knob_seen=24301 nr_dispatches='; do
 	if ! printf '%s\n' "$out" | grep -qF -- "$p"; then
 		echo "not ok: bpfmap_knob output lacks '$p'"; fails=$((fails + 1))
 	fi

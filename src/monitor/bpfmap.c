@@ -225,7 +225,9 @@ int bpfmap_ints(const struct guestmem *gm, const struct bpfmap_layout *l, const 
 		int32_t tid = v && btf_is_var(v) ? btf__resolve_type(btf, v->type) : -1;
 
 		it = tid > 0 ? btf__type_by_id(btf, (uint32_t)tid) : NULL;
-		if (!name || !it || !btf_is_int(it) || btf_int_bits(it) != 8 * it->size ||
+		/* "__" names are the compat headers' and the compiler's, not the scheduler's */
+		if (!name || !strncmp(name, "__", 2) || !it || !btf_is_int(it) ||
+		    btf_int_bits(it) != 8 * it->size ||
 		    (it->size != 1 && it->size != 2 && it->size != 4 && it->size != 8) ||
 		    vs->size != it->size || (uint64_t)vs->offset + vs->size > m->value_size)
 			continue;

@@ -84,7 +84,8 @@ struct bpfmap_int {
 /*
  * The integer variables of map m's data section (its value's DATASEC, from
  * the map's BTF), at most max, in section order: the count, or -EINVAL when
- * the map is no global data map. Arrays, structs and bitfields are left out.
+ * the map is no global data map. Arrays, structs, bitfields and names that
+ * start with "__" (scx compat constants such as __SCX_DSQ_LOCAL) are left out.
  */
 int bpfmap_ints(const struct guestmem *gm, const struct bpfmap_layout *l, const struct bpfmap *m,
 		struct bpfmap_int *out, unsigned max);

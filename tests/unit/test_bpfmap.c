@@ -85,6 +85,7 @@ static int mkbtf(void)
 	int counter = btf__add_var(b, "counter", BTF_VAR_GLOBAL_ALLOCATED, u64_id);
 	int s32_id = btf__add_int(b, "s32", 4, BTF_INT_SIGNED);
 	int neg = btf__add_var(b, "neg", BTF_VAR_STATIC, s32_id);
+	int compat = btf__add_var(b, "__SCX_DSQ_LOCAL", BTF_VAR_GLOBAL_ALLOCATED, u32_id);
 	int sec = btf__add_datasec(b, ".bss", 16);
 	const void *raw;
 	uint32_t len;
@@ -92,6 +93,7 @@ static int mkbtf(void)
 	assert_true(u32_id > 0 && u64_id > 0 && knob > 0 && counter > 0 && sec > 0);
 	assert_int_equal(btf__add_datasec_var_info(b, knob, 0, 4), 0);
 	assert_int_equal(btf__add_datasec_var_info(b, neg, 4, 4), 0);
+	assert_int_equal(btf__add_datasec_var_info(b, compat, 4, 4), 0); /* skipped */
 	assert_int_equal(btf__add_datasec_var_info(b, counter, 8, 8), 0);
 	raw = btf__raw_data(b, &len);
 	assert_non_null(raw);

@@ -12,7 +12,6 @@
 #include "monitor/kidr.h"
 #include "util/util.h"
 
-#define BPFMAP_LIST_MAX 256
 
 /* clang-format off */
 static const struct kbtf_field bpfmap_fields[] = {

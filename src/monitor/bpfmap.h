@@ -25,6 +25,7 @@ struct btf;
 #define BPFMAP_TYPE_ARRAY 2     /* BPF_MAP_TYPE_ARRAY */
 #define BPFMAP_F_RDONLY_PROG (1u << 7)
 #define BPFMAP_MAX_BTF (16u << 20)
+#define BPFMAP_LIST_MAX 256     /* maps one lookup considers */
 
 /* Field offsets in the guest kernel (from its BTF). */
 struct bpfmap_layout {

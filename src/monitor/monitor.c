@@ -435,9 +435,9 @@ static void mon_read_vars(struct monitor *m, uint32_t t_ms)
 	if (guestmem_read_u64(&m->gm, m->scx_root_va, &sch) || !sch)
 		return;
 	if (sch != m->vars_sch) {
-		struct bpfmap *maps = xcalloc(MONITOR_MAX_VARS, sizeof(*maps));
+		struct bpfmap *maps = xcalloc(BPFMAP_LIST_MAX, sizeof(*maps));
 		struct bpfmap_int found[MONITOR_MAX_VARS];
-		int n = bpfmap_list(&m->gm, &m->maplay, m->map_idr_va, maps, MONITOR_MAX_VARS);
+		int n = bpfmap_list(&m->gm, &m->maplay, m->map_idr_va, maps, BPFMAP_LIST_MAX);
 
 		d->nvars = 0;
 		for (int i = 0; i < n; i++) {

@@ -232,10 +232,11 @@ void ktstr_mark(struct ktstr_ctx *ctx, const char *fmt, ...) __attribute__((form
 /*
  * Read or write a u32 in one of the guest kernel's BPF array maps from the
  * host, through guest memory: flip a scheduler's knob mid-run without its
- * cooperation, or read one of its counters.
+ * cooperation, or read one of its counters. In a per-CPU array a read sums
+ * the CPUs' copies and a write sets each.
  *   map     a map name suffix: ".bss", ".data", or the whole "scx_ktstr.bss"
  *           (which also finds the kernel's "scx_ktst.bss": libbpf cuts object
- *           names short); exactly one BPF array map must match
+ *           names short); exactly one (per-CPU) array map must match
  *   var     a variable of the map's data section or a member of its struct
  *           value, by the map's BTF; NULL: offset counts from the value's start
  *   offset  bytes added to the variable's offset

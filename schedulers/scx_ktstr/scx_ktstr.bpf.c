@@ -50,6 +50,14 @@ static u64 vtime_now;
 static u64 start_ns;
 static bool error_fired;
 
+/* ops.dispatch calls counted per CPU: the host reads the sum (a per-CPU array). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, u64);
+} dispatch_stats SEC(".maps");
+
 /* Used only on the --fail-verify path. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -145,6 +153,13 @@ void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 	maybe_error();
 	__sync_fetch_and_add(&nr_dispatches, 1);
 	host_knob_seen = host_knob;
+	{
+		u32 key = 0;
+		u64 *n = bpf_map_lookup_elem(&dispatch_stats, &key);
+
+		if (n)
+			(*n)++;
+	}
 	if (cfg.fail_verify) {
 		u32 key = 0, idx = bpf_get_prandom_u32();
 		u64 *v = bpf_map_lookup_elem(&fault_map, &key);

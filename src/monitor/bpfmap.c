@@ -38,6 +38,11 @@ int bpfmap_layout_resolve(const struct btf *kbtf, struct bpfmap_layout *l, char 
 	return kbtf_fields(kbtf, bpfmap_fields, ARRAY_SIZE(bpfmap_fields), l, missing);
 }
 
+bool bpfmap_is_array(const struct bpfmap *m)
+{
+	return m->type == BPFMAP_TYPE_ARRAY || m->type == BPFMAP_TYPE_PERCPU_ARRAY;
+}
+
 struct map_list {
 	const struct guestmem *gm;
 	const struct bpfmap_layout *l;
@@ -67,8 +72,7 @@ static int map_leaf(uint64_t index, uint64_t va, void *arg)
 	for (char *p = m.name; *p; p++)
 		if (*p < ' ' || *p > '~')
 			*p = '?';
-	if (m.type == BPFMAP_TYPE_ARRAY &&
-	    guestmem_read_u32(gm, va + l->array_elem_size, &m.elem_size))
+	if (bpfmap_is_array(&m) && guestmem_read_u32(gm, va + l->array_elem_size, &m.elem_size))
 		return 0;
 	w->out[w->n++] = m;
 	return 0;
@@ -109,17 +113,17 @@ int bpfmap_find(const struct guestmem *gm, const struct bpfmap_layout *l, uint64
 	}
 	for (int i = 0; i < n; i++) {
 		sb_printf(&names, "%s%s", names.len ? ", " : "", all[i].name);
-		if (all[i].type != BPFMAP_TYPE_ARRAY || !bpfmap_name_matches(all[i].name, suffix))
+		if (!bpfmap_is_array(&all[i]) || !bpfmap_name_matches(all[i].name, suffix))
 			continue;
 		sb_printf(&hits, "%s%s (id %u)", hits.len ? ", " : "", all[i].name, all[i].id);
 		if (!found++)
 			*out = all[i];
 	}
 	if (!found)
-		*err = xasprintf("no BPF array map matches %s among the guest's %d map(s)%s%s", suffix,
+		*err = xasprintf("no BPF (per-CPU) array map matches %s among the guest's %d map(s)%s%s", suffix,
 				 n, n ? ": " : "", names.len ? names.buf : "");
 	else if (found > 1)
-		*err = xasprintf("%d BPF array maps end with %s: %s; give a longer suffix", found,
+		*err = xasprintf("%d BPF array maps match %s: %s; give a longer suffix", found,
 				 suffix, hits.buf);
 	sb_free(&names);
 	sb_free(&hits);
@@ -258,16 +262,46 @@ int bpfmap_int_read(const struct guestmem *gm, const struct bpfmap_int *v, int64
 	return 0;
 }
 
-int bpfmap_access_u32(const struct guestmem *gm, const struct bpfmap_layout *l,
-		      const struct bpfmap *m, uint32_t off, bool write, uint32_t *v)
+/* A PERCPU_ARRAY element: the u32 at off on every CPU, summed (read) or set (write). */
+static int bpfmap_access_percpu(const struct guestmem *gm, uint64_t pptr, uint32_t in,
+				const uint64_t *pcpu_off, unsigned ncpus, bool write, uint32_t *v)
 {
-	uint64_t at;
+	uint32_t sum = 0, x;
+	int rc;
 
-	if (m->type != BPFMAP_TYPE_ARRAY || !m->elem_size || m->value_size > m->elem_size ||
+	if (!pcpu_off || !ncpus)
+		return -ENXIO;
+	for (unsigned c = 0; c < ncpus; c++) {
+		uint64_t at = pptr + pcpu_off[c] + in;
+
+		rc = write ? guestmem_write_va(gm, at, v, sizeof(*v)) : guestmem_read_u32(gm, at, &x);
+		if (rc)
+			return rc;
+		sum += write ? 0 : x; /* wraps like the u32 it is */
+	}
+	if (!write)
+		*v = sum;
+	return 0;
+}
+
+int bpfmap_access_u32(const struct guestmem *gm, const struct bpfmap_layout *l,
+		      const struct bpfmap *m, const uint64_t *pcpu_off, unsigned ncpus,
+		      uint32_t off, bool write, uint32_t *v)
+{
+	uint64_t pptr = 0;
+	uint32_t idx;
+
+	if (!bpfmap_is_array(m) || !m->elem_size || m->value_size > m->elem_size ||
 	    off / m->elem_size >= m->max_entries || off % m->elem_size + 4 > m->value_size)
 		return -ERANGE;
 	if (write && (m->flags & BPFMAP_F_RDONLY_PROG))
 		return -EPERM;
-	at = m->va + l->array_value + off;
-	return write ? guestmem_write_va(gm, at, v, sizeof(*v)) : guestmem_read_u32(gm, at, v);
+	idx = off / m->elem_size;
+	if (m->type == BPFMAP_TYPE_ARRAY)
+		return write ? guestmem_write_va(gm, m->va + l->array_value + off, v, sizeof(*v))
+			     : guestmem_read_u32(gm, m->va + l->array_value + off, v);
+	/* per-CPU: the element's slot holds its per-CPU pointer */
+	if (guestmem_read_u64(gm, m->va + l->array_value + (uint64_t)idx * 8, &pptr) || !pptr)
+		return -EFAULT;
+	return bpfmap_access_percpu(gm, pptr, off % m->elem_size, pcpu_off, ncpus, write, v);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The guest kernel's BPF maps, seen from the host through guest memory: walk
- * map_idr (kidr.h), find an ARRAY map by name suffix (".bss"), locate a
+ * map_idr (kidr.h), find an array map by name suffix (".bss"), locate a
  * variable in its value by the map's own BTF (the DATASEC of a global data
  * section, or a struct), and read or write a u32 there. This is how a test
  * flips a scheduler's knob from outside the guest mid-run.
@@ -23,6 +23,7 @@ struct btf;
 
 #define BPFMAP_NAME_LEN 16      /* BPF_OBJ_NAME_LEN */
 #define BPFMAP_TYPE_ARRAY 2     /* BPF_MAP_TYPE_ARRAY */
+#define BPFMAP_TYPE_PERCPU_ARRAY 6 /* BPF_MAP_TYPE_PERCPU_ARRAY */
 #define BPFMAP_F_RDONLY_PROG (1u << 7)
 #define BPFMAP_MAX_BTF (16u << 20)
 #define BPFMAP_LIST_MAX 256     /* maps one lookup considers */
@@ -62,7 +63,8 @@ int bpfmap_list(const struct guestmem *gm, const struct bpfmap_layout *l, uint64
  */
 bool bpfmap_name_matches(const char *kname, const char *want);
 /*
- * The one ARRAY map whose name matches suffix (bpfmap_name_matches): 0, or -ENOENT (none; *err
+ * The one ARRAY or PERCPU_ARRAY map whose name matches suffix
+ * (bpfmap_name_matches): 0, or -ENOENT (none; *err
  * lists the maps there are) or -EEXIST (several; *err names them).
  */
 int bpfmap_find(const struct guestmem *gm, const struct bpfmap_layout *l, uint64_t idr_va,
@@ -93,13 +95,19 @@ int bpfmap_ints(const struct guestmem *gm, const struct bpfmap_layout *l, const 
 /* Its current value (sign-extended when signed): 0 or -EFAULT. */
 int bpfmap_int_read(const struct guestmem *gm, const struct bpfmap_int *v, int64_t *value);
 
+/* An ARRAY or PERCPU_ARRAY map: the two bpfmap_access_u32 serves. */
+bool bpfmap_is_array(const struct bpfmap *m);
 /*
  * Read or (write) a u32 at byte offset off of the value area (element
- * off / elem_size). -ERANGE when it does not lie inside one element's value,
- * -EPERM to write a map BPF programs see read-only (.rodata: the verifier
- * may have folded its values into the code), -EFAULT/-EROFS from guestmem.
+ * off / elem_size). For a PERCPU_ARRAY the element exists once per CPU (at
+ * its per-CPU pointer plus pcpu_off[cpu]): a read sums the u32 over the ncpus
+ * CPUs, a write sets it on each. -ERANGE when it does not lie inside one
+ * element's value, -EPERM to write a map BPF programs see read-only (.rodata:
+ * the verifier may have folded its values into the code), -ENXIO for a
+ * per-CPU map without pcpu_off, -EFAULT/-EROFS from guestmem.
  */
 int bpfmap_access_u32(const struct guestmem *gm, const struct bpfmap_layout *l,
-		      const struct bpfmap *m, uint32_t off, bool write, uint32_t *v);
+		      const struct bpfmap *m, const uint64_t *pcpu_off, unsigned ncpus,
+		      uint32_t off, bool write, uint32_t *v);
 
 #endif

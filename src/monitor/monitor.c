@@ -732,8 +732,13 @@ void monitor_map_request(struct monitor *m, const struct map_req *rq, struct map
 		off = var_off + rq->offset;
 	}
 	if (!rc) {
+		uint64_t offs[MONITOR_MAX_CPUS];
+		bool pcpu = !guestmem_read_va(&m->gm, m->per_cpu_offset_va, offs,
+					      m->d.ncpus * sizeof(offs[0]));
+
 		rp->value = rq->value;
-		rc = bpfmap_access_u32(&m->gm, &m->maplay, &map, off, rq->write, &rp->value);
+		rc = bpfmap_access_u32(&m->gm, &m->maplay, &map, pcpu ? offs : NULL,
+				       pcpu ? m->d.ncpus : 0, off, rq->write, &rp->value);
 		if (rc)
 			err = mon_access_error(rc, rq, &map, off);
 	}

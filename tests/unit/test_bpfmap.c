@@ -270,30 +270,69 @@ static void test_var_and_access(void **state)
 	}
 	/* u32 access: inside one element's value only */
 	v = 7;
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, 8, true, &v), 0);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, NULL, 0, 8, true, &v), 0);
 	assert_int_equal(*(uint32_t *)(ram + MAP_A + L.array_value + 8), 7);
 	v = 0;
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, 8, false, &v), 0);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, NULL, 0, 8, false, &v), 0);
 	assert_int_equal(v, 7);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, 12, false, &v), 0);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, 13, false, &v), -ERANGE);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, 16, false, &v), -ERANGE);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, UINT32_MAX, false, &v), -ERANGE);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, NULL, 0, 12, false, &v), 0);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, NULL, 0, 13, false, &v), -ERANGE);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, NULL, 0, 16, false, &v), -ERANGE);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, NULL, 0, UINT32_MAX, false, &v), -ERANGE);
 	/* 4 elements of 12 bytes in 16-byte slots: 16+8 is in element 1, 16+12 in its padding */
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &b, 16 + 8, false, &v), 0);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &b, 16 + 12, false, &v), -ERANGE);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &b, 4 * 16, false, &v), -ERANGE);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &b, NULL, 0, 16 + 8, false, &v), 0);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &b, NULL, 0, 16 + 12, false, &v), -ERANGE);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &b, NULL, 0, 4 * 16, false, &v), -ERANGE);
 	/* .rodata: readable, never written */
 	assert_int_equal(bpfmap_find(&gm, &L, KVA(IDR), ".rodata.cfg", &c, &err), 0);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &c, 0, false, &v), 0);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &c, 0, true, &v), -EPERM);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &c, NULL, 0, 0, false, &v), 0);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &c, NULL, 0, 0, true, &v), -EPERM);
 	/* a read-only mapping */
 	gm.writable = false;
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, 0, true, &v), -EROFS);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, NULL, 0, 0, true, &v), -EROFS);
 	gm.writable = true;
 	/* a map pointer the guest corrupted to point outside RAM (and no page tables) */
 	a.va = KVA(RAM - 8);
-	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, 8, false, &v), -ENXIO);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &a, NULL, 0, 8, false, &v), -ENXIO);
+}
+
+#define MAP_F 0x15000
+#define PCPU 0x40000 /* element i of CPU c at PCPU + i * 0x100 + c * 0x1000 */
+
+static void test_percpu(void **state)
+{
+	const uint64_t pcpu[2] = { 0, 0x1000 };
+	struct bpfmap f;
+	uint32_t v = 0;
+	char *err = NULL;
+
+	mkidr();
+	put64(NODE1 + L.idr.xa_slots + 7 * 8, KVA(MAP_F));
+	mkmap(MAP_F, "stats", BPFMAP_TYPE_PERCPU_ARRAY, 0, 8, 2);
+	put64(MAP_F + L.array_value, KVA(PCPU));
+	put64(MAP_F + L.array_value + 8, KVA(PCPU + 0x100));
+	put32(PCPU, 3);
+	put32(PCPU + 0x1000, 4);
+	put32(PCPU + 0x100 + 4, 10);
+	put32(PCPU + 0x1000 + 0x100 + 4, 20);
+	assert_int_equal(bpfmap_find(&gm, &L, KVA(IDR), "stats", &f, &err), 0);
+	assert_int_equal(f.elem_size, 8);
+	/* a read sums the CPUs; elements by offset */
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &f, pcpu, 2, 0, false, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &f, pcpu, 2, 8 + 4, false, &v), 0);
+	assert_int_equal(v, 30);
+	/* a write sets every CPU's copy */
+	v = 0;
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &f, pcpu, 2, 0, true, &v), 0);
+	assert_int_equal(*(uint32_t *)(ram + PCPU + 0x1000), 0);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &f, pcpu, 2, 0, false, &v), 0);
+	assert_int_equal(v, 0);
+	/* no per-CPU offsets, an element past the end, a per-CPU pointer out of RAM */
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &f, NULL, 0, 0, false, &v), -ENXIO);
+	assert_int_equal(bpfmap_access_u32(&gm, &L, &f, pcpu, 2, 16, false, &v), -ERANGE);
+	put64(MAP_F + L.array_value, KVA(RAM - 2));
+	assert_true(bpfmap_access_u32(&gm, &L, &f, pcpu, 2, 0, false, &v) < 0);
 }
 
 static uint64_t rnd_state = 0x243f6a8885a308d3ull;
@@ -349,7 +388,7 @@ static void test_fuzz(void **state)
 			err = NULL;
 			if (bpfmap_var(&gm, &L, &one, "counter", &off, &size, &err) == 0)
 				assert_true(off + size <= 16);
-			bpfmap_access_u32(&gm, &L, &one, (uint32_t)rnd(), rnd() & 1, &v);
+			bpfmap_access_u32(&gm, &L, &one, NULL, 0, (uint32_t)rnd(), rnd() & 1, &v);
 		}
 		free(err);
 	}
@@ -520,7 +559,7 @@ int main(void)
 		cmocka_unit_test(test_list),	     cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_names),	     cmocka_unit_test(test_find),
 		cmocka_unit_test(test_var_and_access), cmocka_unit_test(test_fuzz),
-		cmocka_unit_test(test_progs),	     cmocka_unit_test(test_resolve),	     cmocka_unit_test(test_codec),
+		cmocka_unit_test(test_percpu),	     cmocka_unit_test(test_progs),	     cmocka_unit_test(test_resolve),	     cmocka_unit_test(test_codec),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -92,7 +92,7 @@ KTSTR_TEST(monitor_stall, .scheduler = &mon_stall, .numa_nodes = 1, .llcs = 1, .
 KTSTR_TEST(bpfmap_knob, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .cores = 2,
 	   .threads = 1, .duration_s = 2)
 {
-	uint32_t seen = 1, before = 0, after = 0, cpus = 0;
+	uint32_t seen = 1, before = 0, after = 0, cpus = 0, per_cpu = 0;
 
 	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "host_knob_seen", 0, &seen), 0);
 	if (seen != 0)
@@ -109,6 +109,14 @@ KTSTR_TEST(bpfmap_knob, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .
 	if (seen != 0x5eed)
 		return ktstr_fail(ctx, KTSTR_OTHER,
 				  "the scheduler saw host_knob %#x, the host wrote 0x5eed", seen);
+	/* a per-CPU array: the host sums the CPUs' counts, which nr_dispatches
+	 * (read after it) has counted too */
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, "dispatch_stats", NULL, 0, &per_cpu), 0);
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "nr_dispatches", 0, &after), 0);
+	ktstr_log(ctx, "dispatch_stats summed over CPUs %u, nr_dispatches %u", per_cpu, after);
+	if (!per_cpu || per_cpu > after)
+		return ktstr_fail(ctx, KTSTR_OTHER, "dispatch_stats sums to %u, nr_dispatches %u",
+				  per_cpu, after);
 	/* .rodata.cfg holds struct ktstr_cfg: nr_cpus sits 28 bytes into cfg */
 	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".rodata.cfg", "cfg", 28, &cpus), 0);
 	if (cpus != ktstr_ctx_cpus(ctx))

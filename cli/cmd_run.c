@@ -47,7 +47,8 @@ static void usage(FILE *f)
 		"    started and attached, the scenario's cgroup workloads run, and what every\n"
 		"    worker got is checked (starvation, gaps, spread, isolation). No C needed.\n"
 		"    While VMs run, a progress line goes to stderr (rewritten in place on a\n"
-		"    terminal, one line per start and finish otherwise). Each test's block is\n"
+		"    terminal, with each VM's stage: boot, scheduler, body...; one line per\n"
+		"    start and finish otherwise). Each test's block is\n"
 		"    printed when it finishes, then a results table and the closing line\n"
 		"    'N passed, N failed, N skipped'. A run record per test is written under\n"
 		"    $KTSTR_RUNS_DIR (default ./ktstr-runs); compare runs with 'ktstr stats'.\n\n"
@@ -137,6 +138,7 @@ static const struct ktstr_scheduler *pick_scheduler(const char *spec, char **err
 struct row {
 	const char *scenario, *sched;
 	char topo[32];
+	char stage[20];  /* the VM's last stage (progress) */
 	bool started, done;
 	uint64_t start_ns;
 	struct ktstr_result result;
@@ -181,8 +183,9 @@ static void on_tick(void *arg)
 		if (!r->started || r->done)
 			continue;
 		if (running++ < 2)
-			sb_printf(&sb, "%s %s %s %s %us", running > 1 ? "," : "", r->scenario,
-				  r->topo, r->sched, since_s(p, r->start_ns));
+			sb_printf(&sb, "%s %s %s %s %us%s%s%s", running > 1 ? "," : "", r->scenario,
+				  r->topo, r->sched, since_s(p, r->start_ns),
+				  r->stage[0] ? " [" : "", r->stage, r->stage[0] ? "]" : "");
 	}
 	if (running > 2)
 		sb_printf(&sb, " +%u more", running - 2);
@@ -191,6 +194,14 @@ static void on_tick(void *arg)
 	fflush(stderr);
 	p->status_shown = true;
 	sb_free(&sb);
+}
+
+static void on_stage(void *arg, size_t idx, const char *stage)
+{
+	struct progress *p = arg;
+
+	snprintf(p->rows[idx].stage, sizeof(p->rows[idx].stage), "%s", stage);
+	on_tick(p);
 }
 
 static void on_start(void *arg, size_t idx)
@@ -567,6 +578,7 @@ int cmd_run(int argc, char **argv)
 				       .on_start = on_start,
 				       .on_finish = on_finish,
 				       .on_tick = on_tick,
+				       .on_stage = on_stage,
 				       .before_summary = print_table,
 				       .arg = &prog,
 			       });

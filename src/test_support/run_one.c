@@ -55,6 +55,7 @@ struct collect {
 	struct monitor *mon;           /* host-side monitor of this VM */
 	struct metric_set metrics; /* payload metrics (CHAN_METRICS), named <payload>.<metric> */
 	char *cov_dir;             /* coverage files from the guest, staged (covmerge.h) */
+	const struct run_opts *opts; /* its on_stage hook */
 	size_t cov_staged;
 };
 
@@ -197,6 +198,8 @@ static void on_frame(void *arg, const struct chan_frame *f)
 			if (*p < 0x20 || *p > 0x7e)
 				*p = '?';
 		monitor_mark(c->mon, f->data, f->len);
+		if (c->opts && c->opts->on_stage)
+			c->opts->on_stage(c->opts->stage_arg, c->stage);
 		if (!strcmp(c->stage, "body"))
 			c->body_start = now_ns();
 		else if (c->body_start && !c->body_end)
@@ -585,6 +588,9 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 		char *tmpl = NULL;
 
 		c.cov_dir = xasprintf("%s/cov", work);
+		c.opts = opts;
+		if (opts->on_stage)
+			opts->on_stage(opts->stage_arg, "boot");
 		/* Restore from a template (DESIGN D1b) unless a sched_ext scheduler
 		 * runs: the monitor reads guest memory through the shared RAM files
 		 * of a cold boot, and a restored VM's RAM is private. */

@@ -27,6 +27,10 @@ struct run_opts {
 					     * end past it (estimated); 0 = none */
 	int verbosity;                      /* 0 -q, 1 normal, 2 -v */
 	bool color;
+	/* Progress: called (in run_one's process) with "boot" when the VM is
+	 * launched and with each init stage the guest reports. May be NULL. */
+	void (*on_stage)(void *arg, const char *stage);
+	void *stage_arg;
 };
 
 /* What a run produced, for the caller's summary and JUnit. */

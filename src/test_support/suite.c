@@ -132,6 +132,42 @@ static unsigned item_vcpus(const struct plan_item *it)
 	return it->test->host_only ? 1 : topo_total_cpus(&it->topo);
 }
 
+/*
+ * Stage reports go up the worker's pipe ahead of its outcome as records
+ * STAGE_RS <stage> '\n' (a JSON outcome never holds a raw control byte).
+ */
+#define STAGE_RS '\x1e'
+
+static void job_stage_write(void *arg, const char *stage)
+{
+	char rec[80];
+	int n = snprintf(rec, sizeof(rec), "%c%.64s\n", STAGE_RS, stage);
+
+	write_full(*(int *)arg, rec, (size_t)n);
+}
+
+/* Take the complete stage records at the head of the buffer, newest last. */
+static void job_take_stages(struct job *j, const struct suite_hooks *h, size_t idx)
+{
+	size_t used = 0;
+
+	while (used < j->buf.len && j->buf.buf[used] == STAGE_RS) {
+		char *nl = memchr(j->buf.buf + used, '\n', j->buf.len - used);
+
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (h->on_stage)
+			h->on_stage(h->arg, idx, j->buf.buf + used + 1);
+		used = (size_t)(nl - j->buf.buf) + 1;
+	}
+	if (used) {
+		memmove(j->buf.buf, j->buf.buf + used, j->buf.len - used);
+		j->buf.len -= used;
+		j->buf.buf[j->buf.len] = '\0';
+	}
+}
+
 static int job_start(struct job *j, const struct run_opts *opts)
 {
 	int p[2];
@@ -149,9 +185,13 @@ static int job_start(struct job *j, const struct run_opts *opts)
 		struct run_outcome o;
 		char *text;
 
+		struct run_opts wopts = *opts;
+
 		suite_signals(false);
 		close(p[0]);
-		run_one(j->it, opts, &o);
+		wopts.on_stage = job_stage_write;
+		wopts.stage_arg = &p[1];
+		run_one(j->it, &wopts, &o);
 		text = outcome_to_json(&o);
 		write_full(p[1], text, strlen(text));
 		covflush_dump(); /* a coverage build keeps this worker's host-side counts */
@@ -359,6 +399,7 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 			r = read(run[i].fd, buf, sizeof(buf));
 			if (r > 0 && run[i].buf.len + (size_t)r <= OUTCOME_MAX) {
 				sb_appendn(&run[i].buf, buf, (size_t)r);
+				job_take_stages(&run[i], &h, (size_t)(run[i].it - items));
 				continue;
 			}
 			if (r < 0 && errno == EINTR)

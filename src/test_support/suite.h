@@ -31,6 +31,9 @@ struct suite_hooks {
 	/* before the item's block is printed */
 	void (*on_finish)(void *arg, size_t idx, const struct run_outcome *o);
 	void (*on_tick)(void *arg);           /* about once a second while items run */
+	/* the item's VM reached a stage ("boot", then the guest's: "scheduler",
+	 * "body", ...) */
+	void (*on_stage)(void *arg, size_t idx, const char *stage);
 	void (*before_summary)(void *arg);    /* just before the closing line */
 	void *arg;
 };

@@ -398,7 +398,8 @@ static void vlog(int level, const char *tag, const char *fmt, va_list ap)
 	if (log_verbosity < level)
 		return;
 	msg = xvasprintf(fmt, ap);
-	fprintf(stderr, "ktstr: %s%s\n", tag, msg);
+	/* on a terminal, start by clearing a progress line this would land on */
+	fprintf(stderr, "%sktstr: %s%s\n", isatty(STDERR_FILENO) ? "\r\033[K" : "", tag, msg);
 	free(msg);
 }
 

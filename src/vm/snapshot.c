@@ -285,9 +285,9 @@ static int build(const struct vm_spec *spec, const char *key, const char *dir, c
 	b.interactive = false;
 	b.keep_ram = true;
 	b.timeout_s = SNAPSHOT_BUILD_TIMEOUT_S;
-	fprintf(stderr, "ktstr: building VM template %.12s (first use of this kernel, topology "
-			"and initramfs)...\n",
-		key);
+	log_info("building VM template %.12s (first use of this kernel, topology and "
+		 "initramfs)...",
+		 key);
 	r = vm_run(&b, &res);
 	if (!res.saved) {
 		char *why = vm_result_problem(&res);
@@ -310,8 +310,8 @@ static int build(const struct vm_spec *spec, const char *key, const char *dir, c
 		if (r)
 			*err = xasprintf("cannot write the template metadata: %s", strerror(-r));
 		else
-			fprintf(stderr, "ktstr: VM template %.12s built in %.1f s\n", key,
-				(double)(now_ns() - t0) / 1e9);
+			log_info("VM template %.12s built in %.1f s", key,
+				 (double)(now_ns() - t0) / 1e9);
 	}
 	vm_result_free(&res);
 	rm_rf(work);

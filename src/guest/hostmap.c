@@ -28,8 +28,6 @@ static int hostmap_call(struct ktstr_ctx *ctx, struct map_req *rq, uint32_t *val
 	char *text, *err = NULL;
 	int rc;
 
-	if (!rq->map[0])
-		return -EINVAL;
 	if (ctx->host_only || ctx->chan_fd < 0) {
 		ktstr_log(ctx, "bpf map %s %s: no VM (host_only test)", op, rq->map);
 		return -ENOTSUP;

@@ -69,9 +69,7 @@ static int map_leaf(uint64_t index, uint64_t va, void *arg)
 	    guestmem_read_u32(gm, va + l->map_btf_value_type_id, &m.btf_value_type_id))
 		return 0;
 	m.name[BPFMAP_NAME_LEN] = '\0';
-	for (char *p = m.name; *p; p++)
-		if (*p < ' ' || *p > '~')
-			*p = '?';
+	str_printable(m.name, strlen(m.name));
 	if (bpfmap_is_array(&m) && guestmem_read_u32(gm, va + l->array_elem_size, &m.elem_size))
 		return 0;
 	w->out[w->n++] = m;
@@ -89,10 +87,9 @@ int bpfmap_list(const struct guestmem *gm, const struct bpfmap_layout *l, uint64
 
 bool bpfmap_name_matches(const char *kname, const char *want)
 {
-	size_t a = strlen(kname), b = strlen(want);
 	const char *kdot = strchr(kname, '.'), *wdot = strchr(want, '.');
 
-	if (b <= a && !memcmp(kname + a - b, want, b))
+	if (str_ends_with(kname, want))
 		return true;
 	/* libbpf cuts the object name of "obj.sec" maps to fit the kernel's 15 bytes */
 	return kdot && wdot && kdot > kname && kdot - kname <= wdot - want &&

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "monitor/bpfprog.h"
 #include "monitor/kbtf.h"
@@ -55,9 +56,7 @@ static int prog_leaf(uint64_t index, uint64_t va, void *arg)
 	    guestmem_read_u32(gm, aux + l->aux_verified_insns, &p.verified_insns))
 		return 0;
 	p.name[BPFPROG_NAME_LEN] = '\0';
-	for (char *c = p.name; *c; c++)
-		if (*c < ' ' || *c > '~')
-			*c = '?';
+	str_printable(p.name, strlen(p.name));
 	/* no stats (never run with stats on, or unreadable): counts stay 0 */
 	if (!guestmem_read_u64(gm, va + l->prog_stats, &stats) && stats)
 		for (unsigned c = 0; c < w->ncpus; c++) {

@@ -365,16 +365,24 @@ static void mon_read_cpu(struct monitor *m, unsigned cpu, uint64_t pcpu_off, uin
 	mon_vcpu_times(m, cpu, c);
 }
 
-/* Per-cpu base of the scx event counters, 0 when no scheduler is loaded. */
-static uint64_t mon_event_base(struct monitor *m, bool *scx)
+/* The loaded scheduler's struct scx_sched (scx_root), 0 when none is loaded. */
+static uint64_t mon_scx_sched(struct monitor *m)
+{
+	uint64_t sch = 0;
+
+	if (!m->scx_root_va || guestmem_read_u64(&m->gm, m->scx_root_va, &sch))
+		return 0;
+	return sch;
+}
+
+/* Per-cpu base of the scx event counters of scheduler sch, 0 without one. */
+static uint64_t mon_event_base(struct monitor *m, uint64_t sch)
 {
 	const struct mon_layout *l = &m->lay;
-	uint64_t sch = 0, p = 0;
+	uint64_t p = 0;
 
-	*scx = false;
-	if (!m->scx_root_va || guestmem_read_u64(&m->gm, m->scx_root_va, &sch) || !sch)
+	if (!sch)
 		return 0;
-	*scx = true;
 	if (mon_has(l->sch_pcpu) && mon_has(l->pcpu_event_stats)) {
 		if (!guestmem_read_u64(&m->gm, sch + l->sch_pcpu, &p) && p)
 			return p + l->pcpu_event_stats;
@@ -385,15 +393,15 @@ static uint64_t mon_event_base(struct monitor *m, bool *scx)
 	return 0;
 }
 
-/* Hold the watchdog timeout at spec.watchdog_s while a scheduler is loaded. */
-static void mon_watchdog(struct monitor *m)
+/* Hold the watchdog timeout at spec.watchdog_s while a scheduler (sch) is loaded. */
+static void mon_watchdog(struct monitor *m, uint64_t sch)
 {
-	uint64_t want = (uint64_t)m->spec.watchdog_s * m->d.hz, sch = 0, cur, at;
+	uint64_t want = (uint64_t)m->spec.watchdog_s * m->d.hz, cur, at;
 
 	if (!m->spec.watchdog_s || m->d.watchdog_error)
 		return;
 	if (mon_has(m->lay.sch_watchdog)) {
-		if (guestmem_read_u64(&m->gm, m->scx_root_va, &sch) || !sch)
+		if (!sch)
 			return;
 		at = sch + m->lay.sch_watchdog;
 	} else {
@@ -425,15 +433,12 @@ static void mon_read_progs(struct monitor *m, const uint64_t *offs, uint32_t t_m
 	m->d.progs_t_ms = t_ms;
 }
 
-/* The scheduler's integer globals: found once per loaded scheduler (its
- * scx_sched), read every sample while it is loaded. */
-static void mon_read_vars(struct monitor *m, uint32_t t_ms)
+/* The integer globals of the loaded scheduler sch: found once per scheduler,
+ * read every sample while it is loaded. */
+static void mon_read_vars(struct monitor *m, uint64_t sch, uint32_t t_ms)
 {
 	struct monitor_data *d = &m->d;
-	uint64_t sch = 0;
 
-	if (guestmem_read_u64(&m->gm, m->scx_root_va, &sch) || !sch)
-		return;
 	if (sch != m->vars_sch) {
 		struct bpfmap *maps = xcalloc(BPFMAP_LIST_MAX, sizeof(*maps));
 		struct bpfmap_int found[MONITOR_MAX_VARS];
@@ -461,7 +466,7 @@ static void mon_sample(struct monitor *m)
 {
 	struct monitor_data *d = &m->d;
 	struct monitor_sample s = { .t_ms = (uint32_t)((now_ns() - m->t0) / 1000000) };
-	uint64_t offs[MONITOR_MAX_CPUS], jiffies = 0, ev_base;
+	uint64_t offs[MONITOR_MAX_CPUS], jiffies = 0, ev_base, sch;
 
 	if (d->n >= MONITOR_MAX_SAMPLES) {
 		d->dropped++;
@@ -471,12 +476,14 @@ static void mon_sample(struct monitor *m)
 		return; /* not a sample: nothing can be read */
 	if (m->jiffies_va)
 		guestmem_read_u64(&m->gm, m->jiffies_va, &jiffies);
-	ev_base = mon_event_base(m, &s.scx);
-	mon_watchdog(m);
+	sch = mon_scx_sched(m);
+	s.scx = sch != 0;
+	ev_base = mon_event_base(m, sch);
+	mon_watchdog(m, sch);
 	if (s.scx && m->prog_idr_va)
 		mon_read_progs(m, offs, s.t_ms);
 	if (s.scx && !m->map_missing)
-		mon_read_vars(m, s.t_ms);
+		mon_read_vars(m, sch, s.t_ms);
 	s.cpu = xcalloc(d->ncpus, sizeof(*s.cpu));
 	for (unsigned c = 0; c < d->ncpus; c++)
 		mon_read_cpu(m, c, offs[c], jiffies, ev_base, &s.cpu[c]);
@@ -629,9 +636,9 @@ void monitor_mark(struct monitor *m, const void *label, size_t len)
 		mk = &m->d.marks[m->d.nmarks++];
 		mk->t_ms = (uint32_t)((now_ns() - m->t0) / 1000000);
 		len = MIN(len, sizeof(mk->label) - 1);
-		for (size_t i = 0; i < len; i++)
-			mk->label[i] = l[i] >= ' ' && l[i] <= '~' ? l[i] : '?';
+		memcpy(mk->label, l, len);
 		mk->label[len] = '\0';
+		str_printable(mk->label, len);
 	}
 	pthread_mutex_unlock(&m->lock);
 }
@@ -733,7 +740,8 @@ void monitor_map_request(struct monitor *m, const struct map_req *rq, struct map
 	}
 	if (!rc) {
 		uint64_t offs[MONITOR_MAX_CPUS];
-		bool pcpu = !guestmem_read_va(&m->gm, m->per_cpu_offset_va, offs,
+		bool pcpu = map.type == BPFMAP_TYPE_PERCPU_ARRAY &&
+			    !guestmem_read_va(&m->gm, m->per_cpu_offset_va, offs,
 					      m->d.ncpus * sizeof(offs[0]));
 
 		rp->value = rq->value;

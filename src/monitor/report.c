@@ -321,17 +321,15 @@ char *monreport_text(const struct monitor_data *d, const struct monchk_result *r
 		sb_printf(&sb, "  %-16s %9llu calls %8.0f ns/call %9u insns verified\n",
 			  d->progs[i].name, (unsigned long long)d->progs[i].cnt,
 			  prog_ns_per_call(&d->progs[i]), d->progs[i].verified_insns);
+	if (d->nvars)
+		sb_printf(&sb, "scheduler variables at %.1f s:", d->vars_t_ms / 1000.0);
 	for (unsigned i = 0; i < d->nvars; i++) {
-		bool first = !i || strcmp(d->vars[i].at.map, d->vars[i - 1].at.map);
-
-		if (!i)
-			sb_printf(&sb, "scheduler variables at %.1f s:", d->vars_t_ms / 1000.0);
-		if (first)
+		if (!i || strcmp(d->vars[i].at.map, d->vars[i - 1].at.map))
 			sb_printf(&sb, "\n  %s:", d->vars[i].at.map);
 		sb_printf(&sb, " %s=%lld", d->vars[i].at.name, (long long)d->vars[i].value);
-		if (i + 1 == d->nvars)
-			sb_append(&sb, "\n");
 	}
+	if (d->nvars)
+		sb_append(&sb, "\n");
 	if (d->watchdog_s)
 		sb_printf(&sb, "sched_ext watchdog held at %u s (%u writes; it was %llu jiffies)%s%s\n",
 			  d->watchdog_s, d->watchdog_writes, (unsigned long long)d->watchdog_was,

@@ -84,9 +84,7 @@ static void collect_sched(struct collect *c, const struct chan_frame *f)
 	}
 	if (ev.ops && !c->sched) {
 		c->sched = xasprintf("%.64s ops=%.64s", ev.name, ev.ops);
-		for (char *p = c->sched; *p; p++) /* untrusted: printable ASCII only */
-			if (*p < 0x20 || *p > 0x7e)
-				*p = '?';
+		str_printable(c->sched, strlen(c->sched)); /* untrusted */
 	}
 	sched_event_free(&ev);
 }
@@ -194,9 +192,7 @@ static void on_frame(void *arg, const struct chan_frame *f)
 	case CHAN_STAGE:
 		snprintf(c->stage, sizeof(c->stage), "%.*s", (int)MIN(f->len, STAGE_CAP - 1),
 			 (const char *)f->data);
-		for (char *p = c->stage; *p; p++)
-			if (*p < 0x20 || *p > 0x7e)
-				*p = '?';
+		str_printable(c->stage, strlen(c->stage));
 		monitor_mark(c->mon, f->data, f->len);
 		if (c->opts && c->opts->on_stage)
 			c->opts->on_stage(c->opts->stage_arg, c->stage);

@@ -140,6 +140,13 @@ bool str_ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+void str_printable(char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < ' ' || s[i] > '~')
+			s[i] = '?';
+}
+
 char *str_trim(char *s)
 {
 	char *e;

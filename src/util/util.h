@@ -40,6 +40,9 @@ void sb_free(struct strbuf *sb);
 /* Strings. */
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
+/* Make len bytes of untrusted text printable ASCII in place: every other byte,
+ * NUL included, becomes '?'. */
+void str_printable(char *s, size_t len);
 char *str_trim(char *s); /* in place; returns s advanced past leading space */
 /* Parse a whole decimal unsigned number; -EINVAL on garbage, -ERANGE on overflow. */
 int str_to_u64(const char *s, uint64_t *out);

@@ -557,9 +557,7 @@ static void vm_take_frames(struct vm_loop *l)
 
 			memcpy(l->res->last_stage, f.data, n);
 			l->res->last_stage[n] = '\0';
-			for (size_t i = 0; i < n; i++)
-				if (l->res->last_stage[i] < ' ' || l->res->last_stage[i] > '~')
-					l->res->last_stage[i] = '?';
+			str_printable(l->res->last_stage, n);
 			if (l->spec->start == VM_START_TEMPLATE && l->res->got_hello &&
 			    !strcmp(l->res->last_stage, "orders"))
 				l->save_now = true;
@@ -574,7 +572,6 @@ static void vm_take_frames(struct vm_loop *l)
 		if (l->spec->answer) {
 			void *reply = NULL;
 			uint32_t len = 0;
-
 			uint16_t type = l->spec->answer(l->spec->arg, &f, &reply, &len);
 
 			vm_queue_reply(l, type, &reply, len);
@@ -799,8 +796,6 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 	while (!exited && !stop) {
 		struct pollfd pfd[2];
 		int np = 0, timeout = VM_POLL_MS;
-		void *reply = NULL;
-		uint32_t reply_len = 0;
 		bool accepting = lfd >= 0;
 
 		if (accepting)
@@ -839,9 +834,11 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 				l.conn = -1; /* the guest side is gone; QEMU is ending */
 			}
 			if (l.conn >= 0 && spec->tick) {
-				uint16_t type = spec->tick(spec->arg, &reply, &reply_len);
+				void *reply = NULL;
+				uint32_t len = 0;
+				uint16_t type = spec->tick(spec->arg, &reply, &len);
 
-				vm_queue_reply(&l, type, &reply, reply_len);
+				vm_queue_reply(&l, type, &reply, len);
 			}
 			if (l.conn >= 0)
 				vm_write_conn(&l);

@@ -50,11 +50,13 @@ enum ktstr_switch {
 #define KTSTR_THRESHOLD_FIELDS                                                                     \
 	enum ktstr_switch not_starved;      /* starvation + spread + gap (default on) */           \
 	enum ktstr_switch isolation;        /* workers stay inside their cpuset (default off) */   \
-	struct ktstr_opt_u64 max_gap_ms;    /* longest scheduling gap (default 2000 ms) */         \
-	struct ktstr_opt_f64 max_spread_pct; /* off-CPU%% spread in a cgroup (default 15) */       \
+	struct ktstr_opt_u64 max_gap_ms;    /* longest scheduling gap (default 1000 ms) */         \
+	struct ktstr_opt_f64 max_spread_pct; /* wait%% spread of identical workers (default 75) */ \
+	struct ktstr_opt_f64 max_cgroup_spread_pct; /* same work, cgroup means (default 25) */     \
 	struct ktstr_opt_f64 max_throughput_cv;                                                    \
 	struct ktstr_opt_f64 min_work_rate;      /* work units per CPU-second, per worker */       \
 	struct ktstr_opt_u64 max_p99_wake_latency_ns;                                              \
+	struct ktstr_opt_u64 max_median_wake_latency_ns; /* per cgroup (default 25 ms) */         \
 	struct ktstr_opt_f64 max_wake_latency_cv;                                                  \
 	struct ktstr_opt_f64 min_iteration_rate; /* iterations per wall-second, per worker */      \
 	struct ktstr_opt_f64 max_migration_ratio;                                                  \
@@ -63,8 +65,8 @@ enum ktstr_switch {
 	struct ktstr_opt_u64 max_local_dsq_depth; /* default 50 */                                 \
 	enum ktstr_switch fail_on_stall;          /* default on */                                 \
 	struct ktstr_opt_u64 sustained_samples;   /* default 5 */                                  \
-	struct ktstr_opt_f64 max_fallback_rate;   /* default 200/s */                              \
-	struct ktstr_opt_f64 max_keep_last_rate;  /* default 100/s */
+	struct ktstr_opt_f64 max_fallback_rate;   /* default off (recorded) */                     \
+	struct ktstr_opt_f64 max_keep_last_rate;  /* default off (recorded) */
 
 struct ktstr_thresholds {
 	KTSTR_THRESHOLD_FIELDS
@@ -151,6 +153,7 @@ enum ktstr_fail_kind {
 	KTSTR_METRIC,
 	KTSTR_TIMEOUT,
 	KTSTR_CRASH,
+	KTSTR_LATENCY,
 };
 
 struct ktstr_test {

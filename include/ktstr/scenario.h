@@ -270,8 +270,9 @@ struct ktstr_worker_report {
 	uint64_t work_units, iterations;
 	uint64_t wall_ns, cpu_ns, off_cpu_ns;
 	uint64_t run_delay_ns, run_count; /* /proc/self/schedstat deltas (0 if absent) */
-	uint64_t max_gap_ms, max_gap_at_ms;
+	uint64_t max_gap_ms, max_gap_at_ms; /* longest time the guest kept it off its CPU */
 	int max_gap_cpu;
+	uint64_t max_host_stall_ms; /* longest stretch its vCPU did not run while it did */
 	uint64_t migrations;
 	uint64_t vol_switches, invol_switches;
 	uint64_t cpus_used[16];  /* bitmap of CPUs observed (first 1024) */

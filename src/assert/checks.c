@@ -7,24 +7,20 @@
 
 #include "util/util.h"
 
-static double scale_of(const struct check_input *in)
-{
-	return in->time_scale > 0 ? in->time_scale : 1.0;
-}
-
-char *checks_limit_text(double limit, const char *unit, double scale, const char *accel)
-{
-	if (scale <= 0 || scale == 1.0)
-		return xasprintf("limit %g%s", limit, unit);
-	return xasprintf("limit %g%s x%g (%s) = %g%s", limit / scale, unit, scale,
-			 accel ? accel : "time scale", limit, unit);
-}
-
 double checks_off_cpu_pct(const struct ktstr_worker_report *r)
 {
 	if (!r->wall_ns)
 		return 0;
 	return (double)r->off_cpu_ns * 100.0 / (double)r->wall_ns;
+}
+
+double checks_wait_pct(const struct ktstr_worker_report *r)
+{
+	if (!r->run_count)
+		return checks_off_cpu_pct(r);
+	if (!r->wall_ns)
+		return 0;
+	return MIN(100.0, (double)r->run_delay_ns * 100.0 / (double)r->wall_ns);
 }
 
 uint64_t checks_percentile(const uint64_t *sorted, size_t n, double pct)
@@ -160,11 +156,17 @@ struct spread {
 };
 
 /*
- * Off-CPU% spread of the non-messenger workers of one group. YieldHeavy workers are
- * left out: a yielder's share is whatever its CPU's other tasks take when it yields
- * (all of the CPU alone, almost none beside a spinner), so their spread measures
- * placement, not fairness.
+ * Whether a worker's wait% says anything about fairness: a FanOutCompute messenger
+ * only wakes the others, and a YieldHeavy worker's share is whatever its CPU's other
+ * tasks take when it yields (all of the CPU alone, almost none beside a spinner), so
+ * theirs measures placement, not fairness.
  */
+static bool judged_for_fairness(const struct ktstr_worker_report *r)
+{
+	return !r->messenger && r->type != KTSTR_WT_YIELD_HEAVY;
+}
+
+/* Wait% spread of the judged workers of one group. */
 static struct spread group_spread(const struct check_input *in, unsigned group)
 {
 	struct spread s = { .min = 1e300, .max = -1e300 };
@@ -172,10 +174,9 @@ static struct spread group_spread(const struct check_input *in, unsigned group)
 	for (unsigned i = 0; i < in->n; i++) {
 		double p;
 
-		if (in->w[i].group != group || in->w[i].r->messenger ||
-		    in->w[i].r->type == KTSTR_WT_YIELD_HEAVY)
+		if (in->w[i].group != group || !judged_for_fairness(in->w[i].r))
 			continue;
-		p = checks_off_cpu_pct(in->w[i].r);
+		p = checks_wait_pct(in->w[i].r);
 		s.min = MIN(s.min, p);
 		s.max = MAX(s.max, p);
 		s.avg += p;
@@ -215,8 +216,8 @@ void check_spread(const struct check_input *in, struct ktstr_result *res)
 
 			if (s.n >= 2 && s.spread > in->thr->max_spread_pct.v)
 				result_fail(res, KTSTR_UNFAIR,
-					    "cgroup %s (%s): off-CPU spread %.1f points "
-					    "(min %.1f%%, max %.1f%%) > limit %g",
+					    "cgroup %s (%s): wait spread %.1f points between "
+					    "identical workers (min %.1f%%, max %.1f%%) > limit %g",
 					    cg_label(group_cgroup(in, groups[g])),
 					    group_type(in, groups[g]), s.spread, s.min, s.max,
 					    in->thr->max_spread_pct.v);
@@ -224,26 +225,126 @@ void check_spread(const struct check_input *in, struct ktstr_result *res)
 	free(groups);
 }
 
+/* Mean wait% of one cgroup's judged workers of one demand class; false if it has none. */
+static bool cgroup_class_wait(const struct check_input *in, const char *cg, unsigned demand,
+			      double *mean)
+{
+	unsigned n = 0;
+
+	*mean = 0;
+	for (unsigned i = 0; i < in->n; i++)
+		if (in->w[i].demand == demand && !strcmp(in->w[i].cgroup, cg) &&
+		    judged_for_fairness(in->w[i].r)) {
+			*mean += checks_wait_pct(in->w[i].r);
+			n++;
+		}
+	if (n)
+		*mean /= n;
+	return n > 0;
+}
+
+struct cg_spread {
+	double spread, lo, hi;
+	const char *lo_cg, *hi_cg, *type;
+};
+
+/* Across the cgroups running one demand class: the spread of their mean wait%. */
+static struct cg_spread class_cgroup_spread(const struct check_input *in, unsigned demand,
+					    const char **cgs, unsigned ncg)
+{
+	struct cg_spread s = { .lo = 1e300, .hi = -1e300 };
+	unsigned seen = 0;
+
+	for (unsigned c = 0; c < ncg; c++) {
+		double m;
+
+		if (!cgroup_class_wait(in, cgs[c], demand, &m))
+			continue;
+		seen++;
+		if (m < s.lo) {
+			s.lo = m;
+			s.lo_cg = cgs[c];
+		}
+		if (m > s.hi) {
+			s.hi = m;
+			s.hi_cg = cgs[c];
+		}
+	}
+	for (unsigned i = 0; i < in->n; i++)
+		if (in->w[i].demand == demand && judged_for_fairness(in->w[i].r))
+			s.type = ktstr_work_type_name(in->w[i].r->type);
+	if (seen < 2)
+		return (struct cg_spread){ 0 };
+	s.spread = s.hi - s.lo;
+	return s;
+}
+
+/* Distinct demand classes in first-seen order. */
+static unsigned demands_of(const struct check_input *in, unsigned *out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < in->n; i++) {
+		unsigned k;
+
+		for (k = 0; k < n; k++)
+			if (out[k] == in->w[i].demand)
+				break;
+		if (k == n)
+			out[n++] = in->w[i].demand;
+	}
+	return n;
+}
+
+/* The worst cgroup spread over every demand class run by two cgroups or more. */
+static struct cg_spread worst_cgroup_spread(const struct check_input *in)
+{
+	const char **cgs = xcalloc(in->n + 1, sizeof(*cgs));
+	unsigned *demands = xcalloc(in->n + 1, sizeof(*demands));
+	unsigned ncg = cgroups_of(in, cgs), nd = demands_of(in, demands);
+	struct cg_spread worst = { 0 };
+
+	for (unsigned d = 0; d < nd; d++) {
+		struct cg_spread s = class_cgroup_spread(in, demands[d], cgs, ncg);
+
+		if (s.spread > worst.spread)
+			worst = s;
+	}
+	free(cgs);
+	free(demands);
+	return worst;
+}
+
+void check_cgroup_spread(const struct check_input *in, struct ktstr_result *res)
+{
+	struct cg_spread s;
+
+	if (!not_starved_on(in) || !in->thr->max_cgroup_spread_pct.set)
+		return;
+	s = worst_cgroup_spread(in);
+	if (s.spread > in->thr->max_cgroup_spread_pct.v)
+		result_fail(res, KTSTR_UNFAIR,
+			    "cgroups %s and %s run the same work (%s) but waited %.1f%% and "
+			    "%.1f%% of the time: %.1f points > limit %g (%s favoured)",
+			    cg_label(s.lo_cg), cg_label(s.hi_cg), s.type, s.lo, s.hi, s.spread,
+			    in->thr->max_cgroup_spread_pct.v, cg_label(s.lo_cg));
+}
+
 void check_gap(const struct check_input *in, struct ktstr_result *res)
 {
-	double limit;
-	char *txt;
-
 	if (!not_starved_on(in) || !in->thr->max_gap_ms.set)
 		return;
-	limit = (double)in->thr->max_gap_ms.v;
-	txt = checks_limit_text(limit, "ms", scale_of(in), in->accel);
 	for (unsigned i = 0; i < in->n; i++) {
 		const struct ktstr_worker_report *r = in->w[i].r;
 
-		if ((double)r->max_gap_ms > limit)
+		if (r->max_gap_ms > in->thr->max_gap_ms.v)
 			result_fail(res, KTSTR_STUCK,
-				    "worker %d stuck %llums on cpu%d at +%llums in cgroup %s (%s)",
+				    "worker %d stuck %llums on cpu%d at +%llums in cgroup %s "
+				    "(limit %llums)",
 				    r->pid, (unsigned long long)r->max_gap_ms, r->max_gap_cpu,
 				    (unsigned long long)r->max_gap_at_ms, cg_label(in->w[i].cgroup),
-				    txt);
+				    (unsigned long long)in->thr->max_gap_ms.v);
 	}
-	free(txt);
 }
 
 void check_isolation(const struct check_input *in, struct ktstr_result *res)
@@ -325,7 +426,8 @@ void check_latency(const struct check_input *in, struct ktstr_result *res)
 	const char **cgs;
 	unsigned ncg;
 
-	if (!t->max_p99_wake_latency_ns.set && !t->max_wake_latency_cv.set)
+	if (!t->max_p99_wake_latency_ns.set && !t->max_median_wake_latency_ns.set &&
+	    !t->max_wake_latency_cv.set)
 		return;
 	cgs = xcalloc(in->n + 1, sizeof(*cgs));
 	ncg = cgroups_of(in, cgs);
@@ -337,15 +439,21 @@ void check_latency(const struct check_input *in, struct ktstr_result *res)
 			uint64_t p99 = checks_percentile(pool, n, 99);
 			double limit = (double)t->max_p99_wake_latency_ns.v;
 
-			if ((double)p99 > limit) {
-				char *txt = checks_limit_text(limit / 1000.0, "us", scale_of(in),
-							      in->accel);
-
+			if ((double)p99 > limit)
 				result_fail(res, KTSTR_BENCHMARK,
-					    "cgroup %s: p99 wake latency %.1fus (%zu samples, %s)",
-					    cg_label(cgs[c]), (double)p99 / 1000.0, n, txt);
-				free(txt);
-			}
+					    "cgroup %s: p99 wake latency %.1fus (%zu samples, "
+					    "limit %gus)",
+					    cg_label(cgs[c]), (double)p99 / 1000.0, n, limit / 1000.0);
+		}
+		if (t->max_median_wake_latency_ns.set && n) {
+			uint64_t med = checks_percentile(pool, n, 50);
+
+			if (med > t->max_median_wake_latency_ns.v)
+				result_fail(res, KTSTR_LATENCY,
+					    "cgroup %s: median wake latency %.1fms over %zu wake-ups "
+					    "> limit %gms",
+					    cg_label(cgs[c]), (double)med / 1e6, n,
+					    (double)t->max_median_wake_latency_ns.v / 1e6);
 		}
 		if (t->max_wake_latency_cv.set && n >= 2) {
 			double *v = xmalloc(n * sizeof(*v)), cv;
@@ -452,7 +560,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 	unsigned *groups = xcalloc(in->n + 1, sizeof(*groups));
 	unsigned ncg = cgroups_of(in, cgs), ng = groups_of(in, groups);
 	struct cpuset all;
-	uint64_t mig = 0, gap = 0, work = 0, worst_p99 = 0;
+	uint64_t mig = 0, gap = 0, work = 0, worst_p99 = 0, stall = 0;
 	double worst_spread = 0, worst_ratio = 0;
 	int gap_cpu = -1;
 
@@ -466,6 +574,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 		cpuset_or(&all, &u);
 		mig += r->migrations;
 		work += r->work_units;
+		stall = MAX(stall, r->max_host_stall_ms);
 		if (r->max_gap_ms > gap || gap_cpu < 0) {
 			gap = MAX(gap, r->max_gap_ms);
 			gap_cpu = r->max_gap_cpu;
@@ -480,7 +589,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 		struct cpuset u;
 		unsigned nw = 0;
 		uint64_t cg_gap = 0, cg_mig = 0, cg_work = 0;
-		double off = 0, cg_spread = 0;
+		double off = 0, wait = 0, cg_spread = 0;
 		size_t n;
 		uint64_t *pool = checks_latency_pool(in->w, in->n, in_cgroup, cgs[c], &n);
 		double ratio = cgroup_migration_ratio(in, cgs[c]);
@@ -500,6 +609,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 			cg_mig += r->migrations;
 			cg_work += r->work_units;
 			off += checks_off_cpu_pct(r);
+			wait += checks_wait_pct(r);
 		}
 		for (unsigned g = 0; g < ng; g++)
 			if (!strcmp(group_cgroup(in, groups[g]), cgs[c]))
@@ -508,6 +618,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 		stat_cg(res, cgs[c], "cpus", cpuset_count(&u), FOLD_MAX);
 		stat_cg(res, cgs[c], "work_units", (double)cg_work, FOLD_SUM);
 		stat_cg(res, cgs[c], "avg_off_cpu_pct", nw ? off / nw : 0, FOLD_MAX);
+		stat_cg(res, cgs[c], "avg_wait_pct", nw ? wait / nw : 0, FOLD_MAX);
 		stat_cg(res, cgs[c], "spread", cg_spread, FOLD_MAX);
 		stat_cg(res, cgs[c], "max_gap_ms", (double)cg_gap, FOLD_MAX);
 		stat_cg(res, cgs[c], "migrations", (double)cg_mig, FOLD_SUM);
@@ -534,11 +645,12 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 	stat_fold(res, "work_units", (double)work, FOLD_SUM);
 	stat_fold(res, "migrations", (double)mig, FOLD_SUM);
 	stat_fold(res, "worst_spread", worst_spread, FOLD_MAX);
+	stat_fold(res, "worst_cgroup_spread", worst_cgroup_spread(in).spread, FOLD_MAX);
 	stat_fold(res, "worst_gap_ms", (double)gap, FOLD_MAX);
+	stat_fold(res, "worst_host_stall_ms", (double)stall, FOLD_MAX);
 	stat_fold(res, "worst_migration_ratio", worst_ratio, FOLD_MAX);
 	if (worst_p99)
 		stat_fold(res, "worst_p99_wake_latency_us", (double)worst_p99 / 1000.0, FOLD_MAX);
-	result_stat(res, "time_scale", scale_of(in));
 	free(cgs);
 	free(groups);
 }
@@ -549,6 +661,7 @@ int checks_run(const struct check_input *in, struct ktstr_result *res)
 
 	check_starved(in, res);
 	check_spread(in, res);
+	check_cgroup_spread(in, res);
 	check_gap(in, res);
 	check_isolation(in, res);
 	check_throughput(in, res);

@@ -2,11 +2,12 @@
 /*
  * Judging worker reports against merged thresholds. Each check adds failure
  * details (typed) to a result; checks_run also records the statistics.
- * Time-based limits (gap, wake latency) arrive already multiplied by the
- * accelerator's time scale (thresholds_scale_time, done by the host when it
- * writes the orders); time_scale only lets the message say so:
- * "limit 2000ms x10 (tcg) = 20000ms".
  * Unset thresholds switch a check off; not_starved is on unless KTSTR_OFF.
+ *
+ * Fairness is judged on wait%: the share of a worker's wall time it spent
+ * runnable but not running (schedstat run_delay; off-CPU time where schedstat
+ * is absent). Sleeping by design is not waiting, so sleepers and spinners are
+ * judged by the same measure.
  */
 #ifndef KTSTR_CHECKS_H
 #define KTSTR_CHECKS_H
@@ -18,11 +19,14 @@
 #include "util/cpuset.h"
 
 /* One worker as the checks see it. Spread and throughput parity compare workers of the
- * same (cgroup, group); latency and migration ratio pool a whole cgroup. */
+ * same (cgroup, group); cgroup spread compares cgroups within a demand class; latency
+ * and migration ratio pool a whole cgroup. */
 struct check_worker {
 	const struct ktstr_worker_report *r;
 	const char *cgroup;   /* "" for workers outside any test cgroup */
 	unsigned group;       /* work group id, unique within the scenario */
+	unsigned demand;      /* equal for workers that ran the same work on the same CPUs
+			       * over the same time: what a fair scheduler gives them alike */
 	bool constrained;     /* isolation applies: allowed is every CPU it may use */
 	struct cpuset allowed;
 };
@@ -31,8 +35,6 @@ struct check_input {
 	const struct check_worker *w;
 	unsigned n;
 	const struct ktstr_thresholds *thr;
-	double time_scale;    /* the scale already applied to thr; 1 on KVM; <= 0 = 1 */
-	const char *accel;    /* "tcg", "kvm", NULL on the host */
 };
 
 /* Every enabled check plus the statistics; returns KTSTR_PASS or KTSTR_FAIL. */
@@ -40,6 +42,7 @@ int checks_run(const struct check_input *in, struct ktstr_result *res);
 
 void check_starved(const struct check_input *in, struct ktstr_result *res);
 void check_spread(const struct check_input *in, struct ktstr_result *res);
+void check_cgroup_spread(const struct check_input *in, struct ktstr_result *res);
 void check_gap(const struct check_input *in, struct ktstr_result *res);
 void check_isolation(const struct check_input *in, struct ktstr_result *res);
 void check_throughput(const struct check_input *in, struct ktstr_result *res);
@@ -50,6 +53,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res);
 
 /* Arithmetic shared with the report accessors. */
 double checks_off_cpu_pct(const struct ktstr_worker_report *r);
+double checks_wait_pct(const struct ktstr_worker_report *r);
 /* Nearest rank over sorted values: sorted[ceil(n*pct/100)-1]; 0 when n == 0. */
 uint64_t checks_percentile(const uint64_t *sorted, size_t n, double pct);
 /* Population coefficient of variation (stddev/mean); 0 when n < 2 or mean == 0. */
@@ -58,7 +62,5 @@ double checks_cv(const double *v, size_t n);
 uint64_t *checks_latency_pool(const struct check_worker *w, unsigned n,
 			      bool (*keep)(const struct check_worker *, const void *),
 			      const void *arg, size_t *count);
-/* limit is the scaled value: "limit 2000ms", or "limit 2000ms x10 (tcg) = 20000ms". */
-char *checks_limit_text(double limit, const char *unit, double scale, const char *accel);
 
 #endif

@@ -14,29 +14,30 @@ struct thresh_field {
 	const char *name;
 	enum thresh_type type;
 	size_t off;
-	bool is_time; /* scaled by the accelerator's slowdown */
 };
 
-#define F_SW(n) { #n, T_SWITCH, offsetof(struct ktstr_thresholds, n), false }
-#define F_U64(n, time) { #n, T_U64, offsetof(struct ktstr_thresholds, n), time }
-#define F_F64(n) { #n, T_F64, offsetof(struct ktstr_thresholds, n), false }
+#define F_SW(n) { #n, T_SWITCH, offsetof(struct ktstr_thresholds, n) }
+#define F_U64(n) { #n, T_U64, offsetof(struct ktstr_thresholds, n) }
+#define F_F64(n) { #n, T_F64, offsetof(struct ktstr_thresholds, n) }
 
 /* The field list, once, in the declaration order of KTSTR_THRESHOLD_FIELDS. */
 static const struct thresh_field fields[] = {
 	F_SW(not_starved),
 	F_SW(isolation),
-	F_U64(max_gap_ms, true),
+	F_U64(max_gap_ms),
 	F_F64(max_spread_pct),
+	F_F64(max_cgroup_spread_pct),
 	F_F64(max_throughput_cv),
 	F_F64(min_work_rate),
-	F_U64(max_p99_wake_latency_ns, true),
+	F_U64(max_p99_wake_latency_ns),
+	F_U64(max_median_wake_latency_ns),
 	F_F64(max_wake_latency_cv),
 	F_F64(min_iteration_rate),
 	F_F64(max_migration_ratio),
 	F_F64(max_imbalance_ratio),
-	F_U64(max_local_dsq_depth, false),
+	F_U64(max_local_dsq_depth),
 	F_SW(fail_on_stall),
-	F_U64(sustained_samples, false),
+	F_U64(sustained_samples),
 	F_F64(max_fallback_rate),
 	F_F64(max_keep_last_rate),
 };
@@ -51,12 +52,12 @@ struct ktstr_thresholds thresholds_defaults(void)
 		.isolation = KTSTR_OFF,
 		.max_gap_ms = KTSTR_SET(THRESH_DEFAULT_MAX_GAP_MS),
 		.max_spread_pct = KTSTR_SET(THRESH_DEFAULT_MAX_SPREAD_PCT),
+		.max_cgroup_spread_pct = KTSTR_SET(THRESH_DEFAULT_MAX_CGROUP_SPREAD_PCT),
+		.max_median_wake_latency_ns = KTSTR_SET(THRESH_DEFAULT_MAX_MEDIAN_WAKE_LATENCY_NS),
 		.max_imbalance_ratio = KTSTR_SET(THRESH_DEFAULT_MAX_IMBALANCE_RATIO),
 		.max_local_dsq_depth = KTSTR_SET(THRESH_DEFAULT_MAX_LOCAL_DSQ_DEPTH),
 		.fail_on_stall = KTSTR_ON,
 		.sustained_samples = KTSTR_SET(THRESH_DEFAULT_SUSTAINED_SAMPLES),
-		.max_fallback_rate = KTSTR_SET(THRESH_DEFAULT_MAX_FALLBACK_RATE),
-		.max_keep_last_rate = KTSTR_SET(THRESH_DEFAULT_MAX_KEEP_LAST_RATE),
 	};
 	return t;
 }
@@ -266,21 +267,6 @@ unsigned thresholds_check(const struct ktstr_thresholds *t, thresholds_bad_fn fn
 	return bad;
 }
 
-void thresholds_scale_time(struct ktstr_thresholds *t, double scale)
-{
-	if (!(scale > 0) || scale == 1.0)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-		struct ktstr_opt_u64 *o;
-
-		if (!fields[i].is_time)
-			continue;
-		o = FIELD(t, &fields[i]);
-		if (o->set)
-			o->v = (uint64_t)((double)o->v * scale + 0.5);
-	}
-}
-
 static const char *layer_name(enum thresh_layer l)
 {
 	switch (l) {
@@ -306,15 +292,11 @@ static void format_row(void *arg, const char *name, const char *value, enum thre
 		sb_printf(sb, "  %-26s %-8s %s\n", name, value, layer_name(from));
 }
 
-void thresholds_format(const struct ktstr_test *test, double time_scale, const char *accel,
-		       struct strbuf *sb)
+void thresholds_format(const struct ktstr_test *test, struct strbuf *sb)
 {
 	const struct ktstr_scheduler *s = entry_scheduler(test);
 
 	sb_printf(sb, "thresholds for test '%s' (scheduler %s):\n", test->name, s->name);
 	thresholds_visit(s, test, format_row, sb);
-	if (time_scale > 0 && time_scale != 1.0)
-		sb_printf(sb, "time limits (max_gap_ms, max_p99_wake_latency_ns) are multiplied by %g when run under %s\n",
-			  time_scale, accel ? accel : "this accelerator");
 	sb_append(sb, "'none' = check off; layers: default < scheduler < test\n");
 }

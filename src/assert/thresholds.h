@@ -19,16 +19,24 @@
 
 #include "util/util.h"
 
-#define THRESH_DEFAULT_MAX_GAP_MS 2000
-#define THRESH_DEFAULT_MAX_SPREAD_PCT 15.0
+/*
+ * The built-in layer. Each default is set where no correct scheduler reaches it (measured
+ * over the catalog on EEVDF and the reference sched_ext policies, under TCG) while the
+ * fault it exists for goes well past it; docs/workloads.md gives each one's reasoning.
+ * Time limits are the same under every accelerator: gaps and latencies are measured in
+ * the guest's own time, without the stretches its vCPU did not run.
+ */
+#define THRESH_DEFAULT_MAX_GAP_MS 1000
+#define THRESH_DEFAULT_MAX_SPREAD_PCT 75.0
+#define THRESH_DEFAULT_MAX_CGROUP_SPREAD_PCT 25.0
+#define THRESH_DEFAULT_MAX_MEDIAN_WAKE_LATENCY_NS 25000000ull
 #define THRESH_DEFAULT_MAX_IMBALANCE_RATIO 4.0
 #define THRESH_DEFAULT_MAX_LOCAL_DSQ_DEPTH 50
 #define THRESH_DEFAULT_SUSTAINED_SAMPLES 5
-#define THRESH_DEFAULT_MAX_FALLBACK_RATE 200.0
-#define THRESH_DEFAULT_MAX_KEEP_LAST_RATE 100.0
 
-/* The built-in layer: not_starved on, isolation off, gap 2000 ms, spread 15 %,
- * monitor 4.0 / 50 / stall on / 5 samples / 200 /s / 100 /s. */
+/* not_starved on, isolation off, gap 1000 ms, spread 75 points, cgroup spread 25 points,
+ * median wake latency 25 ms, monitor imbalance 4.0 / DSQ depth 50 / stall on / 5 samples;
+ * the event rates (fallback, keep-last) are recorded but not judged. */
 struct ktstr_thresholds thresholds_defaults(void);
 /* dst = dst overridden by every field set in over. */
 void thresholds_merge(struct ktstr_thresholds *dst, const struct ktstr_thresholds *over);
@@ -70,20 +78,12 @@ typedef void (*thresholds_bad_fn)(void *arg, const char *name, double value);
 unsigned thresholds_check(const struct ktstr_thresholds *t, thresholds_bad_fn fn, void *arg);
 
 /*
- * Time-based limits (max_gap_ms, max_p99_wake_latency_ns) multiplied by scale,
- * the accelerator's slowdown (accel_time_scale(); 1 on KVM). DESIGN.md D7.
- */
-void thresholds_scale_time(struct ktstr_thresholds *t, double scale);
-
-/*
  * The table --show-thresholds prints for a test:
  *	thresholds for test 'foo' (scheduler eevdf):
  *	  not_starved               on     (default)
  *	  max_gap_ms                500    (test)
  *	  max_throughput_cv         none
  */
-/* time_scale != 1 adds a line saying the time limits are multiplied when run. */
-void thresholds_format(const struct ktstr_test *test, double time_scale, const char *accel,
-		       struct strbuf *sb);
+void thresholds_format(const struct ktstr_test *test, struct strbuf *sb);
 
 #endif

@@ -127,6 +127,8 @@ struct scn_wset {
 	unsigned group;
 	bool constrained;
 	struct cpuset allowed;
+	struct ktstr_work work;
+	uint64_t born_ns;
 };
 
 struct scn {
@@ -379,6 +381,8 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 	ws->cgroup = xstrdup(cg);
 	ws->group = s->nws++;
 	ws->constrained = effective_cpus(s, cg, &ws->allowed);
+	ws->work = w;
+	ws->born_ns = now_ns();
 	*out = set;
 	return 0;
 }
@@ -592,13 +596,55 @@ static int validate_hold(struct scn *s, const struct ktstr_hold *h, unsigned i)
 	return ok ? 0 : fail(s, KTSTR_OTHER, "step %u: invalid hold", i + 1);
 }
 
+static uint64_t mean_wall_ns(const struct worker_set *set)
+{
+	uint64_t sum = 0;
+
+	for (unsigned k = 0; k < set->n; k++)
+		sum += set->reports[k].wall_ns;
+	return set->n ? sum / set->n : 0;
+}
+
+static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
+{
+	return a->type == b->type && a->policy == b->policy && a->prio == b->prio &&
+	       a->affinity.kind == b->affinity.kind &&
+	       !memcmp(&a->p, &b->p, sizeof(a->p));
+}
+
+/*
+ * Two worker sets have the same demand when a fair scheduler owes their workers the same
+ * share: the same work and policy, the same CPUs, started within DEMAND_START_NS of each
+ * other and running for about as long (DEMAND_WALL_PCT).
+ */
+#define DEMAND_START_NS 200000000ull
+#define DEMAND_WALL_PCT 10
+
+static bool same_demand(const struct scn_wset *a, const struct scn_wset *b)
+{
+	uint64_t wa = mean_wall_ns(a->set), wb = mean_wall_ns(b->set);
+	uint64_t dt = a->born_ns > b->born_ns ? a->born_ns - b->born_ns : b->born_ns - a->born_ns;
+
+	return same_work(&a->work, &b->work) && a->constrained == b->constrained &&
+	       (!a->constrained || cpuset_equal(&a->allowed, &b->allowed)) &&
+	       dt < DEMAND_START_NS &&
+	       (wa > wb ? wa - wb : wb - wa) * 100 <= MAX(wa, wb) * DEMAND_WALL_PCT;
+}
+
+/* The demand class of set i: the first set with the same demand. */
+static unsigned demand_of(const struct scn *s, unsigned i)
+{
+	for (unsigned k = 0; k < i; k++)
+		if (same_demand(&s->ws[k], &s->ws[i]))
+			return k;
+	return i;
+}
+
 static int judge(struct scn *s)
 {
 	struct check_worker *cw;
 	struct check_input in = {
 		.thr = s->env->thr,
-		.time_scale = s->env->time_scale,
-		.accel = s->env->accel,
 	};
 	unsigned n = 0;
 	int v;
@@ -613,6 +659,7 @@ static int judge(struct scn *s)
 			c->r = &s->ws[i].set->reports[k];
 			c->cgroup = s->ws[i].cgroup;
 			c->group = s->ws[i].group;
+			c->demand = demand_of(s, i);
 			c->constrained = s->ws[i].constrained;
 			c->allowed = s->ws[i].allowed;
 		}
@@ -747,8 +794,6 @@ int scn_reports_check(struct scn_env *env, const struct ktstr_reports *r)
 		.w = cw,
 		.n = r->n,
 		.thr = env->thr,
-		.time_scale = env->time_scale,
-		.accel = env->accel,
 	};
 
 	for (unsigned i = 0; i < r->n; i++) {

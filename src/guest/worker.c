@@ -290,7 +290,7 @@ static __attribute__((noreturn)) void worker_main(struct child_args *a)
 	read_schedstat(&run0, &delay0, &cnt0);
 	cpu0 = cpu_clock_ns();
 	t0 = now_ns();
-	c.start_ns = c.last_ckpt_ns = t0;
+	wt_checkpoint_start(&c);
 	while (!worker_stop) {
 		o->iter(&c);
 		rep.iterations++;
@@ -759,7 +759,7 @@ json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 	for (unsigned i = 0; i < r->nlat && i < KTSTR_MAX_LAT_SAMPLES; i++)
 		json_array_append_new(lat, json_integer((json_int_t)r->lat_ns[i]));
 	j = json_pack("{s:i, s:i, s:s, s:b, s:i, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-		      "s:i, s:I, s:I, s:I, s:s, s:I, s:o}",
+		      "s:i, s:I, s:I, s:I, s:I, s:s, s:I, s:o}",
 		      "pid", r->pid, "index", (int)r->index, "type", ktstr_work_type_name(r->type),
 		      "completed", r->completed, "exit_status", r->exit_status, "messenger",
 		      r->messenger, "work_units", (json_int_t)r->work_units, "iterations",
@@ -768,6 +768,7 @@ json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 		      "run_delay_ns", (json_int_t)r->run_delay_ns, "run_count",
 		      (json_int_t)r->run_count, "max_gap_ms", (json_int_t)r->max_gap_ms,
 		      "max_gap_at_ms", (json_int_t)r->max_gap_at_ms, "max_gap_cpu", r->max_gap_cpu,
+		      "max_host_stall_ms", (json_int_t)r->max_host_stall_ms,
 		      "migrations", (json_int_t)r->migrations, "vol_switches",
 		      (json_int_t)r->vol_switches, "invol_switches", (json_int_t)r->invol_switches,
 		      "cpus_used", cpus, "lat_total", (json_int_t)r->lat_total, "lat_ns", lat);
@@ -823,7 +824,7 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 		{ "run_count", &r->run_count },       { "max_gap_ms", &r->max_gap_ms },
 		{ "max_gap_at_ms", &r->max_gap_at_ms }, { "migrations", &r->migrations },
 		{ "vol_switches", &r->vol_switches }, { "invol_switches", &r->invol_switches },
-		{ "lat_total", &r->lat_total },
+		{ "lat_total", &r->lat_total },       { "max_host_stall_ms", &r->max_host_stall_ms },
 	};
 	const char *type, *cpus;
 	struct cpuset used;

@@ -20,6 +20,8 @@
 #include "util/util.h"
 
 #define WAIT_SLICE_MS 100 /* every blocking wait wakes this often to look at the stop flag */
+#define WT_GAP_CHECK_NS 5000000ull  /* gaps shorter than this are taken as they are */
+#define WT_CPU_READ_NS 5000000ull   /* CPU time read at least this often */
 
 uint64_t wt_rand(uint64_t *s)
 {
@@ -43,6 +45,41 @@ void wt_spin(unsigned n)
 	}
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The scheduling part of a wall-clock gap: time the guest kernel did not run this task.
+ * Off-CPU time since the last CPU-time reading (wall minus CPU time, minus intended
+ * sleeps) bounds it. The rest of a long gap was charged to this task as running: its
+ * vCPU was not executing (an emulated CPU waiting for its host thread), which no guest
+ * scheduler can cause or prevent. Reading CPU time is a system call, so it happens only
+ * after a gap worth checking and at least every WT_CPU_READ_NS otherwise.
+ */
+static uint64_t sched_part(struct wt_ctx *c, uint64_t now, uint64_t gap)
+{
+	uint64_t cpu, wall, ran, off;
+
+	if (gap < WT_GAP_CHECK_NS && now - c->cpu_read_ns < WT_CPU_READ_NS)
+		return gap;
+	cpu = thread_cpu_ns();
+	wall = now - c->cpu_read_ns;
+	ran = cpu - c->cpu_read_cpu_ns;
+	off = wall > ran ? wall - ran : 0;
+	off = off > c->slept_since_read_ns ? off - c->slept_since_read_ns : 0;
+	c->cpu_read_ns = now;
+	c->cpu_read_cpu_ns = cpu;
+	c->slept_since_read_ns = 0;
+	if (gap > off)
+		c->rep->max_host_stall_ms = MAX(c->rep->max_host_stall_ms, (gap - off) / 1000000);
+	return MIN(gap, off);
+}
+
 void wt_checkpoint(struct wt_ctx *c)
 {
 	struct ktstr_worker_report *r = c->rep;
@@ -50,7 +87,9 @@ void wt_checkpoint(struct wt_ctx *c)
 	int cpu = sched_getcpu();
 
 	gap = gap > c->credit_ns ? gap - c->credit_ns : 0;
+	c->slept_since_read_ns += c->credit_ns;
 	c->credit_ns = 0;
+	gap = sched_part(c, now, gap);
 	if (gap / 1000000 > r->max_gap_ms) {
 		r->max_gap_ms = gap / 1000000;
 		r->max_gap_cpu = cpu;
@@ -63,6 +102,13 @@ void wt_checkpoint(struct wt_ctx *c)
 			r->migrations++;
 		c->last_cpu = cpu;
 	}
+}
+
+void wt_checkpoint_start(struct wt_ctx *c)
+{
+	c->start_ns = c->last_ckpt_ns = c->cpu_read_ns = now_ns();
+	c->cpu_read_cpu_ns = thread_cpu_ns();
+	c->slept_since_read_ns = c->credit_ns = 0;
 }
 
 void wt_sleep_ns(struct wt_ctx *c, uint64_t ns)

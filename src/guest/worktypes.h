@@ -22,6 +22,7 @@ struct wt_ctx {
 	volatile sig_atomic_t *stop;
 	struct ktstr_worker_report *rep;
 	uint64_t start_ns, last_ckpt_ns, credit_ns;
+	uint64_t cpu_read_ns, cpu_read_cpu_ns, slept_since_read_ns; /* last CPU-time reading */
 	int last_cpu;
 	void *priv;
 };
@@ -39,6 +40,9 @@ struct wt_ops {
 const struct wt_ops *wt_get(enum ktstr_work_type t);
 
 /* Worker loop helpers the work types call. */
+/* Starts the clocks (before the first iteration), then after every iteration: the
+ * scheduling gap, CPUs used, migrations. */
+void wt_checkpoint_start(struct wt_ctx *c);
 void wt_checkpoint(struct wt_ctx *c);
 /* Intentional sleep: credited against gap measurement; overshoot is a latency sample. */
 void wt_sleep_ns(struct wt_ctx *c, uint64_t ns);

@@ -65,16 +65,13 @@ static int host_single(const struct ktstr_args *a, const struct run_opts *opts)
 static int show_thresholds(const char *name, const char *prog)
 {
 	const struct ktstr_test *t = find_test(name);
-	struct accel_choice accel;
 	struct strbuf sb = { 0 };
 
 	if (!t) {
 		fprintf(stderr, "%s: unknown test '%s'\n", prog, name);
 		return KTSTR_EXIT_USAGE;
 	}
-	if (accel_detect(&accel))
-		return KTSTR_EXIT_USAGE;
-	thresholds_format(t, accel_time_scale(accel.kind), accel_name(accel.kind), &sb);
+	thresholds_format(t, &sb);
 	fputs(sb.buf ? sb.buf : "", stdout);
 	sb_free(&sb);
 	return KTSTR_EXIT_PASS;

@@ -14,6 +14,7 @@ static const char *const kind_names[] = {
 	[KTSTR_MIGRATION] = "migration", [KTSTR_MONITOR] = "monitor",
 	[KTSTR_SCHED_DIED] = "sched_died", [KTSTR_METRIC] = "metric",
 	[KTSTR_TIMEOUT] = "timeout",	 [KTSTR_CRASH] = "crash",
+	[KTSTR_LATENCY] = "latency",
 };
 
 static const char *const verdict_names[] = {

@@ -397,7 +397,6 @@ static void fill_orders(const struct ktstr_test *t, const char *topo_text, const
 		o->watchdog_timeout_s = entry_watchdog_s(t);
 	}
 	thresholds_effective(s, t, &o->thresholds);
-	thresholds_scale_time(&o->thresholds, scale);
 }
 
 /* Pre-boot outcome: a host class (skip or fail) or a plain failure. */

@@ -32,6 +32,7 @@ static void mk(unsigned i, const char *cg, unsigned group, uint64_t work, double
 	cw[i].r = r;
 	cw[i].cgroup = cg;
 	cw[i].group = group;
+	cw[i].demand = group;
 }
 
 static bool has(const struct ktstr_result *res, enum ktstr_fail_kind kind, const char *msg)
@@ -61,7 +62,7 @@ static void dump(const struct ktstr_result *res)
 static void test_starved(void **state)
 {
 	struct ktstr_thresholds t = thresholds_defaults();
-	struct check_input in = { .w = cw, .n = 3, .thr = &t, .time_scale = 1 };
+	struct check_input in = { .w = cw, .n = 3, .thr = &t };
 	struct ktstr_result res;
 
 	mk(0, "cg_0", 0, 5000, 10);
@@ -87,13 +88,13 @@ static void test_starved(void **state)
 static void test_spread(void **state)
 {
 	struct ktstr_thresholds t = thresholds_defaults();
-	struct check_input in = { .w = cw, .n = 5, .thr = &t, .time_scale = 1 };
+	struct check_input in = { .w = cw, .n = 5, .thr = &t };
 	struct ktstr_result res;
 
-	/* group 0: 10%, 20%, 30.5% -> spread 20.5 > 15; group 1: 50%, 60% -> 10 ok */
+	/* group 0: 10%, 20%, 90.5% waiting -> spread 80.5 > 75; group 1: 50%, 60% -> 10 ok */
 	mk(0, "cg_0", 0, 1, 10);
 	mk(1, "cg_0", 0, 1, 20);
-	mk(2, "cg_0", 0, 1, 30.5);
+	mk(2, "cg_0", 0, 1, 90.5);
 	mk(3, "cg_1", 1, 1, 50);
 	mk(4, "cg_1", 1, 1, 60);
 	result_init(&res);
@@ -101,9 +102,20 @@ static void test_spread(void **state)
 	dump(&res);
 	assert_int_equal(res.ndetails, 1);
 	assert_true(has(&res, KTSTR_UNFAIR,
-			"cgroup cg_0 (CpuSpin): off-CPU spread 20.5 points (min 10.0%, max 30.5%) > "
-			"limit 15"));
+			"cgroup cg_0 (CpuSpin): wait spread 80.5 points between identical workers "
+			"(min 10.0%, max 90.5%) > limit 75"));
 	result_free(&res);
+	/* wait% is schedstat's run delay where there is one: a sleeper that waited 5% of
+	 * its time to run is not judged by the 60% it was off its CPU */
+	reps[2].run_count = 10;
+	reps[2].run_delay_ns = 50000000;
+	assert_true(fabs(checks_wait_pct(&reps[2]) - 5) < 1e-9);
+	assert_true(fabs(checks_off_cpu_pct(&reps[2]) - 90.5) < 1e-9);
+	result_init(&res);
+	check_spread(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	result_free(&res);
+	reps[2].run_count = 0;
 	/* a messenger is not compared; a single worker has no spread */
 	reps[2].messenger = true;
 	t.max_spread_pct = (struct ktstr_opt_f64)KTSTR_SET(9.0);
@@ -125,10 +137,10 @@ static void test_spread(void **state)
 	result_free(&res);
 }
 
-static void test_gap_scaled(void **state)
+static void test_gap(void **state)
 {
 	struct ktstr_thresholds t = thresholds_defaults();
-	struct check_input in = { .w = cw, .n = 2, .thr = &t, .time_scale = 1 };
+	struct check_input in = { .w = cw, .n = 2, .thr = &t };
 	struct ktstr_result res;
 
 	mk(0, "cg_0", 0, 1, 0);
@@ -137,6 +149,7 @@ static void test_gap_scaled(void **state)
 	reps[0].max_gap_cpu = 1;
 	reps[0].max_gap_at_ms = 800;
 	reps[1].max_gap_ms = 2000; /* at the limit: not over */
+	t.max_gap_ms = (struct ktstr_opt_u64)KTSTR_SET(2000);
 	result_init(&res);
 	check_gap(&in, &res);
 	dump(&res);
@@ -144,28 +157,62 @@ static void test_gap_scaled(void **state)
 	assert_true(has(&res, KTSTR_STUCK, "worker 100 stuck 2500ms on cpu1 at +800ms in cgroup cg_0 "
 					   "(limit 2000ms)"));
 	result_free(&res);
-	/* x10 under TCG (the limit arrives scaled): 2500 ms passes, 25000 ms does not, and
-	 * the message says the scale */
-	thresholds_scale_time(&t, 10);
-	assert_int_equal(t.max_gap_ms.v, 20000);
-	in.time_scale = 10;
-	in.accel = "tcg";
+	/* the limit is the user's under every accelerator */
+	t.max_gap_ms = (struct ktstr_opt_u64)KTSTR_SET(3000);
 	result_init(&res);
 	check_gap(&in, &res);
 	assert_int_equal(res.ndetails, 0);
-	reps[1].max_gap_ms = 25000;
-	check_gap(&in, &res);
+	result_free(&res);
+}
+
+static void test_cgroup_spread(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct check_input in = { .w = cw, .n = 6, .thr = &t };
+	struct ktstr_result res;
+
+	/* one demand class in two cgroups: cg_0 waits 11% and 13%, cg_1 88% and 90% */
+	mk(0, "cg_0", 0, 1, 11);
+	mk(1, "cg_0", 0, 1, 13);
+	mk(2, "cg_1", 1, 1, 88);
+	mk(3, "cg_1", 1, 1, 90);
+	/* a yielder and another class are not compared */
+	mk(4, "cg_1", 2, 1, 99);
+	mk(5, "cg_2", 3, 1, 0);
+	reps[4].type = KTSTR_WT_YIELD_HEAVY;
+	for (unsigned i = 0; i < 5; i++)
+		cw[i].demand = 7;
+	result_init(&res);
+	check_cgroup_spread(&in, &res);
 	dump(&res);
 	assert_int_equal(res.ndetails, 1);
-	assert_true(has(&res, KTSTR_STUCK, "stuck 25000ms on cpu-1 at +0ms in cgroup cg_0 (limit "
-					   "2000ms x10 (tcg) = 20000ms)"));
+	assert_true(has(&res, KTSTR_UNFAIR,
+			"cgroups cg_0 and cg_1 run the same work (CpuSpin) but waited 12.0% and "
+			"89.0% of the time: 77.0 points > limit 25 (cg_0 favoured)"));
+	result_free(&res);
+	/* different demand: nothing to compare */
+	cw[2].demand = cw[3].demand = 8;
+	result_init(&res);
+	check_cgroup_spread(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	assert_int_equal(checks_run(&in, &res), KTSTR_PASS);
+	assert_true(stat(&res, "worst_cgroup_spread") == 0);
+	result_free(&res);
+	/* within the limit */
+	cw[2].demand = cw[3].demand = 7;
+	reps[2].off_cpu_ns = reps[3].off_cpu_ns = 300000000;
+	result_init(&res);
+	check_cgroup_spread(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	assert_int_equal(checks_run(&in, &res), KTSTR_PASS);
+	assert_true(fabs(stat(&res, "worst_cgroup_spread") - 18) < 1e-9);
 	result_free(&res);
 }
 
 static void test_isolation(void **state)
 {
 	struct ktstr_thresholds t = thresholds_defaults();
-	struct check_input in = { .w = cw, .n = 3, .thr = &t, .time_scale = 1 };
+	struct check_input in = { .w = cw, .n = 3, .thr = &t };
 	struct ktstr_result res;
 
 	mk(0, "a", 0, 1, 0);
@@ -212,7 +259,7 @@ static void test_arith(void **state)
 static void test_throughput(void **state)
 {
 	struct ktstr_thresholds t = thresholds_defaults();
-	struct check_input in = { .w = cw, .n = 2, .thr = &t, .time_scale = 1 };
+	struct check_input in = { .w = cw, .n = 2, .thr = &t };
 	struct ktstr_result res;
 
 	/* rates 1000 and 3000 units/cpu-s: mean 2000, sigma 1000, CV 0.5 */
@@ -234,7 +281,7 @@ static void test_throughput(void **state)
 static void test_latency(void **state)
 {
 	struct ktstr_thresholds t = thresholds_defaults();
-	struct check_input in = { .w = cw, .n = 2, .thr = &t, .time_scale = 1 };
+	struct check_input in = { .w = cw, .n = 2, .thr = &t };
 	struct ktstr_result res;
 
 	mk(0, "cg_0", 0, 1, 0);
@@ -257,21 +304,25 @@ static void test_latency(void **state)
 	/* CV of 1..100 = sqrt((100^2-1)/12) / 50.5 = 0.5716 */
 	assert_true(has(&res, KTSTR_BENCHMARK, "wake latency CV 0.572 > limit 0.5"));
 	result_free(&res);
-	/* x2 scale: 100 us allowed */
-	thresholds_scale_time(&t, 2);
-	in.time_scale = 2;
-	in.accel = "tcg";
+	/* the median: 50 us of 1..100; 25 ms by default, over it at 40 us */
 	t.max_wake_latency_cv.set = false;
+	t.max_p99_wake_latency_ns.set = false;
 	result_init(&res);
 	check_latency(&in, &res);
 	assert_int_equal(res.ndetails, 0);
+	t.max_median_wake_latency_ns = (struct ktstr_opt_u64)KTSTR_SET(40000);
+	check_latency(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_LATENCY,
+			"cgroup cg_0: median wake latency 0.1ms over 100 wake-ups > limit 0.04ms"));
 	result_free(&res);
 }
 
 static void test_migration_and_stats(void **state)
 {
 	struct ktstr_thresholds t = thresholds_defaults();
-	struct check_input in = { .w = cw, .n = 3, .thr = &t, .time_scale = 10, .accel = "tcg" };
+	struct check_input in = { .w = cw, .n = 3, .thr = &t };
 	struct ktstr_result res;
 
 	mk(0, "cg_0", 0, 1024 * 99, 10);
@@ -297,10 +348,11 @@ static void test_migration_and_stats(void **state)
 	assert_true(fabs(stat(&res, "worst_spread") - 10) < 1e-9);
 	assert_true(stat(&res, "worst_gap_ms") == 70);
 	assert_true(stat(&res, "worst_gap_cpu") == 2);
-	assert_true(stat(&res, "time_scale") == 10);
+	assert_true(stat(&res, "worst_host_stall_ms") == 0);
 	assert_true(stat(&res, "cgroup.cg_0.workers") == 2);
 	assert_true(stat(&res, "cgroup.cg_0.cpus") == 3);
 	assert_true(fabs(stat(&res, "cgroup.cg_0.avg_off_cpu_pct") - 15) < 1e-9);
+	assert_true(fabs(stat(&res, "cgroup.cg_0.avg_wait_pct") - 15) < 1e-9);
 	assert_true(fabs(stat(&res, "cgroup.cg_0.migration_ratio") - 0.2) < 1e-12);
 	assert_true(stat(&res, "cgroup.cg_1.spread") == 0);
 	/* a second scenario in the same test folds in: counts add, worst-of keeps the worst */
@@ -325,9 +377,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_starved),    cmocka_unit_test(test_spread),
-		cmocka_unit_test(test_gap_scaled), cmocka_unit_test(test_isolation),
+		cmocka_unit_test(test_gap), cmocka_unit_test(test_isolation),
 		cmocka_unit_test(test_arith),      cmocka_unit_test(test_throughput),
 		cmocka_unit_test(test_latency),    cmocka_unit_test(test_migration_and_stats),
+		cmocka_unit_test(test_cgroup_spread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

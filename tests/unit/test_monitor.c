@@ -145,6 +145,8 @@ static void defaults(struct monchk_limits *l)
 	assert_true(l->dsq_on && l->max_dsq == 50);
 	assert_true(l->stall_on);
 	assert_int_equal(l->sustained, 5);
+	/* event rates are recorded, judged only when a test sets a limit */
+	assert_false(l->fallback_on || l->keep_last_on);
 }
 
 static void test_checks_clean_and_imbalance(void **state)
@@ -204,6 +206,8 @@ static void test_checks_dsq_stall_rates(void **state)
 	char *text;
 
 	defaults(&l);
+	l.fallback_on = true;
+	l.max_fallback_rate = 200;
 	mkdata(&d, 40, 2);
 	d.caps.vcpu_times = true;
 	for (unsigned i = 12; i < 20; i++)

@@ -25,14 +25,18 @@ static void test_defaults(void **state)
 
 	assert_int_equal(d.not_starved, KTSTR_ON);
 	assert_int_equal(d.isolation, KTSTR_OFF);
-	assert_true(d.max_gap_ms.set && d.max_gap_ms.v == 2000);
-	assert_true(d.max_spread_pct.set && d.max_spread_pct.v == 15.0);
+	assert_true(d.max_gap_ms.set && d.max_gap_ms.v == 1000);
+	assert_true(d.max_spread_pct.set && d.max_spread_pct.v == 75.0);
+	assert_true(d.max_cgroup_spread_pct.set && d.max_cgroup_spread_pct.v == 25.0);
+	assert_true(d.max_median_wake_latency_ns.set &&
+		    d.max_median_wake_latency_ns.v == 25000000);
 	assert_true(d.max_imbalance_ratio.set && d.max_imbalance_ratio.v == 4.0);
 	assert_true(d.max_local_dsq_depth.set && d.max_local_dsq_depth.v == 50);
 	assert_int_equal(d.fail_on_stall, KTSTR_ON);
 	assert_true(d.sustained_samples.set && d.sustained_samples.v == 5);
-	assert_true(d.max_fallback_rate.set && d.max_fallback_rate.v == 200.0);
-	assert_true(d.max_keep_last_rate.set && d.max_keep_last_rate.v == 100.0);
+	/* event rates are recorded, not judged, unless a test asks */
+	assert_false(d.max_fallback_rate.set);
+	assert_false(d.max_keep_last_rate.set);
 	assert_false(d.max_throughput_cv.set);
 	assert_false(d.max_p99_wake_latency_ns.set);
 }
@@ -105,18 +109,6 @@ static void test_check(void **state)
 	assert_string_equal(b.names[3], "min_work_rate");
 }
 
-static void test_scale(void **state)
-{
-	struct ktstr_thresholds t = thresholds_defaults();
-
-	t.max_p99_wake_latency_ns = (struct ktstr_opt_u64)KTSTR_SET(1000);
-	thresholds_scale_time(&t, 8.0);
-	assert_int_equal(t.max_gap_ms.v, 16000);
-	assert_int_equal(t.max_p99_wake_latency_ns.v, 8000);
-	assert_int_equal(t.max_local_dsq_depth.v, 50); /* not a time */
-	assert_true(t.max_spread_pct.v == 15.0);
-}
-
 static void test_format(void **state)
 {
 	const struct ktstr_test test = {
@@ -127,14 +119,14 @@ static void test_format(void **state)
 	struct strbuf sb = { 0 };
 	char *s;
 
-	thresholds_format(&test, 8.0, "tcg", &sb);
+	thresholds_format(&test, &sb);
 	s = sb_steal(&sb);
 	assert_non_null(strstr(s, "thresholds for test 'foo' (scheduler mysched):\n"));
 	assert_non_null(strstr(s, "  not_starved                on       (default)\n"));
 	assert_non_null(strstr(s, "  max_gap_ms                 500      (scheduler)\n"));
 	assert_non_null(strstr(s, "  max_spread_pct             20       (test)\n"));
 	assert_non_null(strstr(s, "  max_wake_latency_cv        none\n"));
-	assert_non_null(strstr(s, "multiplied by 8 when run under tcg"));
+	assert_null(strstr(s, "multiplied"));
 	free(s);
 }
 
@@ -148,7 +140,7 @@ static void test_json(void **state)
 	t.max_throughput_cv = (struct ktstr_opt_f64)KTSTR_SET(0.25);
 	j = thresholds_to_json(&t);
 	text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
-	assert_non_null(strstr(text, "\"max_gap_ms\":2000"));
+	assert_non_null(strstr(text, "\"max_gap_ms\":1000"));
 	assert_non_null(strstr(text, "\"not_starved\":\"on\""));
 	assert_null(strstr(text, "isolation"));          /* unset fields are left out */
 	assert_null(strstr(text, "max_wake_latency_cv"));
@@ -179,7 +171,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),    cmocka_unit_test(test_three_layers),
 		cmocka_unit_test(test_merge_unset_keeps), cmocka_unit_test(test_check),
-		cmocka_unit_test(test_scale),       cmocka_unit_test(test_json),       cmocka_unit_test(test_format),
+		       cmocka_unit_test(test_json),       cmocka_unit_test(test_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

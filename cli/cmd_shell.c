@@ -136,6 +136,8 @@ static char *init_script(const char *const *sched_argv, unsigned watchdog_s, boo
 		  "mount -t tmpfs tmpfs /tmp\n"
 		  "mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null\n"
 		  "mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n"
+		  "[ -r " RUNTIME_GUEST_KCONFIG " ] && mkdir -p /boot && "
+		  "ln -s " RUNTIME_GUEST_KCONFIG " /boot/config-$(uname -r)\n"
 		  "dmesg -n 1\n");
 	if (sched_argv) {
 		sb_printf(&sb, "[ -w /sys/kernel/sched_ext/watchdog_timeout_ms ] && "
@@ -175,8 +177,8 @@ static char *init_script(const char *const *sched_argv, unsigned watchdog_s, boo
 	return sb_steal(&sb);
 }
 
-static char *shell_initramfs(const char *sched_path, const char *script, const char *exec,
-			     const char *const *includes, char **err)
+static char *shell_initramfs(const char *sched_path, const char *kconfig, const char *script,
+			     const char *exec, const char *const *includes, char **err)
 {
 	struct initramfs *ir = initramfs_new();
 	int r;
@@ -196,7 +198,7 @@ static char *shell_initramfs(const char *sched_path, const char *script, const c
 		initramfs_free(ir);
 		return NULL;
 	}
-	return runtime_initramfs_finish(ir, sched_path, NULL, includes, err);
+	return runtime_initramfs_finish(ir, sched_path, kconfig, NULL, includes, err);
 }
 
 /*
@@ -370,7 +372,7 @@ int cmd_shell(int argc, char **argv)
 		fprintf(stderr, "ktstr shell: %s\n", err);
 		goto out;
 	}
-	initramfs = shell_initramfs(sched_path, script, exec, includes, &err);
+	initramfs = shell_initramfs(sched_path, kinfo.config, script, exec, includes, &err);
 	if (!initramfs) {
 		fprintf(stderr, "ktstr shell: initramfs: %s\n", err);
 		goto out;

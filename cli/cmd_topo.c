@@ -177,7 +177,7 @@ static int topo_vm(const char *want, const char *kernel_spec, unsigned memory_mb
 		log_err("cannot create a scratch directory: %s", strerror(errno));
 		goto out;
 	}
-	cpio = runtime_initramfs(NULL, NULL, NULL, &err);
+	cpio = runtime_initramfs(NULL, kernel.config, NULL, NULL, &err);
 	if (!cpio) {
 		log_err("initramfs: %s", err ? err : "failed");
 		goto out;

@@ -46,6 +46,11 @@ u32 host_knob;      /* any value: ops.dispatch copies it to host_knob_seen */
 u32 host_knob_seen;
 u64 nr_dispatches;  /* ops.dispatch calls */
 
+/* libbpf fills CONFIG_HZ from the kernel's config at load time; ops.init copies
+ * it to .bss, where the host reads it to see the guest had the config. */
+extern unsigned int CONFIG_HZ __kconfig;
+u32 kconfig_hz;
+
 static u64 vtime_now;
 static u64 start_ns;
 static bool error_fired;
@@ -208,6 +213,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(ktstr_init)
 	u32 i;
 
 	start_ns = bpf_ktime_get_ns();
+	kconfig_hz = CONFIG_HZ;
 	ret = scx_bpf_create_dsq(GLOBAL_DSQ, -1);
 	if (!ret)
 		ret = scx_bpf_create_dsq(STALL_DSQ, -1);

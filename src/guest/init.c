@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Guest PID 1, one readable sequence:
- *   1. mount the pseudo filesystems, get a console
+ *   1. mount the pseudo filesystems, get a console, link /boot/config-<release>
  *   2. read the kernel command line (test faults)
  *   3. open the channel port (virtio-serial, by name)
  *   4. say hello (kernel release, CPUs, sched_ext), report the topology
@@ -38,6 +38,7 @@
 #include "monitor/ksyms.h"
 #include "test_support/eval.h"
 #include "test_support/orders.h"
+#include "test_support/runtime.h"
 #include "util/util.h"
 #include "vm/channel.h"
 
@@ -115,6 +116,22 @@ static int init_mount_all(void)
 		}
 	}
 	return 0;
+}
+
+/* libbpf resolves a BPF program's __kconfig externs from /boot/config-<release>;
+ * the host packed the booted kernel's config when it found one. */
+static void init_boot_config(void)
+{
+	struct utsname u;
+	char *path;
+
+	if (access(RUNTIME_GUEST_KCONFIG, R_OK) || uname(&u))
+		return;
+	mkdir_p("/boot", 0755);
+	path = xasprintf("/boot/config-%s", u.release);
+	if (symlink(RUNTIME_GUEST_KCONFIG, path) && errno != EEXIST)
+		init_say("cannot link %s to " RUNTIME_GUEST_KCONFIG ": %s", path, strerror(errno));
+	free(path);
 }
 
 /* The initramfs has no /dev/console, so the kernel gave PID 1 no stdio. */
@@ -428,13 +445,14 @@ int guest_init_main(int argc, char **argv)
 	int port, code = 0, r;
 	uint32_t le;
 
-	/* 1. filesystems and console */
+	/* 1. filesystems, console, kernel config */
 	if (init_mount_all()) {
 		init_console();
 		init_say("cannot mount the basic filesystems; powering off");
 		init_power_off();
 	}
 	init_console();
+	init_boot_config();
 	covflush_setenv(); /* what init starts writes its coverage counters there */
 
 	/* 2. kernel command line */

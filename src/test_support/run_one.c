@@ -549,7 +549,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 		preboot(&ev.result, HOST_KERNEL_NO_SCHED_EXT, err, opts->no_skip);
 		goto done;
 	}
-	initramfs = runtime_initramfs(sched_path, t, opts->include_files, &err);
+	initramfs = runtime_initramfs(sched_path, kinfo.config, t, opts->include_files, &err);
 	if (!initramfs) {
 		preboot(&ev.result, HOST_OK, err, opts->no_skip);
 		goto done;

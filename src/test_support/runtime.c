@@ -177,14 +177,22 @@ char *runtime_scratch_dir(const char *tag)
 	return dir;
 }
 
-char *runtime_initramfs_finish(struct initramfs *ir, const char *sched_path,
+char *runtime_initramfs_finish(struct initramfs *ir, const char *sched_path, const char *kconfig,
 			       const struct ktstr_test *t, const char *const *extra, char **err)
 {
+	static bool said;
 	char *root = kernel_cache_root(), *dir = xasprintf("%s/initramfs", root), *path = NULL;
 	int r = 0;
 
 	if (sched_path)
 		r = initramfs_add_file(ir, sched_path, RUNTIME_GUEST_SCHEDULER, err);
+	if (!r && kconfig) {
+		r = initramfs_add_file(ir, kconfig, RUNTIME_GUEST_KCONFIG, err);
+	} else if (!r && !said) {
+		said = true;
+		log_debug("no config found for the kernel: the guest has no /boot/config-<release> "
+			  "(BPF programs with __kconfig externs cannot load)");
+	}
 	if (!r)
 		r = payload_pack(ir, t, extra, getenv("PATH"), err);
 	if (!r && (r = mkdir_p(dir, 0755)))
@@ -197,7 +205,7 @@ char *runtime_initramfs_finish(struct initramfs *ir, const char *sched_path,
 	return path;
 }
 
-char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
+char *runtime_initramfs(const char *sched_path, const char *kconfig, const struct ktstr_test *t,
 			const char *const *extra, char **err)
 {
 	struct initramfs *ir = initramfs_new();
@@ -206,5 +214,5 @@ char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
 		initramfs_free(ir);
 		return NULL;
 	}
-	return runtime_initramfs_finish(ir, sched_path, t, extra, err);
+	return runtime_initramfs_finish(ir, sched_path, kconfig, t, extra, err);
 }

@@ -40,20 +40,24 @@ char *runtime_scratch_dir(const char *tag);
 
 /*
  * The initramfs of a VM: this executable as /init with its library closure,
- * sched_path (may be NULL) as /scheduler, and under /include-files/ t's include
- * files, its payloads and the extra files of -i (test_support/payload.h; t and
- * extra may be NULL). Kept in <kernel cache root>/initramfs/<content
- * hash>.cpio and reused while unchanged. Returns its path (caller frees), or
- * NULL with *err set.
+ * sched_path (may be NULL) as /scheduler, kconfig (the booted kernel's config,
+ * may be NULL) as /ktstr/kconfig, and under /include-files/ t's include files,
+ * its payloads and the extra files of -i (test_support/payload.h; t and extra
+ * may be NULL). Kept in <kernel cache root>/initramfs/<content hash>.cpio and
+ * reused while unchanged. Returns its path (caller frees), or NULL with *err set.
  */
 #define RUNTIME_GUEST_SCHEDULER "/scheduler"
+/* The guest init links /boot/config-<release> to it: libbpf resolves a BPF
+ * program's __kconfig externs from that file. */
+#define RUNTIME_GUEST_KCONFIG "/ktstr/kconfig"
 struct initramfs;
-/* Add the scheduler (as RUNTIME_GUEST_SCHEDULER) and the test's and extra include
- * files to ir, write it to the initramfs cache and return its path (NULL and *err
- * on failure). Frees ir either way. */
-char *runtime_initramfs_finish(struct initramfs *ir, const char *sched_path,
+/* Add the scheduler (as RUNTIME_GUEST_SCHEDULER), the kernel config (as
+ * RUNTIME_GUEST_KCONFIG) and the test's and extra include files to ir, write it
+ * to the initramfs cache and return its path (NULL and *err on failure). Frees
+ * ir either way. */
+char *runtime_initramfs_finish(struct initramfs *ir, const char *sched_path, const char *kconfig,
 			       const struct ktstr_test *t, const char *const *extra, char **err);
-char *runtime_initramfs(const char *sched_path, const struct ktstr_test *t,
+char *runtime_initramfs(const char *sched_path, const char *kconfig, const struct ktstr_test *t,
 			const char *const *extra, char **err);
 
 #endif

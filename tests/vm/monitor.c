@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,10 +91,32 @@ KTSTR_TEST(monitor_stall, .scheduler = &mon_stall, .numa_nodes = 1, .llcs = 1, .
 					  rc_, (want));                                         \
 	} while (0)
 
+/* CONFIG_HZ in /boot/config-<release>, where the guest init links the booted
+ * kernel's config and libbpf reads it; 0 when it is not there. */
+static unsigned boot_config_hz(void)
+{
+	struct utsname u;
+	char path[sizeof(u.release) + 16], line[256];
+	unsigned hz = 0;
+	FILE *f;
+
+	if (uname(&u))
+		return 0;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f) && sscanf(line, "CONFIG_HZ=%u", &hz) != 1)
+		;
+	fclose(f);
+	return hz;
+}
+
 KTSTR_TEST(bpfmap_knob, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .cores = 2,
 	   .threads = 1, .duration_s = 2)
 {
-	uint32_t seen = 1, before = 0, after = 0, cpus = 0, per_cpu = 0;
+	uint32_t seen = 1, before = 0, after = 0, cpus = 0, per_cpu = 0, hz = 0;
+	unsigned want_hz = boot_config_hz();
 
 	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "host_knob_seen", 0, &seen), 0);
 	if (seen != 0)
@@ -122,6 +146,12 @@ KTSTR_TEST(bpfmap_knob, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .
 	if (cpus != ktstr_ctx_cpus(ctx))
 		return ktstr_fail(ctx, KTSTR_OTHER, "cfg.nr_cpus read from the host is %u, want %u",
 				  cpus, ktstr_ctx_cpus(ctx));
+	/* ops.init copied CONFIG_HZ, a __kconfig extern libbpf filled from the config */
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "kconfig_hz", 0, &hz), 0);
+	ktstr_log(ctx, "kconfig_hz %u, CONFIG_HZ in /boot/config-<release> %u", hz, want_hz);
+	if (!want_hz || hz != want_hz)
+		return ktstr_fail(ctx, KTSTR_OTHER, "kconfig_hz is %u, the kernel's CONFIG_HZ %u",
+				  hz, want_hz);
 	/* what a test gets wrong is named, not done */
 	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".nosuch", NULL, 0, &seen), -ENOENT);
 	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "no_such_var", 0, &seen), -ENOENT);

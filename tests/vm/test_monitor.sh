@@ -9,7 +9,8 @@
 #                    watchdog ejects the scheduler (--stall-after); the monitor
 #                    holds that watchdog at the test's 6 s
 #   bpfmap_knob      passes: the host reads and writes scx_ktstr's .bss (a knob
-#                    the scheduler copies, a counter, .rodata.cfg) and names
+#                    the scheduler copies, a counter, .rodata.cfg, CONFIG_HZ
+#                    the scheduler got from the kernel config) and names
 #                    what a test gets wrong (no map, no variable, out of range,
 #                    a write to .rodata); the monitor's last read of the
 #                    scheduler's variables shows the knob the scheduler saw

@@ -40,6 +40,7 @@ static const struct thresh_field fields[] = {
 	F_U64(sustained_samples),
 	F_F64(max_fallback_rate),
 	F_F64(max_keep_last_rate),
+	F_F64(max_callback_us),
 };
 
 #define FIELD(t, f) ((void *)((char *)(t) + (f)->off))
@@ -58,6 +59,7 @@ struct ktstr_thresholds thresholds_defaults(void)
 		.max_local_dsq_depth = KTSTR_SET(THRESH_DEFAULT_MAX_LOCAL_DSQ_DEPTH),
 		.fail_on_stall = KTSTR_ON,
 		.sustained_samples = KTSTR_SET(THRESH_DEFAULT_SUSTAINED_SAMPLES),
+		.max_callback_us = KTSTR_SET(THRESH_DEFAULT_MAX_CALLBACK_US),
 	};
 	return t;
 }

@@ -7,7 +7,7 @@
 #include "monitor/checks.h"
 #include "util/util.h"
 
-#define MONCHK_KINDS 5
+#define MONCHK_KINDS 6
 
 void monchk_limits_from(const struct ktstr_thresholds *t, struct monchk_limits *out)
 {
@@ -21,6 +21,8 @@ void monchk_limits_from(const struct ktstr_thresholds *t, struct monchk_limits *
 	out->max_fallback_rate = t->max_fallback_rate.v;
 	out->keep_last_on = t->max_keep_last_rate.set;
 	out->max_keep_last_rate = t->max_keep_last_rate.v;
+	out->callback_on = t->max_callback_us.set;
+	out->max_callback_us = t->max_callback_us.v;
 	out->sustained = t->sustained_samples.set && t->sustained_samples.v ? (unsigned)t->sustained_samples.v : 1;
 }
 
@@ -28,7 +30,7 @@ const char *monchk_kind_name(enum monchk_kind k)
 {
 	static const char *const n[MONCHK_KINDS] = { "imbalance", "local_dsq_depth", "stall",
 						     "select_cpu_fallback_rate",
-						     "dispatch_keep_last_rate" };
+						     "dispatch_keep_last_rate", "callback_time" };
 
 	return (unsigned)k < MONCHK_KINDS ? n[k] : "?";
 }
@@ -87,6 +89,30 @@ static void track(struct ctx *c, enum monchk_kind k, int cpu, bool bad, double v
 		v->peak = run->peak;
 		free(v->msg);
 		v->msg = xstrdup(run->msg);
+	}
+}
+
+/* Callbacks whose mean run time is over the limit: one violation each. */
+static void check_callbacks(const struct monitor_data *d, const struct monchk_limits *l,
+			    struct monchk_result *r)
+{
+	for (unsigned i = 0; l->callback_on && i < d->nprogs; i++) {
+		const struct bpfprog *p = &d->progs[i];
+		double us = p->cnt ? (double)p->nsecs / 1e3 / (double)p->cnt : 0;
+		struct monchk_violation *v;
+
+		if (p->cnt < MONCHK_CALLBACK_MIN_CALLS || us <= l->max_callback_us)
+			continue;
+		r->v = xrealloc(r->v, (r->nv + 1) * sizeof(*r->v));
+		v = &r->v[r->nv++];
+		memset(v, 0, sizeof(*v));
+		v->kind = MONCHK_CALLBACK;
+		v->cpu = -1;
+		v->t_ms = v->confirmed_t_ms = d->progs_t_ms;
+		v->samples = 1;
+		v->peak = us;
+		v->msg = xasprintf("%s takes %.0f us per call over %llu calls > %g us", p->name, us,
+				   (unsigned long long)p->cnt, l->max_callback_us);
 	}
 }
 
@@ -253,6 +279,7 @@ void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l
 		prev = s;
 	}
 
+	check_callbacks(d, l, r);
 	if (!any_scx) {
 		r->state = MONCHK_NO_SCX;
 	} else if (!r->used) {

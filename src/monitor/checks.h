@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Checks over the monitor's samples (reference defaults: imbalance 4.0, local
- * DSQ depth 50, stall on, 5 sustained samples, fallback 200/s, keep-last
- * 100/s). A check fails only after `sustained` consecutive violating samples.
+ * Checks over the monitor's samples (defaults: imbalance 4.0, local DSQ depth
+ * 50, stall on, 5 sustained samples, callbacks 250 us per call; the fallback and
+ * keep-last rates only when a test sets a limit: a CPU that keeps running its
+ * only task is what a healthy, under-subscribed scheduler does).
+ * A check fails only after `sustained` consecutive violating samples.
  * Evaluated only over samples taken while a sched_ext scheduler was loaded,
  * after a warm-up; samples with an implausible DSQ depth are skipped, and a
  * run whose rq clocks never moved is "not initialized" (no verdict).
+ *
+ * Callback: a struct_ops program whose mean run time over the whole run is above
+ * max_callback_us (judged once, from the stats read at the end, not per sample).
  *
  * Stall: a CPU with runnable tasks in two consecutive samples whose rq clock
  * did not move, or whose oldest runnable sched_ext task has waited
@@ -27,18 +32,27 @@
 #define MONCHK_WARMUP_SAMPLES 10        /* after the scheduler is first seen */
 #define MONCHK_DSQ_PLAUSIBLE 10000
 #define MONCHK_STALL_WAIT_MS 1000
+#define MONCHK_CALLBACK_MIN_CALLS 20    /* fewer runs than this say nothing of a mean */
 
 struct monchk_limits {
-	bool imbalance_on, dsq_on, stall_on, fallback_on, keep_last_on;
+	bool imbalance_on, dsq_on, stall_on, fallback_on, keep_last_on, callback_on;
 	double max_imbalance;
 	uint64_t max_dsq;
 	unsigned sustained;
 	double max_fallback_rate, max_keep_last_rate;
+	double max_callback_us;
 };
 /* From merged thresholds (thresholds_effective): an unset number = that check off. */
 void monchk_limits_from(const struct ktstr_thresholds *t, struct monchk_limits *out);
 
-enum monchk_kind { MONCHK_IMBALANCE, MONCHK_DSQ, MONCHK_STALL, MONCHK_FALLBACK, MONCHK_KEEP_LAST };
+enum monchk_kind {
+	MONCHK_IMBALANCE,
+	MONCHK_DSQ,
+	MONCHK_STALL,
+	MONCHK_FALLBACK,
+	MONCHK_KEEP_LAST,
+	MONCHK_CALLBACK,
+};
 const char *monchk_kind_name(enum monchk_kind k);
 
 struct monchk_violation {

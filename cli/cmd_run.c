@@ -20,6 +20,7 @@
 #include "test_support/entry.h"
 #include "test_support/entry_validate.h"
 #include "test_support/output.h"
+#include "test_support/retry.h"
 #include "test_support/run_one.h"
 #include "test_support/sched_args.h"
 #include "test_support/suite.h"
@@ -40,7 +41,8 @@ static void usage(FILE *f)
 		"    ktstr run [--scheduler eevdf|NAME|PATH]... [--sched-args 'ARGS']\n"
 		"              [--topology NnLlCcTt]... [--scenario NAME... | --category C... | --all]\n"
 		"              [--duration S] [--workers N] [--timeout S] [--kernel K] [-j N]\n"
-		"              [--json] [--junit FILE] [--no-skip] [-v|-q]\n\n"
+		"              [--retries N] [--flaky-fails] [--json] [--junit FILE] [--no-skip]\n"
+		"              [-v|-q]\n\n"
 		"DESCRIPTION\n"
 		"    Every selected scenario runs on every topology under every scheduler, each\n"
 		"    combination in its own VM booted with that CPU topology: the scheduler is\n"
@@ -68,12 +70,19 @@ static void usage(FILE *f)
 		"    --timeout S     limit for each test body in seconds (default derived).\n"
 		"    --kernel K      kernel image path, version or cache key (see 'ktstr kernel').\n"
 		"    -j, --jobs N    VMs at once (default: as many as host CPUs allow).\n"
+		"    --retries N     rerun a failed test (fail, timeout, crash; not a skip) at\n"
+		"                    once, in a fresh VM, up to N more times (default 0). A pass\n"
+		"                    on a rerun is FLAKY: its own line, verdict FLAKY in the\n"
+		"                    table, counted in 'N passed, N failed, N flaky, N skipped'\n"
+		"                    and recorded as pass with \"flaky\": true and every attempt.\n"
+		"    --flaky-fails   a FLAKY test fails the run (exit 1).\n"
 		"    --json          results as JSON on stdout (blocks and table go to stderr).\n"
 		"    --junit FILE    write a JUnit XML report.\n"
 		"    --no-skip       a host that cannot run a test fails it instead of skipping.\n"
 		"    -v, -q          more (stats, records, diagnostics) or less output.\n\n"
 		"EXIT STATUS\n"
-		"    0 every test passed or was skipped, 1 a test failed, 2 usage error.\n\n"
+		"    0 every test passed, was skipped or (without --flaky-fails) was flaky,\n"
+		"    1 a test failed, 2 usage error.\n\n"
 		"ENVIRONMENT\n"
 		"    KTSTR_KERNEL     default kernel (path, version or cache key)\n"
 		"    KTSTR_RUNS_DIR   where run records go (default ./ktstr-runs)\n"
@@ -140,6 +149,8 @@ struct row {
 	char topo[32];
 	char stage[20];  /* the VM's last stage (progress) */
 	bool started, done;
+	bool flaky;
+	unsigned attempts;  /* when it ran more than once, else 0 */
 	uint64_t start_ns;
 	struct ktstr_result result;
 	double wall_s;
@@ -224,24 +235,19 @@ static void on_finish(void *arg, size_t idx, const struct run_outcome *o)
 {
 	struct progress *p = arg;
 	struct row *r = &p->rows[idx];
-	json_t *j = result_to_json(&o->result);
-	char *err = NULL;
 
 	r->done = true;
 	p->done++;
 	r->wall_s = o->wall_s;
 	r->record = o->record_path ? xstrdup(o->record_path) : NULL;
-	/* a deep copy through the JSON round trip (result.h has no copy) */
-	if (result_from_json(j, &r->result, &err)) {
-		result_init(&r->result);
-		free(err);
-	}
-	json_decref(j);
+	r->flaky = o->flaky;
+	r->attempts = o->nattempts;
+	result_copy(&r->result, &o->result);
 	status_clear(p);
 	if (!p->tty) {
 		fprintf(stderr, "[%4us] done  %zu/%zu: %s %s %s: %s %.1fs\n", since_s(p, p->t0),
 			idx + 1, p->n, r->scenario, r->topo, r->sched,
-			verdict_name(o->result.verdict), o->wall_s);
+			o->flaky ? "flaky" : verdict_name(o->result.verdict), o->wall_s);
 		fflush(stderr);
 	}
 }
@@ -268,9 +274,15 @@ static void cell(FILE *f, const struct row *r, const char *stat, const char *fmt
 	fprintf(f, " %12s", buf);
 }
 
-static const char *verdict_upper(enum ktstr_verdict v)
+static const char *row_verdict(const struct row *r)
 {
-	return v == KTSTR_PASS ? "PASS" : v == KTSTR_FAIL ? "FAIL" : "SKIP";
+	if (!r->done)
+		return "NOT-RUN";
+	if (r->flaky)
+		return "FLAKY";
+	if (r->result.verdict == KTSTR_SKIP)
+		return "SKIP";
+	return r->result.verdict == KTSTR_PASS ? "PASS" : "FAIL";
 }
 
 static void print_table(void *arg)
@@ -288,7 +300,7 @@ static void print_table(void *arg)
 		const struct row *r = &p->rows[i];
 
 		fprintf(f, "%-*s %-10s %-12s %-7s", w, r->scenario, r->topo, r->sched,
-			r->done ? verdict_upper(r->result.verdict) : "NOT-RUN");
+			row_verdict(r));
 		if (r->done)
 			fprintf(f, " %7.1fs", r->wall_s);
 		else
@@ -312,7 +324,7 @@ static void print_table(void *arg)
 static void print_json(const struct progress *p)
 {
 	json_t *top = json_object(), *arr = json_array();
-	unsigned count[3] = { 0 };
+	unsigned count[3] = { 0 }, flaky = 0;
 	char *text;
 
 	for (size_t i = 0; i < p->n; i++) {
@@ -324,9 +336,15 @@ static void print_json(const struct progress *p)
 		json_object_set_new(o, "scheduler", json_string(r->sched));
 		if (!r->done)
 			json_object_set_new(o, "verdict", json_string("not-run"));
+		else if (r->flaky)
+			flaky++;
 		else
 			count[r->result.verdict == KTSTR_PASS ? 0
 			      : r->result.verdict == KTSTR_FAIL ? 1 : 2]++;
+		if (r->attempts) {
+			json_object_set_new(o, "flaky", json_boolean(r->flaky));
+			json_object_set_new(o, "attempts", json_integer(r->attempts));
+		}
 		json_object_set_new(o, "wall_s", json_real(r->wall_s));
 		json_object_set_new(o, "record", r->record ? json_string(r->record) : json_null());
 		json_array_append_new(arr, o);
@@ -334,6 +352,7 @@ static void print_json(const struct progress *p)
 	json_object_set_new(top, "results", arr);
 	json_object_set_new(top, "passed", json_integer(count[0]));
 	json_object_set_new(top, "failed", json_integer(count[1]));
+	json_object_set_new(top, "flaky", json_integer(flaky));
 	json_object_set_new(top, "skipped", json_integer(count[2]));
 	text = json_dumps(top, JSON_INDENT(2));
 	printf("%s\n", text);
@@ -375,6 +394,8 @@ int cmd_run(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ "junit", required_argument, NULL, 'U' },
 		{ "no-skip", no_argument, NULL, 'n' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "flaky-fails", no_argument, NULL, 'F' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -448,6 +469,19 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'n':
 			ro.no_skip = true;
+			break;
+		case 'R': {
+			char *err = NULL;
+
+			if (retry_parse(optarg, &ro.retries, &err)) {
+				fprintf(stderr, "ktstr run: %s (see ktstr run --help)\n", err);
+				free(err);
+				return KTSTR_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'F':
+			ro.flaky_fails = true;
 			break;
 		case 'v':
 			ro.verbosity = 2;

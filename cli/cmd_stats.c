@@ -377,7 +377,7 @@ static int cmd_show(const char *root, const char *spec, bool json)
 	       "DURATION", "KEY STATS");
 	for (size_t i = 0; i < r.n; i++) {
 		const struct sidecar_record *rec = &r.recs[i];
-		const char *v = verdict_name(rec->result.verdict);
+		const char *v = rec->flaky ? "flaky" : verdict_name(rec->result.verdict);
 		const char *col = rec->result.verdict == KTSTR_FAIL ? RED :
 				  rec->result.verdict == KTSTR_PASS ? GREEN : "";
 		char dur[32], *label = record_label(rec), *ks = key_stats(&rec->result);

@@ -33,13 +33,14 @@ _ktstr()
 	--kernel|--junit|-i|--include-file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--duration|--workers|--timeout|-j|--jobs|--sched-args|--exec|--memory-mb)
+	--duration|--workers|--timeout|-j|--jobs|--retries|--sched-args|--exec|--memory-mb)
 		return ;;
 	esac
 	local opts
 	case "$cmd" in
 	run) opts="--scheduler --sched-args --topology --scenario --category --all --duration
-		--workers --timeout --kernel --jobs -j --json --junit --no-skip --verbose --quiet --help" ;;
+		--workers --timeout --kernel --jobs -j --retries --flaky-fails --json --junit --no-skip
+		--verbose --quiet --help" ;;
 	list) opts="--category --json --help" ;;
 	shell) opts="--topology --kernel --scheduler --sched-args --memory-mb --include-file -i
 		--exec --help" ;;

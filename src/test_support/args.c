@@ -6,6 +6,7 @@
 
 #include "test_support/args.h"
 #include "test_support/budget.h"
+#include "test_support/retry.h"
 #include "util/util.h"
 
 struct parser {
@@ -137,6 +138,8 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 			out->json = true;
 		} else if (is_flag(arg, "--no-skip", NULL)) {
 			out->no_skip = true;
+		} else if (is_flag(arg, "--flaky-fails", NULL)) {
+			out->flaky_fails = true;
 		} else if (is_flag(arg, "--no-snapshot", NULL)) {
 			out->no_snapshot = true;
 		} else if (is_flag(arg, "-v", "--verbose")) {
@@ -185,6 +188,9 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 			}
 		} else if ((r = opt_value(&p, "--timeout", &val))) {
 			if (r < 0 || (r = parse_count(&p, "--timeout", val, "seconds", &out->timeout_s)))
+				goto error;
+		} else if ((r = opt_value(&p, "--retries", &val))) {
+			if (r < 0 || (r = retry_parse(val, &out->retries, err)))
 				goto error;
 		} else if ((r = opt_value(&p, "--junit", &val))) {
 			if (r < 0)
@@ -294,6 +300,13 @@ void args_usage(FILE *f, const char *prog)
 		"                           being skipped (also: KTSTR_NO_SKIP=1)\n"
 		"  --no-snapshot            boot every VM instead of restoring it from a template\n"
 		"                           (also: KTSTR_SNAPSHOT=0)\n"
+		"  --retries N              rerun a failed test (fail, timeout, crash; not a\n"
+		"                           skip) at once, in a fresh VM, up to N more times\n"
+		"                           (default 0); a pass on a rerun is FLAKY, counted in\n"
+		"                           the closing line \"N passed, N failed, N flaky,\n"
+		"                           N skipped\"\n"
+		"  --flaky-fails            a FLAKY test fails the run (exit 1); by default it\n"
+		"                           does not\n"
 		"\n"
 		"Reporting:\n"
 		"  --junit FILE             also write the results as JUnit XML to FILE\n"
@@ -302,8 +315,8 @@ void args_usage(FILE *f, const char *prog)
 		"  -h, --help               this text\n"
 		"\n"
 		"Records: one JSON record per test in $KTSTR_RUNS_DIR (default ./ktstr-runs)/<run id>/.\n"
-		"Exit status: 0 all passed (skips allowed), 1 a test failed, 2 usage error or\n"
-		"invalid test declarations.\n"
+		"Exit status: 0 all passed (skips and, without --flaky-fails, flaky tests\n"
+		"allowed), 1 a test failed, 2 usage error or invalid test declarations.\n"
 		"\n"
 		"Internal roles (used by the harness itself):\n"
 		"  --ktstr-test-fn=NAME                  run NAME's body in this process (guest)\n"

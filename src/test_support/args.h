@@ -50,6 +50,8 @@ struct ktstr_args {
 	unsigned part_count;       /*   0/0 = no partition */
 	double budget_s;           /* --budget S or env KTSTR_BUDGET_SECS; 0 = no budget */
 	unsigned timeout_s;        /* --timeout; 0 = per-test default */
+	unsigned retries;          /* --retries N: rerun a failed test up to N times */
+	bool flaky_fails;          /* --flaky-fails: a flaky test fails the run */
 	const char *junit;         /* --junit FILE */
 	bool no_skip;              /* --no-skip (or env KTSTR_NO_SKIP non-empty) */
 	bool no_snapshot;          /* --no-snapshot: cold boots (sets env KTSTR_SNAPSHOT=0) */

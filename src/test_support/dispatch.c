@@ -178,6 +178,8 @@ int ktstr_main(int argc, char **argv)
 		.budget_s = a.budget_s,
 		.verbosity = a.verbosity,
 		.color = output_use_color(stdout),
+		.retries = a.retries,
+		.flaky_fails = a.flaky_fails,
 	};
 	if (a.role == ARGS_ROLE_HOST_SINGLE)
 		code = host_single(&a, &opts);

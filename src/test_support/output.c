@@ -17,6 +17,7 @@
 #define GREEN "\033[32m"
 #define RED "\033[1;31m"
 #define YELLOW "\033[33m"
+#define MAGENTA "\033[35m"
 #define RESET "\033[0m"
 
 bool output_use_color(FILE *f)
@@ -177,14 +178,17 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
 {
 	enum ktstr_verdict v = t->result ? t->result->verdict : KTSTR_FAIL;
 	bool verbose = verbosity >= 2;
+	bool flaky = v == KTSTR_PASS && t->attempt > 1;
+	const char *word = flaky ? "FLAKY" : verdict_word(v);
 	char dur[32];
 
-	if (verbosity <= 0 && v != KTSTR_FAIL)
+	if (verbosity <= 0 && v != KTSTR_FAIL && !flaky)
 		return;
 	if (color)
-		sb_printf(sb, "%s%s%s %s", verdict_color(v), verdict_word(v), RESET, t->name);
+		sb_printf(sb, "%s%s%s %s", flaky ? MAGENTA : verdict_color(v), word, RESET,
+			  t->name);
 	else
-		sb_printf(sb, "%s %s", verdict_word(v), t->name);
+		sb_printf(sb, "%s %s", word, t->name);
 	if (t->topology || t->accel || t->scheduler) {
 		const char *parts[] = { t->topology, t->accel, t->scheduler };
 		const char *sep = " (";
@@ -197,7 +201,12 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
 		}
 		sb_append(sb, ")");
 	}
-	sb_printf(sb, " %s\n", timefmt_duration(t->wall_s, dur, sizeof(dur)));
+	sb_printf(sb, " %s", timefmt_duration(t->wall_s, dur, sizeof(dur)));
+	if (flaky)
+		sb_printf(sb, " (passed on attempt %u of %u)", t->attempt, t->max_attempts);
+	else if (v == KTSTR_FAIL && t->max_attempts > 1 && t->attempt == t->max_attempts)
+		sb_printf(sb, " (failed all %u attempts)", t->max_attempts);
+	sb_append(sb, "\n");
 
 	if (t->note)
 		append_indented(sb, IND, t->note);
@@ -225,26 +234,39 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
 		sb_printf(sb, IND "record: %s\n", t->record_path);
 }
 
-void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, unsigned skipped)
+void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, unsigned flaky,
+			   unsigned skipped, bool with_flaky)
 {
-	sb_printf(sb, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	if (with_flaky || flaky)
+		sb_printf(sb, "%u passed, %u failed, %u flaky, %u skipped\n", passed, failed, flaky,
+			  skipped);
+	else
+		sb_printf(sb, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
 }
 
-int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, unsigned *skipped)
+int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, unsigned *flaky,
+			 unsigned *skipped)
 {
 	int found = -ENOENT;
 
 	for (const char *line = text; line && *line;) {
 		const char *nl = strchr(line, '\n');
-		unsigned p, f, s;
+		unsigned p, f, k = 0, s;
 		int end = -1;
 
 		/* The whole line must be the summary: nothing before or after it. */
-		if (sscanf(line, "%u passed, %u failed, %u skipped%n", &p, &f, &s, &end) == 3 &&
-		    end > 0 && (line[end] == '\n' || !line[end]) && line[0] >= '0' &&
-		    line[0] <= '9') {
+		if (line[0] < '0' || line[0] > '9') {
+			line = nl ? nl + 1 : NULL;
+			continue;
+		}
+		sscanf(line, "%u passed, %u failed, %u skipped%n", &p, &f, &s, &end);
+		if (end < 0)
+			sscanf(line, "%u passed, %u failed, %u flaky, %u skipped%n", &p, &f, &k, &s,
+			       &end);
+		if (end > 0 && (line[end] == '\n' || !line[end])) {
 			*passed = p;
 			*failed = f;
+			*flaky = k;
 			*skipped = s;
 			found = 0;
 		}
@@ -332,21 +354,11 @@ char *output_xml_escape(const char *s)
 	return sb_steal(&sb);
 }
 
-void output_report_add(struct output_report *r, const struct output_test *t)
+/* A case's message (first detail or skip reason) and text (every detail). */
+static void report_case_describe(struct output_report_case *c, const struct ktstr_result *res)
 {
-	const struct ktstr_result *res = t->result;
-	struct output_report_case *c;
 	struct strbuf text = { 0 };
 
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->cases = xrealloc(r->cases, r->cap * sizeof(*r->cases));
-	}
-	c = &r->cases[r->n++];
-	memset(c, 0, sizeof(*c));
-	c->name = xstrdup(t->name);
-	c->variant = t->topology ? xstrdup(t->topology) : NULL;
-	c->time_s = t->wall_s;
 	c->verdict = res ? res->verdict : KTSTR_FAIL;
 	if (res && res->verdict == KTSTR_SKIP && res->skip_reason)
 		c->message = xstrdup(res->skip_reason);
@@ -357,11 +369,56 @@ void output_report_add(struct output_report *r, const struct output_test *t)
 	for (unsigned i = 0; res && i < res->ndetails; i++)
 		sb_printf(&text, "[%s] %s\n", fail_kind_name(res->details[i].kind),
 			  res->details[i].msg);
-	if (t->console_tail && c->verdict == KTSTR_FAIL && t->show_diagnostics)
-		sb_printf(&text, "--- console ---\n%s\n", t->console_tail);
 	c->text = text.len ? sb_steal(&text) : NULL;
 	sb_free(&text);
-	if (c->verdict == KTSTR_PASS)
+}
+
+static void report_case_free(struct output_report_case *c)
+{
+	free(c->name);
+	free(c->variant);
+	free(c->message);
+	free(c->text);
+	for (unsigned i = 0; i < c->nreruns; i++)
+		report_case_free(&c->reruns[i]);
+	free(c->reruns);
+}
+
+void output_report_add(struct output_report *r, const struct output_test *t)
+{
+	struct output_report_case *c;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->cases = xrealloc(r->cases, r->cap * sizeof(*r->cases));
+	}
+	c = &r->cases[r->n++];
+	memset(c, 0, sizeof(*c));
+	c->name = xstrdup(t->name);
+	c->variant = t->topology ? xstrdup(t->topology) : NULL;
+	c->time_s = t->wall_s;
+	report_case_describe(c, t->result);
+	if (t->console_tail && c->verdict == KTSTR_FAIL && t->show_diagnostics) {
+		char *text = xasprintf("%s--- console ---\n%s\n", c->text ? c->text : "",
+				       t->console_tail);
+
+		free(c->text);
+		c->text = text;
+	}
+	c->attempt = t->attempt;
+	c->max_attempts = t->max_attempts;
+	c->flaky = c->verdict == KTSTR_PASS && t->attempt > 1;
+	if (t->nattempts > 1) {
+		c->nreruns = t->nattempts - 1;
+		c->reruns = xcalloc(c->nreruns, sizeof(*c->reruns));
+		for (unsigned i = 0; i < c->nreruns; i++) {
+			c->reruns[i].time_s = t->attempts[i].wall_s;
+			report_case_describe(&c->reruns[i], &t->attempts[i].result);
+		}
+	}
+	if (c->flaky)
+		r->flaky++;
+	else if (c->verdict == KTSTR_PASS)
 		r->passed++;
 	else if (c->verdict == KTSTR_SKIP)
 		r->skipped++;
@@ -371,19 +428,29 @@ void output_report_add(struct output_report *r, const struct output_test *t)
 
 void output_report_free(struct output_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->cases[i].name);
-		free(r->cases[i].variant);
-		free(r->cases[i].message);
-		free(r->cases[i].text);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		report_case_free(&r->cases[i]);
 	free(r->cases);
 	memset(r, 0, sizeof(*r));
 }
 
-int output_report_exit_code(const struct output_report *r)
+int output_report_exit_code(const struct output_report *r, bool flaky_fails)
 {
-	return r->failed ? KTSTR_EXIT_FAIL : KTSTR_EXIT_PASS;
+	return r->failed || (flaky_fails && r->flaky) ? KTSTR_EXIT_FAIL : KTSTR_EXIT_PASS;
+}
+
+/* One <flakyFailure>/<rerunFailure> per earlier attempt. */
+static void junit_reruns(struct strbuf *sb, const struct output_report_case *c, const char *tag)
+{
+	for (unsigned i = 0; i < c->nreruns; i++) {
+		char *msg = output_xml_escape(c->reruns[i].message);
+		char *text = output_xml_escape(c->reruns[i].text);
+
+		sb_printf(sb, "      <%s message=\"%s\" type=\"failure\">%s</%s>\n", tag, msg, text,
+			  tag);
+		free(msg);
+		free(text);
+	}
 }
 
 void output_junit_format(struct strbuf *sb, const struct output_report *r, const char *suite)
@@ -408,15 +475,22 @@ void output_junit_format(struct strbuf *sb, const struct output_report *r, const
 		sb_printf(sb, "    <testcase name=\"%s\" classname=\"%s%s%s\" time=\"%.3f\"", name,
 			  esuite, *variant ? "." : "", variant, c->time_s > 0 ? c->time_s : 0);
 		free(variant);
-		if (c->verdict == KTSTR_PASS) {
+		if (c->verdict == KTSTR_PASS && !c->nreruns) {
 			sb_append(sb, "/>\n");
+		} else if (c->verdict == KTSTR_PASS) {
+			sb_append(sb, ">\n");
+			junit_reruns(sb, c, "flakyFailure");
+			sb_printf(sb, "      <system-out>passed on attempt %u of %u</system-out>\n"
+				  "    </testcase>\n", c->attempt, c->max_attempts);
 		} else if (c->verdict == KTSTR_SKIP) {
 			sb_printf(sb, ">\n      <skipped message=\"%s\"/>\n    </testcase>\n", msg);
 		} else {
 			char *text = output_xml_escape(c->text);
 
-			sb_printf(sb, ">\n      <failure message=\"%s\" type=\"failure\">%s</failure>\n    </testcase>\n",
-				  msg, text);
+			sb_printf(sb, ">\n      <failure message=\"%s\" type=\"failure\">%s"
+				  "</failure>\n", msg, text);
+			junit_reruns(sb, c, "rerunFailure");
+			sb_append(sb, "    </testcase>\n");
 			free(text);
 		}
 		free(name);

@@ -120,6 +120,12 @@ void result_merge(struct ktstr_result *dst, const struct ktstr_result *src)
 		dst->verdict = src->verdict;
 }
 
+void result_copy(struct ktstr_result *dst, const struct ktstr_result *src)
+{
+	result_init(dst);
+	result_merge(dst, src);
+}
+
 json_t *result_to_json(const struct ktstr_result *r)
 {
 	json_t *details = json_array(), *stats = json_object();
@@ -184,4 +190,58 @@ int result_from_json(const json_t *j, struct ktstr_result *r, char **err)
 		r->skip_reason = xstrdup(json_string_value(skip));
 	r->verdict = (enum ktstr_verdict)verdict;
 	return 0;
+}
+
+json_t *attempts_to_json(const struct ktstr_attempt *a, unsigned n)
+{
+	json_t *arr = json_array();
+
+	for (unsigned i = 0; i < n; i++) {
+		json_t *o = result_to_json(&a[i].result);
+
+		json_object_set_new(o, "wall_s",
+				    a[i].wall_s >= 0 ? json_real(a[i].wall_s) : json_null());
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+int attempts_from_json(const json_t *j, struct ktstr_attempt **a, unsigned *n, char **err)
+{
+	const json_t *v, *w;
+	size_t i;
+	int ret;
+
+	*a = NULL;
+	*n = 0;
+	if (!json_is_array(j))
+		return bad(err, "attempts must be an array");
+	if (!json_array_size(j))
+		return 0;
+	*a = xcalloc(json_array_size(j), sizeof(**a));
+	json_array_foreach(j, i, v) {
+		w = json_object_get(v, "wall_s");
+		if (w && !json_is_null(w) && (!json_is_number(w) || json_number_value(w) < 0)) {
+			ret = bad(err, "attempt \"wall_s\" must be a number >= 0");
+			goto fail;
+		}
+		ret = result_from_json(v, &(*a)[i].result, err);
+		if (ret)
+			goto fail;
+		(*a)[i].wall_s = json_is_number(w) ? json_number_value(w) : -1;
+		(*n)++;
+	}
+	return 0;
+fail:
+	attempts_free(*a, *n);
+	*a = NULL;
+	*n = 0;
+	return ret;
+}
+
+void attempts_free(struct ktstr_attempt *a, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		result_free(&a[i].result);
+	free(a);
 }

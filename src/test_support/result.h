@@ -35,6 +35,8 @@ void result_skip(struct ktstr_result *r, const char *fmt, ...) __attribute__((fo
 void result_stat(struct ktstr_result *r, const char *name, double value);
 /* Append src's details and stats into dst; the worse verdict wins (FAIL > SKIP > PASS). */
 void result_merge(struct ktstr_result *dst, const struct ktstr_result *src);
+/* dst (uninitialized) becomes a deep copy of src. */
+void result_copy(struct ktstr_result *dst, const struct ktstr_result *src);
 const char *fail_kind_name(enum ktstr_fail_kind kind);   /* "starved", "stuck", ... */
 int fail_kind_parse(const char *name);                    /* -1 if unknown */
 const char *verdict_name(enum ktstr_verdict v);          /* "pass" / "fail" / "skip" */
@@ -43,5 +45,18 @@ int verdict_parse(const char *name);                      /* -1 if unknown */
 json_t *result_to_json(const struct ktstr_result *r);
 /* Strict: rejects unknown verdicts/kinds and wrong types; *err says what (caller frees). */
 int result_from_json(const json_t *j, struct ktstr_result *r, char **err);
+
+/* One run of a test that ran more than once (--retries). */
+struct ktstr_attempt {
+	struct ktstr_result result;
+	double wall_s;               /* negative = unknown (null) */
+};
+
+/* [{verdict, skip_reason, details, stats, wall_s}], in attempt order. */
+json_t *attempts_to_json(const struct ktstr_attempt *a, unsigned n);
+/* Strict like result_from_json; an entry's wall_s must be a number >= 0.
+ * *a is allocated (NULL for an empty array); free with attempts_free. */
+int attempts_from_json(const json_t *j, struct ktstr_attempt **a, unsigned *n, char **err);
+void attempts_free(struct ktstr_attempt *a, unsigned n);
 
 #endif

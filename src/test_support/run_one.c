@@ -737,6 +737,8 @@ done:
 			.guest_log = c.log.buf,
 			.monitor = mon_text,
 			.record_path = out->record_path,
+			.attempt = opts->attempt,
+			.max_attempts = opts->retries + 1,
 		};
 		struct strbuf sb = { 0 };
 
@@ -782,5 +784,6 @@ void run_outcome_free(struct run_outcome *o)
 	free(o->note);
 	free(o->record_path);
 	free(o->text);
+	attempts_free(o->attempts, o->nattempts);
 	memset(o, 0, sizeof(*o));
 }

@@ -27,6 +27,12 @@ struct run_opts {
 					     * end past it (estimated); 0 = none */
 	int verbosity;                      /* 0 -q, 1 normal, 2 -v */
 	bool color;
+	/* --retries: suite_run reruns a failed item up to this many times, each
+	 * in a fresh VM (retry.h); run_one labels its block with attempt (1-based;
+	 * 0 = not counted) of retries + 1 */
+	unsigned retries;
+	unsigned attempt;
+	bool flaky_fails;                   /* --flaky-fails: a flaky item fails the run */
 	/* Progress: called (in run_one's process) with "boot" when the VM is
 	 * launched and with each init stage the guest reports. May be NULL. */
 	void (*on_stage)(void *arg, const char *stage);
@@ -43,6 +49,10 @@ struct run_outcome {
 	char *note;
 	char *record_path;                  /* NULL if the record could not be written */
 	char *text;                         /* the block to print: the line and what goes under it */
+	/* every attempt when the item ran more than once (--retries), else NULL/0 */
+	struct ktstr_attempt *attempts;
+	unsigned nattempts;
+	bool flaky;                         /* it failed, then passed on a rerun */
 };
 
 /* A plan item (plan.h) for t as declared: its own topology, required flags,

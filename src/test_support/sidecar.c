@@ -2,6 +2,7 @@
 /* Run records: one JSON file per test variant per run. */
 #include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,9 @@ void sidecar_record_free(struct sidecar_record *r)
 	free_list(r->flags);
 	r->scheduler_args = r->flags = NULL;
 	result_free(&r->result);
+	attempts_free(r->attempts, r->nattempts);
+	r->attempts = NULL;
+	r->nattempts = 0;
 	metrics_free(&r->metrics);
 	json_decref(r->monitor);
 	r->monitor = NULL;
@@ -136,6 +140,10 @@ json_t *sidecar_to_json(const struct sidecar_record *r)
 	json_object_set_new(o, "expect_err", json_boolean(r->expect_err));
 	json_object_set_new(o, "expected_failure", json_boolean(r->expected_failure));
 	json_object_set_new(o, "result", result_to_json(&r->result));
+	if (r->nattempts) {
+		json_object_set_new(o, "flaky", json_boolean(r->flaky));
+		json_object_set_new(o, "attempts", attempts_to_json(r->attempts, r->nattempts));
+	}
 	json_object_set_new(o, "metrics", metrics_to_json(&r->metrics));
 	if (r->monitor)
 		json_object_set(o, "monitor", r->monitor);
@@ -360,6 +368,12 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err)
 		}
 		free(rerr);
 	}
+	read_bool(&rd, j, NULL, "flaky", &r->flaky);
+	res = member(&rd, j, NULL, "attempts", false);
+	if (res && !rd.bad && attempts_from_json(res, &r->attempts, &r->nattempts, &rerr)) {
+		rbad(&rd, "field 'attempts': %s", rerr ? rerr : "invalid");
+		free(rerr);
+	}
 	res = member(&rd, j, NULL, "metrics", false);
 	if (res && !rd.bad && metrics_from_json(res, &r->metrics, &rerr)) {
 		rbad(&rd, "field 'metrics': %s", rerr);
@@ -523,6 +537,30 @@ int sidecar_read(const char *path, struct sidecar_record *r, char **err)
 		return ret;
 	}
 	return 0;
+}
+
+int sidecar_add_attempts(const char *path, const struct ktstr_attempt *a, unsigned n, bool flaky,
+			 char **err)
+{
+	struct sidecar_record r;
+	char *copy;
+	int ret;
+
+	ret = sidecar_read(path, &r, err);
+	if (ret)
+		return ret;
+	r.attempts = xcalloc(n, sizeof(*r.attempts));
+	for (unsigned i = 0; i < n; i++) {
+		result_copy(&r.attempts[i].result, &a[i].result);
+		r.attempts[i].wall_s = a[i].wall_s;
+	}
+	r.nattempts = n;
+	r.flaky = flaky;
+	copy = xstrdup(path);
+	ret = sidecar_write(&r, dirname(copy), NULL, err);
+	free(copy);
+	sidecar_record_free(&r);
+	return ret;
 }
 
 static bool is_record_name(const char *name)

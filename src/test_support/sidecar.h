@@ -44,6 +44,11 @@ struct sidecar_record {
 	bool expect_err;
 	bool expected_failure;       /* expect_err and it did fail */
 	struct ktstr_result result;  /* verdict, skip reason, details, stats */
+	/* --retries: every attempt, in order, when the variant ran more than once
+	 * (then "flaky" and "attempts" are written); NULL/0 when it ran once */
+	struct ktstr_attempt *attempts;
+	unsigned nattempts;
+	bool flaky;                  /* a failed attempt, then a passing one */
 	struct metric_set metrics;   /* payload metrics with polarity and unit (metrics.h) */
 	json_t *monitor;             /* host-side monitor summary (monitor/report.h), or NULL */
 	/* durations in seconds; negative = unknown (null) */
@@ -89,6 +94,10 @@ int sidecar_write(const struct sidecar_record *r, const char *dir, char **path_o
 /* Read one record. -ENOENT/-EIO for files, -EINVAL for corrupt JSON or an unknown
  * schema version, with *err naming the file and the problem. */
 int sidecar_read(const char *path, struct sidecar_record *r, char **err);
+/* Add the attempts (n > 1) and the flaky flag to the record at path, rewriting
+ * it in place. 0 or -errno with *err. */
+int sidecar_add_attempts(const char *path, const struct ktstr_attempt *a, unsigned n, bool flaky,
+			 char **err);
 
 /* A run directory found under a runs root. */
 struct sidecar_run {

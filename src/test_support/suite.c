@@ -5,6 +5,7 @@
 #include "test_support/entry.h"
 #include "test_support/host_class.h"
 #include "test_support/output.h"
+#include "test_support/retry.h"
 #include "test_support/timefmt.h"
 #include "vm/accel.h"
 #include "util/util.h"
@@ -37,6 +38,8 @@ static char *outcome_to_json(const struct run_outcome *o)
 	json_object_set_new(j, "record",
 			    o->record_path ? json_string(o->record_path) : json_null());
 	json_object_set_new(j, "text", json_string(o->text ? o->text : ""));
+	json_object_set_new(j, "flaky", json_boolean(o->flaky));
+	json_object_set_new(j, "attempts", attempts_to_json(o->attempts, o->nattempts));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (!text)
@@ -65,6 +68,12 @@ static int outcome_from_json(const char *text, size_t len, struct run_outcome *o
 	}
 	ret = result_from_json(json_object_get(j, "result"), &o->result, err);
 	if (!ret) {
+		ret = attempts_from_json(json_object_get(j, "attempts"), &o->attempts,
+					 &o->nattempts, err);
+		if (ret)
+			result_free(&o->result);
+	}
+	if (!ret) {
 		o->name = opt_str(j, "name");
 		s = opt_str(j, "topology");
 		snprintf(o->topology, sizeof(o->topology), "%s", s ? s : "?");
@@ -74,6 +83,7 @@ static int outcome_from_json(const char *text, size_t len, struct run_outcome *o
 		o->note = opt_str(j, "note");
 		o->record_path = opt_str(j, "record");
 		o->text = opt_str(j, "text");
+		o->flaky = json_is_true(json_object_get(j, "flaky"));
 	}
 	json_decref(j);
 	return ret;
@@ -191,7 +201,7 @@ static int job_start(struct job *j, const struct run_opts *opts)
 		close(p[0]);
 		wopts.on_stage = job_stage_write;
 		wopts.stage_arg = &p[1];
-		run_one(j->it, &wopts, &o);
+		retry_run(j->it, &wopts, &o);
 		text = outcome_to_json(&o);
 		write_full(p[1], text, strlen(text));
 		covflush_dump(); /* a coverage build keeps this worker's host-side counts */
@@ -223,7 +233,7 @@ static void job_lost(struct job *j, int status, struct run_outcome *o)
 }
 
 static void job_finish(struct job *j, struct output_report *rep, const struct suite_hooks *h,
-		       size_t idx)
+		       size_t idx, unsigned max_attempts)
 {
 	struct run_outcome o;
 	char *err = NULL;
@@ -251,6 +261,10 @@ static void job_finish(struct job *j, struct output_report *rep, const struct su
 			.result = &o.result,
 			.note = o.note,
 			.record_path = o.record_path,
+			.attempt = o.nattempts,
+			.max_attempts = max_attempts,
+			.attempts = o.attempts,
+			.nattempts = o.nattempts,
 		};
 
 		output_report_add(rep, &ot);
@@ -406,7 +420,8 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 				continue;
 			if (r > 0) /* an outcome past the cap: the worker is broken */
 				kill(run[i].pid, SIGKILL);
-			job_finish(&run[i], &rep, &h, (size_t)(run[i].it - items));
+			job_finish(&run[i], &rep, &h, (size_t)(run[i].it - items),
+				   opts->retries + 1);
 			busy -= run[i].vcpus;
 			run[i] = run[--nrun];
 		}
@@ -419,11 +434,12 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 
 	if (h.before_summary)
 		h.before_summary(h.arg);
-	output_summary_format(&sb, rep.passed, rep.failed, rep.skipped);
+	output_summary_format(&sb, rep.passed, rep.failed, rep.flaky, rep.skipped,
+			      opts->retries > 0);
 	fputs(sb.buf, h.out);
 	fflush(h.out);
 	sb_free(&sb);
-	code = output_report_exit_code(&rep);
+	code = output_report_exit_code(&rep, opts->flaky_fails);
 	if (next < n)
 		code = KTSTR_EXIT_FAIL;
 	if (junit) {

@@ -4,6 +4,8 @@
  * process (one VM each), up to -j at once within a host CPU budget. Each
  * test's block is printed whole when it finishes, so parallel output never
  * interleaves; then the closing count line and, with --junit, the XML file.
+ * With opts->retries a failed test reruns at once in its worker, holding its
+ * slot (retry.h).
  */
 #ifndef KTSTR_SUITE_H
 #define KTSTR_SUITE_H

@@ -166,6 +166,27 @@ static void test_errors(void **state)
 	ERR_CONTAINS("--json only applies to --list", "--json");
 	ERR_CONTAINS("cannot be combined", "--list", "--show-thresholds", "x");
 	ERR_CONTAINS("unknown option '--filterx'", "--filterx");
+	ERR_CONTAINS("--retries: '-1' is not a whole number in 0..100", "--retries", "-1");
+	ERR_CONTAINS("--retries: 'two' is not a whole number in 0..100", "--retries=two");
+	ERR_CONTAINS("--retries: '101' is not a whole number in 0..100", "--retries", "101");
+	ERR_CONTAINS("--retries needs a value", "--retries");
+}
+
+static void test_retries(void **state)
+{
+	struct ktstr_args a;
+
+	PARSE_OK(&a, "steady");
+	assert_int_equal(a.retries, 0);
+	assert_false(a.flaky_fails);
+	args_free(&a);
+	PARSE_OK(&a, "--retries", "2", "--flaky-fails");
+	assert_int_equal(a.retries, 2);
+	assert_true(a.flaky_fails);
+	args_free(&a);
+	PARSE_OK(&a, "--retries=0");
+	assert_int_equal(a.retries, 0);
+	args_free(&a);
 }
 
 static void test_no_skip_env(void **state)
@@ -212,7 +233,7 @@ static void test_usage(void **state)
 					    "--timeout", "--no-skip", "--junit", "--verbose",
 					    "--quiet", "--help", "--ktstr-test-fn", "--ktstr-topo",
 					    "--gauntlet", "--budget", "--partition",
-					    "KTSTR_BUDGET_SECS" };
+					    "--retries", "--flaky-fails", "KTSTR_BUDGET_SECS" };
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (!strstr(buf, opts[i]))
 			fail_msg("--help does not mention %s", opts[i]);
@@ -226,7 +247,7 @@ int main(void)
 		cmocka_unit_test(test_suite_options), cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_gauntlet_options),
 		cmocka_unit_test(test_no_skip_env), cmocka_unit_test(test_selects),
-		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_usage),  cmocka_unit_test(test_retries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

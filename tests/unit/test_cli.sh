@@ -45,6 +45,8 @@ check "exclude each other" --all --scenario steady
 check "topology '2x'" --topology 2x
 check "duration: '0'" --duration 0
 check "workers: 'many'" --workers many
+check "retries: '-1' is not a whole number" --retries -1
+check "retries: 'x' is not a whole number" --retries=x
 check "sched-args: 'eevdf' runs no scheduler binary" --scheduler eevdf --sched-args '--x'
 check "scheduler '/nonexistent/scx'" --scheduler /nonexistent/scx
 check "unexpected argument 'extra'" --scheduler eevdf extra

@@ -169,33 +169,151 @@ static void test_summary(void **state)
 	struct strbuf sb = { 0 };
 	char *s;
 
-	output_summary_format(&sb, 3, 1, 2);
+	output_summary_format(&sb, 3, 1, 0, 2, false);
 	s = sb_steal(&sb);
 	assert_string_equal(s, "3 passed, 1 failed, 2 skipped\n");
+	free(s);
+	/* --retries: the flaky count, also when it is 0 */
+	output_summary_format(&sb, 3, 1, 0, 2, true);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "3 passed, 1 failed, 0 flaky, 2 skipped\n");
+	free(s);
+	/* a flaky test always shows its count */
+	output_summary_format(&sb, 3, 0, 1, 0, false);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "3 passed, 0 failed, 1 flaky, 0 skipped\n");
 	free(s);
 }
 
 static void test_summary_parse(void **state)
 {
-	unsigned p = 99, f = 99, s = 99;
+	unsigned p = 99, f = 99, k = 99, s = 99;
 
 	assert_int_equal(output_summary_parse("PASS a (1n1l2c1t, tcg) 3.2s\n"
 					      "FAIL b (1n1l2c1t, tcg) 3.2s\n"
 					      "    --- details ---\n"
 					      "    [other] 1 passed, 2 failed, 3 skipped in a message\n"
 					      "1 passed, 1 failed, 0 skipped\n",
-					      &p, &f, &s),
+					      &p, &f, &k, &s),
 			 0);
 	assert_int_equal(p, 1);
 	assert_int_equal(f, 1);
+	assert_int_equal(k, 0);
 	assert_int_equal(s, 0);
-	assert_int_equal(output_summary_parse("12 passed, 0 failed, 4 skipped", &p, &f, &s), 0);
+	assert_int_equal(output_summary_parse("12 passed, 0 failed, 4 skipped", &p, &f, &k, &s), 0);
 	assert_int_equal(p, 12);
 	assert_int_equal(s, 4);
-	assert_int_equal(output_summary_parse("PASS a\n", &p, &f, &s), -ENOENT);
-	assert_int_equal(output_summary_parse("1 passed, 1 failed, 0 skipped!\n", &p, &f, &s),
+	assert_int_equal(output_summary_parse("2 passed, 1 failed, 3 flaky, 4 skipped\n", &p, &f,
+					      &k, &s),
+			 0);
+	assert_int_equal(p, 2);
+	assert_int_equal(f, 1);
+	assert_int_equal(k, 3);
+	assert_int_equal(s, 4);
+	assert_int_equal(output_summary_parse("PASS a\n", &p, &f, &k, &s), -ENOENT);
+	assert_int_equal(output_summary_parse("1 passed, 1 failed, 0 skipped!\n", &p, &f, &k, &s),
 			 -ENOENT);
-	assert_int_equal(output_summary_parse("", &p, &f, &s), -ENOENT);
+	assert_int_equal(output_summary_parse("1 passed, 1 failed, 2 flaky, 0 skipped!\n", &p, &f,
+					      &k, &s),
+			 -ENOENT);
+	assert_int_equal(output_summary_parse("", &p, &f, &k, &s), -ENOENT);
+}
+
+static void test_flaky_lines(void **state)
+{
+	struct ktstr_result r;
+	struct output_test t = { .name = "wobbly", .topology = "1n1l2c1t", .accel = "tcg",
+				 .wall_s = 7.1, .result = &r, .attempt = 2, .max_attempts = 3 };
+	char *s;
+
+	result_init(&r);
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "FLAKY wobbly (1n1l2c1t, tcg) 7.1s (passed on attempt 2 of 3)\n");
+	free(s);
+	s = fmt(&t, 0, false); /* -q keeps flaky tests */
+	assert_string_equal(s, "FLAKY wobbly (1n1l2c1t, tcg) 7.1s (passed on attempt 2 of 3)\n");
+	free(s);
+	s = fmt(&t, 1, true);
+	assert_string_equal(s, "\033[35mFLAKY\033[0m wobbly (1n1l2c1t, tcg) 7.1s "
+			       "(passed on attempt 2 of 3)\n");
+	free(s);
+	/* a pass on the first attempt is a plain pass */
+	t.attempt = 1;
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "PASS wobbly (1n1l2c1t, tcg) 7.1s\n");
+	free(s);
+	/* the last of several failed attempts */
+	result_fail(&r, KTSTR_STARVED, "worker starved");
+	t.attempt = 3;
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "FAIL wobbly (1n1l2c1t, tcg) 7.1s (failed all 3 attempts)\n"
+			       "    --- details ---\n"
+			       "    [starved] worker starved\n");
+	free(s);
+	/* an attempt that will be rerun says nothing about attempts */
+	t.attempt = 1;
+	s = fmt(&t, 1, false);
+	assert_string_equal(s, "FAIL wobbly (1n1l2c1t, tcg) 7.1s\n"
+			       "    --- details ---\n"
+			       "    [starved] worker starved\n");
+	free(s);
+	result_free(&r);
+}
+
+static void test_report_flaky(void **state)
+{
+	struct output_report rep = { 0 };
+	struct ktstr_attempt a[3], both[2];
+	struct strbuf sb = { 0 };
+	char *s;
+
+	result_init(&a[0].result);
+	result_fail(&a[0].result, KTSTR_TIMEOUT, "timed out after 60 s");
+	a[0].wall_s = 60;
+	result_init(&a[1].result);
+	a[1].wall_s = 3;
+	output_report_add(&rep, &(struct output_test){ .name = "wobbly", .wall_s = 3,
+						       .result = &a[1].result, .attempt = 2,
+						       .max_attempts = 3, .attempts = a,
+						       .nattempts = 2 });
+	assert_int_equal(rep.flaky, 1);
+	assert_int_equal(rep.passed, 0);
+	assert_int_equal(rep.failed, 0);
+	assert_int_equal(output_report_exit_code(&rep, false), KTSTR_EXIT_PASS);
+	assert_int_equal(output_report_exit_code(&rep, true), KTSTR_EXIT_FAIL);
+
+	/* failed both attempts */
+	result_init(&a[2].result);
+	result_fail(&a[2].result, KTSTR_CRASH, "killed by SIGSEGV");
+	a[2].wall_s = 1;
+	both[0] = a[0];
+	both[1] = a[2];
+	output_report_add(&rep, &(struct output_test){ .name = "broken", .wall_s = 1,
+						       .result = &a[2].result, .attempt = 2,
+						       .max_attempts = 2, .attempts = both,
+						       .nattempts = 2 });
+	assert_int_equal(rep.failed, 1);
+	assert_int_equal(output_report_exit_code(&rep, false), KTSTR_EXIT_FAIL);
+
+	output_junit_format(&sb, &rep, "t");
+	s = sb_steal(&sb);
+	assert_non_null(strstr(s, "tests=\"2\" failures=\"1\""));
+	assert_non_null(strstr(s, "<testcase name=\"wobbly\" classname=\"t\" time=\"3.000\">\n"
+				  "      <flakyFailure message=\"timed out after 60 s\" "
+				  "type=\"failure\">"
+				  "[timeout] timed out after 60 s\n</flakyFailure>\n"
+				  "      <system-out>passed on attempt 2 of 3</system-out>\n"
+				  "    </testcase>\n"));
+	assert_non_null(strstr(s, "<failure message=\"killed by SIGSEGV\" type=\"failure\">"
+				  "[crash] killed by SIGSEGV\n</failure>\n"
+				  "      <rerunFailure message=\"timed out after 60 s\" "
+				  "type=\"failure\">"
+				  "[timeout] timed out after 60 s\n</rerunFailure>\n"
+				  "    </testcase>\n"));
+	free(s);
+	output_report_free(&rep);
+	for (unsigned i = 0; i < 3; i++)
+		result_free(&a[i].result);
 }
 
 static void test_xml_escape(void **state)
@@ -232,7 +350,7 @@ static void test_report_junit(void **state)
 	assert_int_equal(rep.passed, 1);
 	assert_int_equal(rep.failed, 1);
 	assert_int_equal(rep.skipped, 1);
-	assert_int_equal(output_report_exit_code(&rep), KTSTR_EXIT_FAIL);
+	assert_int_equal(output_report_exit_code(&rep, false), KTSTR_EXIT_FAIL);
 
 	output_junit_format(&sb, &rep, "my_tests");
 	s = sb_steal(&sb);
@@ -262,7 +380,7 @@ static void test_report_junit(void **state)
 	output_report_add(&rep, &(struct output_test){ .name = "x", .result = NULL });
 	assert_int_equal(rep.failed, 1);
 	output_report_free(&rep);
-	assert_int_equal(output_report_exit_code(&rep), KTSTR_EXIT_PASS);
+	assert_int_equal(output_report_exit_code(&rep, false), KTSTR_EXIT_PASS);
 }
 
 static int body(struct ktstr_ctx *ctx)
@@ -341,6 +459,8 @@ int main(void)
 		cmocka_unit_test(test_pass_line),    cmocka_unit_test(test_fail_sections),
 		cmocka_unit_test(test_skip_and_note), cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_summary_parse),
+		cmocka_unit_test(test_flaky_lines),
+		cmocka_unit_test(test_report_flaky),
 		cmocka_unit_test(test_xml_escape),   cmocka_unit_test(test_report_junit),
 		cmocka_unit_test(test_list),         cmocka_unit_test(test_color_env),
 		cmocka_unit_test(test_guest_log),

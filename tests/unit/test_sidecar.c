@@ -129,6 +129,94 @@ static void test_roundtrip(void **state)
 	free(path);
 }
 
+/* --retries: the attempts and the flaky flag are written only for a variant
+ * that ran more than once, read back, and added to a written record in place. */
+static void test_attempts(void **state)
+{
+	struct sidecar_record r, back;
+	struct ktstr_attempt a[2];
+	char *path = NULL, *err = NULL, *text;
+
+	full_record(&r);
+	assert_int_equal(sidecar_write(&r, tmpdir, &path, &err), 0);
+	text = file_read(path, NULL, 0);
+	assert_null(strstr(text, "\"flaky\""));
+	assert_null(strstr(text, "\"attempts\""));
+	free(text);
+	assert_int_equal(sidecar_read(path, &back, &err), 0);
+	assert_false(back.flaky);
+	assert_null(back.attempts);
+	assert_int_equal(back.nattempts, 0);
+	sidecar_record_free(&back);
+
+	result_init(&a[0].result);
+	result_fail(&a[0].result, KTSTR_STARVED, "worker 1 starved");
+	a[0].wall_s = 9.5;
+	result_init(&a[1].result);
+	result_stat(&a[1].result, "worst_spread", 2.5);
+	a[1].wall_s = 7.25;
+	assert_int_equal(sidecar_add_attempts(path, a, 2, true, &err), 0);
+	text = file_read(path, NULL, 0);
+	assert_non_null(strstr(text, "\"flaky\": true"));
+	free(text);
+	assert_int_equal(sidecar_read(path, &back, &err), 0);
+	assert_true(back.flaky);
+	assert_int_equal(back.nattempts, 2);
+	assert_int_equal(back.attempts[0].result.verdict, KTSTR_FAIL);
+	assert_int_equal(back.attempts[0].result.details[0].kind, KTSTR_STARVED);
+	assert_string_equal(back.attempts[0].result.details[0].msg, "worker 1 starved");
+	assert_true(back.attempts[0].wall_s == 9.5);
+	assert_int_equal(back.attempts[1].result.verdict, KTSTR_PASS);
+	assert_true(back.attempts[1].result.stats[0].value == 2.5);
+	assert_true(back.attempts[1].wall_s == 7.25);
+	/* the rest of the record is untouched */
+	assert_string_equal(back.test, "two_cgroups");
+	assert_true(json_equal(back.monitor, r.monitor));
+	assert_true(back.hello_s == 3.25);
+	sidecar_record_free(&back);
+
+	/* failed every attempt: flaky false, both attempts kept */
+	assert_int_equal(sidecar_add_attempts(path, a, 1, false, &err), 0);
+	assert_int_equal(sidecar_read(path, &back, &err), 0);
+	assert_false(back.flaky);
+	assert_int_equal(back.nattempts, 1);
+	sidecar_record_free(&back);
+
+	/* wrong types name the field */
+	assert_int_equal(file_write_str(path, "{\"schema_version\": 1, \"run_id\":\"r\", "
+					      "\"test\":\"x\", \"result\":{\"verdict\":\"pass\"}, "
+					      "\"attempts\": 3}"),
+			 0);
+	assert_int_equal(sidecar_read(path, &back, &err), -EINVAL);
+	assert_non_null(strstr(err, "field 'attempts': result: attempts must be an array"));
+	free(err);
+	assert_int_equal(file_write_str(path, "{\"schema_version\": 1, \"run_id\":\"r\", "
+					      "\"test\":\"x\", \"result\":{\"verdict\":\"pass\"}, "
+					      "\"flaky\": \"yes\", \"attempts\": [{\"verdict\": "
+					      "\"pass\", \"wall_s\": -1}]}"),
+			 0);
+	assert_int_equal(sidecar_read(path, &back, &err), -EINVAL);
+	assert_non_null(strstr(err, "field 'flaky' must be true or false"));
+	free(err);
+	assert_int_equal(file_write_str(path, "{\"schema_version\": 1, \"run_id\":\"r\", "
+					      "\"test\":\"x\", \"result\":{\"verdict\":\"pass\"}, "
+					      "\"attempts\": [{\"verdict\": \"pass\", "
+					      "\"wall_s\": -1}]}"),
+			 0);
+	assert_int_equal(sidecar_read(path, &back, &err), -EINVAL);
+	assert_non_null(strstr(err, "attempt \"wall_s\" must be a number >= 0"));
+	free(err);
+
+	assert_int_not_equal(sidecar_add_attempts("/nonexistent/x.ktstr.json", a, 2, true, &err),
+			     0);
+	assert_non_null(strstr(err, "/nonexistent/x.ktstr.json"));
+	free(err);
+	result_free(&a[0].result);
+	result_free(&a[1].result);
+	sidecar_record_free(&r);
+	free(path);
+}
+
 static void test_timeout_and_skip_records(void **state)
 {
 	struct sidecar_record r, back;
@@ -380,6 +468,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_attempts),
 		cmocka_unit_test(test_timeout_and_skip_records),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_minimal_and_unknown_keys),

@@ -212,6 +212,29 @@ static void test_list_show(void **state)
 	free(out);
 }
 
+/* A flaky record (--retries) reads like a pass: shown as flaky, no regression. */
+static void test_flaky_record(void **state)
+{
+	char *out, *path, *err = NULL;
+	struct ktstr_attempt a[2] = { 0 };
+
+	make_runs(10.0, 50000);
+	result_fail(&a[0].result, KTSTR_STARVED, "worker 0 starved");
+	a[0].wall_s = 4;
+	a[1].wall_s = 3.5;
+	path = xasprintf("%s/%s/two_cgroups-default%s", root, RUN_B, SIDECAR_SUFFIX);
+	assert_int_equal(sidecar_add_attempts(path, a, 2, true, &err), 0);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 0);
+	assert_non_null(strstr(out, "0 regression(s)"));
+	free(out);
+	assert_int_equal(stats(&out, "show latest"), 0);
+	assert_non_null(strstr(out, "two_cgroups                      flaky"));
+	assert_non_null(strstr(out, "3 passed, 0 failed, 1 skipped"));
+	free(out);
+	result_free(&a[0].result);
+	free(path);
+}
+
 static void test_bad_input(void **state)
 {
 	char *out, *path;
@@ -253,7 +276,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_equal_runs),	  cmocka_unit_test(test_injected_regression),
 		cmocka_unit_test(test_verdict_regression), cmocka_unit_test(test_payload_metric),
-		cmocka_unit_test(test_list_show),
+		cmocka_unit_test(test_list_show),	  cmocka_unit_test(test_flaky_record),
 		cmocka_unit_test(test_bad_input),	  cmocka_unit_test(test_help),
 	};
 	int rc;

@@ -29,6 +29,14 @@ extern s32 scx_bpf_task_cpu(const struct task_struct *p) __weak __ksym;
 extern void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data__sz) __weak __ksym;
 extern void scx_bpf_exit_bstr(s64 exit_code, char *fmt, unsigned long long *data,
 			      u32 data__sz) __weak __ksym;
+extern int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags) __weak __ksym;
+extern struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it) __weak __ksym;
+extern void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __weak __ksym;
+extern void bpf_rcu_read_lock(void) __weak __ksym;
+extern void bpf_rcu_read_unlock(void) __weak __ksym;
+
+/* The iterator of the innermost bpf_for_each(scx_dsq, ...), for the scx_dsq_move* wrappers. */
+#define BPF_FOR_EACH_ITER (&___it)
 
 /* 6.13+ names. */
 extern void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice,
@@ -36,6 +44,11 @@ extern void scx_bpf_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice,
 extern void scx_bpf_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
 				     u64 enq_flags) __weak __ksym;
 extern bool scx_bpf_dsq_move_to_local(u64 dsq_id) __weak __ksym;
+extern bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
+			     u64 enq_flags) __weak __ksym;
+extern bool scx_bpf_dsq_move_vtime(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
+				   u64 dsq_id, u64 enq_flags) __weak __ksym;
+extern void scx_bpf_dsq_move_set_vtime(struct bpf_iter_scx_dsq *it__iter, u64 vtime) __weak __ksym;
 
 /* 6.12 names. */
 extern void scx_bpf_dispatch(struct task_struct *p, u64 dsq_id, u64 slice,
@@ -43,6 +56,13 @@ extern void scx_bpf_dispatch(struct task_struct *p, u64 dsq_id, u64 slice,
 extern void scx_bpf_dispatch_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
 				   u64 enq_flags) __weak __ksym;
 extern bool scx_bpf_consume(u64 dsq_id) __weak __ksym;
+extern bool scx_bpf_dispatch_from_dsq(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
+				      u64 dsq_id, u64 enq_flags) __weak __ksym;
+extern bool scx_bpf_dispatch_vtime_from_dsq(struct bpf_iter_scx_dsq *it__iter,
+					    struct task_struct *p, u64 dsq_id,
+					    u64 enq_flags) __weak __ksym;
+extern void scx_bpf_dispatch_from_dsq_set_vtime(struct bpf_iter_scx_dsq *it__iter,
+						u64 vtime) __weak __ksym;
 
 static __always_inline void scx_insert(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags)
 {
@@ -66,6 +86,27 @@ static __always_inline bool scx_move_to_local(u64 dsq_id)
 	if (bpf_ksym_exists(scx_bpf_dsq_move_to_local))
 		return scx_bpf_dsq_move_to_local(dsq_id);
 	return scx_bpf_consume(dsq_id);
+}
+
+/* Move @p, met while iterating a DSQ with bpf_for_each(scx_dsq, ...), to @dsq_id (FIFO). */
+static __always_inline bool scx_dsq_move(struct bpf_iter_scx_dsq *it, struct task_struct *p,
+					 u64 dsq_id, u64 enq_flags)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_move))
+		return scx_bpf_dsq_move(it, p, dsq_id, enq_flags);
+	return scx_bpf_dispatch_from_dsq(it, p, dsq_id, enq_flags);
+}
+
+/* The same into a vtime-ordered DSQ, at @vtime. */
+static __always_inline bool scx_dsq_move_vtime(struct bpf_iter_scx_dsq *it, struct task_struct *p,
+					       u64 dsq_id, u64 vtime, u64 enq_flags)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_move_vtime)) {
+		scx_bpf_dsq_move_set_vtime(it, vtime);
+		return scx_bpf_dsq_move_vtime(it, p, dsq_id, enq_flags);
+	}
+	scx_bpf_dispatch_from_dsq_set_vtime(it, vtime);
+	return scx_bpf_dispatch_vtime_from_dsq(it, p, dsq_id, enq_flags);
 }
 
 /*

@@ -71,8 +71,9 @@ u32 host_knob_seen;
 u64 nr_dispatches;  /* ops.dispatch calls */
 
 /* libbpf fills CONFIG_HZ from the kernel's config at load time; ops.init copies
- * it to .bss, where the host reads it to see the guest had the config. */
-extern unsigned int CONFIG_HZ __kconfig;
+ * it to .bss, where the host reads it to see the guest had the config. Weak: 0
+ * on a system without a config file (the loader then hands libbpf an empty one). */
+extern unsigned int CONFIG_HZ __kconfig __weak;
 u32 kconfig_hz;
 
 static u64 vtime_now;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -333,7 +334,24 @@ static int read_uei(const struct bpf_map *map, struct ktstr_uei *uei)
 	return uei->kind;
 }
 
-/* The embedded object, named so the kernel's maps are scx_ktstr.bss, not <address>.bss. */
+/*
+ * Whether libbpf can read the kernel's config: it looks at /boot/config-<release>,
+ * then /proc/config.gz, and refuses to load a program with __kconfig externs, weak
+ * or not, when both are missing.
+ */
+static bool have_kconfig(void)
+{
+	struct utsname u;
+	char path[sizeof(u.release) + 16];
+
+	if (!access("/proc/config.gz", R_OK) || uname(&u))
+		return true;
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	return !access(path, R_OK);
+}
+
+/* The embedded object, named so the kernel's maps are scx_ktstr.bss, not <address>.bss.
+ * Without a config file the kernel's config is taken as empty: CONFIG_HZ reads 0. */
 static struct bpf_object *open_obj(void)
 {
 	struct bpf_object *obj;
@@ -342,6 +360,7 @@ static struct bpf_object *open_obj(void)
 				   &(struct bpf_object_open_opts){
 					   .sz = sizeof(struct bpf_object_open_opts),
 					   .object_name = "scx_ktstr",
+					   .kconfig = have_kconfig() ? NULL : "",
 				   });
 	if (!obj)
 		fprintf(stderr, "scx_ktstr: cannot open the BPF object: %s\n", strerror(errno));

@@ -107,19 +107,21 @@ static unsigned cgroups_of(const struct check_input *in, const char **out)
 	return n;
 }
 
-/* Distinct work group ids in first-seen order. */
-static unsigned groups_of(const struct check_input *in, unsigned *out)
+enum id_kind { BY_GROUP, BY_DEMAND };
+
+/* Distinct work group (or demand class) ids in first-seen order. */
+static unsigned ids_of(const struct check_input *in, enum id_kind kind, unsigned *out)
 {
 	unsigned n = 0;
 
 	for (unsigned i = 0; i < in->n; i++) {
-		unsigned k;
+		unsigned id = kind == BY_GROUP ? in->w[i].group : in->w[i].demand, k;
 
 		for (k = 0; k < n; k++)
-			if (out[k] == in->w[i].group)
+			if (out[k] == id)
 				break;
 		if (k == n)
-			out[n++] = in->w[i].group;
+			out[n++] = id;
 	}
 	return n;
 }
@@ -208,7 +210,7 @@ static const char *group_type(const struct check_input *in, unsigned group)
 void check_spread(const struct check_input *in, struct ktstr_result *res)
 {
 	unsigned *groups = xcalloc(in->n + 1, sizeof(*groups));
-	unsigned ng = groups_of(in, groups);
+	unsigned ng = ids_of(in, BY_GROUP, groups);
 
 	if (not_starved_on(in) && in->thr->max_spread_pct.set)
 		for (unsigned g = 0; g < ng; g++) {
@@ -279,29 +281,12 @@ static struct cg_spread class_cgroup_spread(const struct check_input *in, unsign
 	return s;
 }
 
-/* Distinct demand classes in first-seen order. */
-static unsigned demands_of(const struct check_input *in, unsigned *out)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < in->n; i++) {
-		unsigned k;
-
-		for (k = 0; k < n; k++)
-			if (out[k] == in->w[i].demand)
-				break;
-		if (k == n)
-			out[n++] = in->w[i].demand;
-	}
-	return n;
-}
-
 /* The worst cgroup spread over every demand class run by two cgroups or more. */
 static struct cg_spread worst_cgroup_spread(const struct check_input *in)
 {
 	const char **cgs = xcalloc(in->n + 1, sizeof(*cgs));
 	unsigned *demands = xcalloc(in->n + 1, sizeof(*demands));
-	unsigned ncg = cgroups_of(in, cgs), nd = demands_of(in, demands);
+	unsigned ncg = cgroups_of(in, cgs), nd = ids_of(in, BY_DEMAND, demands);
 	struct cg_spread worst = { 0 };
 
 	for (unsigned d = 0; d < nd; d++) {
@@ -400,7 +385,7 @@ void check_throughput(const struct check_input *in, struct ktstr_result *res)
 	if (!t->max_throughput_cv.set)
 		return;
 	groups = xcalloc(in->n + 1, sizeof(*groups));
-	ng = groups_of(in, groups);
+	ng = ids_of(in, BY_GROUP, groups);
 	for (unsigned g = 0; g < ng; g++) {
 		double *rates = xcalloc(in->n, sizeof(*rates)), cv;
 		size_t n = 0;
@@ -558,7 +543,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 {
 	const char **cgs = xcalloc(in->n + 1, sizeof(*cgs));
 	unsigned *groups = xcalloc(in->n + 1, sizeof(*groups));
-	unsigned ncg = cgroups_of(in, cgs), ng = groups_of(in, groups);
+	unsigned ncg = cgroups_of(in, cgs), ng = ids_of(in, BY_GROUP, groups);
 	struct cpuset all;
 	uint64_t mig = 0, gap = 0, work = 0, worst_p99 = 0, stall = 0;
 	double worst_spread = 0, worst_ratio = 0;

@@ -50,7 +50,7 @@ enum ktstr_switch {
 #define KTSTR_THRESHOLD_FIELDS                                                                     \
 	enum ktstr_switch not_starved;      /* starvation + spread + gap (default on) */           \
 	enum ktstr_switch isolation;        /* workers stay inside their cpuset (default off) */   \
-	struct ktstr_opt_u64 max_gap_ms;    /* longest scheduling gap (default 1000 ms) */         \
+	struct ktstr_opt_u64 max_gap_ms;    /* longest scheduling gap (default 2000 ms) */         \
 	struct ktstr_opt_f64 max_spread_pct; /* wait%% spread of identical workers (default 75) */ \
 	struct ktstr_opt_f64 max_cgroup_spread_pct; /* same work, cgroup means (default 25) */     \
 	struct ktstr_opt_f64 max_throughput_cv;                                                    \

@@ -26,7 +26,7 @@
  * Time limits are the same under every accelerator: gaps and latencies are measured in
  * the guest's own time, without the stretches its vCPU did not run.
  */
-#define THRESH_DEFAULT_MAX_GAP_MS 1000
+#define THRESH_DEFAULT_MAX_GAP_MS 2000
 #define THRESH_DEFAULT_MAX_SPREAD_PCT 75.0
 #define THRESH_DEFAULT_MAX_CGROUP_SPREAD_PCT 25.0
 #define THRESH_DEFAULT_MAX_MEDIAN_WAKE_LATENCY_NS 25000000ull
@@ -35,7 +35,7 @@
 #define THRESH_DEFAULT_SUSTAINED_SAMPLES 5
 #define THRESH_DEFAULT_MAX_CALLBACK_US 250.0
 
-/* not_starved on, isolation off, gap 1000 ms, spread 75 points, cgroup spread 25 points,
+/* not_starved on, isolation off, gap 2000 ms, spread 75 points, cgroup spread 25 points,
  * median wake latency 25 ms, monitor imbalance 4.0 / DSQ depth 50 / stall on / 5 samples /
  * callbacks 250 us per call;
  * the event rates (fallback, keep-last) are recorded but not judged. */

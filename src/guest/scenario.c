@@ -640,6 +640,13 @@ static unsigned demand_of(const struct scn *s, unsigned i)
 	return i;
 }
 
+/* Work a fair scheduler gives a small share by design: long gaps are what it asked for. */
+static bool low_share(const struct ktstr_work *w)
+{
+	return w->policy == KTSTR_POLICY_IDLE || w->type == KTSTR_WT_NICE_SWEEP ||
+	       w->type == KTSTR_WT_POLICY_CHURN;
+}
+
 static int judge(struct scn *s)
 {
 	struct check_worker *cw;
@@ -660,6 +667,7 @@ static int judge(struct scn *s)
 			c->cgroup = s->ws[i].cgroup;
 			c->group = s->ws[i].group;
 			c->demand = demand_of(s, i);
+			c->low_share = low_share(&s->ws[i].work);
 			c->constrained = s->ws[i].constrained;
 			c->allowed = s->ws[i].allowed;
 		}

@@ -25,7 +25,7 @@ static void test_defaults(void **state)
 
 	assert_int_equal(d.not_starved, KTSTR_ON);
 	assert_int_equal(d.isolation, KTSTR_OFF);
-	assert_true(d.max_gap_ms.set && d.max_gap_ms.v == 1000);
+	assert_true(d.max_gap_ms.set && d.max_gap_ms.v == 2000);
 	assert_true(d.max_spread_pct.set && d.max_spread_pct.v == 75.0);
 	assert_true(d.max_cgroup_spread_pct.set && d.max_cgroup_spread_pct.v == 25.0);
 	assert_true(d.max_median_wake_latency_ns.set &&
@@ -140,7 +140,7 @@ static void test_json(void **state)
 	t.max_throughput_cv = (struct ktstr_opt_f64)KTSTR_SET(0.25);
 	j = thresholds_to_json(&t);
 	text = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
-	assert_non_null(strstr(text, "\"max_gap_ms\":1000"));
+	assert_non_null(strstr(text, "\"max_gap_ms\":2000"));
 	assert_non_null(strstr(text, "\"not_starved\":\"on\""));
 	assert_null(strstr(text, "isolation"));          /* unset fields are left out */
 	assert_null(strstr(text, "max_wake_latency_cv"));

@@ -41,8 +41,8 @@ static void usage(FILE *f)
 		"    ktstr run [--scheduler eevdf|NAME|PATH]... [--sched-args 'ARGS']\n"
 		"              [--topology NnLlCcTt]... [--scenario NAME... | --category C... | --all]\n"
 		"              [--duration S] [--workers N] [--timeout S] [--kernel K] [-j N]\n"
-		"              [--retries N] [--flaky-fails] [--json] [--junit FILE] [--no-skip]\n"
-		"              [-v|-q]\n\n"
+		"              [--retries N] [--flaky-fails] [--repeat N] [--json] [--junit FILE]\n"
+		"              [--no-skip] [-v|-q]\n\n"
 		"DESCRIPTION\n"
 		"    Every selected scenario runs on every topology under every scheduler, each\n"
 		"    combination in its own VM booted with that CPU topology: the scheduler is\n"
@@ -76,6 +76,9 @@ static void usage(FILE *f)
 		"                    table, counted in 'N passed, N failed, N flaky, N skipped'\n"
 		"                    and recorded as pass with \"flaky\": true and every attempt.\n"
 		"    --flaky-fails   a FLAKY test fails the run (exit 1).\n"
+		"    --repeat N      run every combination N times (1..1000), each in its own VM\n"
+		"                    and record (repeat I of N): the samples 'ktstr stats compare'\n"
+		"                    takes medians and confidence intervals over.\n"
 		"    --json          results as JSON on stdout (blocks and table go to stderr).\n"
 		"    --junit FILE    write a JUnit XML report.\n"
 		"    --no-skip       a host that cannot run a test fails it instead of skipping.\n"
@@ -91,7 +94,8 @@ static void usage(FILE *f)
 		"EXAMPLES\n"
 		"    ktstr run                                   quick set on scx_ktstr\n"
 		"    ktstr run --scheduler eevdf --scheduler scx_ktstr --topology 1n2l2c1t\n"
-		"    ktstr run --scheduler ./scx_simple --category cpuset --json > out.json\n",
+		"    ktstr run --scheduler ./scx_simple --category cpuset --json > out.json\n"
+		"    ktstr run --scheduler eevdf --scheduler scx_ktstr --repeat 5 -j 1\n",
 		DEFAULT_SCHEDULER);
 }
 
@@ -146,6 +150,8 @@ static const struct ktstr_scheduler *pick_scheduler(const char *spec, char **err
 
 struct row {
 	const char *scenario, *sched;
+	unsigned repeat;  /* --repeat: 1-based, else 0 */
+	char label[96];   /* "steady", or "steady#2" with --repeat */
 	char topo[32];
 	char stage[20];  /* the VM's last stage (progress) */
 	bool started, done;
@@ -194,7 +200,7 @@ static void on_tick(void *arg)
 		if (!r->started || r->done)
 			continue;
 		if (running++ < 2)
-			sb_printf(&sb, "%s %s %s %s %us%s%s%s", running > 1 ? "," : "", r->scenario,
+			sb_printf(&sb, "%s %s %s %s %us%s%s%s", running > 1 ? "," : "", r->label,
 				  r->topo, r->sched, since_s(p, r->start_ns),
 				  r->stage[0] ? " [" : "", r->stage, r->stage[0] ? "]" : "");
 	}
@@ -227,7 +233,7 @@ static void on_start(void *arg, size_t idx)
 		return;
 	}
 	fprintf(stderr, "[%4us] start %zu/%zu: %s %s %s\n", since_s(p, p->t0), idx + 1, p->n,
-		r->scenario, r->topo, r->sched);
+		r->label, r->topo, r->sched);
 	fflush(stderr);
 }
 
@@ -246,7 +252,7 @@ static void on_finish(void *arg, size_t idx, const struct run_outcome *o)
 	status_clear(p);
 	if (!p->tty) {
 		fprintf(stderr, "[%4us] done  %zu/%zu: %s %s %s: %s %.1fs\n", since_s(p, p->t0),
-			idx + 1, p->n, r->scenario, r->topo, r->sched,
+			idx + 1, p->n, r->label, r->topo, r->sched,
 			o->flaky ? "flaky" : verdict_name(o->result.verdict), o->wall_s);
 		fflush(stderr);
 	}
@@ -293,13 +299,13 @@ static void print_table(void *arg)
 
 	status_clear(p);
 	for (size_t i = 0; i < p->n; i++)
-		w = MAX(w, (int)strlen(p->rows[i].scenario));
+		w = MAX(w, (int)strlen(p->rows[i].label));
 	fprintf(f, "\n%-*s %-10s %-12s %-7s %8s %12s %12s %12s\n", w, "scenario", "topology",
 		"scheduler", "verdict", "time", "worst_gap_ms", "worst_spread", "migrations");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct row *r = &p->rows[i];
 
-		fprintf(f, "%-*s %-10s %-12s %-7s", w, r->scenario, r->topo, r->sched,
+		fprintf(f, "%-*s %-10s %-12s %-7s", w, r->label, r->topo, r->sched,
 			row_verdict(r));
 		if (r->done)
 			fprintf(f, " %7.1fs", r->wall_s);
@@ -334,6 +340,8 @@ static void print_json(const struct progress *p)
 		json_object_set_new(o, "scenario", json_string(r->scenario));
 		json_object_set_new(o, "topology", json_string(r->topo));
 		json_object_set_new(o, "scheduler", json_string(r->sched));
+		if (r->repeat)
+			json_object_set_new(o, "repeat", json_integer(r->repeat));
 		if (!r->done)
 			json_object_set_new(o, "verdict", json_string("not-run"));
 		else if (r->flaky)
@@ -396,6 +404,7 @@ int cmd_run(int argc, char **argv)
 		{ "no-skip", no_argument, NULL, 'n' },
 		{ "retries", required_argument, NULL, 'R' },
 		{ "flaky-fails", no_argument, NULL, 'F' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -407,7 +416,7 @@ int cmd_run(int argc, char **argv)
 	const char *const *extra = NULL;
 	bool all = false, json = false;
 	struct run_opts ro = { .verbosity = 1 };
-	unsigned duration = 0, workers = 0, jobs = 0;
+	unsigned duration = 0, workers = 0, jobs = 0, repeats = 1;
 	const struct ktstr_scheduler *sobj[MAX_LIST];
 	struct ktstr_topology tobj[MAX_LIST];
 	struct progress prog = { 0 };
@@ -482,6 +491,14 @@ int cmd_run(int argc, char **argv)
 		}
 		case 'F':
 			ro.flaky_fails = true;
+			break;
+		case 'r':
+			if (str_to_u64(optarg, &v) || !v || v > ARGS_REPEAT_MAX) {
+				fprintf(stderr, "ktstr run: --repeat: '%s' is not a number in 1..%d "
+					"(see ktstr run --help)\n", optarg, ARGS_REPEAT_MAX);
+				return KTSTR_EXIT_USAGE;
+			}
+			repeats = (unsigned)v;
 			break;
 		case 'v':
 			ro.verbosity = 2;
@@ -565,20 +582,20 @@ int cmd_run(int argc, char **argv)
 	if (sched_args)
 		extra = (const char *const *)sched_split_args(sched_args);
 
-	/* the items: scenario x topology x scheduler */
-	items = xcalloc(nscen * MAX(ntopos, 1) * nscheds, sizeof(*items));
-	prog.rows = xcalloc(nscen * MAX(ntopos, 1) * nscheds, sizeof(*prog.rows));
+	/* the items: scenario x topology x scheduler x repeat */
+	items = xcalloc(nscen * MAX(ntopos, 1) * nscheds * repeats, sizeof(*items));
+	prog.rows = xcalloc(nscen * MAX(ntopos, 1) * nscheds * repeats, sizeof(*prog.rows));
 	for (size_t s = 0; s < nscen; s++) {
 		for (size_t tp = 0; tp < MAX(ntopos, 1); tp++) {
-			for (size_t k = 0; k < nscheds; k++) {
+			for (size_t k = 0; k < nscheds * repeats; k++) {
 				struct ktstr_test *t = xmalloc(sizeof(*t));
 				struct plan_item *it = &items[n];
 				struct row *r = &prog.rows[n];
 				struct strbuf name = { 0 };
 
 				*t = *find_test(scen[s]);
-				t->scheduler = sobj[k];
-				t->extra_sched_args = sobj[k]->binary ? extra : NULL;
+				t->scheduler = sobj[k / repeats];
+				t->extra_sched_args = sobj[k / repeats]->binary ? extra : NULL;
 				if (duration)
 					t->duration_s = duration;
 				if (workers)
@@ -588,12 +605,21 @@ int cmd_run(int argc, char **argv)
 					it->topo = tobj[tp];
 				topo_format(&it->topo, r->topo, sizeof(r->topo));
 				r->scenario = scen[s];
-				r->sched = sobj[k]->name;
+				r->sched = sobj[k / repeats]->name;
 				sb_append(&name, scen[s]);
 				if (ntopos > 1)
 					sb_printf(&name, "/%s", r->topo);
 				if (nscheds > 1)
 					sb_printf(&name, "/%s", r->sched);
+				if (repeats > 1) {
+					r->repeat = it->repeat = (unsigned)(k % repeats) + 1;
+					it->repeats = repeats;
+					sb_printf(&name, "#%u", r->repeat);
+					snprintf(r->label, sizeof(r->label), "%s#%u", scen[s],
+						 r->repeat);
+				} else {
+					snprintf(r->label, sizeof(r->label), "%s", scen[s]);
+				}
 				it->name = sb_steal(&name);
 				it->variant = xasprintf("%s-%s", r->topo, r->sched);
 				n++;

@@ -69,6 +69,17 @@ static int parse_count(struct parser *p, const char *opt, const char *val, const
 	return 0;
 }
 
+/* --repeat N: 1..ARGS_REPEAT_MAX. */
+static int parse_repeat(struct parser *p, const char *val, unsigned *out)
+{
+	uint64_t v;
+
+	if (str_to_u64(val, &v) || v < 1 || v > ARGS_REPEAT_MAX)
+		return fail(p, "--repeat: '%s' is not a number in 1..%d", val, ARGS_REPEAT_MAX);
+	*out = (unsigned)v;
+	return 0;
+}
+
 /* "I/N" with 1 <= I <= N. */
 static int parse_partition(struct parser *p, const char *val, struct ktstr_args *out)
 {
@@ -192,6 +203,9 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 		} else if ((r = opt_value(&p, "--retries", &val))) {
 			if (r < 0 || (r = retry_parse(val, &out->retries, err)))
 				goto error;
+		} else if ((r = opt_value(&p, "--repeat", &val))) {
+			if (r < 0 || (r = parse_repeat(&p, val, &out->repeat)))
+				goto error;
 		} else if ((r = opt_value(&p, "--junit", &val))) {
 			if (r < 0)
 				goto error;
@@ -307,6 +321,9 @@ void args_usage(FILE *f, const char *prog)
 		"                           N skipped\"\n"
 		"  --flaky-fails            a FLAKY test fails the run (exit 1); by default it\n"
 		"                           does not\n"
+		"  --repeat N               run every selected test N times (1..1000), each in its\n"
+		"                           own VM and record (repeat I of N, file *.rI.ktstr.json),\n"
+		"                           as samples for 'ktstr stats compare'\n"
 		"\n"
 		"Reporting:\n"
 		"  --junit FILE             also write the results as JUnit XML to FILE\n"

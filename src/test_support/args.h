@@ -23,6 +23,8 @@
 #define KTSTR_EXIT_FAIL 1  /* at least one failed */
 #define KTSTR_EXIT_USAGE 2 /* bad command line, invalid registrations, nothing ran */
 
+#define ARGS_REPEAT_MAX 1000 /* --repeat N: at most this many runs of each test */
+
 enum args_role {
 	ARGS_ROLE_SUITE = 0,   /* list / run the suite on the host */
 	ARGS_ROLE_GUEST_BODY,  /* --ktstr-test-fn without --ktstr-topo */
@@ -51,6 +53,7 @@ struct ktstr_args {
 	double budget_s;           /* --budget S or env KTSTR_BUDGET_SECS; 0 = no budget */
 	unsigned timeout_s;        /* --timeout; 0 = per-test default */
 	unsigned retries;          /* --retries N: rerun a failed test up to N times */
+	unsigned repeat;           /* --repeat N: run every selected test N times; 0 = once */
 	bool flaky_fails;          /* --flaky-fails: a flaky test fails the run */
 	const char *junit;         /* --junit FILE */
 	bool no_skip;              /* --no-skip (or env KTSTR_NO_SKIP non-empty) */

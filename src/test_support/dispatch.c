@@ -118,6 +118,7 @@ static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 	}
 	if (a->part_count)
 		plan_partition(&p, a->part_index, a->part_count);
+	plan_repeat(&p, a->repeat);
 	if (a->list) {
 		struct strbuf sb = { 0 };
 

@@ -254,6 +254,30 @@ void plan_filter(struct plan *p, const struct ktstr_args *a)
 	free(keep);
 }
 
+void plan_repeat(struct plan *p, unsigned repeats)
+{
+	struct plan_item *v;
+	size_t w = 0;
+
+	if (repeats < 2 || !p->n)
+		return;
+	v = xcalloc(p->n * repeats, sizeof(*v));
+	for (size_t i = 0; i < p->n; i++) {
+		for (unsigned k = 1; k <= repeats; k++) {
+			v[w] = p->items[i];
+			v[w].name = xasprintf("%s#%u", p->items[i].name, k);
+			v[w].flags = flags_dup(p->items[i].flags);
+			v[w].repeat = k;
+			v[w].repeats = repeats;
+			w++;
+		}
+		item_free(&p->items[i]);
+	}
+	free(p->items);
+	p->items = v;
+	p->n = w;
+}
+
 unsigned plan_partition_of(const char *name, unsigned count)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;

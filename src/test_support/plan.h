@@ -41,6 +41,8 @@ struct plan_item {
 	const struct plan_kernel *kernel;     /* NULL: the default kernel resolution */
 	const char *variant;                  /* record variant when set (ktstr run:
 					       * "1n1l2c1t-eevdf"), else derived */
+	unsigned repeat, repeats;             /* --repeat: run repeat (1-based) of repeats;
+					       * 0/0 = the item runs once */
 };
 
 struct plan {
@@ -74,6 +76,9 @@ void plan_free(struct plan *p);
 void plan_keep(struct plan *p, const bool *keep);
 /* Keep the items args_selects (name filters, --exact). */
 void plan_filter(struct plan *p, const struct ktstr_args *a);
+
+/* --repeat N (N > 1): every item N times in a row, named "NAME#I", repeat I of N. */
+void plan_repeat(struct plan *p, unsigned repeats);
 
 /* "kernel_" + lowercase alphanumeric runs of raw joined by '_'. Caller frees. */
 char *plan_kernel_label(const char *raw);

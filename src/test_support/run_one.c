@@ -441,6 +441,15 @@ static char *item_variant(const struct plan_item *it)
 	return sb_steal(&sb);
 }
 
+/* The variant less what the record has as fields of its own (topology, scheduler,
+ * kernel): the gauntlet preset and flag profile, or "default". */
+static char *item_config(const struct plan_item *it)
+{
+	if (it->preset)
+		return xasprintf("%s-%s", it->preset->name, it->profile ? it->profile : "default");
+	return xstrdup("default");
+}
+
 enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *opts,
 			   struct run_outcome *out)
 {
@@ -671,6 +680,9 @@ done:
 	rec.run_id = xstrdup(timefmt_run_id());
 	rec.test = xstrdup(t->name);
 	rec.variant = item_variant(it);
+	rec.config = item_config(it);
+	rec.repeat = it->repeat;
+	rec.repeats = it->repeats;
 	rec.flags = it->flags && it->flags[0] ? strv_dup((const char *const *)it->flags) : NULL;
 	rec.topology = t->host_only ? NULL : xstrdup(out->topology); /* no VM, no topology */
 	rec.scheduler = xstrdup(sched->name ? sched->name : "?");

@@ -36,7 +36,7 @@ static void free_list(char **v)
 void sidecar_record_free(struct sidecar_record *r)
 {
 	char **strs[] = {
-		&r->run_id, &r->test, &r->variant, &r->topology, &r->scheduler,
+		&r->run_id, &r->test, &r->variant, &r->config, &r->topology, &r->scheduler,
 		&r->scheduler_binary, &r->kernel_version, &r->kernel_id, &r->kernel_path,
 		&r->accel, &r->accel_reason, &r->start, &r->panic_line, &r->sched_ext_dump, &r->stage,
 		&r->host_cpu_model, &r->host_kernel, &r->hostname, &r->project_commit,
@@ -125,6 +125,12 @@ json_t *sidecar_to_json(const struct sidecar_record *r)
 	json_object_set_new(o, "run_id", jstr(r->run_id));
 	json_object_set_new(o, "test", jstr(r->test));
 	json_object_set_new(o, "variant", jstr(r->variant));
+	if (r->config)
+		json_object_set_new(o, "config", json_string(r->config));
+	if (r->repeats) {
+		json_object_set_new(o, "repeat", json_integer(r->repeat));
+		json_object_set_new(o, "repeats", json_integer(r->repeats));
+	}
 	json_object_set_new(o, "topology", jstr(r->topology));
 	json_object_set_new(o, "scheduler",
 			    json_pack("{s:o, s:o, s:o}", "name", jstr(r->scheduler), "binary",
@@ -227,7 +233,8 @@ static void read_int(struct reader *rd, const json_t *obj, const char *section, 
 		return;
 	if (!json_is_integer(v) || json_integer_value(v) < INT32_MIN ||
 	    json_integer_value(v) > INT32_MAX) {
-		rbad(rd, "field '%s.%s' must be an integer", section, key);
+		rbad(rd, "field '%s%s%s' must be an integer", section ? section : "",
+		     section ? "." : "", key);
 		return;
 	}
 	*out = (int)json_integer_value(v);
@@ -242,7 +249,8 @@ static void read_uint(struct reader *rd, const json_t *obj, const char *section,
 
 	read_int(rd, obj, section, key, NULL, &v);
 	if (v < 0)
-		rbad(rd, "field '%s.%s' must not be negative", section, key);
+		rbad(rd, "field '%s%s%s' must not be negative", section ? section : "",
+		     section ? "." : "", key);
 	else
 		*out = (unsigned)v;
 }
@@ -340,6 +348,12 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err)
 	read_str(&rd, j, NULL, "run_id", true, &r->run_id);
 	read_str(&rd, j, NULL, "test", true, &r->test);
 	read_str(&rd, j, NULL, "variant", false, &r->variant);
+	read_str(&rd, j, NULL, "config", false, &r->config);
+	read_uint(&rd, j, NULL, "repeat", &r->repeat);
+	read_uint(&rd, j, NULL, "repeats", &r->repeats);
+	if (r->repeat > r->repeats)
+		rbad(&rd, "field 'repeat' must not exceed 'repeats' (%u > %u)", r->repeat,
+		     r->repeats);
 	read_str(&rd, j, NULL, "topology", false, &r->topology);
 	if ((o = read_obj(&rd, j, "scheduler"))) {
 		read_str(&rd, o, "scheduler", "name", false, &r->scheduler);
@@ -449,13 +463,15 @@ static void append_sanitized(struct strbuf *sb, const char *s)
 	}
 }
 
-char *sidecar_file_name(const char *test, const char *variant)
+char *sidecar_file_name(const char *test, const char *variant, unsigned repeat)
 {
 	struct strbuf sb = { 0 };
 
 	append_sanitized(&sb, test);
 	sb_append(&sb, "-");
 	append_sanitized(&sb, variant ? variant : "default");
+	if (repeat)
+		sb_printf(&sb, ".r%u", repeat);
 	sb_append(&sb, SIDECAR_SUFFIX);
 	return sb_steal(&sb);
 }
@@ -474,7 +490,7 @@ int sidecar_write(const struct sidecar_record *r, const char *dir, char **path_o
 			*err = xasprintf("cannot create run directory %s: %s", dir, strerror(-ret));
 		return ret;
 	}
-	name = sidecar_file_name(r->test, r->variant);
+	name = sidecar_file_name(r->test, r->variant, r->repeats ? r->repeat : 0);
 	path = xasprintf("%s/%s", dir, name);
 	free(name);
 	j = sidecar_to_json(r);

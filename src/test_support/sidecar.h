@@ -33,6 +33,9 @@ struct sidecar_record {
 	char *run_id;
 	char *test;
 	char *variant;               /* "default", or a gauntlet preset/profile */
+	char *config;                /* the variant less its topology, scheduler and kernel
+				      * parts: "default" or "preset-profile"; NULL = unknown */
+	unsigned repeat, repeats;    /* --repeat: this is repeat (1-based) of repeats; 0 = once */
 	char *topology;              /* "1n1l2c1t" the VM actually had */
 	char *scheduler;             /* "eevdf", "scx_ktstr" */
 	char *scheduler_binary;      /* resolved path; NULL for eevdf */
@@ -85,8 +88,9 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err);
 char *sidecar_runs_root(void);
 /* This run's directory: $KTSTR_RUN_DIR, else {runs root}/{run id}. Caller frees. */
 char *sidecar_run_dir(void);
-/* "{test}-{variant}.ktstr.json", each part with anything outside [A-Za-z0-9._+-] as '_'. */
-char *sidecar_file_name(const char *test, const char *variant);
+/* "{test}-{variant}.ktstr.json", each part with anything outside [A-Za-z0-9._+-] as '_';
+ * repeat > 0 (one of several --repeat runs) adds ".r{repeat}" before the suffix. */
+char *sidecar_file_name(const char *test, const char *variant, unsigned repeat);
 
 /* Write r into dir (created if needed) atomically. *path_out (if non-NULL) gets
  * the file written. 0 or -errno with *err. */

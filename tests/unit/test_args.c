@@ -114,6 +114,11 @@ static void test_suite_options(void **state)
 
 	PARSE_OK(&a, "--help");
 	assert_true(a.help);
+	assert_int_equal(a.repeat, 0);
+	args_free(&a);
+
+	PARSE_OK(&a, "--repeat", "5");
+	assert_int_equal(a.repeat, 5);
 	args_free(&a);
 }
 
@@ -170,6 +175,9 @@ static void test_errors(void **state)
 	ERR_CONTAINS("--retries: 'two' is not a whole number in 0..100", "--retries=two");
 	ERR_CONTAINS("--retries: '101' is not a whole number in 0..100", "--retries", "101");
 	ERR_CONTAINS("--retries needs a value", "--retries");
+	ERR_CONTAINS("--repeat: '0' is not a number in 1..1000", "--repeat", "0");
+	ERR_CONTAINS("--repeat: '1001' is not a number in 1..1000", "--repeat=1001");
+	ERR_CONTAINS("--repeat: 'x' is not a number in 1..1000", "--repeat", "x");
 }
 
 static void test_retries(void **state)

@@ -124,6 +124,21 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.started_at, r.started_at);
 	assert_string_equal(back.finished_at, r.finished_at);
 	assert_true(json_equal(back.monitor, r.monitor));
+	assert_null(back.config);
+	assert_int_equal(back.repeats, 0);
+	sidecar_record_free(&back);
+	free(path);
+
+	/* --repeat: config, repeat and repeats round-trip; the file name says the repeat */
+	r.config = xstrdup("default");
+	r.repeat = 2;
+	r.repeats = 5;
+	assert_int_equal(sidecar_write(&r, tmpdir, &path, &err), 0);
+	assert_true(str_ends_with(path, "/two_cgroups-1n2l2c1t.r2.ktstr.json"));
+	assert_int_equal(sidecar_read(path, &back, &err), 0);
+	assert_string_equal(back.config, "default");
+	assert_int_equal(back.repeat, 2);
+	assert_int_equal(back.repeats, 5);
 	sidecar_record_free(&back);
 	sidecar_record_free(&r);
 	free(path);
@@ -340,11 +355,14 @@ static void test_names_and_dirs(void **state)
 {
 	char *s;
 
-	s = sidecar_file_name("a/b c", "gauntlet/tiny-1llc/llc+steal");
+	s = sidecar_file_name("a/b c", "gauntlet/tiny-1llc/llc+steal", 0);
 	assert_string_equal(s, "a_b_c-gauntlet_tiny-1llc_llc+steal.ktstr.json");
 	free(s);
-	s = sidecar_file_name("t", NULL);
+	s = sidecar_file_name("t", NULL, 0);
 	assert_string_equal(s, "t-default.ktstr.json");
+	free(s);
+	s = sidecar_file_name("t", "1n1l2c1t-eevdf", 3);
+	assert_string_equal(s, "t-1n1l2c1t-eevdf.r3.ktstr.json");
 	free(s);
 
 	unsetenv("KTSTR_RUNS_DIR");

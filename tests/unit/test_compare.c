@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
 #include "test_support/compare.h"
+#include "util/stats.h"
 
 /* Two tests, each with harness stats; "bench" also has payload metrics. */
 static struct ktstr_stat steady_a[] = { { "worst_spread", 10.0 }, { "worst_gap_ms", 100.0 },
@@ -73,7 +76,9 @@ static void test_equal(void **state)
 	assert_int_equal(r.ntests, 2);
 	assert_false(compare_has_regression(&r));
 	assert_int_equal(r.improvements, 0);
-	assert_null(r.slicing);
+	assert_null(r.differing);
+	assert_string_equal(r.pairing, "test, variant, topology, scheduler, args, kernel");
+	assert_int_equal(compare_exit_code(&r), 0);
 	assert_string_equal(r.tests[0].label, "bench (1n1l2c1t, eevdf)"); /* sorted by key */
 	assert_int_equal(r.tests[0].ndeltas, 4);
 	assert_int_equal(r.tests[1].ndeltas, 3);
@@ -232,15 +237,16 @@ static void test_slicing_and_averaging(void **state)
 	rb[0].scheduler = rb[1].scheduler = "scx_ktstr";
 	rb[0].kernel = rb[1].kernel = "7.4.0";
 	run(ra, 2, rb, 2, -1, &r);
-	assert_string_equal(r.slicing, "scheduler: eevdf -> scx_ktstr");
-	assert_string_equal(r.kernels, "kernel: 7.3.4 -> 7.4.0");
+	assert_string_equal(r.differing, "scheduler (eevdf -> scx_ktstr), kernel (7.3.4 -> 7.4.0)");
+	assert_string_equal(r.pairing, "test, variant, topology, args");
 	assert_int_equal(r.ntests, 1); /* paired across schedulers */
 	assert_string_equal(r.tests[0].label, "t (1n1l2c1t)");
 	assert_int_equal(r.tests[0].na, 2);
 	assert_int_equal(r.tests[0].nb, 2);
 	assert_int_equal(r.tests[0].vb, KTSTR_PASS); /* skip + pass = pass */
 	assert_int_equal(r.tests[0].ndeltas, 1);     /* the skipped record's stat is ignored */
-	assert_true(r.tests[0].deltas[0].a == 15.0); /* mean of 10 and 20 */
+	assert_true(r.tests[0].deltas[0].a == 15.0); /* median of 10 and 20 */
+	assert_int_equal(r.tests[0].deltas[0].method, CMP_METHOD_GATES); /* one sample in B */
 	assert_int_equal(r.tests[0].deltas[0].change, CMP_SAME);
 
 	j = compare_report_to_json(&r);
@@ -249,6 +255,200 @@ static void test_slicing_and_averaging(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "tests"), 0), "test")),
 			    "t (1n1l2c1t)");
 	json_decref(j);
+	compare_report_free(&r);
+}
+
+/* Quantiles interpolate between order statistics (type 7). */
+static void test_quantiles(void **state)
+{
+	double odd[] = { 5, 1, 4, 2, 3 }, even[] = { 4, 1, 3, 2 };
+
+	assert_true(stats_median(odd, 5) == 3);
+	assert_true(stats_quantile(odd, 5, 0.25) == 2);
+	assert_true(stats_quantile(odd, 5, 0.75) == 4);
+	assert_true(stats_median(even, 4) == 2.5);
+	assert_true(stats_quantile(even, 4, 0.25) == 1.75);
+	assert_true(stats_quantile(even, 4, 0.75) == 3.25);
+	assert_true(isnan(stats_median(odd, 0)));
+}
+
+/* Known shift: 5 vs 5 samples 10 apart. Pairwise differences 6..14 with counts
+ * 1 2 3 4 5 4 3 2 1; the exact 95% interval is [D(3), D(23)] = [7, 13]
+ * (P(U <= 2) = 4/252 <= 0.025 < P(U <= 3) = 7/252), p = 2/252. */
+static void test_shift_interval(void **state)
+{
+	double a[] = { 1, 2, 3, 4, 5 }, b[] = { 11, 12, 13, 14, 15 }, c[] = { 1, 2, 3 };
+	struct stats_shift sh;
+
+	assert_int_equal(stats_shift(a, 5, b, 5, 0.95, &sh), 0);
+	assert_true(sh.hl == 10);
+	assert_true(sh.lo == 7 && sh.hi == 13);
+	assert_true(fabs(sh.p - 2.0 / 252) < 1e-12);
+	assert_true(fabs(sh.conf - (1 - 8.0 / 252)) < 1e-12);
+	assert_true(sh.u == 25);
+	/* the same sample: no shift, p = 1 */
+	assert_int_equal(stats_shift(a, 5, a, 5, 0.95, &sh), 0);
+	assert_true(sh.hl == 0 && sh.lo < 0 && sh.hi > 0);
+	assert_true(sh.p == 1);
+	/* 3 and 3: P(U = 0) = 1/20 > 0.025, no bounded 95% interval */
+	assert_int_equal(stats_shift(c, 3, c, 3, 0.95, &sh), 0);
+	assert_true(isinf(sh.lo) && isinf(sh.hi));
+	/* 4 and 4: P(U = 0) = 1/70: the interval is [min, max] of the differences */
+	assert_int_equal(stats_shift(a, 4, b, 4, 0.95, &sh), 0);
+	assert_true(sh.lo == 7 && sh.hi == 13);
+	/* large samples take the normal approximation */
+	{
+		double x[120], y[120];
+
+		for (int i = 0; i < 120; i++) {
+			x[i] = i;
+			y[i] = i + 60;
+		}
+		assert_int_equal(stats_shift(x, 120, y, 120, 0.95, &sh), 0);
+		assert_true(sh.hl == 60);
+		assert_true(sh.lo > 40 && sh.lo < 60 && sh.hi > 60 && sh.hi < 80);
+		assert_true(sh.p < 1e-6);
+	}
+	assert_int_equal(stats_shift(a, 0, b, 5, 0.95, &sh), -EINVAL);
+	assert_int_equal(stats_shift(a, 5, b, 5, 1.5, &sh), -EINVAL);
+}
+
+static void samples(struct ktstr_stat *st, const char *name, const double *v, size_t n,
+		    struct compare_rec *recs, const char *sched)
+{
+	for (size_t i = 0; i < n; i++) {
+		st[i] = (struct ktstr_stat){ (char *)name, v[i] };
+		recs[i] = rec("steady", KTSTR_PASS, &st[i], 1, NULL, 0);
+		recs[i].scheduler = sched;
+	}
+}
+
+/* Repeats: a change is judged only when the interval excludes 0 and the gates pass. */
+static void test_repeats_significance(void **state)
+{
+	static const double base[] = { 1000, 1010, 990, 1005, 995 };
+	static const double worse[] = { 1600, 1610, 1590, 1605, 1595 };
+	static const double noisy[] = { 400, 2600, 1500, 2400, 900 };
+	struct ktstr_stat sa[5], sb[5];
+	struct compare_rec ra[5], rb[5];
+	struct compare_report r;
+	const struct compare_delta *d;
+	json_t *j, *jd;
+
+	/* p99 wake latency 60% worse, every sample: regression, interval [585, 615] */
+	samples(sa, "worst_p99_wake_latency_us", base, 5, ra, "eevdf");
+	samples(sb, "worst_p99_wake_latency_us", worse, 5, rb, "eevdf");
+	run(ra, 5, rb, 5, -1, &r);
+	assert_int_equal(r.ntests, 1);
+	assert_int_equal(r.tests[0].na, 5);
+	d = find_delta(&r, 0, "worst_p99_wake_latency_us");
+	assert_int_equal(d->method, CMP_METHOD_HL);
+	assert_true(d->a == 1000 && d->b == 1600 && d->delta == 600);
+	assert_true(d->sa.q1 == 995 && d->sa.q3 == 1005);
+	assert_true(d->lo == 585 && d->hi == 615);
+	assert_true(d->significant && d->past_gates);
+	assert_int_equal(d->change, CMP_REGRESSION);
+	assert_int_equal(compare_exit_code(&r), 1);
+	j = compare_report_to_json(&r);
+	jd = json_array_get(json_object_get(json_array_get(json_object_get(j, "tests"), 0),
+					    "metrics"), 0);
+	assert_string_equal(json_string_value(json_object_get(jd, "method")), "hodges-lehmann");
+	assert_true(json_real_value(json_object_get(json_object_get(jd, "interval"), "lo")) ==
+		    585);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(jd, "a"), "n")), 5);
+	assert_true(json_real_value(json_object_get(json_object_get(jd, "a"), "iqr")) == 10);
+	assert_int_equal(json_integer_value(json_object_get(j, "exit")), 1);
+	json_decref(j);
+	compare_report_free(&r);
+
+	/* the medians differ past the gates, but the samples overlap: not judged */
+	samples(sb, "worst_p99_wake_latency_us", noisy, 5, rb, "eevdf");
+	run(ra, 5, rb, 5, -1, &r);
+	d = find_delta(&r, 0, "worst_p99_wake_latency_us");
+	assert_true(d->delta == 500 && d->past_gates);
+	assert_false(d->significant);
+	assert_int_equal(d->change, CMP_SAME);
+	assert_int_equal(compare_exit_code(&r), 0);
+	compare_report_free(&r);
+
+	/* significant but below the gates (1% better): not judged either */
+	samples(sb, "worst_p99_wake_latency_us", (const double[]){ 1020, 1030, 1010, 1025, 1015 },
+		5, rb, "eevdf");
+	run(ra, 5, rb, 5, -1, &r);
+	d = find_delta(&r, 0, "worst_p99_wake_latency_us");
+	assert_true(d->significant);
+	assert_false(d->past_gates);
+	assert_int_equal(d->change, CMP_SAME);
+	compare_report_free(&r);
+}
+
+/* Pairing by dimensions: ktstr run's variants name topology and scheduler, the
+ * caller's differing dimensions are left out, and nothing paired is exit 2. */
+static void test_pairing_dimensions(void **state)
+{
+	struct ktstr_stat st[1] = { { "worst_spread", 1 } };
+	struct compare_rec ra[2], rb[2];
+	struct compare_opts o = COMPARE_OPTS_DEFAULT;
+	struct compare_side a = { "A", ra, 2 }, b = { "B", rb, 2 };
+	struct compare_report r;
+
+	/* older records: no config, variant "{topology}-{scheduler}" */
+	ra[0] = rec("steady", KTSTR_PASS, st, 1, NULL, 0);
+	ra[0].variant = "1n2l2c1t-eevdf";
+	ra[0].topology = "1n2l2c1t";
+	ra[1] = ra[0];
+	ra[1].test = "cpuset_apply";
+	rb[0] = ra[0];
+	rb[0].variant = "1n2l2c1t-scx_simple";
+	rb[0].scheduler = "scx_simple";
+	rb[1] = rb[0];
+	rb[1].test = "cpuset_apply";
+	rb[1].verdict = KTSTR_FAIL;
+	assert_string_equal(compare_dim_value(&ra[0], DIM_VARIANT), "default");
+	compare_runs(&a, &b, &o, &r);
+	assert_int_equal(r.paired, 2);
+	assert_int_equal(r.only_a + r.only_b, 0);
+	assert_string_equal(r.differing, "scheduler (eevdf -> scx_simple)");
+	assert_int_equal(r.verdict_regressions, 1); /* pass -> fail */
+	assert_int_equal(compare_exit_code(&r), 1);
+	compare_report_free(&r);
+
+	/* a config wins over the variant; a gauntlet variant stays a dimension */
+	rb[0].config = "tiny-2llc-default";
+	assert_string_equal(compare_dim_value(&rb[0], DIM_VARIANT), "tiny-2llc-default");
+	ra[0].variant = "tiny-2llc-llc";
+	assert_string_equal(compare_dim_value(&ra[0], DIM_VARIANT), "tiny-2llc-llc");
+	rb[0].config = NULL;
+	ra[0].variant = "1n2l2c1t-eevdf";
+
+	/* both sides with two schedulers: paired on it unless the caller says it differs */
+	rb[0].scheduler = "eevdf";
+	rb[0].variant = "1n2l2c1t-eevdf";
+	ra[1].scheduler = "scx_simple";
+	ra[1].variant = "1n2l2c1t-scx_simple";
+	compare_runs(&a, &b, &o, &r);
+	assert_null(r.differing);
+	assert_int_equal(r.paired, 2);
+	compare_report_free(&r);
+
+	/* nothing on both sides: exit 2, never a pass */
+	rb[0].topology = rb[1].topology = "1n1l2c1t";
+	rb[0].config = rb[1].config = "default";
+	rb[0].args = "--slow";
+	rb[1].args = "--fast";
+	compare_runs(&a, &b, &o, &r);
+	assert_int_equal(r.paired, 0);
+	assert_int_equal(r.only_a, 2);
+	assert_int_equal(compare_exit_code(&r), 2);
+	compare_report_free(&r);
+
+	/* chosen dimensions are never paired on */
+	o.differ[DIM_ARGS] = o.differ[DIM_TOPOLOGY] = true;
+	compare_runs(&a, &b, &o, &r);
+	assert_string_equal(r.pairing, "test, variant, scheduler, kernel");
+	assert_string_equal(r.differing, "topology (1n2l2c1t -> 1n1l2c1t), "
+					 "args ((none) -> --slow, --fast)");
+	assert_int_equal(r.paired, 2);
 	compare_report_free(&r);
 }
 
@@ -262,6 +462,10 @@ int main(void)
 		cmocka_unit_test_setup(test_zero_baseline, reset),
 		cmocka_unit_test_setup(test_slicing_and_averaging, reset),
 		cmocka_unit_test(test_builtin_table),
+		cmocka_unit_test(test_quantiles),
+		cmocka_unit_test(test_shift_interval),
+		cmocka_unit_test(test_repeats_significance),
+		cmocka_unit_test(test_pairing_dimensions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

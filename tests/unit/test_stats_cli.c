@@ -262,6 +262,58 @@ static void test_bad_input(void **state)
 	free(path);
 }
 
+/* One run, sides chosen by scheduler: 5 repeats each, B's iterations 40% lower. */
+static void test_pool_by_scheduler(void **state)
+{
+	char *out, *dir = xasprintf("%s/%s", root, RUN_A), *cmd;
+
+	cmd = xasprintf("rm -rf '%s'/2026*", root);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	for (unsigned k = 1; k <= 5; k++) {
+		for (int side = 0; side < 2; side++) {
+			struct sidecar_record r;
+			char *err = NULL;
+
+			sidecar_record_init(&r);
+			r.run_id = xstrdup(RUN_A);
+			r.test = xstrdup("steady");
+			r.scheduler = xstrdup(side ? "scx_ktstr" : "eevdf");
+			r.variant = xasprintf("1n1l2c1t-%s", r.scheduler);
+			r.config = xstrdup("default");
+			r.topology = xstrdup("1n1l2c1t");
+			r.kernel_version = xstrdup("7.3.4");
+			r.repeat = k;
+			r.repeats = 5;
+			result_stat(&r.result, "total_iterations", (side ? 30000 : 50000) + 10.0 * k);
+			assert_int_equal(sidecar_write(&r, dir, NULL, &err), 0);
+			sidecar_record_free(&r);
+		}
+	}
+	assert_int_equal(stats(&out, "compare %s --a-scheduler eevdf --b-scheduler scx_ktstr",
+			       RUN_A), 1);
+	assert_non_null(strstr(out, "pairing on test, variant, topology, args, kernel; "
+				    "differing: scheduler (eevdf -> scx_ktstr)"));
+	assert_non_null(strstr(out, "steady (1n1l2c1t): pass (0/5 failed) -> pass (0/5 failed)"));
+	assert_non_null(strstr(out, "[-2.003e+04, -1.997e+04] regression"));
+	free(out);
+	/* one run without a choice of sides, and a choice that pairs nothing: exit 2 */
+	assert_int_equal(stats(&out, "compare %s", RUN_A), 2);
+	assert_non_null(strstr(out, "needs the sides chosen by a dimension"));
+	free(out);
+	assert_int_equal(stats(&out, "compare %s --a-scheduler eevdf --b-scheduler scx_ktstr "
+				     "--scenario nosuch", RUN_A), 2);
+	assert_non_null(strstr(out, "no test is on both sides"));
+	assert_non_null(strstr(out, "A (" RUN_A "): 0 record(s)"));
+	free(out);
+	assert_int_equal(stats(&out, "compare %s --json --a-scheduler eevdf --b-scheduler "
+				     "scx_ktstr", RUN_A), 1);
+	assert_non_null(strstr(out, "\"method\": \"hodges-lehmann\""));
+	assert_non_null(strstr(out, "\"exit\": 1"));
+	free(out);
+	free(dir);
+}
+
 static void test_help(void **state)
 {
 	char *out;
@@ -278,6 +330,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_verdict_regression), cmocka_unit_test(test_payload_metric),
 		cmocka_unit_test(test_list_show),	  cmocka_unit_test(test_flaky_record),
 		cmocka_unit_test(test_bad_input),	  cmocka_unit_test(test_help),
+		cmocka_unit_test(test_pool_by_scheduler),
 	};
 	int rc;
 

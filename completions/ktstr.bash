@@ -33,18 +33,21 @@ _ktstr()
 	--kernel|--junit|-i|--include-file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
-	--duration|--workers|--timeout|-j|--jobs|--retries|--sched-args|--exec|--memory-mb)
+	--duration|--workers|--timeout|-j|--jobs|--retries|--repeat|--sched-args|--exec|--memory-mb|\
+	--a-scheduler|--b-scheduler|--a-kernel|--b-kernel|--a-args|--b-args|--threshold)
 		return ;;
 	esac
 	local opts
 	case "$cmd" in
 	run) opts="--scheduler --sched-args --topology --scenario --category --all --duration
-		--workers --timeout --kernel --jobs -j --retries --flaky-fails --json --junit --no-skip
+		--workers --timeout --kernel --jobs -j --retries --flaky-fails --repeat --json --junit
+		--no-skip
 		--verbose --quiet --help" ;;
 	list) opts="--category --json --help" ;;
 	shell) opts="--topology --kernel --scheduler --sched-args --memory-mb --include-file -i
 		--exec --help" ;;
-	stats) opts="list show compare --json --help" ;;
+	stats) opts="list show compare --json --help --runs-dir --threshold --changed --a-scheduler
+		--b-scheduler --a-kernel --b-kernel --a-args --b-args --scenario --topology" ;;
 	kernel) opts="fetch list check resolve --help" ;;
 	topo) opts="--vm --kernel --memory --timeout --cmdline --json --help" ;;
 	cleanup) opts="--dry-run --templates --days --help" ;;

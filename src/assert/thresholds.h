@@ -33,11 +33,11 @@
 #define THRESH_DEFAULT_MAX_IMBALANCE_RATIO 4.0
 #define THRESH_DEFAULT_MAX_LOCAL_DSQ_DEPTH 50
 #define THRESH_DEFAULT_SUSTAINED_SAMPLES 5
-#define THRESH_DEFAULT_MAX_CALLBACK_US 250.0
+#define THRESH_DEFAULT_MAX_CALLBACK_US 500.0
 
 /* not_starved on, isolation off, gap 2000 ms, spread 75 points, cgroup spread 25 points,
  * median wake latency 25 ms, monitor imbalance 4.0 / DSQ depth 50 / stall on / 5 samples /
- * callbacks 250 us per call;
+ * callbacks 500 us per call;
  * the event rates (fallback, keep-last) are recorded but not judged. */
 struct ktstr_thresholds thresholds_defaults(void);
 /* dst = dst overridden by every field set in over. */

@@ -2,13 +2,14 @@
 /*
  * scx_ktstr: the fixture sched_ext scheduler ktstr tests itself with.
  *
- * Policies (--policy, all correct; a task that finds an idle CPU in select_cpu
- * runs there directly under each of them):
+ * Policies (--policy, all correct; under each, a task that finds an idle CPU in
+ * select_cpu runs there directly unless tasks wait in the DSQs that CPU
+ * dispatches from, and an enqueue to a DSQ kicks an idle CPU the task may use):
  * - ktstr: a task woken up goes to the DSQ of its CPU's LLC, any other enqueue
  *   to a shared global DSQ, both ordered by weighted virtual time (runtime
  *   scaled by 100/weight, lag capped at ten slices); a CPU dispatches from its
  *   own LLC's DSQ, then the global DSQ, then steals from other LLCs.
- * - fifo: one shared FIFO DSQ and nothing else, like the kernel's scx_simple.
+ * - fifo: one shared FIFO DSQ, like the kernel's scx_simple.
  * - vtime: one shared DSQ ordered by weighted virtual time, as in ktstr.
  * - llc: one vtime DSQ per LLC; every enqueue goes to the DSQ of the task's
  *   CPU's LLC; a CPU steals from other LLCs only when its own DSQ is empty.
@@ -287,6 +288,28 @@ static __always_inline void kick_idle(const struct task_struct *p)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
+/*
+ * Whether tasks wait in a DSQ that @cpu's ops.dispatch takes from before it
+ * steals. A task inserted into @cpu's local DSQ from select_cpu would run
+ * before them, and ops.dispatch runs only when a CPU finds its local DSQ empty:
+ * scx_bpf_select_cpu_dfl() returns a SCX_WAKE_SYNC waker's own busy CPU as
+ * idle while any CPU is idle, so two tasks waking each other there would keep
+ * that local DSQ fed and a task queued for that CPU alone (a per-CPU kworker)
+ * would wait as long as they do.
+ */
+static __always_inline bool queued_for(s32 cpu)
+{
+	switch (cfg.policy) {
+	case KTSTR_POLICY_KTSTR:
+		return scx_bpf_dsq_nr_queued(llc_dsq(cpu)) > 0 ||
+		       scx_bpf_dsq_nr_queued(GLOBAL_DSQ) > 0;
+	case KTSTR_POLICY_LLC:
+		return scx_bpf_dsq_nr_queued(llc_dsq(cpu)) > 0;
+	default:
+		return scx_bpf_dsq_nr_queued(GLOBAL_DSQ) > 0;
+	}
+}
+
 s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	struct task_ctx *tc;
@@ -301,7 +324,8 @@ s32 BPF_STRUCT_OPS(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 	if (parks() && (tc = lookup_ctx(p)) && hold_until(tc, SCX_ENQ_WAKEUP))
 		return prev_cpu;
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &idle);
-	if (idle)
+	/* otherwise ops.enqueue queues it behind the waiting tasks */
+	if (idle && !queued_for(cpu))
 		scx_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, 0);
 	return cpu;
 }
@@ -324,11 +348,11 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
 		return;
 	}
-	if (cfg.policy == KTSTR_POLICY_FIFO) {
+	if (cfg.policy == KTSTR_POLICY_FIFO)
 		scx_insert(p, GLOBAL_DSQ, SCX_SLICE_DFL, enq_flags);
-		return;
-	}
-	scx_insert_vtime(p, policy_dsq(p, enq_flags), SCX_SLICE_DFL, queue_vtime(p), enq_flags);
+	else
+		scx_insert_vtime(p, policy_dsq(p, enq_flags), SCX_SLICE_DFL, queue_vtime(p),
+				 enq_flags);
 	kick_idle(p);
 }
 

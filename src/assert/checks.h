@@ -37,6 +37,7 @@ struct check_input {
 	const struct check_worker *w;
 	unsigned n;
 	const struct ktstr_thresholds *thr;
+	unsigned ncpus;       /* CPUs the workers share; 0 = unknown (taken as n) */
 };
 
 /* Every enabled check plus the statistics; returns KTSTR_PASS or KTSTR_FAIL. */

@@ -652,6 +652,7 @@ static int judge(struct scn *s)
 	struct check_worker *cw;
 	struct check_input in = {
 		.thr = s->env->thr,
+		.ncpus = cpuset_count(&s->env->topo->online),
 	};
 	unsigned n = 0;
 	int v;
@@ -802,6 +803,7 @@ int scn_reports_check(struct scn_env *env, const struct ktstr_reports *r)
 		.w = cw,
 		.n = r->n,
 		.thr = env->thr,
+		.ncpus = cpuset_count(&env->topo->online),
 	};
 
 	for (unsigned i = 0; i < r->n; i++) {

@@ -116,6 +116,19 @@ static void check_callbacks(const struct monitor_data *d, const struct monchk_li
 	}
 }
 
+/*
+ * How long the oldest runnable task may wait: MONCHK_STALL_WAIT_MS at the default
+ * weight (100, nice 0), longer in proportion below it: a fair scheduler runs a
+ * SCHED_IDLE task (weight 1) beside a spinner about once in 100 slices. The kernel's
+ * watchdog still bounds every task's wait.
+ */
+static uint32_t stall_wait_ms(uint32_t weight)
+{
+	if (!weight || weight >= 100)
+		return MONCHK_STALL_WAIT_MS;
+	return MONCHK_STALL_WAIT_MS * 100 / weight;
+}
+
 static bool excused(const struct monitor_data *d, const struct monitor_cpu *p,
 		    const struct monitor_cpu *c)
 {
@@ -215,7 +228,7 @@ void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l
 				const struct monitor_cpu *p = &prev->cpu[cpu];
 				bool frozen = x->clock && x->clock == p->clock &&
 					      (x->nr_running || p->nr_running);
-				bool waiting = x->wait_ms >= MONCHK_STALL_WAIT_MS;
+				bool waiting = x->wait_ms >= stall_wait_ms(x->wait_weight);
 				bool stall = (frozen || waiting) && !excused(d, p, x);
 
 				if (x->clock != p->clock)
@@ -225,9 +238,9 @@ void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l
 				if (l->stall_on) {
 					snprintf(msg, sizeof(msg),
 						 "%s; %u runnable, oldest sched_ext task waiting "
-						 "%u ms",
+						 "%u ms (weight %u)",
 						 frozen ? "rq clock frozen" : "rq clock moving",
-						 x->nr_running, x->wait_ms);
+						 x->nr_running, x->wait_ms, x->wait_weight);
 					track(&c, MONCHK_STALL, (int)cpu, stall, x->wait_ms,
 					      s->t_ms, msg);
 				}

@@ -14,8 +14,9 @@
  *
  * Stall: a CPU with runnable tasks in two consecutive samples whose rq clock
  * did not move, or whose oldest runnable sched_ext task has waited
- * MONCHK_STALL_WAIT_MS or more. Excused when the vCPU thread spent the
- * interval waiting for a host CPU (schedstat wait grew by 10 guest ticks or
+ * MONCHK_STALL_WAIT_MS or more (longer in proportion below the default weight of
+ * 100: a SCHED_IDLE task, weight 1, waits by design). Excused when the vCPU
+ * thread spent the interval waiting for a host CPU (schedstat wait grew by 10 guest ticks or
  * more while it ran less than that): the guest could not run, not the
  * scheduler's fault. A halted vCPU (idle, sleeping on the host) is not excused.
  */

@@ -61,6 +61,7 @@ struct mon_layout {
 	uint32_t rq_nr_running, rq_clock, rq_scx_nr_running, rq_local_dsq_nr, rq_scx_flags;
 	uint32_t rq_runnable_list;         /* rq.scx.runnable_list (list_head) */
 	uint32_t see_node, see_at;         /* task_struct.scx.runnable_{node,at} */
+	uint32_t see_weight;               /* task_struct.scx.weight (optional) */
 	uint32_t sch_pcpu;                 /* scx_sched.pcpu (6.18+) */
 	uint32_t sch_event_stats_cpu;      /* scx_sched.event_stats_cpu (6.16-6.17) */
 	uint32_t pcpu_event_stats;         /* scx_sched_pcpu.event_stats */
@@ -138,8 +139,9 @@ static void mon_resolve_layout(struct monitor *m, const struct btf *btf)
 	see = mon_off(btf, "task_struct", "scx", &missing);
 	l->see_node = mon_off(btf, "sched_ext_entity", "runnable_node", &missing);
 	l->see_at = mon_off(btf, "sched_ext_entity", "runnable_at", &missing);
+	l->see_weight = mon_off(btf, "sched_ext_entity", "weight", NULL);
 	if (see == MON_OFF_NONE)
-		l->see_node = l->see_at = MON_OFF_NONE;
+		l->see_node = l->see_at = l->see_weight = MON_OFF_NONE;
 	l->sch_pcpu = mon_off(btf, "scx_sched", "pcpu", NULL);
 	l->pcpu_event_stats = mon_off(btf, "scx_sched_pcpu", "event_stats", NULL);
 	l->sch_event_stats_cpu = mon_off(btf, "scx_sched", "event_stats_cpu", NULL);
@@ -354,8 +356,12 @@ static void mon_read_cpu(struct monitor *m, unsigned cpu, uint64_t pcpu_off, uin
 		/* the oldest waiting task heads the list; its runnable_at is in jiffies */
 		if (!guestmem_read_u64(gm, head, &next) && next && next != head &&
 		    !guestmem_read_u64(gm, next - l->see_node + l->see_at, &at) && jiffies >= at &&
-		    jiffies - at < 1000000ull * m->d.hz)
+		    jiffies - at < 1000000ull * m->d.hz) {
 			c->wait_ms = (uint32_t)((jiffies - at) * 1000 / m->d.hz);
+			if (mon_has(l->see_weight))
+				guestmem_read_u32(gm, next - l->see_node + l->see_weight,
+						  &c->wait_weight);
+		}
 	}
 	if (ev_base)
 		for (int e = 0; e < MON_EV_N; e++)

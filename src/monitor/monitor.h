@@ -52,6 +52,7 @@ struct monitor_cpu {
 	uint32_t nr_running, scx_nr_running, local_dsq, scx_flags;
 	uint64_t clock;          /* rq->clock, ns */
 	uint32_t wait_ms;        /* oldest runnable sched_ext task's wait (runnable_list head) */
+	uint32_t wait_weight;    /* its sched_ext weight (100 = nice 0; 0 = unknown) */
 	int64_t ev[MON_EV_N];    /* cumulative counters */
 	uint64_t vcpu_run_ns;    /* host: the vCPU thread's CPU time ... */
 	uint64_t vcpu_wait_ns;   /* ... and its time waiting for a host CPU (schedstat) */

@@ -277,6 +277,33 @@ static void test_checks_dsq_stall_rates(void **state)
 	monitor_data_free(&d);
 }
 
+/* A waiting task's allowance grows as its weight falls: SCHED_IDLE waits by design. */
+static void test_checks_stall_weight(void **state)
+{
+	struct monitor_data d;
+	struct monchk_limits l;
+	struct monchk_result r;
+
+	defaults(&l);
+	mkdata(&d, 40, 2);
+	for (unsigned i = 12; i < 40; i++) {
+		d.s[i].cpu[1].wait_ms = 1500 + 100 * (i - 12);
+		d.s[i].cpu[1].wait_weight = 1;
+	}
+	monchk_evaluate(&d, &l, &r);
+	assert_int_equal(r.state, MONCHK_EVALUATED);
+	assert_int_equal(r.nv, 0);
+	monchk_result_free(&r);
+	for (unsigned i = 12; i < 40; i++)
+		d.s[i].cpu[1].wait_weight = 100;
+	monchk_evaluate(&d, &l, &r);
+	assert_int_equal(r.nv, 1);
+	assert_int_equal(r.v[0].kind, MONCHK_STALL);
+	assert_non_null(strstr(r.v[0].msg, "(weight 100)"));
+	monchk_result_free(&r);
+	monitor_data_free(&d);
+}
+
 static void test_checks_guards(void **state)
 {
 	struct monitor_data d;
@@ -335,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_checks_clean_and_imbalance),
 		cmocka_unit_test(test_checks_dsq_stall_rates),
 		cmocka_unit_test(test_checks_guards),
+		cmocka_unit_test(test_checks_stall_weight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

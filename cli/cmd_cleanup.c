@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "test_support/runtime.h"
 #include "util/util.h"
 #include "vm/kernel.h"
 #include "vm/snapshot.h"
@@ -80,7 +79,7 @@ static void cleanup_remove(struct cleanup *c, const char *path, const char *why)
 /* A scratch directory's owner is alive (or it may be: unreadable, recent). */
 static bool scratch_live(const char *dir, time_t now)
 {
-	char *pidf = xasprintf("%s/" RUNTIME_SCRATCH_PID, dir);
+	char *pidf = xasprintf("%s/" SCRATCH_OWNER_PID, dir);
 	char *text = file_read(pidf, NULL, 64);
 	uint64_t pid;
 	struct stat st;

@@ -10,7 +10,7 @@
 #include <ktstr/scenario.h>
 
 #include "cli/commands.h"
-#include "test_support/args.h"
+#include "runner/args.h"
 
 static void usage(FILE *f)
 {

@@ -16,15 +16,15 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "test_support/args.h"
-#include "test_support/entry.h"
-#include "test_support/entry_validate.h"
-#include "test_support/output.h"
-#include "test_support/retry.h"
-#include "test_support/run_one.h"
-#include "test_support/sched_args.h"
-#include "test_support/suite.h"
-#include "test_support/topo.h"
+#include "core/entry.h"
+#include "core/sched_args.h"
+#include "core/topo.h"
+#include "runner/args.h"
+#include "runner/entry_validate.h"
+#include "runner/output.h"
+#include "runner/retry.h"
+#include "runner/run_one.h"
+#include "runner/suite.h"
 #include "util/util.h"
 
 /* The quick default set: about a minute together under TCG. */

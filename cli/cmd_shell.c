@@ -18,12 +18,13 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "test_support/args.h"
-#include "test_support/entry.h"
-#include "test_support/payload.h"
-#include "test_support/runtime.h"
-#include "test_support/sched_args.h"
-#include "test_support/topo.h"
+#include "core/entry.h"
+#include "core/sched_args.h"
+#include "core/topo.h"
+#include "proto/guest_abi.h"
+#include "runner/args.h"
+#include "runner/payload.h"
+#include "runner/runtime.h"
 #include "util/util.h"
 #include "vm/accel.h"
 #include "vm/initramfs.h"
@@ -136,8 +137,8 @@ static char *init_script(const char *const *sched_argv, unsigned watchdog_s, boo
 		  "mount -t tmpfs tmpfs /tmp\n"
 		  "mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null\n"
 		  "mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null\n"
-		  "[ -r " RUNTIME_GUEST_KCONFIG " ] && mkdir -p /boot && "
-		  "ln -s " RUNTIME_GUEST_KCONFIG " /boot/config-$(uname -r)\n"
+		  "[ -r " GUEST_KCONFIG " ] && mkdir -p /boot && "
+		  "ln -s " GUEST_KCONFIG " /boot/config-$(uname -r)\n"
 		  "dmesg -n 1\n");
 	if (sched_argv) {
 		sb_printf(&sb, "[ -w /sys/kernel/sched_ext/watchdog_timeout_ms ] && "
@@ -381,7 +382,7 @@ int cmd_shell(int argc, char **argv)
 		fprintf(stderr, "ktstr shell: bad KTSTR_ACCEL\n");
 		goto out;
 	}
-	work = runtime_scratch_dir("shell");
+	work = scratch_dir_new("shell");
 	if (!work) {
 		fprintf(stderr, "ktstr shell: cannot create a scratch directory: %s\n",
 			strerror(errno));

@@ -2,7 +2,7 @@
 /*
  * `ktstr stats`: list runs, show one run, compare two runs.
  *
- * Runs are directories of run records (test_support/sidecar.h) under
+ * Runs are directories of run records (runner/sidecar.h) under
  * $KTSTR_RUNS_DIR (default ./ktstr-runs). Exit codes: 0 fine, 1 a regression
  * (compare only), 2 bad input (unknown run, corrupt record, bad option).
  */
@@ -15,11 +15,11 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
-#include "test_support/compare.h"
-#include "test_support/output.h"
-#include "test_support/sched_args.h"
-#include "test_support/sidecar.h"
-#include "test_support/timefmt.h"
+#include "core/sched_args.h"
+#include "runner/compare.h"
+#include "runner/output.h"
+#include "runner/sidecar.h"
+#include "runner/timefmt.h"
 #include "util/util.h"
 
 #define EXIT_BAD_INPUT 2

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "core/topo.h"
 #include "guest/hwtopo.h"
-#include "test_support/runtime.h"
-#include "test_support/topo.h"
+#include "runner/runtime.h"
 #include "util/util.h"
 #include "vm/accel.h"
 #include "vm/kernel.h"
@@ -172,7 +172,7 @@ static int topo_vm(const char *want, const char *kernel_spec, unsigned memory_mb
 		log_err("%s", err);
 		goto out;
 	}
-	dir = runtime_scratch_dir("topo");
+	dir = scratch_dir_new("topo");
 	if (!dir) {
 		log_err("cannot create a scratch directory: %s", strerror(errno));
 		goto out;

@@ -15,7 +15,7 @@
 #include <ktstr/ktstr.h>
 #include <stddef.h>
 
-#include "test_support/result.h"
+#include "core/result.h"
 #include "util/cpuset.h"
 
 /* One worker as the checks see it. Spread and throughput parity compare workers of the

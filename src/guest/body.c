@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "guest/body.h"
+#include "core/entry.h"
 #include "guest/ctx.h"
-#include "test_support/entry.h"
-#include "test_support/eval.h"
-#include "test_support/orders.h"
+#include "proto/channel.h"
+#include "proto/guest_abi.h"
+#include "proto/orders.h"
 #include "util/util.h"
-#include "vm/channel.h"
 
 #include <errno.h>
 #include <stdio.h>

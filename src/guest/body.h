@@ -19,7 +19,7 @@ struct orders;
 
 /* Run t's body with orders o, topology from <sysroot>/devices/system/...
  * (sysroot "/sys"), frames to chan_fd. Returns the process exit code
- * (GUEST_EXIT_PASS / _FAIL / _SKIP of test_support/eval.h). */
+ * (GUEST_EXIT_PASS / _FAIL / _SKIP of proto/guest_abi.h). */
 int body_run(const struct ktstr_test *t, const struct orders *o, const char *sysroot,
 	     int chan_fd);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "guest/covflush.h"
+#include "proto/channel.h"
 #include "util/util.h"
-#include "vm/channel.h"
 
 #include <errno.h>
 #include <ftw.h>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The test body's context and the public functions a body calls on it. */
 #include "guest/ctx.h"
-#include "test_support/orders.h"
+#include "proto/channel.h"
+#include "proto/orders.h"
 #include "util/util.h"
-#include "vm/channel.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/result.h"
 #include "guest/hwtopo.h"
-#include "test_support/result.h"
 
 struct orders;
 

@@ -13,9 +13,9 @@
 
 #include "guest/ctx.h"
 #include "guest/port.h"
-#include "monitor/mapreq.h"
+#include "proto/channel.h"
+#include "proto/mapreq.h"
 #include "util/util.h"
-#include "vm/channel.h"
 
 #define HOSTMAP_REPLY_MS 20000 /* the host waits at most 5 s for its monitor */
 

@@ -36,11 +36,10 @@
 #include "guest/scxdump.h"
 #include "guest/testrun.h"
 #include "monitor/ksyms.h"
-#include "test_support/eval.h"
-#include "test_support/orders.h"
-#include "test_support/runtime.h"
+#include "proto/channel.h"
+#include "proto/guest_abi.h"
+#include "proto/orders.h"
 #include "util/util.h"
-#include "vm/channel.h"
 
 #define INIT_PORT_WAIT_MS 3000
 #define INIT_ORDERS_WAIT_MS 30000 /* the host sends them right after the hello */
@@ -125,12 +124,12 @@ static void init_boot_config(void)
 	struct utsname u;
 	char *path;
 
-	if (access(RUNTIME_GUEST_KCONFIG, R_OK) || uname(&u))
+	if (access(GUEST_KCONFIG, R_OK) || uname(&u))
 		return;
 	mkdir_p("/boot", 0755);
 	path = xasprintf("/boot/config-%s", u.release);
-	if (symlink(RUNTIME_GUEST_KCONFIG, path) && errno != EEXIST)
-		init_say("cannot link %s to " RUNTIME_GUEST_KCONFIG ": %s", path, strerror(errno));
+	if (symlink(GUEST_KCONFIG, path) && errno != EEXIST)
+		init_say("cannot link %s to " GUEST_KCONFIG ": %s", path, strerror(errno));
 	free(path);
 }
 

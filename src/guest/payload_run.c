@@ -5,13 +5,13 @@
  * enforce the timeout, extract metrics (metrics.c, yaml.c), check them and
  * send them to the host as one CHAN_METRICS frame.
  */
+#include "core/metrics.h"
 #include "guest/cgroup.h"
 #include "guest/ctx.h"
-#include "test_support/include.h"
-#include "test_support/metrics.h"
-#include "test_support/yaml.h"
+#include "proto/channel.h"
+#include "proto/guest_abi.h"
 #include "util/util.h"
-#include "vm/channel.h"
+#include "util/yaml.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -211,7 +211,7 @@ child(const char *exe, char **argv, const char *procs, int out_w, int err_w, boo
 		}
 	}
 	if (!getenv("PATH"))
-		setenv("PATH", INCLUDE_GUEST_DIR ":/usr/local/bin:/usr/bin:/bin", 1);
+		setenv("PATH", GUEST_INCLUDE_DIR ":/usr/local/bin:/usr/bin:/bin", 1);
 	if (search)
 		execvp(exe, argv);
 	else
@@ -270,14 +270,14 @@ struct ktstr_payload_handle *ktstr_payload_spawn(struct ktstr_ctx *ctx,
 		result_fail(&ctx->result, KTSTR_OTHER, "payload without a name or binary");
 		return NULL;
 	}
-	exe = include_guest_path(p->binary);
+	exe = guest_include_path(p->binary);
 	if (!exe || !path_exists(exe)) {
 		free(exe);
 		if (!ctx->host_only) {
 			fail_p(ctx, p, KTSTR_OTHER,
 			       "%s/%s is not in the VM: declare the payload in the test "
 			       "(.payloads = KTSTR_PAYLOADS(&%s))",
-			       INCLUDE_GUEST_DIR, p->binary, p->name);
+			       GUEST_INCLUDE_DIR, p->binary, p->name);
 			return NULL;
 		}
 		exe = xstrdup(p->binary); /* on the host: as a shell would find it */

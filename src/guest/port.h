@@ -3,7 +3,7 @@
 #ifndef KTSTR_GUEST_PORT_H
 #define KTSTR_GUEST_PORT_H
 
-#include "vm/channel.h"
+#include "proto/channel.h"
 
 #define GUEST_PORT_NAME "org.ktstr.0"
 

@@ -9,8 +9,8 @@
 
 #include <ktstr/ktstr.h>
 
+#include "core/result.h"
 #include "guest/hwtopo.h"
-#include "test_support/result.h"
 
 struct scn_env {
 	const struct hw_topo *topo;

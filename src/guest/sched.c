@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "test_support/sched_event.h"
-#include "vm/channel.h"
+#include "proto/channel.h"
+#include "proto/sched_event.h"
 
 #define POLL_MS 20
 #define EXIT_GRACE_MS 1500 /* after an ejection, how long the loader gets to report and exit */

@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "test_support/result.h"
+#include "core/result.h"
 #include "util/util.h"
 
 #define SCHED_SYSFS "/sys/kernel/sched_ext"
@@ -111,7 +111,7 @@ void sched_report(const struct sched_proc *sp, struct ktstr_result *r);
  * returns sched_failure_text (NULL while it runs). */
 char *sched_check_hook(void *arg);
 
-/* CHAN_SCHED frame payload (format in test_support/sched_event.h; caller frees). */
+/* CHAN_SCHED frame payload (format in proto/sched_event.h; caller frees). */
 char *sched_event_json(const struct sched_proc *sp);
 /* Send sched_event_json as a CHAN_SCHED frame on fd. 0 or -errno. */
 int sched_send_event(int fd, const struct sched_proc *sp);

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "guest/testrun.h"
+#include "core/result.h"
 #include "guest/body.h"
 #include "guest/port.h"
 #include "guest/scxdump.h"
-#include "test_support/eval.h"
-#include "test_support/orders.h"
-#include "test_support/result.h"
+#include "proto/channel.h"
+#include "proto/guest_abi.h"
+#include "proto/orders.h"
 #include "util/util.h"
-#include "vm/channel.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -28,7 +28,7 @@ struct testrun_spec {
 
 /*
  * Run the body; returns the code for CHAN_EXIT in the convention of
- * test_support/eval.h: the body's own exit (0 pass, 1 fail, 2 skip),
+ * proto/guest_abi.h: the body's own exit (0 pass, 1 fail, 2 skip),
  * GUEST_EXIT_SIGNAL_BASE + N when signal N killed it (the host names it),
  * GUEST_EXIT_INIT_ERROR when it could not be started. A timeout or a
  * scheduler death found here is sent as one more CHAN_RESULT frame after any

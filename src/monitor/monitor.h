@@ -16,7 +16,7 @@
 
 #include "monitor/bpfmap.h"
 #include "monitor/bpfprog.h"
-#include "monitor/mapreq.h"
+#include "proto/mapreq.h"
 
 #define MONITOR_INTERVAL_MS 100
 #define MONITOR_MAX_CPUS 256

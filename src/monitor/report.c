@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "monitor/report.h"
-#include "test_support/metrics.h"
-#include "test_support/result.h"
+#include "core/metrics.h"
+#include "core/result.h"
 #include "util/util.h"
 
 static const char *state_name(enum monchk_state s)

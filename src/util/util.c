@@ -359,6 +359,25 @@ bool path_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+char *scratch_dir_new(const char *tag)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *base = path_is_dir("/dev/shm") ? "/dev/shm" : tmp && *tmp ? tmp : "/tmp";
+	char *dir = xasprintf("%s/ktstr-%s-XXXXXX", base, tag);
+
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	/* the owner: `ktstr cleanup` removes the directories of dead owners only */
+	char *pidf = xasprintf("%s/" SCRATCH_OWNER_PID, dir), pid[24];
+
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	file_write_str(pidf, pid);
+	free(pidf);
+	return dir;
+}
+
 int copy_file(const char *src, const char *dst)
 {
 	size_t len;

@@ -65,6 +65,14 @@ int rm_rf(const char *path);
 bool path_exists(const char *path);
 bool path_is_dir(const char *path);
 int copy_file(const char *src, const char *dst);
+/*
+ * A new scratch directory for one VM, <base>/ktstr-<tag>-XXXXXX, where base is
+ * /dev/shm when it exists (the guest RAM files live there and must not be
+ * written back to a disk), else $TMPDIR, else /tmp. NULL with errno set.
+ * It holds the file SCRATCH_OWNER_PID: the pid of the process that made it.
+ */
+#define SCRATCH_OWNER_PID "owner.pid"
+char *scratch_dir_new(const char *tag);
 /* Write all of buf to fd, retrying on EINTR/short writes. */
 int write_full(int fd, const void *buf, size_t len);
 

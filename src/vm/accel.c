@@ -115,13 +115,3 @@ int accel_detect(struct accel_choice *out)
 	*out = cached;
 	return 0;
 }
-
-const char *accel_name(enum accel_kind kind)
-{
-	return kind == ACCEL_KVM ? "kvm" : "tcg";
-}
-
-double accel_time_scale(enum accel_kind kind)
-{
-	return kind == ACCEL_KVM ? 1.0 : 10.0;
-}

@@ -3,10 +3,7 @@
 #ifndef KTSTR_ACCEL_H
 #define KTSTR_ACCEL_H
 
-enum accel_kind {
-	ACCEL_TCG = 0,
-	ACCEL_KVM = 1,
-};
+#include "core/accel_kind.h"
 
 struct accel_choice {
 	enum accel_kind kind;
@@ -22,13 +19,4 @@ int accel_detect(struct accel_choice *out);
  * returns -EINVAL and *err (allocated) says what is accepted. For tests. */
 int accel_decide(const char *sys_root, const char *dev_kvm, const char *env,
 		 struct accel_choice *out, char **err);
-const char *accel_name(enum accel_kind kind); /* "kvm" / "tcg" */
-/*
- * How much slower than hardware time-based thresholds should allow: 1 on KVM,
- * 10 on TCG. TCG runs guest code 5-50x slower than hardware on these hosts
- * (2 cores shared by several VMs); 10 is the middle of that range and is what
- * time thresholds (gaps, latencies, timeouts) are multiplied by. Shown in output.
- */
-double accel_time_scale(enum accel_kind kind);
-
 #endif

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "test_support/runtime.h"
+#include "util/hash.h"
 #include "util/util.h"
 #include "vm/kernel.h"
 #include "vm/snapshot.h"
@@ -38,7 +38,7 @@ char *snapshot_templates_dir(void)
 }
 
 /* A file's identity: resolved path, size, modification time, inode. */
-static int hash_identity(struct runtime_hash *h, const char *path)
+static int hash_identity(struct content_hash *h, const char *path)
 {
 	char *real = realpath(path, NULL);
 	struct stat st;
@@ -49,11 +49,11 @@ static int hash_identity(struct runtime_hash *h, const char *path)
 		free(real);
 		return -e;
 	}
-	runtime_hash_str(h, real);
-	runtime_hash_bytes(h, &st.st_size, sizeof(st.st_size));
-	runtime_hash_bytes(h, &st.st_mtim, sizeof(st.st_mtim));
-	runtime_hash_bytes(h, &st.st_ino, sizeof(st.st_ino));
-	runtime_hash_bytes(h, &st.st_dev, sizeof(st.st_dev));
+	content_hash_str(h, real);
+	content_hash_bytes(h, &st.st_size, sizeof(st.st_size));
+	content_hash_bytes(h, &st.st_mtim, sizeof(st.st_mtim));
+	content_hash_bytes(h, &st.st_ino, sizeof(st.st_ino));
+	content_hash_bytes(h, &st.st_dev, sizeof(st.st_dev));
 	free(real);
 	return 0;
 }
@@ -82,7 +82,7 @@ static char *which(const char *name)
 int snapshot_key(const struct vm_spec *spec, char key[65], char **err)
 {
 	struct vm_spec s = *spec;
-	struct runtime_hash *h;
+	struct content_hash *h;
 	char **argv, *qemu;
 	int r = 0;
 
@@ -94,10 +94,10 @@ int snapshot_key(const struct vm_spec *spec, char key[65], char **err)
 	argv = vm_qemu_argv(&s, "/W/chan.sock", "/W/qmp.sock", err);
 	if (!argv)
 		return -EINVAL;
-	h = runtime_hash_new();
-	runtime_hash_str(h, SNAPSHOT_KEY_VERSION);
+	h = content_hash_new();
+	content_hash_str(h, SNAPSHOT_KEY_VERSION);
 	for (char **a = argv; *a; a++)
-		runtime_hash_str(h, *a);
+		content_hash_str(h, *a);
 	qemu = which(argv[0]);
 	if (!qemu) {
 		*err = xasprintf("%s not found in PATH", argv[0]);
@@ -111,7 +111,7 @@ int snapshot_key(const struct vm_spec *spec, char key[65], char **err)
 	}
 	if (!r && (r = hash_identity(h, qemu)))
 		*err = xasprintf("cannot read %s: %s", qemu, strerror(-r));
-	runtime_hash_final(h, key);
+	content_hash_final(h, key);
 	free(qemu);
 	vm_argv_free(argv);
 	return r;
@@ -265,7 +265,7 @@ static int build(const struct vm_spec *spec, const char *key, const char *dir, c
 {
 	struct vm_spec b = *spec;
 	struct vm_result res;
-	char *work = runtime_scratch_dir("template");
+	char *work = scratch_dir_new("template");
 	uint64_t t0 = now_ns();
 	int r;
 

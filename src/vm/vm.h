@@ -11,9 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "test_support/topo.h"
+#include "core/topo.h"
+#include "proto/channel.h"
 #include "vm/accel.h"
-#include "vm/channel.h"
 
 #define VM_DEFAULT_MEMORY_MB 512
 #define VM_MIN_NODE_MEMORY_MB 64

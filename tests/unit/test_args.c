@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_support/args.h"
+#include "runner/args.h"
 
 #define ARGV(...) ((char *[]){ "/path/to/my_tests", __VA_ARGS__, NULL })
 #define ARGC(v) ((int)(sizeof(v) / sizeof(v[0])) - 1)

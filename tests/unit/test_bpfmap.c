@@ -21,7 +21,7 @@
 #include "monitor/bpfmap.h"
 #include "monitor/bpfprog.h"
 #include "monitor/guestmem.h"
-#include "monitor/mapreq.h"
+#include "proto/mapreq.h"
 
 #define RAM (1u << 20)
 #define PO GUESTMEM_PAGE_OFFSET_L4

@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "proto/channel.h"
 #include "util/util.h"
-#include "vm/channel.h"
 
 /* Deterministic xorshift so failures reproduce. */
 static uint64_t rng_state;

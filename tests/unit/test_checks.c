@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "assert/checks.h"
-#include "assert/thresholds.h"
+#include "core/thresholds.h"
 #include "util/util.h"
 
 static struct ktstr_worker_report reps[8];

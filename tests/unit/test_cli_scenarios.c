@@ -12,7 +12,7 @@
 
 #include <ktstr/ktstr.h>
 
-#include "test_support/entry.h"
+#include "core/entry.h"
 
 static void test_registry_is_the_catalog(void **state)
 {

@@ -9,7 +9,7 @@
 
 #include <errno.h>
 
-#include "test_support/compare.h"
+#include "runner/compare.h"
 #include "util/stats.h"
 
 /* Two tests, each with harness stats; "bench" also has payload metrics. */

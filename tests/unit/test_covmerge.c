@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test_support/covmerge.h"
+#include "runner/covmerge.h"
 #include "util/util.h"
 
 static char *tmpdir(void)

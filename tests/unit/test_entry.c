@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "test_support/entry.h"
+#include "core/entry.h"
 
 KTSTR_SCHEDULER(wide, .binary = "scx_wide", .topology = KTSTR_TOPO(2, 4, 0, 2),
 		.watchdog_timeout_s = 9, .max_llcs = 8, .min_cpus = 4,

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "test_support/entry_validate.h"
+#include "runner/entry_validate.h"
 
 static int body(struct ktstr_ctx *ctx)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "test_support/eval.h"
+#include "runner/eval.h"
 
 static struct vm_result vm_ok(void)
 {

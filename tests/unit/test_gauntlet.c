@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_support/budget.h"
-#include "test_support/entry.h"
-#include "test_support/gauntlet.h"
-#include "test_support/plan.h"
+#include "core/entry.h"
+#include "runner/budget.h"
+#include "runner/gauntlet.h"
+#include "runner/plan.h"
 
 KTSTR_SCHEDULER(twoflag, .binary = "scx_two",
 		.flags = KTSTR_FLAGS({ .name = "llc", .args = KTSTR_ARGS("--llc") },

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_support/host_class.h"
+#include "runner/host_class.h"
 #include "util/util.h"
 
 static void test_mapping(void **state)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_support/metrics.h"
+#include "core/metrics.h"
 #include "util/util.h"
 
 static int extract(const char *s, struct metric_set *ms, char **err)

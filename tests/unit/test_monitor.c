@@ -15,12 +15,12 @@
 
 #include <bpf/btf.h>
 
-#include "assert/thresholds.h"
+#include "core/result.h"
+#include "core/thresholds.h"
 #include "monitor/checks.h"
 #include "monitor/kbtf.h"
 #include "monitor/ksyms.h"
 #include "monitor/report.h"
-#include "test_support/result.h"
 #include "util/util.h"
 
 static void test_ksyms(void **state)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <errno.h>
 
-#include "test_support/orders.h"
+#include "proto/orders.h"
 
 static void test_roundtrip(void **state)
 {

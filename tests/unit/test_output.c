@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test_support/args.h"
-#include "test_support/eval.h"
-#include "test_support/gauntlet.h"
-#include "test_support/output.h"
-#include "test_support/run_one.h"
+#include "runner/args.h"
+#include "runner/eval.h"
+#include "runner/gauntlet.h"
+#include "runner/output.h"
+#include "runner/run_one.h"
 
 static char *fmt(const struct output_test *t, int verbosity, bool color)
 {

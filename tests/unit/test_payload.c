@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "test_support/include.h"
-#include "test_support/payload.h"
+#include "runner/include.h"
+#include "runner/payload.h"
 #include "util/util.h"
 #include "vm/initramfs.h"
 
@@ -50,16 +50,16 @@ static void test_guest_path(void **state)
 	char *g;
 
 	(void)state;
-	g = include_guest_path("/usr/bin/stress-ng");
+	g = guest_include_path("/usr/bin/stress-ng");
 	assert_string_equal(g, "/include-files/stress-ng");
 	free(g);
-	g = include_guest_path("conf/dir///");
+	g = guest_include_path("conf/dir///");
 	assert_string_equal(g, "/include-files/dir");
 	free(g);
-	assert_null(include_guest_path(""));
-	assert_null(include_guest_path("/"));
-	assert_null(include_guest_path("a/.."));
-	assert_null(include_guest_path("."));
+	assert_null(guest_include_path(""));
+	assert_null(guest_include_path("/"));
+	assert_null(guest_include_path("a/.."));
+	assert_null(guest_include_path("."));
 }
 
 static void test_resolve(void **state)

@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 
-#include "test_support/result.h"
+#include "core/result.h"
 
 static void test_roundtrip(void **state)
 {

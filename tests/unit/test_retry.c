@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_support/retry.h"
+#include "runner/retry.h"
 
 static void test_parse(void **state)
 {

@@ -18,11 +18,11 @@
 
 #include <ktstr/ktstr.h>
 
-#include "test_support/args.h"
-#include "test_support/entry.h"
-#include "test_support/run_one.h"
-#include "test_support/sidecar.h"
-#include "test_support/suite.h"
+#include "core/entry.h"
+#include "runner/args.h"
+#include "runner/run_one.h"
+#include "runner/sidecar.h"
+#include "runner/suite.h"
 #include "util/util.h"
 
 KTSTR_TEST(h_pass, .host_only = true)

@@ -8,52 +8,54 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test_support/runtime.h"
+#include "proto/guest_abi.h"
+#include "runner/runtime.h"
+#include "util/hash.h"
 #include "util/util.h"
 #include "vm/initramfs.h"
 
-static void hex_of(void (*fill)(struct runtime_hash *), char out[65])
+static void hex_of(void (*fill)(struct content_hash *), char out[65])
 {
-	struct runtime_hash *h = runtime_hash_new();
+	struct content_hash *h = content_hash_new();
 
 	fill(h);
-	runtime_hash_final(h, out);
+	content_hash_final(h, out);
 }
 
-static void empty(struct runtime_hash *h)
+static void empty(struct content_hash *h)
 {
 }
 
-static void ab_c(struct runtime_hash *h)
+static void ab_c(struct content_hash *h)
 {
-	runtime_hash_str(h, "ab");
-	runtime_hash_str(h, "c");
+	content_hash_str(h, "ab");
+	content_hash_str(h, "c");
 }
 
-static void a_bc(struct runtime_hash *h)
+static void a_bc(struct content_hash *h)
 {
-	runtime_hash_str(h, "a");
-	runtime_hash_str(h, "bc");
+	content_hash_str(h, "a");
+	content_hash_str(h, "bc");
 }
 
-static void null_str(struct runtime_hash *h)
+static void null_str(struct content_hash *h)
 {
-	runtime_hash_str(h, NULL);
+	content_hash_str(h, NULL);
 }
 
-static void empty_str(struct runtime_hash *h)
+static void empty_str(struct content_hash *h)
 {
-	runtime_hash_str(h, "");
+	content_hash_str(h, "");
 }
 
-static void bytes_abc(struct runtime_hash *h)
+static void bytes_abc(struct content_hash *h)
 {
-	runtime_hash_bytes(h, "abc", 3);
+	content_hash_bytes(h, "abc", 3);
 }
 
-static void str_abc(struct runtime_hash *h)
+static void str_abc(struct content_hash *h)
 {
-	runtime_hash_str(h, "abc");
+	content_hash_str(h, "abc");
 }
 
 static void test_hash_framing(void **state)
@@ -81,30 +83,30 @@ static void test_hash_file(void **state)
 {
 	char path[] = "/tmp/ktstr-hash-XXXXXX";
 	int fd = mkstemp(path);
-	struct runtime_hash *h;
+	struct content_hash *h;
 	char a[65], b[65], c[65];
 
 	assert_true(fd >= 0);
 	assert_int_equal(write_full(fd, "hello", 5), 0);
 	close(fd);
-	h = runtime_hash_new();
-	assert_int_equal(runtime_hash_file(h, path), 0);
-	runtime_hash_final(h, a);
-	h = runtime_hash_new();
-	assert_int_equal(runtime_hash_file(h, path), 0);
-	runtime_hash_final(h, b);
+	h = content_hash_new();
+	assert_int_equal(content_hash_file(h, path), 0);
+	content_hash_final(h, a);
+	h = content_hash_new();
+	assert_int_equal(content_hash_file(h, path), 0);
+	content_hash_final(h, b);
 	assert_string_equal(a, b);
 	assert_int_equal(file_write_str(path, "hellO"), 0);
-	h = runtime_hash_new();
-	assert_int_equal(runtime_hash_file(h, path), 0);
-	runtime_hash_final(h, c);
+	h = content_hash_new();
+	assert_int_equal(content_hash_file(h, path), 0);
+	content_hash_final(h, c);
 	assert_string_not_equal(a, c);
 	unlink(path);
 
-	h = runtime_hash_new();
-	assert_int_equal(runtime_hash_file(h, path), -ENOENT);
-	assert_int_equal(runtime_hash_file(h, "/tmp"), -EINVAL);
-	runtime_hash_final(h, a);
+	h = content_hash_new();
+	assert_int_equal(content_hash_file(h, path), -ENOENT);
+	assert_int_equal(content_hash_file(h, "/tmp"), -EINVAL);
+	content_hash_final(h, a);
 }
 
 static void test_project_commit_env(void **state)
@@ -133,7 +135,7 @@ static void test_initramfs_kconfig(void **state)
 {
 	static const char config[] = "CONFIG_HZ=250\nCONFIG_SCHED_CLASS_EXT=y\n";
 	char tmpl[] = "/tmp/ktstr-rt-XXXXXX", *dir = mkdtemp(tmpl), *cfg, *data;
-	const char *name = RUNTIME_GUEST_KCONFIG + 1; /* newc names have no leading '/' */
+	const char *name = GUEST_KCONFIG + 1; /* newc names have no leading '/' */
 	size_t len;
 
 	assert_non_null(dir);

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "assert/thresholds.h"
+#include "core/thresholds.h"
 #include "guest/scenario.h"
 #include "util/util.h"
 

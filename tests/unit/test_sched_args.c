@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "test_support/sched_args.h"
+#include "core/sched_args.h"
 #include "util/util.h"
 
 static const struct ktstr_scheduler sched = {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_support/sched_event.h"
+#include "proto/sched_event.h"
 
 static void test_roundtrip(void **state)
 {

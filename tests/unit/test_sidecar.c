@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test_support/sidecar.h"
-#include "test_support/timefmt.h"
+#include "runner/sidecar.h"
+#include "runner/timefmt.h"
 #include "util/util.h"
 
 static char *tmpdir;

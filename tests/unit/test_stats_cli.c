@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "test_support/sidecar.h"
+#include "runner/sidecar.h"
 #include "util/util.h"
 
 #define RUN_A "20261127T010000Z-100"

@@ -17,10 +17,10 @@
 
 #include "guest/body.h"
 #include "guest/testrun.h"
-#include "test_support/eval.h"
-#include "test_support/orders.h"
+#include "proto/channel.h"
+#include "proto/orders.h"
+#include "runner/eval.h"
 #include "util/util.h"
-#include "vm/channel.h"
 
 static int fake_body(const char *name)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assert/thresholds.h"
+#include "core/thresholds.h"
 
 static const struct ktstr_scheduler sched = {
 	.name = "mysched",

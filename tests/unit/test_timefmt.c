@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "test_support/timefmt.h"
+#include "runner/timefmt.h"
 
 #define NS 1000000000ull
 /* 2026-11-27T01:30:00Z */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_support/topo.h"
+#include "core/topo.h"
 
 static void parse_ok(const char *text, unsigned n, unsigned l, unsigned c, unsigned t)
 {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "test_support/metrics.h"
-#include "test_support/yaml.h"
+#include "core/metrics.h"
 #include "util/util.h"
+#include "util/yaml.h"
 
 /* stress-ng 0.15.06 --metrics --yaml FILE, as written on this machine */
 static const char stress_ng_yaml[] =

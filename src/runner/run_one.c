@@ -1,0 +1,801 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "runner/run_one.h"
+#include "core/entry.h"
+#include "core/sched_args.h"
+#include "core/thresholds.h"
+#include "guest/body.h"
+#include "guest/covflush.h"
+#include "guest/scxdump.h"
+#include "monitor/monitor.h"
+#include "monitor/report.h"
+#include "proto/channel.h"
+#include "proto/orders.h"
+#include "proto/sched_event.h"
+#include "runner/covmerge.h"
+#include "runner/eval.h"
+#include "runner/host_class.h"
+#include "runner/output.h"
+#include "runner/payload.h"
+#include "runner/runtime.h"
+#include "runner/sidecar.h"
+#include "runner/timefmt.h"
+#include "vm/accel.h"
+#include "vm/initramfs.h"
+#include "vm/kernel.h"
+#include "vm/snapshot.h"
+#include "vm/vm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LOG_CAP (256u << 10) /* guest log lines kept per test */
+#define STAGE_CAP 64
+
+/* ---- what the guest sent ---- */
+
+struct collect {
+	bool have_result;
+	struct ktstr_result result;
+	struct strbuf log;
+	bool log_cut;
+	struct strbuf sched_log;
+	struct strbuf scx_dump;    /* the kernel's sched_ext debug dump (scxdump.h) */
+	char *sched;         /* "name ops=X" from the guest's CHAN_SCHED attach event */
+	char stage[STAGE_CAP];
+	uint64_t body_start, body_end; /* when the "body" stage began and the next one */
+	unsigned bad_frames;
+	struct monitor *mon;           /* host-side monitor of this VM */
+	struct metric_set metrics; /* payload metrics (CHAN_METRICS), named <payload>.<metric> */
+	char *cov_dir;             /* coverage files from the guest, staged (covmerge.h) */
+	const struct run_opts *opts; /* its on_stage hook */
+	size_t cov_staged;
+};
+
+static void collect_line(struct strbuf *sb, bool *cut, const struct chan_frame *f)
+{
+	if (sb->len + f->len + 1 > LOG_CAP) {
+		if (!*cut)
+			sb_append(sb, "[guest log cut at 256 KiB]\n");
+		*cut = true;
+		return;
+	}
+	/* the payload is NUL-terminated by the decoder but may hold NULs */
+	sb_appendn(sb, (const char *)f->data, strnlen((const char *)f->data, f->len));
+	sb_append(sb, "\n");
+}
+
+static void collect_sched(struct collect *c, const struct chan_frame *f)
+{
+	struct sched_event ev;
+	char *err = NULL;
+
+	if (sched_event_from_json((const char *)f->data, f->len, &ev, &err)) {
+		c->bad_frames++;
+		free(err);
+		return;
+	}
+	if (ev.ops && !c->sched) {
+		c->sched = xasprintf("%.64s ops=%.64s", ev.name, ev.ops);
+		str_printable(c->sched, strlen(c->sched)); /* untrusted */
+	}
+	sched_event_free(&ev);
+}
+
+static void collect_result(struct collect *c, const struct chan_frame *f)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb((const char *)f->data, f->len, 0, &jerr);
+	struct ktstr_result r;
+	char *err = NULL;
+
+	if (!j || result_from_json(j, &r, &err)) {
+		c->bad_frames++;
+		if (!c->have_result)
+			result_init(&c->result);
+		c->have_result = true;
+		result_fail(&c->result, KTSTR_OTHER, "malformed result from the guest: %s",
+			    j ? err : jerr.text);
+		free(err);
+		json_decref(j);
+		return;
+	}
+	json_decref(j);
+	if (!c->have_result) {
+		c->result = r;
+		c->have_result = true;
+		return;
+	}
+	/* init adds a result after the body's (timeout, scheduler death): worst wins */
+	result_merge(&c->result, &r);
+	result_free(&r);
+}
+
+/* CHAN_FILE: u16 LE name length, name, data: the scheduler log or coverage data. */
+static void collect_file(struct collect *c, const struct chan_frame *f)
+{
+	static const char sched_log[] = "sched.log", dump[] = SCXDUMP_FILE,
+			  cov[] = COVFLUSH_FILE_PREFIX;
+	size_t nlen, plen = sizeof(cov) - 1;
+	struct strbuf *dst;
+	char *err = NULL;
+
+	if (f->len < 2)
+		return;
+	nlen = (size_t)f->data[0] | (size_t)f->data[1] << 8;
+	if (nlen > f->len - 2)
+		return;
+	if (c->cov_dir && nlen > plen && !memcmp(f->data + 2, cov, plen)) {
+		if (covmerge_stage(c->cov_dir, (const char *)f->data + 2 + plen, nlen - plen,
+				   f->data + 2 + nlen, f->len - 2 - nlen, &c->cov_staged, &err)) {
+			c->bad_frames++;
+			sb_printf(&c->log, "[host] %s\n", err);
+			free(err);
+		}
+		return;
+	}
+	if (nlen == sizeof(sched_log) - 1 && !memcmp(f->data + 2, sched_log, nlen))
+		dst = &c->sched_log;
+	else if (nlen == sizeof(dump) - 1 && !memcmp(f->data + 2, dump, nlen))
+		dst = &c->scx_dump;
+	else
+		return;
+	sb_free(dst);
+	sb_appendn(dst, (const char *)f->data + 2 + nlen,
+		   MIN((size_t)f->len - 2 - nlen, (size_t)LOG_CAP));
+	for (size_t i = 0; i < dst->len; i++) /* text for terminals and JSON */
+		if ((unsigned char)dst->buf[i] < ' ' && dst->buf[i] != '\n' && dst->buf[i] != '\t')
+			dst->buf[i] = '?';
+}
+
+static void on_frame(void *arg, const struct chan_frame *f)
+{
+	struct collect *c = arg;
+
+	switch (f->type) {
+	case CHAN_RESULT:
+		collect_result(c, f);
+		break;
+	case CHAN_LOG:
+		collect_line(&c->log, &c->log_cut, f);
+		break;
+	case CHAN_SCHED: /* scheduler state changes (JSON), kept with the guest log */
+		collect_sched(c, f);
+		collect_line(&c->log, &c->log_cut, f);
+		break;
+	case CHAN_FILE:
+		collect_file(c, f);
+		break;
+	case CHAN_KALLSYMS:
+		monitor_feed_kallsyms(c->mon, f->data, f->len);
+		break;
+	case CHAN_METRICS: {
+		char *err = NULL;
+
+		if (payload_metrics_merge(&c->metrics, f->data, f->len, &err) < 0) {
+			c->bad_frames++;
+			sb_printf(&c->log, "[host] payload metrics dropped: %s\n", err);
+			free(err);
+		}
+		break;
+	}
+	case CHAN_MARK:
+		monitor_mark(c->mon, f->data, f->len);
+		break;
+	case CHAN_STAGE:
+		snprintf(c->stage, sizeof(c->stage), "%.*s", (int)MIN(f->len, STAGE_CAP - 1),
+			 (const char *)f->data);
+		str_printable(c->stage, strlen(c->stage));
+		monitor_mark(c->mon, f->data, f->len);
+		if (c->opts && c->opts->on_stage)
+			c->opts->on_stage(c->opts->stage_arg, c->stage);
+		if (!strcmp(c->stage, "body"))
+			c->body_start = now_ns();
+		else if (c->body_start && !c->body_end)
+			c->body_end = now_ns();
+		break;
+	default:
+		break;
+	}
+}
+
+/* CHAN_MAP_REQ: the body reads or writes a BPF map through the monitor's view
+ * of guest memory. Logged, and a write marks the monitor's timeline. */
+static uint16_t answer(void *arg, const struct chan_frame *f, void **payload, uint32_t *len)
+{
+	struct collect *c = arg;
+	struct map_req rq;
+	struct map_reply rp;
+	char *err = NULL, where[2 * MAPREQ_NAME_MAX + 16];
+
+	if (f->type != CHAN_MAP_REQ)
+		return 0;
+	if (mapreq_decode(f->data, f->len, &rq, &err)) {
+		c->bad_frames++;
+		memset(&rp, 0, sizeof(rp));
+		rp.id = rq.id;
+		rp.rc = -EINVAL;
+		snprintf(rp.error, sizeof(rp.error), "malformed map request: %s", err);
+		free(err);
+	} else {
+		monitor_map_request(c->mon, &rq, &rp);
+		snprintf(where, sizeof(where), "%s%s%s+%u", rp.map[0] ? rp.map : rq.map,
+			 rq.var[0] ? ":" : "", rq.var, rq.offset);
+		if (rq.write && !rp.rc) {
+			char mark[64];
+			int n = snprintf(mark, sizeof(mark), "map %s=%u", rq.var[0] ? rq.var : where,
+					 rq.value);
+
+			monitor_mark(c->mon, mark, (size_t)MIN(n, (int)sizeof(mark) - 1));
+		}
+		if (rp.rc)
+			sb_printf(&c->log, "[host] map %s %s: %s\n", rq.write ? "write" : "read",
+				  where, rp.error);
+		else
+			sb_printf(&c->log, "[host] map %s %s (value offset %u) %s %u\n",
+				  rq.write ? "write" : "read", where, rp.offset,
+				  rq.write ? "<-" : "=", rp.value);
+	}
+	*payload = mapreply_encode(&rp);
+	*len = (uint32_t)strlen(*payload);
+	return CHAN_MAP_REPLY;
+}
+
+/* The monitor's live checks found a violation: have the guest take the
+ * kernel's sched_ext dump while the state is there to see. */
+static uint16_t tick(void *arg, void **payload, uint32_t *len)
+{
+	struct collect *c = arg;
+
+	if (!monitor_take_dump_request(c->mon))
+		return 0;
+	sb_printf(&c->log, "[host] monitor: a check failed; asking the guest for the kernel's "
+			   "sched_ext dump\n");
+	*payload = NULL;
+	*len = 0;
+	return CHAN_SCXDUMP;
+}
+
+static void collect_free(struct collect *c)
+{
+	if (c->have_result)
+		result_free(&c->result);
+	sb_free(&c->log);
+	sb_free(&c->sched_log);
+	sb_free(&c->scx_dump);
+	free(c->sched);
+	metrics_free(&c->metrics);
+	free(c->cov_dir);
+}
+
+/* What the guest's coverage files became on the host, one log line. */
+static void collect_cov_merge(struct collect *c)
+{
+	struct covmerge_stats st;
+	char *err = NULL;
+
+	if (covmerge_apply(c->cov_dir, &st, &err)) {
+		log_warn("coverage from the guest: %s", err ? err : "failed");
+		sb_printf(&c->log, "[host] coverage: %s\n", err ? err : "failed");
+	}
+	free(err);
+	if (st.gcda_merged || st.gcda_written || st.profraw || st.skipped)
+		sb_printf(&c->log,
+			  "[host] coverage: %u .gcda merged, %u written, %u .profraw, %u skipped\n",
+			  st.gcda_merged, st.gcda_written, st.profraw, st.skipped);
+}
+
+/* ---- host_only: the body in a forked child, frames through a pipe ---- */
+
+static void run_host_only(const struct ktstr_test *t, const struct orders *o, unsigned timeout_s,
+			  struct collect *c, bool *timed_out, int *status)
+{
+	struct chan_decoder *dec = chan_decoder_new(CHAN_MAX_PAYLOAD);
+	uint64_t deadline = now_ns() + (uint64_t)timeout_s * 1000000000ull;
+	struct chan_frame f;
+	int p[2];
+	pid_t pid;
+
+	*timed_out = false;
+	*status = 0;
+	if (pipe2(p, O_CLOEXEC)) {
+		*status = GUEST_EXIT_INIT_ERROR << 8;
+		chan_decoder_free(dec);
+		return;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		/* a crash must end the body like it would in the guest (which execs it) */
+		static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGINT, SIGTERM };
+
+		for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+			signal(sigs[i], SIG_DFL);
+		close(p[0]);
+		setpgid(0, 0);
+		/* its own group (killed whole on timeout), but never outliving us */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		_exit(body_run(t, o, "/sys", p[1]));
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	for (;;) {
+		char buf[4096];
+		ssize_t n = read(p[0], buf, sizeof(buf));
+
+		if (n > 0) {
+			chan_decoder_feed(dec, buf, (size_t)n);
+			while (chan_decoder_next(dec, &f) == 1) {
+				on_frame(c, &f);
+				chan_frame_free(&f);
+			}
+			continue;
+		}
+		if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			pid = 0;
+			continue; /* drain what is left, then EOF */
+		}
+		if (now_ns() >= deadline) {
+			*timed_out = true;
+			break;
+		}
+		sleep_ms(20);
+	}
+	if (pid > 0) {
+		kill(-pid, SIGKILL);
+		waitpid(pid, status, 0);
+	}
+	close(p[0]);
+	chan_decoder_free(dec);
+}
+
+/* ---- one run ---- */
+
+static char **strv_dup(const char *const *v)
+{
+	size_t n = 0;
+	char **out;
+
+	while (v && v[n])
+		n++;
+	out = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+static void fill_orders(const struct ktstr_test *t, const char *topo_text, const char *accel,
+			double scale, unsigned timeout_s, char **sched_args, struct orders *o)
+{
+	const struct ktstr_scheduler *s = entry_scheduler(t);
+	const char *seed = getenv("KTSTR_SEED");
+
+	orders_init(o);
+	o->test = xstrdup(t->name);
+	o->topology = xstrdup(topo_text);
+	o->duration_ms = entry_duration_s(t) * 1000;
+	o->workers_per_cgroup = entry_workers_per_cgroup(t);
+	o->timeout_s = timeout_s;
+	if (!seed || str_to_u64(seed, &o->seed))
+		o->seed = now_real_ns() ^ ((uint64_t)getpid() << 32);
+	o->time_scale = scale;
+	o->accel = xstrdup(accel);
+	o->sched_name = xstrdup(s->name ? s->name : "?");
+	if (sched_args) {
+		o->sched_path = xstrdup(GUEST_SCHEDULER);
+		o->sched_args = sched_args;
+		o->cgroup_parent = s->cgroup_parent ? xstrdup(s->cgroup_parent) : NULL;
+		o->watchdog_timeout_s = entry_watchdog_s(t);
+	}
+	thresholds_effective(s, t, &o->thresholds);
+}
+
+/* Pre-boot outcome: a host class (skip or fail) or a plain failure. */
+static void preboot(struct ktstr_result *r, enum host_class hc, const char *reason, bool no_skip)
+{
+	char *msg;
+
+	if (hc == HOST_OK) {
+		result_fail(r, KTSTR_OTHER, "%s", reason);
+		return;
+	}
+	msg = host_class_message(hc, reason, no_skip);
+	if (host_class_verdict(hc, no_skip) == KTSTR_SKIP)
+		result_skip(r, "%s", msg);
+	else
+		result_fail(r, KTSTR_OTHER, "%s", msg);
+	free(msg);
+}
+
+void run_item_for(const struct ktstr_test *t, struct plan_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->test = t;
+	it->name = (char *)t->name;
+	entry_topology(t, &it->topo);
+	it->flags = (const char **)t->required_flags;
+}
+
+/* The record's variant: preset, flag profile and kernel label, or "default". */
+static char *item_variant(const struct plan_item *it)
+{
+	struct strbuf sb = { 0 };
+
+	if (it->variant)
+		return xstrdup(it->variant);
+	if (it->preset)
+		sb_printf(&sb, "%s-%s", it->preset->name, it->profile ? it->profile : "default");
+	if (it->kernel && it->kernel->label)
+		sb_printf(&sb, "%s%s", sb.len ? "-" : "", it->kernel->label);
+	if (!sb.len)
+		sb_append(&sb, "default");
+	return sb_steal(&sb);
+}
+
+/* The variant less what the record has as fields of its own (topology, scheduler,
+ * kernel): the gauntlet preset and flag profile, or "default". */
+static char *item_config(const struct plan_item *it)
+{
+	if (it->preset)
+		return xasprintf("%s-%s", it->preset->name, it->profile ? it->profile : "default");
+	return xstrdup("default");
+}
+
+enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *opts,
+			   struct run_outcome *out)
+{
+	const struct ktstr_test *t = it->test;
+	const char *kernel_spec = it->kernel ? it->kernel->spec : opts->kernel;
+	const struct ktstr_scheduler *sched = entry_scheduler(t);
+	bool active = entry_sched_active(t);
+	struct sidecar_record rec;
+	struct ktstr_topology topo;
+	struct accel_choice accel = { ACCEL_TCG, "host_only" };
+	struct kernel_info kinfo = { 0 };
+	struct collect c = { 0 };
+	struct vm_result vres = { 0 };
+	struct eval_outcome ev = { 0 };
+	struct monitor_data mon;
+	struct ktstr_result mon_res;
+	char *mon_text = NULL;
+	struct orders ord;
+	char *err = NULL, *sched_path = NULL, *initramfs = NULL, *orders_text = NULL;
+	char *work = NULL, *kargs = NULL, stamp[TIMEFMT_ISO_LEN];
+	unsigned body_timeout = 0, vm_timeout = 0, cpus;
+	uint64_t t0 = now_ns();
+	int status = 0, ret;
+	bool ran_vm = false, timed_out = false;
+	double scale = 1.0;
+
+	memset(out, 0, sizeof(*out));
+	orders_init(&ord);
+	result_init(&ev.result);
+	result_init(&mon_res);
+	sidecar_record_init(&rec);
+	sidecar_host_detect(&rec);
+	rec.started_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
+
+	topo = it->topo;
+	topo_format(&topo, out->topology, sizeof(out->topology));
+	cpus = topo_total_cpus(&topo);
+
+	if (!t->host_only) {
+		enum host_class hc;
+
+		ret = accel_detect(&accel);
+		if (ret < 0) {
+			preboot(&ev.result, HOST_ACCEL_UNAVAILABLE, "bad KTSTR_ACCEL", opts->no_skip);
+			goto done;
+		}
+		scale = accel_time_scale(accel.kind);
+		hc = host_class_check_topology(&topo, accel.kind,
+					       (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &err);
+		if (hc != HOST_OK) {
+			preboot(&ev.result, hc, err, opts->no_skip);
+			goto done;
+		}
+	}
+	out->accel = xstrdup(t->host_only ? "host" : accel_name(accel.kind));
+	body_timeout = opts->timeout_s ? opts->timeout_s
+				       : entry_timeout_s(t, cpus, t->host_only ? ACCEL_KVM : accel.kind);
+	if (active) {
+		char **args = sched_build_args(sched, t->extra_sched_args,
+						(const char *const *)it->flags, &err);
+
+		if (!args) {
+			preboot(&ev.result, HOST_OK, err, opts->no_skip);
+			goto done;
+		}
+		fill_orders(t, out->topology, out->accel, scale, body_timeout, args, &ord);
+	} else {
+		fill_orders(t, out->topology, out->accel, scale, body_timeout, NULL, &ord);
+	}
+
+	if (t->host_only) {
+		run_host_only(t, &ord, body_timeout, &c, &timed_out, &status);
+		/* the forked body's end, described as a VM's would be */
+		vres.timed_out = timed_out;
+		vres.got_exit = !timed_out;
+		vres.guest_exit = WIFSIGNALED(status) ? GUEST_EXIT_SIGNAL_BASE + WTERMSIG(status)
+						       : WEXITSTATUS(status);
+		goto evaluate;
+	}
+
+	/* before any boot: everything the host must provide */
+	if (active) {
+		char *self = realpath("/proc/self/exe", NULL);
+
+		ret = sched_resolve_binary(sched, self ? dirname(self) : NULL, getenv("PATH"),
+					   &sched_path, &err);
+		free(self);
+		if (ret) {
+			preboot(&ev.result, HOST_OK, err, opts->no_skip);
+			goto done;
+		}
+	}
+	kargs = sched_cmdline(sched, &err);
+	if (!kargs) {
+		preboot(&ev.result, HOST_OK, err, opts->no_skip);
+		goto done;
+	}
+	ret = kernel_resolve(kernel_spec, &kinfo, &err);
+	if (ret) {
+		preboot(&ev.result, HOST_KERNEL_UNAVAILABLE, err, opts->no_skip);
+		goto done;
+	}
+	if (active && kinfo.config && !kinfo.sched_ext) {
+		free(err);
+		err = xasprintf("kernel %s lacks CONFIG_SCHED_CLASS_EXT=y", kinfo.image);
+		preboot(&ev.result, HOST_KERNEL_NO_SCHED_EXT, err, opts->no_skip);
+		goto done;
+	}
+	initramfs = runtime_initramfs(sched_path, kinfo.config, t, opts->include_files, &err);
+	if (!initramfs) {
+		preboot(&ev.result, HOST_OK, err, opts->no_skip);
+		goto done;
+	}
+
+	orders_text = orders_to_json(&ord);
+	work = scratch_dir_new(t->name);
+	if (!work) {
+		preboot(&ev.result, HOST_OK, "cannot create a scratch directory", opts->no_skip);
+		goto done;
+	}
+	vm_timeout = body_timeout + entry_boot_allowance_s(cpus, accel.kind);
+	{
+		struct vm_spec spec = {
+			.topo = &topo,
+			.memory_mb = entry_memory_mb(t, cpus),
+			.kernel = kinfo.image,
+			.initramfs = initramfs,
+			.cmdline = kargs,
+			.accel = accel,
+			.timeout_s = vm_timeout,
+			.work_dir = work,
+			.orders = orders_text,
+			.orders_len = strlen(orders_text),
+			.on_frame = on_frame,
+			.answer = answer,
+			.tick = tick,
+			.arg = &c,
+		};
+
+		char *tmpl = NULL;
+
+		c.cov_dir = xasprintf("%s/cov", work);
+		c.opts = opts;
+		if (opts->on_stage)
+			opts->on_stage(opts->stage_arg, "boot");
+		/* Restore from a template (DESIGN D1b) unless a sched_ext scheduler
+		 * runs: the monitor reads guest memory through the shared RAM files
+		 * of a cold boot, and a restored VM's RAM is private. */
+		if (snapshot_enabled() && !active) {
+			tmpl = snapshot_template(&spec, &err);
+			if (!tmpl) {
+				log_warn("%s: no VM template (%s); booting", it->name, err);
+				free(err);
+				err = NULL;
+			}
+		}
+		if (tmpl) {
+			spec.start = VM_START_RESTORE;
+			spec.template_dir = tmpl;
+			vm_run(&spec, &vres);
+			if (vres.restore_failed) {
+				log_warn("%s: restore from template failed (%s); booting, and "
+					 "discarding the template %s",
+					 it->name, vres.error ? vres.error : "?", tmpl);
+				rm_rf(tmpl); /* the next run builds it again */
+				vm_result_free(&vres);
+				spec.start = VM_START_BOOT;
+				spec.template_dir = NULL;
+			}
+			free(tmpl);
+		}
+		if (spec.start == VM_START_BOOT) {
+			c.mon = monitor_start(&(struct monitor_spec){
+				.work_dir = work,
+				.nodes = topo.numa_nodes,
+				.cpus = cpus,
+				.btf_path = kinfo.vmlinux,
+				.kconfig = kinfo.config,
+				/* only a watchdog the test or scheduler asks for is imposed */
+				.live = active ? &ord.thresholds : NULL,
+				.watchdog_s = active ? (t->watchdog_timeout_s
+								? t->watchdog_timeout_s
+								: sched->watchdog_timeout_s)
+						     : 0,
+			});
+			vm_run(&spec, &vres);
+		}
+		collect_cov_merge(&c);
+		ran_vm = true;
+		/* a restored VM runs on private RAM: only cold boots are monitored.
+		 * Checks only under a sched_ext scheduler; failures join the guest's
+		 * result so expect_err sees them */
+		if (c.mon) {
+			monitor_stop(c.mon, &mon);
+			c.mon = NULL;
+			monreport_finish(&mon, active ? &ord.thresholds : NULL, &mon_res,
+					 &rec.monitor, &mon_text);
+			monreport_metrics(&mon, &c.metrics);
+			monitor_data_free(&mon);
+			if (c.have_result)
+				result_merge(&c.result, &mon_res);
+		}
+	}
+
+evaluate:
+	{
+		struct eval_input in = {
+			.expect_err = t->expect_err,
+			.timeout_s = ran_vm ? vm_timeout : body_timeout,
+			.guest = c.have_result ? &c.result : NULL,
+			.vm = &vres,
+			.stage = c.stage[0] ? c.stage : NULL,
+		};
+
+		result_free(&ev.result);
+		eval_verdict(&in, &ev);
+		if (!c.have_result && mon_res.verdict == KTSTR_FAIL)
+			result_merge(&ev.result, &mon_res);
+	}
+
+done:
+	out->name = xstrdup(it->name);
+	out->wall_s = (double)(now_ns() - t0) / 1e9;
+	if (!out->accel)
+		out->accel = xstrdup(accel_name(accel.kind));
+
+	/* the record: every outcome gets one */
+	rec.run_id = xstrdup(timefmt_run_id());
+	rec.test = xstrdup(t->name);
+	rec.variant = item_variant(it);
+	rec.config = item_config(it);
+	rec.repeat = it->repeat;
+	rec.repeats = it->repeats;
+	rec.flags = it->flags && it->flags[0] ? strv_dup((const char *const *)it->flags) : NULL;
+	rec.topology = t->host_only ? NULL : xstrdup(out->topology); /* no VM, no topology */
+	rec.scheduler = xstrdup(sched->name ? sched->name : "?");
+	rec.scheduler_binary = sched_path ? xstrdup(sched_path) : NULL;
+	rec.scheduler_args = ord.sched_args ? strv_dup((const char *const *)ord.sched_args) : NULL;
+	rec.kernel_version = kinfo.version ? xstrdup(kinfo.version) : NULL;
+	rec.kernel_id = kinfo.id ? xstrdup(kinfo.id) : NULL;
+	rec.kernel_path = kinfo.image ? xstrdup(kinfo.image) : NULL;
+	rec.accel = xstrdup(out->accel);
+	rec.accel_reason = accel.reason ? xstrdup(accel.reason) : NULL;
+	rec.start = ran_vm ? xstrdup(vres.restored ? "restored" : "booted") : NULL;
+	rec.expect_err = t->expect_err;
+	rec.expected_failure = ev.expected_failure;
+	rec.result = ev.result;
+	rec.hello_s = ran_vm && vres.got_hello ? vres.hello_s : -1;
+	rec.wall_s = out->wall_s;
+	if (c.body_start && c.body_end)
+		rec.body_s = (double)(c.body_end - c.body_start) / 1e9;
+	rec.have_qemu_status = ran_vm && !vres.error;
+	if (rec.have_qemu_status) {
+		rec.qemu_exit = WIFEXITED(vres.qemu_status) ? WEXITSTATUS(vres.qemu_status) : -1;
+		rec.qemu_signal = WIFSIGNALED(vres.qemu_status) ? WTERMSIG(vres.qemu_status) : 0;
+	}
+	rec.got_exit = vres.got_exit;
+	rec.guest_exit = vres.guest_exit;
+	rec.timed_out = vres.timed_out || timed_out;
+	rec.timeout_s = ran_vm ? vm_timeout : body_timeout;
+	rec.panic_line = vres.panic_line ? xstrdup(vres.panic_line) : NULL;
+	rec.sched_ext_dump = c.scx_dump.len ? xstrdup(c.scx_dump.buf) : NULL;
+	rec.stage = c.stage[0] ? xstrdup(c.stage) : NULL;
+	rec.metrics = c.metrics; /* moved */
+	metrics_init(&c.metrics);
+	rec.project_commit = runtime_project_commit() ? xstrdup(runtime_project_commit()) : NULL;
+	rec.finished_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
+	{
+		char *rdir = sidecar_run_dir(), *rerr = NULL;
+
+		if (sidecar_write(&rec, rdir, &out->record_path, &rerr)) {
+			log_warn("%s: run record not written: %s", it->name, rerr);
+			free(rerr);
+		}
+		free(rdir);
+	}
+	rec.result = (struct ktstr_result){ 0 }; /* still owned by ev */
+
+	{
+		struct output_test ot = {
+			.name = it->name,
+			.topology = t->host_only ? NULL : out->topology,
+			.accel = out->accel,
+			.scheduler = c.sched,
+			.wall_s = out->wall_s,
+			.result = &ev.result,
+			.note = ev.note,
+			.show_diagnostics = ev.show_diagnostics,
+			.stage = c.stage[0] ? c.stage : NULL,
+			.got_exit = vres.got_exit,
+			.guest_exit = vres.guest_exit,
+			.have_qemu_status = rec.have_qemu_status,
+			.qemu_status = vres.qemu_status,
+			.console_tail = vres.console_tail,
+			.sched_log = c.sched_log.buf,
+			.sched_ext_dump = c.scx_dump.buf,
+			.guest_log = c.log.buf,
+			.monitor = mon_text,
+			.record_path = out->record_path,
+			.attempt = opts->attempt,
+			.max_attempts = opts->retries + 1,
+		};
+		struct strbuf sb = { 0 };
+
+		output_test_format(&sb, &ot, opts->verbosity, opts->color);
+		out->text = sb_steal(&sb);
+	}
+	out->result = ev.result;
+	ev.result = (struct ktstr_result){ 0 };
+	out->note = ev.note ? xstrdup(ev.note) : NULL;
+
+	/* scratch: kept for a failed run when KTSTR_KEEP=1 */
+	if (work) {
+		const char *keep = getenv("KTSTR_KEEP");
+
+		if (out->result.verdict == KTSTR_FAIL && keep && !strcmp(keep, "1"))
+			fprintf(stderr, "ktstr: %s: kept %s\n", it->name, work);
+		else
+			rm_rf(work);
+	}
+	free(work);
+	free(kargs);
+	free(orders_text);
+	free(initramfs);
+	free(sched_path);
+	free(err);
+	orders_free(&ord);
+	kernel_info_free(&kinfo);
+	if (ran_vm)
+		vm_result_free(&vres);
+	collect_free(&c);
+	eval_outcome_free(&ev);
+	result_free(&mon_res);
+	free(mon_text);
+	sidecar_record_free(&rec);
+	return out->result.verdict;
+}
+
+void run_outcome_free(struct run_outcome *o)
+{
+	free(o->name);
+	free(o->accel);
+	result_free(&o->result);
+	free(o->note);
+	free(o->record_path);
+	free(o->text);
+	attempts_free(o->attempts, o->nattempts);
+	memset(o, 0, sizeof(*o));
+}

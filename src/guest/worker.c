@@ -55,8 +55,8 @@ int worker_work_resolve(struct ktstr_work *w, char **err)
 		o->defaults(&w->p);
 	gs = ktstr_work_group_size(w);
 	if (!w->workers || w->workers % gs) {
-		*err = xasprintf("%s requires a worker count divisible by %u, got %u", o->name, gs,
-				 w->workers);
+		*err = xasprintf("%s requires a worker count divisible by %u, got %u",
+				 ktstr_work_type_name(w->type), gs, w->workers);
 		return -EINVAL;
 	}
 	if (w->policy == KTSTR_POLICY_FIFO || w->policy == KTSTR_POLICY_RR) {

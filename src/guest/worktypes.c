@@ -704,35 +704,27 @@ static void fan_fini(struct wt_ctx *c)
 }
 
 static const struct wt_ops ops[KTSTR_WT_COUNT] = {
-	[KTSTR_WT_CPU_SPIN] = { "CpuSpin", NULL, false, spin_defaults, NULL, cpu_spin_iter, NULL },
-	[KTSTR_WT_YIELD_HEAVY] = { "YieldHeavy", NULL, false, spin_defaults, NULL, yield_iter,
-				   NULL },
-	[KTSTR_WT_MIXED] = { "Mixed", NULL, false, spin_defaults, NULL, mixed_iter, NULL },
-	[KTSTR_WT_IO_SYNC] = { "IoSync", NULL, false, NULL, io_init, io_iter, io_fini },
-	[KTSTR_WT_BURSTY] = { "Bursty", NULL, false, bursty_defaults, NULL, bursty_iter, NULL },
-	[KTSTR_WT_PIPE_IO] = { "PipeIo", pair_group, true, spin_defaults, NULL, pipe_iter, NULL },
-	[KTSTR_WT_FUTEX_PING_PONG] = { "FutexPingPong", pair_group, false, spin_defaults, NULL,
-				       futex_pp_iter, NULL },
-	[KTSTR_WT_CACHE_PRESSURE] = { "CachePressure", NULL, false, cache_defaults, cache_init,
-				      cache_iter, cache_fini },
-	[KTSTR_WT_FORK_EXIT] = { "ForkExit", NULL, false, NULL, NULL, fork_iter, NULL },
-	[KTSTR_WT_NICE_SWEEP] = { "NiceSweep", NULL, false, NULL, NULL, nice_iter, nice_fini },
-	[KTSTR_WT_AFFINITY_CHURN] = { "AffinityChurn", NULL, false, spin_defaults, NULL,
-				      affinity_iter, NULL },
-	[KTSTR_WT_POLICY_CHURN] = { "PolicyChurn", NULL, false, spin_defaults, NULL, policy_iter,
-				    policy_fini },
-	[KTSTR_WT_PAGE_FAULT_CHURN] = { "PageFaultChurn", NULL, false, pf_defaults, pf_init,
-					pf_iter, pf_fini },
-	[KTSTR_WT_MUTEX_CONTENTION] = { "MutexContention", mutex_group, false, mutex_defaults, NULL,
-					mutex_iter, NULL },
-	[KTSTR_WT_FAN_OUT_COMPUTE] = { "FanOutCompute", fan_group, false, fan_defaults, fan_init,
-				       fan_iter, fan_fini },
-	[KTSTR_WT_CACHE_YIELD] = { "CacheYield", NULL, false, cache_defaults, cache_init,
-				   cache_yield_iter, cache_fini },
-	[KTSTR_WT_CACHE_PIPE] = { "CachePipe", pair_group, true, cache_defaults, cache_init,
-				  cache_pipe_iter, cache_fini },
-	[KTSTR_WT_FUTEX_FAN_OUT] = { "FutexFanOut", fan_group, false, futex_fan_defaults,
-				     futex_fan_init, futex_fan_iter, NULL },
+	[KTSTR_WT_CPU_SPIN] = { NULL, false, spin_defaults, NULL, cpu_spin_iter, NULL },
+	[KTSTR_WT_YIELD_HEAVY] = { NULL, false, spin_defaults, NULL, yield_iter, NULL },
+	[KTSTR_WT_MIXED] = { NULL, false, spin_defaults, NULL, mixed_iter, NULL },
+	[KTSTR_WT_IO_SYNC] = { NULL, false, NULL, io_init, io_iter, io_fini },
+	[KTSTR_WT_BURSTY] = { NULL, false, bursty_defaults, NULL, bursty_iter, NULL },
+	[KTSTR_WT_PIPE_IO] = { pair_group, true, spin_defaults, NULL, pipe_iter, NULL },
+	[KTSTR_WT_FUTEX_PING_PONG] = { pair_group, false, spin_defaults, NULL, futex_pp_iter, NULL },
+	[KTSTR_WT_CACHE_PRESSURE] = { NULL, false, cache_defaults, cache_init, cache_iter, cache_fini },
+	[KTSTR_WT_FORK_EXIT] = { NULL, false, NULL, NULL, fork_iter, NULL },
+	[KTSTR_WT_NICE_SWEEP] = { NULL, false, NULL, NULL, nice_iter, nice_fini },
+	[KTSTR_WT_AFFINITY_CHURN] = { NULL, false, spin_defaults, NULL, affinity_iter, NULL },
+	[KTSTR_WT_POLICY_CHURN] = { NULL, false, spin_defaults, NULL, policy_iter, policy_fini },
+	[KTSTR_WT_PAGE_FAULT_CHURN] = { NULL, false, pf_defaults, pf_init, pf_iter, pf_fini },
+	[KTSTR_WT_MUTEX_CONTENTION] = { mutex_group, false, mutex_defaults, NULL, mutex_iter, NULL },
+	[KTSTR_WT_FAN_OUT_COMPUTE] = { fan_group, false, fan_defaults, fan_init, fan_iter, fan_fini },
+	[KTSTR_WT_CACHE_YIELD] = { NULL, false, cache_defaults, cache_init, cache_yield_iter,
+			      cache_fini },
+	[KTSTR_WT_CACHE_PIPE] = { pair_group, true, cache_defaults, cache_init, cache_pipe_iter,
+			     cache_fini },
+	[KTSTR_WT_FUTEX_FAN_OUT] = { fan_group, false, futex_fan_defaults, futex_fan_init,
+				futex_fan_iter, NULL },
 };
 
 const struct wt_ops *wt_get(enum ktstr_work_type t)
@@ -740,21 +732,6 @@ const struct wt_ops *wt_get(enum ktstr_work_type t)
 	if ((unsigned)t >= KTSTR_WT_COUNT)
 		return NULL;
 	return &ops[t];
-}
-
-const char *ktstr_work_type_name(enum ktstr_work_type t)
-{
-	const struct wt_ops *o = wt_get(t);
-
-	return o ? o->name : "?";
-}
-
-int ktstr_work_type_parse(const char *name)
-{
-	for (unsigned i = 0; i < KTSTR_WT_COUNT; i++)
-		if (name && !strcmp(name, ops[i].name))
-			return (int)i;
-	return -1;
 }
 
 unsigned ktstr_work_group_size(const struct ktstr_work *w)

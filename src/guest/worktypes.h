@@ -28,7 +28,6 @@ struct wt_ctx {
 };
 
 struct wt_ops {
-	const char *name;
 	unsigned (*group_size)(const struct ktstr_work *w); /* NULL = 1 */
 	bool pipes;                     /* pairs get a pipe each way (in_fd/out_fd) */
 	void (*defaults)(struct ktstr_work_params *p);

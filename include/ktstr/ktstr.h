@@ -13,6 +13,8 @@
 #ifndef KTSTR_KTSTR_H
 #define KTSTR_KTSTR_H
 
+#include <ktstr/api.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -128,7 +130,7 @@ struct ktstr_scheduler {
 };
 
 /* The kernel's default scheduler; what a test gets when it names none. */
-extern const struct ktstr_scheduler ktstr_eevdf;
+KTSTR_API extern const struct ktstr_scheduler ktstr_eevdf;
 
 struct ktstr_ctx;
 struct ktstr_payload;
@@ -219,19 +221,22 @@ struct ktstr_test {
 /* ---- inside a test body ---- */
 
 /* Record a failure detail and return KTSTR_FAIL. */
-int ktstr_fail(struct ktstr_ctx *ctx, enum ktstr_fail_kind kind, const char *fmt, ...)
+KTSTR_API int ktstr_fail(struct ktstr_ctx *ctx, enum ktstr_fail_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Record why the test cannot run here and return KTSTR_SKIP. */
-int ktstr_skip(struct ktstr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+KTSTR_API int ktstr_skip(struct ktstr_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Add a named numeric statistic to the result (shown in output and stored in the record). */
-void ktstr_stat(struct ktstr_ctx *ctx, const char *name, double value);
+KTSTR_API void ktstr_stat(struct ktstr_ctx *ctx, const char *name, double value);
 /* Log a line to the host (shown with the test's output). */
-void ktstr_log(struct ktstr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+KTSTR_API void ktstr_log(struct ktstr_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Start a named phase of the host-side monitor's timeline ("warm-up", "flip"):
  * the monitor section and the record's monitor.phases summarise each phase.
  * Scenario steps mark themselves ("step 2/3"). At most 32 marks per run. */
-void ktstr_mark(struct ktstr_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+KTSTR_API void ktstr_mark(struct ktstr_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * Read or write a u32 in one of the guest kernel's BPF array maps from the
@@ -250,21 +255,21 @@ void ktstr_mark(struct ktstr_ctx *ctx, const char *fmt, ...) __attribute__((form
  * write marks the monitor's timeline. Needs a VM booted cold with the
  * host-side monitor: every test with a sched_ext scheduler.
  */
-int ktstr_bpf_map_read_u32(struct ktstr_ctx *ctx, const char *map, const char *var,
-			   uint32_t offset, uint32_t *value);
-int ktstr_bpf_map_write_u32(struct ktstr_ctx *ctx, const char *map, const char *var,
-			    uint32_t offset, uint32_t value);
+KTSTR_API int ktstr_bpf_map_read_u32(struct ktstr_ctx *ctx, const char *map, const char *var,
+				     uint32_t offset, uint32_t *value);
+KTSTR_API int ktstr_bpf_map_write_u32(struct ktstr_ctx *ctx, const char *map, const char *var,
+				      uint32_t offset, uint32_t value);
 
-unsigned ktstr_ctx_cpus(const struct ktstr_ctx *ctx);
-unsigned ktstr_ctx_llcs(const struct ktstr_ctx *ctx);
-unsigned ktstr_ctx_numa_nodes(const struct ktstr_ctx *ctx);
-unsigned ktstr_ctx_duration_ms(const struct ktstr_ctx *ctx);
-unsigned ktstr_ctx_workers_per_cgroup(const struct ktstr_ctx *ctx);
-int ktstr_ctx_sched_pid(const struct ktstr_ctx *ctx); /* 0 under EEVDF */
-const struct ktstr_thresholds *ktstr_ctx_thresholds(const struct ktstr_ctx *ctx);
+KTSTR_API unsigned ktstr_ctx_cpus(const struct ktstr_ctx *ctx);
+KTSTR_API unsigned ktstr_ctx_llcs(const struct ktstr_ctx *ctx);
+KTSTR_API unsigned ktstr_ctx_numa_nodes(const struct ktstr_ctx *ctx);
+KTSTR_API unsigned ktstr_ctx_duration_ms(const struct ktstr_ctx *ctx);
+KTSTR_API unsigned ktstr_ctx_workers_per_cgroup(const struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_ctx_sched_pid(const struct ktstr_ctx *ctx); /* 0 under EEVDF */
+KTSTR_API const struct ktstr_thresholds *ktstr_ctx_thresholds(const struct ktstr_ctx *ctx);
 
 /* Entry point libktstr's main() calls; call it from your own main() if you have one. */
-int ktstr_main(int argc, char **argv);
+KTSTR_API int ktstr_main(int argc, char **argv);
 
 #ifdef __cplusplus
 }

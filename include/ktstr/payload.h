@@ -39,6 +39,8 @@
 #ifndef KTSTR_PAYLOAD_H
 #define KTSTR_PAYLOAD_H
 
+#include <ktstr/api.h>
+
 #include <stdbool.h>
 #include <ktstr/metric.h>
 
@@ -94,25 +96,25 @@ struct ktstr_payload_handle;
 
 /* Run p to the end and check it; failures are recorded in the test's result.
  * Returns KTSTR_PASS or KTSTR_FAIL. opts may be NULL. */
-int ktstr_payload_run(struct ktstr_ctx *ctx, const struct ktstr_payload *p,
-		      const struct ktstr_payload_opts *opts);
+KTSTR_API int ktstr_payload_run(struct ktstr_ctx *ctx, const struct ktstr_payload *p,
+				const struct ktstr_payload_opts *opts);
 /* Start p and return at once (NULL on failure, detail recorded); then wait or kill. */
-struct ktstr_payload_handle *ktstr_payload_spawn(struct ktstr_ctx *ctx,
-						  const struct ktstr_payload *p,
-						  const struct ktstr_payload_opts *opts);
-int ktstr_payload_pid(const struct ktstr_payload_handle *h);
+KTSTR_API struct ktstr_payload_handle *ktstr_payload_spawn(struct ktstr_ctx *ctx,
+							    const struct ktstr_payload *p,
+							    const struct ktstr_payload_opts *opts);
+KTSTR_API int ktstr_payload_pid(const struct ktstr_payload_handle *h);
 /* Wait for the end (bounded by the timeout), extract, check, report; frees h.
  * Returns KTSTR_PASS or KTSTR_FAIL. */
-int ktstr_payload_wait(struct ktstr_payload_handle *h);
+KTSTR_API int ktstr_payload_wait(struct ktstr_payload_handle *h);
 /* Kill the payload's process group, reap it, discard its output; frees h. */
-void ktstr_payload_kill(struct ktstr_payload_handle *h);
+KTSTR_API void ktstr_payload_kill(struct ktstr_payload_handle *h);
 /* As a scenario step op: KTSTR_OPS(KTSTR_OP_PAYLOAD(&stress_ng, .cgroup = "cg_0")) runs
  * the payload to its end during the step (its failures go to the test's result). */
 struct ktstr_payload_step {
 	const struct ktstr_payload *payload;
 	struct ktstr_payload_opts opts;
 };
-int ktstr_payload_op(struct ktstr_ctx *ctx, void *step);
+KTSTR_API int ktstr_payload_op(struct ktstr_ctx *ctx, void *step);
 #define KTSTR_OP_PAYLOAD(p, ...)                                                                   \
 	{ .kind = KTSTR_OPK_CALL, .fn = ktstr_payload_op,                                          \
 	  .arg = (void *)&(const struct ktstr_payload_step){ .payload = (p),                       \

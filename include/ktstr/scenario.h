@@ -14,6 +14,8 @@
 #ifndef KTSTR_SCENARIO_H
 #define KTSTR_SCENARIO_H
 
+#include <ktstr/api.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -114,10 +116,10 @@ struct ktstr_work {
 #define KTSTR_WORK_FUTEX_FAN_OUT KTSTR_WORK(KTSTR_WT_FUTEX_FAN_OUT)
 #define KTSTR_WORKS(...) ((const struct ktstr_work[]){ __VA_ARGS__, { .end_ = true } })
 
-const char *ktstr_work_type_name(enum ktstr_work_type t); /* "CpuSpin", ... */
-int ktstr_work_type_parse(const char *name);              /* -1 if unknown */
+KTSTR_API const char *ktstr_work_type_name(enum ktstr_work_type t); /* "CpuSpin", ... */
+KTSTR_API int ktstr_work_type_parse(const char *name);              /* -1 if unknown */
 /* Workers per group the type needs (2 for pairs); a work's count must be a multiple. */
-unsigned ktstr_work_group_size(const struct ktstr_work *w);
+KTSTR_API unsigned ktstr_work_group_size(const struct ktstr_work *w);
 
 /* ---- cpuset specs, resolved against the guest topology ---- */
 
@@ -231,8 +233,11 @@ struct ktstr_map_write {
 	const char *map, *var;
 	uint32_t value, offset;
 };
-int ktstr_map_write_op(struct ktstr_ctx *ctx, void *write);
-#define KTSTR_OP_MAP_WRITE(m, v, val, ...)                                                         	{ .kind = KTSTR_OPK_CALL, .fn = ktstr_map_write_op,                                        	  .arg = (void *)&(const struct ktstr_map_write){ .map = (m), .var = (v), .value = (val),  							  __VA_ARGS__ } }
+KTSTR_API int ktstr_map_write_op(struct ktstr_ctx *ctx, void *write);
+#define KTSTR_OP_MAP_WRITE(m, v, val, ...)                                                         \
+	{ .kind = KTSTR_OPK_CALL, .fn = ktstr_map_write_op,                                        \
+	  .arg = (void *)&(const struct ktstr_map_write){ .map = (m), .var = (v), .value = (val),  \
+							  __VA_ARGS__ } }
 
 /* A step: ops first, then the cgroups it sets up (created, cpuset, workers started), then the
  * hold. Workers run on across steps until stopped or their cgroup is removed; everything is
@@ -246,15 +251,15 @@ struct ktstr_step {
 #define KTSTR_STEPS(...) ((const struct ktstr_step[]){ __VA_ARGS__, { .end_ = true } })
 
 /* Run cgroups for the whole duration, then check. Returns KTSTR_PASS / FAIL / SKIP. */
-int ktstr_run_cgroups(struct ktstr_ctx *ctx, const struct ktstr_cgroup_def *defs);
-int ktstr_run_steps(struct ktstr_ctx *ctx, const struct ktstr_step *steps);
+KTSTR_API int ktstr_run_cgroups(struct ktstr_ctx *ctx, const struct ktstr_cgroup_def *defs);
+KTSTR_API int ktstr_run_steps(struct ktstr_ctx *ctx, const struct ktstr_step *steps);
 /* Names used by the reference design. */
 #define ktstr_execute_defs ktstr_run_cgroups
 #define ktstr_execute_steps ktstr_run_steps
 
 /* Absolute path of a scenario cgroup ("a/b"), for a test's own reads and writes (the
  * executor does not see those: moving a worker this way is invisible to it). Caller frees. */
-char *ktstr_cgroup_path(struct ktstr_ctx *ctx, const char *name);
+KTSTR_API char *ktstr_cgroup_path(struct ktstr_ctx *ctx, const char *name);
 
 /* ---- workers measured by hand ---- */
 
@@ -286,19 +291,20 @@ struct ktstr_reports;
 /* Start n workers of w in cgroup cg (created if missing; "" or NULL = no cgroup of its own),
  * run the test duration, stop them and return their reports (NULL on setup failure, detail
  * recorded). Free with ktstr_reports_free(). */
-struct ktstr_reports *ktstr_spawn_and_collect(struct ktstr_ctx *ctx, const char *cg, unsigned n,
-					      struct ktstr_work w);
-void ktstr_reports_free(struct ktstr_reports *r);
-unsigned ktstr_reports_count(const struct ktstr_reports *r);
-const struct ktstr_worker_report *ktstr_reports_get(const struct ktstr_reports *r, unsigned i);
-uint64_t ktstr_reports_total_work(const struct ktstr_reports *r);
-uint64_t ktstr_reports_min_work(const struct ktstr_reports *r);
-uint64_t ktstr_reports_max_gap_ms(const struct ktstr_reports *r);
-uint64_t ktstr_reports_migrations(const struct ktstr_reports *r);
+KTSTR_API struct ktstr_reports *ktstr_spawn_and_collect(struct ktstr_ctx *ctx, const char *cg,
+							unsigned n, struct ktstr_work w);
+KTSTR_API void ktstr_reports_free(struct ktstr_reports *r);
+KTSTR_API unsigned ktstr_reports_count(const struct ktstr_reports *r);
+KTSTR_API const struct ktstr_worker_report *ktstr_reports_get(const struct ktstr_reports *r,
+							      unsigned i);
+KTSTR_API uint64_t ktstr_reports_total_work(const struct ktstr_reports *r);
+KTSTR_API uint64_t ktstr_reports_min_work(const struct ktstr_reports *r);
+KTSTR_API uint64_t ktstr_reports_max_gap_ms(const struct ktstr_reports *r);
+KTSTR_API uint64_t ktstr_reports_migrations(const struct ktstr_reports *r);
 /* Nearest-rank percentile (0..100) of every worker's wake latency samples, ns. */
-uint64_t ktstr_reports_latency_pct_ns(const struct ktstr_reports *r, double pct);
+KTSTR_API uint64_t ktstr_reports_latency_pct_ns(const struct ktstr_reports *r, double pct);
 /* The default checks (thresholds of the test) on these reports; returns the verdict. */
-int ktstr_reports_check(struct ktstr_ctx *ctx, const struct ktstr_reports *r);
+KTSTR_API int ktstr_reports_check(struct ktstr_ctx *ctx, const struct ktstr_reports *r);
 
 /* ---- canned scenarios ---- */
 
@@ -309,25 +315,25 @@ struct ktstr_scenario {
 };
 
 /* The catalog, sorted by category then name: for (i = 0; i < ktstr_scenarios_count(); i++). */
-unsigned ktstr_scenarios_count(void);
-const struct ktstr_scenario *ktstr_scenario_at(unsigned i);
-const struct ktstr_scenario *ktstr_scenario_find(const char *name);
+KTSTR_API unsigned ktstr_scenarios_count(void);
+KTSTR_API const struct ktstr_scenario *ktstr_scenario_at(unsigned i);
+KTSTR_API const struct ktstr_scenario *ktstr_scenario_find(const char *name);
 /* Run a catalog scenario by name (an unknown name is a failure with a detail). */
-int ktstr_scenario_run(struct ktstr_ctx *ctx, const char *name);
+KTSTR_API int ktstr_scenario_run(struct ktstr_ctx *ctx, const char *name);
 
-int ktstr_scenario_steady(struct ktstr_ctx *ctx);
-int ktstr_scenario_steady_llc(struct ktstr_ctx *ctx);
-int ktstr_scenario_oversubscribed(struct ktstr_ctx *ctx);
-int ktstr_scenario_cpuset_apply(struct ktstr_ctx *ctx);
-int ktstr_scenario_cpuset_clear(struct ktstr_ctx *ctx);
-int ktstr_scenario_cpuset_resize(struct ktstr_ctx *ctx);
-int ktstr_scenario_cgroup_add(struct ktstr_ctx *ctx);
-int ktstr_scenario_cgroup_remove(struct ktstr_ctx *ctx);
-int ktstr_scenario_affinity_change(struct ktstr_ctx *ctx);
-int ktstr_scenario_affinity_pinned(struct ktstr_ctx *ctx);
-int ktstr_scenario_mixed_workloads(struct ktstr_ctx *ctx);
-int ktstr_scenario_nested_steady(struct ktstr_ctx *ctx);
-int ktstr_scenario_nested_task_move(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_steady(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_steady_llc(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_oversubscribed(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_cpuset_apply(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_cpuset_clear(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_cpuset_resize(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_cgroup_add(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_cgroup_remove(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_affinity_change(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_affinity_pinned(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_mixed_workloads(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_nested_steady(struct ktstr_ctx *ctx);
+KTSTR_API int ktstr_scenario_nested_task_move(struct ktstr_ctx *ctx);
 
 #ifdef __cplusplus
 }

@@ -14,11 +14,12 @@ const struct ktstr_scheduler ktstr_eevdf = {
 static const struct ktstr_scheduler *const ktstr_sched_ptr_eevdf KTSTR_SECTION_("ktstr_scheds") =
 	&ktstr_eevdf;
 
-/* Weak: a binary without any KTSTR_TEST has no such section and still links. */
-extern const struct ktstr_test *const __start_ktstr_tests[] __attribute__((weak));
-extern const struct ktstr_test *const __stop_ktstr_tests[] __attribute__((weak));
-extern const struct ktstr_scheduler *const __start_ktstr_scheds[] __attribute__((weak));
-extern const struct ktstr_scheduler *const __stop_ktstr_scheds[] __attribute__((weak));
+/* The linker defines these in the test binary, outside libktstr (so KTSTR_API). Weak: a
+ * binary without any KTSTR_TEST has no such section and still links. */
+extern const struct ktstr_test *const __start_ktstr_tests[] KTSTR_API __attribute__((weak));
+extern const struct ktstr_test *const __stop_ktstr_tests[] KTSTR_API __attribute__((weak));
+extern const struct ktstr_scheduler *const __start_ktstr_scheds[] KTSTR_API __attribute__((weak));
+extern const struct ktstr_scheduler *const __stop_ktstr_scheds[] KTSTR_API __attribute__((weak));
 
 static const struct ktstr_test **tests_sorted;
 static size_t ntests;

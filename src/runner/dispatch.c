@@ -193,7 +193,7 @@ int ktstr_main(int argc, char **argv)
 }
 
 /* Weak: a test file that defines main() gets its own. */
-__attribute__((weak)) int main(int argc, char **argv)
+__attribute__((weak)) KTSTR_API int main(int argc, char **argv)
 {
 	return ktstr_main(argc, argv);
 }

@@ -433,7 +433,7 @@ out:
 	free(initramfs);
 	free(script);
 	free(sched_path);
-	sched_strv_free(sched_argv);
+	strv_free(sched_argv);
 	kernel_info_free(&kinfo);
 	return code;
 }

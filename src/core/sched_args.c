@@ -54,17 +54,15 @@ struct strv {
 	size_t n;
 };
 
-static void strv_push(struct strv *sv, const char *s)
+static void push_dup(struct strv *sv, const char *s)
 {
-	sv->v = xrealloc(sv->v, (sv->n + 2) * sizeof(*sv->v));
-	sv->v[sv->n++] = xstrdup(s);
-	sv->v[sv->n] = NULL;
+	strv_push(&sv->v, &sv->n, xstrdup(s));
 }
 
-static void strv_push_all(struct strv *sv, const char *const *v)
+static void push_dup_all(struct strv *sv, const char *const *v)
 {
 	for (; v && *v; v++)
-		strv_push(sv, *v);
+		push_dup(sv, *v);
 }
 
 char **sched_build_args(const struct ktstr_scheduler *s, const char *const *extra,
@@ -77,11 +75,11 @@ char **sched_build_args(const struct ktstr_scheduler *s, const char *const *extr
 		free(sv.v);
 		return NULL;
 	}
-	strv_push_all(&sv, s->args);
-	strv_push_all(&sv, extra);
+	push_dup_all(&sv, s->args);
+	push_dup_all(&sv, extra);
 	for (f = s->flags; f && f->name; f++)
 		if (strv_has(active, f->name))
-			strv_push_all(&sv, f->args);
+			push_dup_all(&sv, f->args);
 	return sv.v;
 }
 
@@ -233,7 +231,7 @@ char **sched_split_args(const char *s)
 		if (n) {
 			char *w = xstrndup(p, n);
 
-			strv_push(&sv, w);
+			push_dup(&sv, w);
 			free(w);
 		}
 		p += n;
@@ -241,11 +239,3 @@ char **sched_split_args(const char *s)
 	return sv.v;
 }
 
-void sched_strv_free(char **v)
-{
-	char **p;
-
-	for (p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}

@@ -21,7 +21,7 @@ int sched_check_flags(const struct ktstr_scheduler *s, const char *const *active
  * The scheduler's arguments, in order: s->args, then the test's extra
  * arguments, then the args of each active flag in the order the flags are
  * declared on the scheduler. Returns a NULL-terminated array (free with
- * sched_strv_free), or NULL with *err set when the flags do not check out.
+ * strv_free), or NULL with *err set when the flags do not check out.
  */
 char **sched_build_args(const struct ktstr_scheduler *s, const char *const *extra,
 			const char *const *active, char **err);
@@ -48,9 +48,8 @@ int sched_resolve_binary(const struct ktstr_scheduler *s, const char *self_dir,
 			 const char *path_env, char **out, char **err);
 
 /* "--stall-after 1  -v" -> {"--stall-after", "1", "-v", NULL}: split on
- * whitespace, no quoting (free with sched_strv_free; NULL s gives {NULL}). */
+ * whitespace, no quoting (free with strv_free; NULL s gives {NULL}). */
 char **sched_split_args(const char *s);
 
-void sched_strv_free(char **v);
 
 #endif

@@ -38,20 +38,6 @@ int cgroup_write_retry(const char *path, const char *value)
 	return ret;
 }
 
-static bool has_word(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; p && *p;) {
-		while (*p == ' ')
-			p++;
-		if (!strncmp(p, word, n) && (p[n] == ' ' || p[n] == '\0' || p[n] == '\n'))
-			return true;
-		p = strchr(p, ' ');
-	}
-	return false;
-}
-
 /* Enable one controller in dir's subtree_control if dir offers it. */
 static int enable_controller(const char *dir, const char *ctrl)
 {
@@ -63,7 +49,7 @@ static int enable_controller(const char *dir, const char *ctrl)
 	free(path);
 	if (!avail)
 		return -errno;
-	if (!has_word(avail, ctrl)) {
+	if (!str_has_word(avail, ctrl)) {
 		free(avail);
 		return -EOPNOTSUPP;
 	}

@@ -180,13 +180,6 @@ static bool wants_file(const struct ktstr_payload_handle *h)
 	return false;
 }
 
-static void strv_free(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* The child: own process group, the cgroup, pipes, no fds of ours, exec. */
 static void __attribute__((noreturn))
 child(const char *exe, char **argv, const char *procs, int out_w, int err_w, bool search)

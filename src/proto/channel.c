@@ -17,33 +17,10 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "util/endian.h"
 #include "util/util.h"
 
 static const uint8_t chan_magic_bytes[4] = { 'K', 'T', 'S', 'F' };
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static uint32_t chan_crc(const void *data, uint32_t len)
 {
@@ -214,7 +191,7 @@ static void parse(struct chan_decoder *d, bool at_eof)
 			skip_garbage(d, d->len);
 			return;
 		}
-		len = get_le32(p + 8);
+		len = le32(p + 8);
 		if (len > d->max_payload) {
 			d->st.oversized++;
 			skip_garbage(d, 4);
@@ -232,15 +209,15 @@ static void parse(struct chan_decoder *d, bool at_eof)
 			return;
 		}
 		d->crc_budget -= len;
-		if (get_le32(p + 12) != (len ? chan_crc(p + CHAN_HDR_LEN, len) : 0)) {
+		if (le32(p + 12) != (len ? chan_crc(p + CHAN_HDR_LEN, len) : 0)) {
 			d->st.bad_crc++;
 			skip_garbage(d, 4);
 			continue;
 		}
 		d->in_garbage = false;
 		d->crc_budget = CHAN_CRC_BUDGET(d);
-		if (type_known(get_le16(p + 4))) {
-			enqueue(d, get_le16(p + 4), get_le16(p + 6), p + CHAN_HDR_LEN, len);
+		if (type_known(le16(p + 4))) {
+			enqueue(d, le16(p + 4), le16(p + 6), p + CHAN_HDR_LEN, len);
 			d->st.frames++;
 		} else {
 			d->st.unknown++;
@@ -319,7 +296,7 @@ size_t chan_decoder_want(const struct chan_decoder *d)
 
 	if (d->len < CHAN_HDR_LEN)
 		return CHAN_HDR_LEN - d->len;
-	return CHAN_HDR_LEN + (size_t)get_le32(p + 8) - d->len;
+	return CHAN_HDR_LEN + (size_t)le32(p + 8) - d->len;
 }
 
 const char *chan_type_name(uint16_t type)

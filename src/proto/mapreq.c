@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "proto/mapreq.h"
+#include "util/json.h"
 #include "util/util.h"
 
 static char *mapreq_dump(json_t *j)
@@ -51,23 +52,6 @@ static json_t *mapreq_parse(const void *data, size_t len, char **err)
 	return j;
 }
 
-/* An optional member: absent leaves *out; present must be an integer in [lo, hi]. */
-static int get_int(json_t *j, const char *key, json_int_t lo, json_int_t hi, json_int_t *out,
-		   char **err)
-{
-	json_t *v = json_object_get(j, key);
-
-	if (!v)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-		*err = xasprintf("\"%s\" is not an integer in [%lld, %lld]", key, (long long)lo,
-				 (long long)hi);
-		return -EINVAL;
-	}
-	*out = json_integer_value(v);
-	return 0;
-}
-
 /* An optional string member that must fit in cap bytes with its NUL. */
 static int get_str(json_t *j, const char *key, char *out, size_t cap, char **err)
 {
@@ -94,7 +78,7 @@ int mapreq_decode(const void *data, size_t len, struct map_req *rq, char **err)
 	memset(rq, 0, sizeof(*rq));
 	if (!j)
 		return -EINVAL;
-	rc = get_int(j, "id", 0, UINT32_MAX, &id, err);
+	rc = json_get_int(j, "id", 0, UINT32_MAX, &id, "", err);
 	if (!rc)
 		rc = get_str(j, "op", op, sizeof(op), err);
 	if (!rc)
@@ -102,9 +86,9 @@ int mapreq_decode(const void *data, size_t len, struct map_req *rq, char **err)
 	if (!rc)
 		rc = get_str(j, "var", rq->var, sizeof(rq->var), err);
 	if (!rc)
-		rc = get_int(j, "offset", 0, UINT32_MAX, &off, err);
+		rc = json_get_int(j, "offset", 0, UINT32_MAX, &off, "", err);
 	if (!rc)
-		rc = get_int(j, "value", 0, UINT32_MAX, &val, err);
+		rc = json_get_int(j, "value", 0, UINT32_MAX, &val, "", err);
 	if (!rc && strcmp(op, "read") && strcmp(op, "write")) {
 		*err = xstrdup("\"op\" must be \"read\" or \"write\"");
 		rc = -EINVAL;
@@ -130,13 +114,13 @@ int mapreply_decode(const void *data, size_t len, struct map_reply *rp, char **e
 	memset(rp, 0, sizeof(*rp));
 	if (!j)
 		return -EINVAL;
-	rc = get_int(j, "id", 0, UINT32_MAX, &id, err);
+	rc = json_get_int(j, "id", 0, UINT32_MAX, &id, "", err);
 	if (!rc)
-		rc = get_int(j, "rc", -4095, 0, &code, err);
+		rc = json_get_int(j, "rc", -4095, 0, &code, "", err);
 	if (!rc)
-		rc = get_int(j, "value", 0, UINT32_MAX, &val, err);
+		rc = json_get_int(j, "value", 0, UINT32_MAX, &val, "", err);
 	if (!rc)
-		rc = get_int(j, "offset", 0, UINT32_MAX, &off, err);
+		rc = json_get_int(j, "offset", 0, UINT32_MAX, &off, "", err);
 	if (!rc)
 		rc = get_str(j, "map", rp->map, sizeof(rp->map), err);
 	if (!rc && json_is_string(json_object_get(j, "error")))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "proto/orders.h"
+#include "util/json.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -11,13 +12,6 @@
 void orders_init(struct orders *o)
 {
 	memset(o, 0, sizeof(*o));
-}
-
-static void strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
 }
 
 void orders_free(struct orders *o)
@@ -74,38 +68,14 @@ char *orders_to_json(const struct orders *o)
 	return text;
 }
 
-/* Field readers: a missing or null optional field leaves the default. */
-static int get_str(json_t *j, const char *key, bool required, char **out, char **err)
+/* An unsigned 32-bit member; absent leaves *out. */
+static int get_u32(json_t *j, const char *key, unsigned *out, char **err)
 {
-	json_t *v = json_object_get(j, key);
+	json_int_t v = *out;
+	int ret = json_get_int(j, key, 0, UINT32_MAX, &v, "orders: ", err);
 
-	if (!v || json_is_null(v)) {
-		if (!required)
-			return 0;
-		*err = xasprintf("orders: missing '%s'", key);
-		return -EINVAL;
-	}
-	if (!json_is_string(v)) {
-		*err = xasprintf("orders: '%s' is not a string", key);
-		return -EINVAL;
-	}
-	*out = xstrdup(json_string_value(v));
-	return 0;
-}
-
-static int get_uint(json_t *j, const char *key, unsigned *out, char **err)
-{
-	json_t *v = json_object_get(j, key);
-
-	if (!v)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	    json_integer_value(v) > (json_int_t)UINT32_MAX) {
-		*err = xasprintf("orders: '%s' is not an unsigned 32-bit integer", key);
-		return -EINVAL;
-	}
-	*out = (unsigned)json_integer_value(v);
-	return 0;
+	*out = (unsigned)v;
+	return ret;
 }
 
 static int get_strv(json_t *j, const char *key, char ***out, char **err)
@@ -148,18 +118,18 @@ int orders_from_json(const char *text, size_t len, struct orders *o, char **err)
 		*err = xasprintf("orders: unsupported version (want %d)", ORDERS_VERSION);
 		goto out;
 	}
-	if (get_str(j, "test", true, &o->test, err) ||
-	    get_str(j, "topology", false, &o->topology, err) ||
-	    get_uint(j, "duration_ms", &o->duration_ms, err) ||
-	    get_uint(j, "workers_per_cgroup", &o->workers_per_cgroup, err) ||
-	    get_uint(j, "timeout_s", &o->timeout_s, err) ||
-	    get_str(j, "seed", false, &seed, err) ||
-	    get_str(j, "accel", false, &o->accel, err) ||
-	    get_str(j, "sched_name", false, &o->sched_name, err) ||
-	    get_str(j, "sched_path", false, &o->sched_path, err) ||
+	if (json_get_str(j, "test", true, &o->test, "orders: ", err) ||
+	    json_get_str(j, "topology", false, &o->topology, "orders: ", err) ||
+	    get_u32(j, "duration_ms", &o->duration_ms, err) ||
+	    get_u32(j, "workers_per_cgroup", &o->workers_per_cgroup, err) ||
+	    get_u32(j, "timeout_s", &o->timeout_s, err) ||
+	    json_get_str(j, "seed", false, &seed, "orders: ", err) ||
+	    json_get_str(j, "accel", false, &o->accel, "orders: ", err) ||
+	    json_get_str(j, "sched_name", false, &o->sched_name, "orders: ", err) ||
+	    json_get_str(j, "sched_path", false, &o->sched_path, "orders: ", err) ||
 	    get_strv(j, "sched_args", &o->sched_args, err) ||
-	    get_str(j, "cgroup_parent", false, &o->cgroup_parent, err) ||
-	    get_uint(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err))
+	    json_get_str(j, "cgroup_parent", false, &o->cgroup_parent, "orders: ", err) ||
+	    get_u32(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err))
 		goto out;
 	if (seed && str_to_u64(seed, &o->seed)) {
 		*err = xasprintf("orders: bad seed '%s'", seed);

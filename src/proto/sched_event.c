@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json.h"
 #include "util/util.h"
 
 static const char *const events[] = { "running", "stopped", "exec-failed", "load-failed",
@@ -53,36 +54,14 @@ char *sched_event_to_json(const struct sched_event *ev)
 	return s;
 }
 
-static int get_str(json_t *j, const char *key, bool required, char **out, char **err)
+/* An integer member in [0, 2^31); absent leaves *out. */
+static int get_int(json_t *j, const char *key, long *out, char **err)
 {
-	json_t *v = json_object_get(j, key);
+	json_int_t v = *out;
+	int ret = json_get_int(j, key, 0, 0x7fffffff, &v, "sched event: ", err);
 
-	if (!v) {
-		if (required)
-			*err = xasprintf("sched event: missing \"%s\"", key);
-		return required ? -EINVAL : 0;
-	}
-	if (!json_is_string(v)) {
-		*err = xasprintf("sched event: \"%s\" is not a string", key);
-		return -EINVAL;
-	}
-	*out = xstrdup(json_string_value(v));
-	return 0;
-}
-
-static int get_int(json_t *j, const char *key, long min, long *out, char **err)
-{
-	json_t *v = json_object_get(j, key);
-
-	if (!v)
-		return 0;
-	if (!json_is_integer(v) || json_integer_value(v) < min ||
-	    json_integer_value(v) > 0x7fffffff) {
-		*err = xasprintf("sched event: \"%s\" is not an integer in [%ld, 2^31)", key, min);
-		return -EINVAL;
-	}
-	*out = json_integer_value(v);
-	return 0;
+	*out = (long)v;
+	return ret;
 }
 
 int sched_event_from_json(const char *text, size_t len, struct sched_event *ev, char **err)
@@ -116,7 +95,7 @@ int sched_event_from_json(const char *text, size_t len, struct sched_event *ev, 
 			goto out;
 		}
 	}
-	ret = get_str(j, "event", true, &ev->event, err);
+	ret = json_get_str(j, "event", true, &ev->event, "sched event: ", err);
 	if (!ret) {
 		for (i = 0; i < ARRAY_SIZE(events) && strcmp(events[i], ev->event); i++)
 			;
@@ -126,17 +105,17 @@ int sched_event_from_json(const char *text, size_t len, struct sched_event *ev, 
 		}
 	}
 	if (!ret)
-		ret = get_str(j, "name", true, &ev->name, err);
+		ret = json_get_str(j, "name", true, &ev->name, "sched event: ", err);
 	if (!ret)
-		ret = get_str(j, "ops", false, &ev->ops, err);
+		ret = json_get_str(j, "ops", false, &ev->ops, "sched event: ", err);
 	if (!ret)
-		ret = get_str(j, "reason", false, &ev->reason, err);
+		ret = json_get_str(j, "reason", false, &ev->reason, "sched event: ", err);
 	if (!ret)
-		ret = get_int(j, "pid", 0, &pid, err);
+		ret = get_int(j, "pid", &pid, err);
 	if (!ret)
-		ret = get_int(j, "attach_ms", 0, &ev->attach_ms, err);
+		ret = get_int(j, "attach_ms", &ev->attach_ms, err);
 	if (!ret)
-		ret = get_int(j, "elapsed_ms", 0, &ev->elapsed_ms, err);
+		ret = get_int(j, "elapsed_ms", &ev->elapsed_ms, err);
 	ev->pid = (int)pid;
 out:
 	json_decref(j);

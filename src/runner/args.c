@@ -102,13 +102,6 @@ static int parse_partition(struct parser *p, const char *val, struct ktstr_args 
 	return 0;
 }
 
-static void push(char ***v, size_t *n, char *s)
-{
-	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
-	(*v)[(*n)++] = s;
-	(*v)[*n] = NULL;
-}
-
 static bool is_flag(const char *arg, const char *a, const char *b)
 {
 	return !strcmp(arg, a) || (b && !strcmp(arg, b));
@@ -134,7 +127,7 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 		const char *arg = argv[p.i];
 
 		if (rest_are_filters || arg[0] != '-' || !arg[1]) {
-			push(&out->filters, &out->nfilters, argv[p.i]);
+			strv_push(&out->filters, &out->nfilters, argv[p.i]);
 			continue;
 		}
 		if (!strcmp(arg, "--")) {
@@ -168,23 +161,23 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 		} else if ((r = opt_value(&p, "--filter", &val))) {
 			if (r < 0)
 				goto error;
-			push(&out->filters, &out->nfilters, (char *)val);
+			strv_push(&out->filters, &out->nfilters, (char *)val);
 		} else if ((r = opt_value(&p, "--exact", &val))) {
 			if (r < 0)
 				goto error;
-			push(&out->exact, &out->nexact, (char *)val);
+			strv_push(&out->exact, &out->nexact, (char *)val);
 		} else if ((r = opt_value(&p, "--jobs", &val)) || (r = opt_value(&p, "-j", &val))) {
 			if (r < 0 || (r = parse_count(&p, "-j", val, "jobs", &out->jobs)))
 				goto error;
 		} else if ((r = opt_value(&p, "--kernel", &val))) {
 			if (r < 0)
 				goto error;
-			push(&out->kernels, &out->nkernels, (char *)val);
+			strv_push(&out->kernels, &out->nkernels, (char *)val);
 		} else if ((r = opt_value(&p, "--include-file", &val)) ||
 			   (r = opt_value(&p, "-i", &val))) {
 			if (r < 0)
 				goto error;
-			push(&out->includes, &out->nincludes, (char *)val);
+			strv_push(&out->includes, &out->nincludes, (char *)val);
 		} else if (is_flag(arg, "--gauntlet", NULL)) {
 			out->gauntlet = true;
 		} else if ((r = opt_value(&p, "--partition", &val))) {

@@ -31,13 +31,6 @@ static const char *bucket(unsigned v, const unsigned *limits, const char *const 
 	return names[n];
 }
 
-static void push(char ***v, size_t *n, char *s)
-{
-	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
-	(*v)[(*n)++] = s;
-	(*v)[*n] = NULL;
-}
-
 char **budget_features(const struct plan_item *it)
 {
 	static const unsigned cpu_lim[] = { 4, 8, 16, 64, 128 };
@@ -50,30 +43,30 @@ char **budget_features(const struct plan_item *it)
 	char **v = NULL;
 	size_t n = 0;
 
-	push(&v, &n, xasprintf("test=%s", t->name));
-	push(&v, &n, xasprintf("sched=%s", entry_scheduler(t)->name));
+	strv_push(&v, &n, xasprintf("test=%s", t->name));
+	strv_push(&v, &n, xasprintf("sched=%s", entry_scheduler(t)->name));
 	for (const char **f = it->flags; f && *f; f++)
-		push(&v, &n, xasprintf("flag=%s", *f));
+		strv_push(&v, &n, xasprintf("flag=%s", *f));
 	if (!it->flags || !*it->flags)
-		push(&v, &n, xstrdup("flags=none"));
-	push(&v, &n, xasprintf("profile=%s", it->profile ? it->profile : "declared"));
+		strv_push(&v, &n, xstrdup("flags=none"));
+	strv_push(&v, &n, xasprintf("profile=%s", it->profile ? it->profile : "declared"));
 	if (!t->host_only)
-		push(&v, &n, xasprintf("preset=%s", it->preset ? it->preset->name : "declared"));
+		strv_push(&v, &n, xasprintf("preset=%s", it->preset ? it->preset->name : "declared"));
 	if (t->host_only) {
-		push(&v, &n, xstrdup("host_only"));
+		strv_push(&v, &n, xstrdup("host_only"));
 	} else {
-		push(&v, &n, xasprintf("cpus%s", bucket(topo_total_cpus(&it->topo), cpu_lim,
+		strv_push(&v, &n, xasprintf("cpus%s", bucket(topo_total_cpus(&it->topo), cpu_lim,
 							cpu_names, ARRAY_SIZE(cpu_lim))));
-		push(&v, &n, xasprintf("llcs=%s", bucket(it->topo.llcs, llc_lim, llc_names,
+		strv_push(&v, &n, xasprintf("llcs=%s", bucket(it->topo.llcs, llc_lim, llc_names,
 							 ARRAY_SIZE(llc_lim))));
-		push(&v, &n, xstrdup(it->topo.threads_per_core > 1 ? "smt=yes" : "smt=no"));
-		push(&v, &n, xasprintf("numa=%s", bucket(it->topo.numa_nodes, numa_lim,
+		strv_push(&v, &n, xstrdup(it->topo.threads_per_core > 1 ? "smt=yes" : "smt=no"));
+		strv_push(&v, &n, xasprintf("numa=%s", bucket(it->topo.numa_nodes, numa_lim,
 							 numa_names, ARRAY_SIZE(numa_lim))));
 	}
 	if (it->kernel && it->kernel->label)
-		push(&v, &n, xasprintf("kernel=%s", it->kernel->label));
+		strv_push(&v, &n, xasprintf("kernel=%s", it->kernel->label));
 	if (t->expect_err)
-		push(&v, &n, xstrdup("expect_err"));
+		strv_push(&v, &n, xstrdup("expect_err"));
 	return v;
 }
 

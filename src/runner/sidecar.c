@@ -26,13 +26,6 @@ void sidecar_record_init(struct sidecar_record *r)
 	result_init(&r->result);
 }
 
-static void free_list(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}
-
 void sidecar_record_free(struct sidecar_record *r)
 {
 	char **strs[] = {
@@ -47,8 +40,8 @@ void sidecar_record_free(struct sidecar_record *r)
 		free(*strs[i]);
 		*strs[i] = NULL;
 	}
-	free_list(r->scheduler_args);
-	free_list(r->flags);
+	strv_free(r->scheduler_args);
+	strv_free(r->flags);
 	r->scheduler_args = r->flags = NULL;
 	result_free(&r->result);
 	attempts_free(r->attempts, r->nattempts);
@@ -640,7 +633,7 @@ int sidecar_list_runs(const char *root, struct sidecar_run **runs, size_t *n)
 		recs = sidecar_list_records(path);
 		while (recs[count])
 			count++;
-		free_list(recs);
+		strv_free(recs);
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*runs = xrealloc(*runs, cap * sizeof(**runs));

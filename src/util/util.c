@@ -159,6 +159,36 @@ char *str_trim(char *s)
 	return s;
 }
 
+bool str_has_word(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		size_t n;
+
+		p += strspn(p, " \t\n");
+		n = strcspn(p, " \t\n");
+		if (n == wl && !strncmp(p, word, n))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+void strv_push(char ***v, size_t *n, char *s)
+{
+	*v = xrealloc(*v, (*n + 2) * sizeof(**v));
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
+}
+
+void strv_free(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
 int str_to_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;

@@ -44,6 +44,13 @@ bool str_ends_with(const char *s, const char *suffix);
  * NUL included, becomes '?'. */
 void str_printable(char *s, size_t len);
 char *str_trim(char *s); /* in place; returns s advanced past leading space */
+/* Is word one of the words of list (separated by spaces, tabs or newlines)? */
+bool str_has_word(const char *list, const char *word);
+
+/* NULL-terminated string vectors. strv_push appends s (taken over) to *v of *n
+ * strings; strv_free frees each string and v (NULL is fine). */
+void strv_push(char ***v, size_t *n, char *s);
+void strv_free(char **v);
 /* Parse a whole decimal unsigned number; -EINVAL on garbage, -ERANGE on overflow. */
 int str_to_u64(const char *s, uint64_t *out);
 /* Shortest decimal form that reads back as v ("1000", "0.5", "1e+308"); integers below

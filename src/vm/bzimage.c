@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* bzImage header parsing and vmlinux extraction (zstd, gzip). */
 #include "vm/bzimage.h"
+#include "util/endian.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -35,16 +36,6 @@ static const char *const comp_names[] = {
 const char *bzimage_comp_name(enum bzimage_comp c)
 {
 	return (size_t)c < ARRAY_SIZE(comp_names) ? comp_names[c] : "unknown";
-}
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static enum bzimage_comp detect(const uint8_t *p, uint64_t n)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/endian.h"
 #include "util/path.h"
 #include "util/util.h"
 
@@ -294,11 +295,6 @@ out:
 	elf_end(elf);
 	close(fd);
 	return ret;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 char *elfdeps_cache_lookup(const uint8_t *cache, size_t len, const char *name, uint32_t flags)

@@ -27,26 +27,9 @@
 
 /* ---- the machine's Debian source ---- */
 
-/* Is word one of the whitespace-separated words of list? */
-static bool has_word(const char *list, const char *word)
-{
-	size_t wl = strlen(word);
-
-	for (const char *p = list; *p;) {
-		size_t n;
-
-		p += strspn(p, " \t");
-		n = strcspn(p, " \t");
-		if (n == wl && !strncmp(p, word, n))
-			return true;
-		p += n;
-	}
-	return false;
-}
-
 static bool has_release(const char *suites)
 {
-	return has_word(suites, "bookworm") || has_word(suites, "trixie");
+	return str_has_word(suites, "bookworm") || str_has_word(suites, "trixie");
 }
 
 static char *first_word(const char *s)
@@ -80,14 +63,14 @@ static char *uri_from_deb822(const char *text)
 		if (*s == '#')
 			continue;
 		if (str_starts_with(s, "Types:"))
-			deb = has_word(s + 6, "deb");
+			deb = str_has_word(s + 6, "deb");
 		else if (str_starts_with(s, "URIs:")) {
 			free(uri);
 			uri = first_word(s + 5);
 		} else if (str_starts_with(s, "Suites:"))
 			release = has_release(s + 7);
 		else if (str_starts_with(s, "Enabled:"))
-			enabled = !has_word(s + 8, "no");
+			enabled = !str_has_word(s + 8, "no");
 		if (*s && line)
 			continue;
 		/* End of a paragraph. */
@@ -173,7 +156,7 @@ static char *uri_from_files(char **files, char *(*parse)(const char *))
 			ret = parse(text);
 		free(text);
 	}
-	kfetch_strv_free(files);
+	strv_free(files);
 	return ret;
 }
 
@@ -195,15 +178,6 @@ char *kfetch_debian_uri(const char *sources_dir, const char *sources_list, char 
 }
 
 /* ---- package names ---- */
-
-void kfetch_strv_free(char **v)
-{
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
-		free(*p);
-	free(v);
-}
 
 static int version_desc(const void *a, const void *b)
 {
@@ -464,7 +438,7 @@ static int pkg_fetch(const struct apt *a, const struct pkg *p, const char *dir, 
 		if (str_starts_with(base, p->name) && base[strlen(p->name)] == '_')
 			deb = xstrdup(*d);
 	}
-	kfetch_strv_free(debs);
+	strv_free(debs);
 	if (!deb) {
 		if (err)
 			*err = xasprintf("apt-get download %s left no .deb in %s", p->name, dir);
@@ -777,7 +751,7 @@ out:
 	if (lock_fd >= 0)
 		close(lock_fd);
 	res->seconds = (double)(now_ns() - t0) / 1e9;
-	kfetch_strv_free(vers);
+	strv_free(vers);
 	free(names);
 	free(uri);
 	apt_free(&a);

@@ -32,9 +32,8 @@ char *kfetch_debian_uri(const char *sources_dir, const char *sources_list, char 
 
 /* From `apt-cache pkgnames linux-binary-unsigned-` output, the kernel versions of the
  * flavour ("cloud-amd64"), newest first. Returns the count; *out is a NULL-terminated
- * array (free with kfetch_strv_free). */
+ * array (free with strv_free). */
 size_t kfetch_versions(const char *pkgnames, const char *flavour, char ***out);
-void kfetch_strv_free(char **v);
 /* Does a kernel version match a --version argument ("7.3.4" matches
  * "7.3.4+deb13-cloud-amd64")? */
 bool kfetch_version_matches(const char *version, const char *want);

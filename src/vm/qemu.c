@@ -174,15 +174,6 @@ static void av_pair(struct argv_buf *a, const char *opt, char *val)
 	av_add(a, val);
 }
 
-void vm_argv_free(char **argv)
-{
-	if (!argv)
-		return;
-	for (char **p = argv; *p; p++)
-		free(*p);
-	free(argv);
-}
-
 static const char *vm_qemu_binary(void)
 {
 	const char *q = getenv("KTSTR_QEMU");
@@ -927,7 +918,7 @@ out:
 	if (l.dec)
 		chan_decoder_free(l.dec);
 	free(l.out);
-	vm_argv_free(argv);
+	strv_free(argv);
 	free(chan_path);
 	free(qemu_log);
 	return rc;

@@ -113,7 +113,7 @@ int snapshot_key(const struct vm_spec *spec, char key[65], char **err)
 		*err = xasprintf("cannot read %s: %s", qemu, strerror(-r));
 	content_hash_final(h, key);
 	free(qemu);
-	vm_argv_free(argv);
+	strv_free(argv);
 	return r;
 }
 

@@ -93,12 +93,11 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res);
 void vm_result_free(struct vm_result *res);
 /* The base kernel command line every VM gets (console, panic, nokaslr...). */
 const char *vm_base_cmdline(void);
-/* The QEMU argv vm_run uses, NULL-terminated (free with vm_argv_free). chan_path
+/* The QEMU argv vm_run uses, NULL-terminated (free with strv_free). chan_path
  * is the unix socket QEMU connects to, qmp_path its QMP socket (NULL: none; a
  * template build and a restore need one). NULL and *err on a bad spec. */
 char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, const char *qmp_path,
 		    char **err);
-void vm_argv_free(char **argv);
 /* One-line verdict of a finished VM for humans: NULL if the guest exited 0 with
  * a clean channel, else an allocated description (timeout, panic, no hello,
  * exit code, corrupt channel data...). */

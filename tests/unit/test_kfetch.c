@@ -137,10 +137,10 @@ static void test_versions(void **state)
 	assert_string_equal(v[2], "7.2.9+deb13-cloud-amd64");
 	assert_string_equal(v[3], "7.2.6+deb13-cloud-amd64");
 	assert_null(v[4]);
-	kfetch_strv_free(v);
+	strv_free(v);
 	assert_int_equal(kfetch_versions("", "cloud-amd64", &v), 0);
 	assert_null(v[0]);
-	kfetch_strv_free(v);
+	strv_free(v);
 
 	assert_true(kfetch_version_matches("7.3.4+deb13-cloud-amd64", "7.3.4"));
 	assert_true(kfetch_version_matches("7.3.4+deb13-cloud-amd64", "7.3.4+deb13"));

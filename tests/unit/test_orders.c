@@ -68,7 +68,7 @@ static void test_rejects(void **state)
 {
 	expect_reject("[1]", "not a JSON object");
 	expect_reject("{\"version\":2,\"test\":\"x\"}", "version");
-	expect_reject("{\"version\":1}", "missing 'test'");
+	expect_reject("{\"version\":1}", "missing \"test\"");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"duration_ms\":-1}", "duration_ms");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"sched_args\":[1]}", "sched_args");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"seed\":\"12x\"}", "seed");

@@ -79,7 +79,7 @@ static void test_argv(void **state)
 		"-append console=ttyS0 loglevel=4 panic=-1 nokaslr rdinit=/init edd=off no_timer_check tsc=reliable mitigations=off "
 		"i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd ktstr.fault=hang");
 	free(s);
-	vm_argv_free(argv);
+	strv_free(argv);
 
 	/* uneven memory: the last node takes the remainder; distances from the matrix; KVM */
 	assert_int_equal(topo_parse("2n2l1c1t", &t, NULL), 0);
@@ -98,7 +98,7 @@ static void test_argv(void **state)
 	assert_non_null(strstr(s, "-numa dist,src=0,dst=1,val=15 -numa dist,src=1,dst=0,val=25"));
 	setenv("KTSTR_QEMU_BIOS", "", 1);
 	free(s);
-	vm_argv_free(argv);
+	strv_free(argv);
 
 	t.cores_per_llc = 0;
 	assert_null(vm_qemu_argv(&spec, "/w/chan.sock", NULL, &err));

@@ -44,7 +44,7 @@ static void test_arg_order(void **state)
 
 	assert_non_null(v);
 	assert_strv(v, KTSTR_ARGS("--base", "1", "--extra", "--llc", "--steal", "2"));
-	sched_strv_free(v);
+	strv_free(v);
 }
 
 static void test_no_args(void **state)
@@ -55,10 +55,10 @@ static void test_no_args(void **state)
 
 	assert_non_null(v);
 	assert_null(v[0]);
-	sched_strv_free(v);
+	strv_free(v);
 	v = sched_build_args(&sched, NULL, KTSTR_NAMES("quiet"), &err);
 	assert_strv(v, KTSTR_ARGS("--base", "1"));
-	sched_strv_free(v);
+	strv_free(v);
 }
 
 static void test_flag_requires(void **state)
@@ -122,13 +122,13 @@ static void test_split(void **state)
 	char **v = sched_split_args("  --stall-after 1\t-v\n");
 
 	assert_strv(v, KTSTR_ARGS("--stall-after", "1", "-v"));
-	sched_strv_free(v);
+	strv_free(v);
 	v = sched_split_args("   ");
 	assert_null(v[0]);
-	sched_strv_free(v);
+	strv_free(v);
 	v = sched_split_args(NULL);
 	assert_null(v[0]);
-	sched_strv_free(v);
+	strv_free(v);
 }
 
 static char tmpdir[] = "/tmp/ktstr-sched-args-XXXXXX";

@@ -131,7 +131,7 @@ static void test_restore_argv(void **state)
 	assert_non_null(strstr(s, " -chardev socket,id=qmp0,path=/w/qmp.sock,server=off "
 				  "-mon chardev=qmp0,mode=control -S -incoming defer"));
 	free(s);
-	vm_argv_free(argv);
+	strv_free(argv);
 
 	spec.start = VM_START_TEMPLATE;
 	argv = vm_qemu_argv(&spec, "/w/chan.sock", "/w/qmp.sock", &err);
@@ -141,7 +141,7 @@ static void test_restore_argv(void **state)
 	assert_non_null(strstr(s, "share=on,mem-path=/t/ram-node1,"));
 	assert_null(strstr(s, "-incoming"));
 	free(s);
-	vm_argv_free(argv);
+	strv_free(argv);
 }
 
 static void make_template(const char *root, const char *name, size_t bytes, time_t age)

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Readers of one member of a JSON object, for the decoders of input from the
+ * other side of the VM boundary (orders, scheduler events, map requests). An
+ * absent or null member leaves *out unchanged and returns 0 (or, when required,
+ * fails with "missing"); a member of the wrong type or range returns -EINVAL.
+ * Errors name the key after the prefix what ("orders: ", "" for none).
+ */
+#ifndef KTSTR_JSON_H
+#define KTSTR_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* A string member, copied into *out (caller frees). */
+int json_get_str(json_t *j, const char *key, bool required, char **out, const char *what,
+		 char **err);
+/* An integer member in [lo, hi]. */
+int json_get_int(json_t *j, const char *key, json_int_t lo, json_int_t hi, json_int_t *out,
+		 const char *what, char **err);
+
+#endif

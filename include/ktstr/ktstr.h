@@ -171,7 +171,8 @@ struct ktstr_test {
 	const char *const *extra_sched_args;
 	unsigned duration_s;            /* scenario length, default 2 */
 	unsigned workers_per_cgroup;    /* default 2 */
-	unsigned timeout_s;             /* whole VM run, default derived from duration */
+	unsigned timeout_s;             /* the body's wall limit (the VM gets boot time on top);
+					 * default derived from duration */
 	unsigned watchdog_timeout_s;
 	bool host_only;                 /* run the body on the host, no VM */
 	bool expect_err;                /* the test must fail to pass */

@@ -28,7 +28,7 @@
 #define ENTRY_MIN_MEMORY_MB 256
 #define ENTRY_MEMORY_MB_PER_CPU 64
 #define ENTRY_DEFAULT_WATCHDOG_S 4   /* sched_ext watchdog_timeout the guest sets */
-/* Boot allowance added to the duration for the default VM timeout (see entry_timeout_s). */
+/* The boot allowance (entry_boot_allowance_s): 20 s on KVM, 60 s + 2 s per vCPU on TCG. */
 #define ENTRY_BOOT_ALLOWANCE_KVM_S 20
 #define ENTRY_BOOT_ALLOWANCE_TCG_S 60
 #define ENTRY_TIMEOUT_PER_CPU_TCG_S 2
@@ -59,13 +59,18 @@ unsigned entry_workers_per_cgroup(const struct ktstr_test *t);
 /* max(declared or ENTRY_DEFAULT_MEMORY_MB, cpus * 64, 256) for a topology of cpus. */
 unsigned entry_memory_mb(const struct ktstr_test *t, unsigned cpus);
 /*
- * The wall limit of the whole VM run: the test's timeout_s if set, else
- * duration + boot allowance, where the allowance is 20 s under KVM and
- * 60 s + 2 s per vCPU under TCG (boot, scheduler attach and teardown run 5-50x
- * slower emulated; see DESIGN.md D7).
+ * Timeouts. A test's timeout_s (or --timeout) is the wall limit of its body: the
+ * guest stops the body there (the host, for a host-only test). The VM's limit
+ * is the body's plus the boot allowance, the time to boot the guest and start
+ * the body. Both scale with the accelerator: boot, scheduler attach, worker
+ * start and collection run 5-50x slower under TCG.
+ *
+ * entry_timeout_s is the body's limit: the test's timeout_s if set, else the
+ * duration, plus each payload's own timeout, plus the boot allowance again as
+ * the margin for the body's setup and collection.
  */
 unsigned entry_timeout_s(const struct ktstr_test *t, unsigned cpus, enum accel_kind accel);
-/* The boot allowance alone: the host's VM limit is the body's limit plus this. */
+/* The boot allowance: the VM's limit is the body's limit plus this. */
 unsigned entry_boot_allowance_s(unsigned cpus, enum accel_kind accel);
 /* sched_ext watchdog seconds: the test's, else its scheduler's, else 4. */
 unsigned entry_watchdog_s(const struct ktstr_test *t);

@@ -23,7 +23,7 @@ struct orders {
 	char *topology;              /* "1n2l4c1t" the VM was booted with */
 	unsigned duration_ms;        /* scenario length */
 	unsigned workers_per_cgroup;
-	unsigned timeout_s;          /* test body wall limit inside the guest */
+	unsigned timeout_s;          /* the body's wall limit (core/entry.h), enforced by the guest */
 	uint64_t seed;
 	double time_scale;           /* accelerator slowdown for time-based thresholds */
 	char *accel;                 /* "kvm" / "tcg" */

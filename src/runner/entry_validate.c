@@ -240,7 +240,7 @@ static void check_test(struct checker *c, const struct ktstr_test *t, unsigned m
 		check_min_max(c, "min_cpus", k.min_cpus, "max_cpus", k.max_cpus);
 	check_switch(c, "requires_smt", t->requires_smt);
 	if (t->timeout_s && t->timeout_s <= entry_duration_s(t))
-		problem(c, "timeout_s (%u) <= duration_s (%u): the VM would be stopped before the scenario ends",
+		problem(c, "timeout_s (%u) <= duration_s (%u): the body would be stopped before the scenario ends",
 			t->timeout_s, entry_duration_s(t));
 	thresholds_check(&t->thresholds, bad_threshold, c);
 	check_flags(c, t, "required_flags", t->required_flags, t->excluded_flags, "excluded_flags");

@@ -570,6 +570,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 		preboot(&ev.result, HOST_OK, "cannot create a scratch directory", opts->no_skip);
 		goto done;
 	}
+	/* the body's limit counts from its start in the guest; boot comes first */
 	vm_timeout = body_timeout + entry_boot_allowance_s(cpus, accel.kind);
 	{
 		struct vm_spec spec = {

@@ -15,6 +15,9 @@
 #ifndef KTSTR_METRICS_H
 #define KTSTR_METRICS_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <ktstr/metric.h>
 #include <jansson.h>
 #include <stdbool.h>

@@ -3,6 +3,9 @@
 #ifndef KTSTR_RESULT_H
 #define KTSTR_RESULT_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <ktstr/ktstr.h>
 #include <jansson.h>
 

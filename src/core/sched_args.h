@@ -8,6 +8,9 @@
 #ifndef KTSTR_SCHED_ARGS_H
 #define KTSTR_SCHED_ARGS_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <ktstr/ktstr.h>
 
 /*

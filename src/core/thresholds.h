@@ -11,6 +11,9 @@
 #ifndef KTSTR_THRESHOLDS_H
 #define KTSTR_THRESHOLDS_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 
 #include <jansson.h>

@@ -3,6 +3,9 @@
 #ifndef KTSTR_TOPO_H
 #define KTSTR_TOPO_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 

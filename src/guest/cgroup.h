@@ -8,6 +8,9 @@
 #ifndef KTSTR_CGROUP_H
 #define KTSTR_CGROUP_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <sys/types.h>
 

@@ -3,6 +3,9 @@
 #ifndef KTSTR_HWTOPO_H
 #define KTSTR_HWTOPO_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdio.h>
 
 #include "util/cpuset.h"

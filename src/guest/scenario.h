@@ -7,6 +7,9 @@
 #ifndef KTSTR_GUEST_SCENARIO_H
 #define KTSTR_GUEST_SCENARIO_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <ktstr/ktstr.h>
 
 #include "core/result.h"

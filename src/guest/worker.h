@@ -7,6 +7,9 @@
 #ifndef KTSTR_WORKER_H
 #define KTSTR_WORKER_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <ktstr/scenario.h>
 #include <jansson.h>
 #include <sys/types.h>

@@ -13,6 +13,9 @@
 #ifndef KTSTR_BPFMAP_H
 #define KTSTR_BPFMAP_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -16,6 +16,9 @@
 #ifndef KTSTR_GUESTMEM_H
 #define KTSTR_GUESTMEM_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -6,6 +6,9 @@
 #ifndef KTSTR_KBTF_H
 #define KTSTR_KBTF_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -11,6 +11,9 @@
 #ifndef KTSTR_MAPREQ_H
 #define KTSTR_MAPREQ_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -8,6 +8,9 @@
 #ifndef KTSTR_ORDERS_H
 #define KTSTR_ORDERS_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <jansson.h>
 #include <ktstr/ktstr.h>
 #include <stdbool.h>

@@ -14,6 +14,9 @@
 #ifndef KTSTR_SCHED_EVENT_H
 #define KTSTR_SCHED_EVENT_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 

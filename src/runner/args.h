@@ -14,6 +14,9 @@
 #ifndef KTSTR_ARGS_H
 #define KTSTR_ARGS_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err may be NULL, and then no message is made. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>

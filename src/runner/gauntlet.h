@@ -25,6 +25,9 @@
 #ifndef KTSTR_GAUNTLET_H
 #define KTSTR_GAUNTLET_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 

@@ -11,6 +11,9 @@
 #ifndef KTSTR_INCLUDE_H
 #define KTSTR_INCLUDE_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include "proto/guest_abi.h"
 
 struct initramfs;

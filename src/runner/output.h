@@ -37,6 +37,9 @@
 #ifndef KTSTR_OUTPUT_H
 #define KTSTR_OUTPUT_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>

@@ -15,6 +15,9 @@
 #ifndef KTSTR_PLAN_H
 #define KTSTR_PLAN_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

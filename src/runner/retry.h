@@ -8,6 +8,9 @@
 #ifndef KTSTR_RETRY_H
 #define KTSTR_RETRY_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err may be NULL, and then no message is made. */
+
 #include <stdbool.h>
 
 #include "core/result.h"

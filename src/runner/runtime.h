@@ -3,6 +3,9 @@
 #ifndef KTSTR_RUNTIME_H
 #define KTSTR_RUNTIME_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stddef.h>
 
 struct ktstr_test;

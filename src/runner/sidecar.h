@@ -16,6 +16,9 @@
 #ifndef KTSTR_SIDECAR_H
 #define KTSTR_SIDECAR_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err may be NULL, and then no message is made. */
+
 #include <stdbool.h>
 #include <stddef.h>
 

@@ -9,6 +9,9 @@
 #ifndef KTSTR_JSON_H
 #define KTSTR_JSON_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <jansson.h>
 #include <stdbool.h>
 

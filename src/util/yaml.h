@@ -20,6 +20,9 @@
 #ifndef KTSTR_YAML_H
 #define KTSTR_YAML_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <jansson.h>
 #include <stddef.h>
 

@@ -3,6 +3,9 @@
 #ifndef KTSTR_ACCEL_H
 #define KTSTR_ACCEL_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include "core/accel_kind.h"
 
 struct accel_choice {

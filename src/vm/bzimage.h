@@ -8,6 +8,9 @@
 #ifndef KTSTR_BZIMAGE_H
 #define KTSTR_BZIMAGE_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stddef.h>
 #include <stdint.h>
 

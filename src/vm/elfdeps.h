@@ -11,6 +11,9 @@
 #ifndef KTSTR_ELFDEPS_H
 #define KTSTR_ELFDEPS_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -3,6 +3,9 @@
 #ifndef KTSTR_INITRAMFS_H
 #define KTSTR_INITRAMFS_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stddef.h>
 #include <sys/types.h>
 

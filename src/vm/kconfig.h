@@ -8,6 +8,9 @@
 #ifndef KTSTR_KCONFIG_H
 #define KTSTR_KCONFIG_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 

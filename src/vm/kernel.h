@@ -17,6 +17,9 @@
 #ifndef KTSTR_KERNEL_H
 #define KTSTR_KERNEL_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

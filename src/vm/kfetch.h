@@ -7,6 +7,9 @@
 #ifndef KTSTR_KFETCH_H
 #define KTSTR_KFETCH_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 

@@ -9,6 +9,9 @@
 #ifndef KTSTR_QMP_H
 #define KTSTR_QMP_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <jansson.h>
 
 #define QMP_LINE_MAX (64u << 10)

@@ -11,6 +11,9 @@
 #ifndef KTSTR_SNAPSHOT_H
 #define KTSTR_SNAPSHOT_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -8,6 +8,9 @@
 #ifndef KTSTR_VM_H
 #define KTSTR_VM_H
 
+/* Errors: a function taking char **err sets *err to an allocated message (caller
+ * frees) when it fails; err must not be NULL. */
+
 #include <stdbool.h>
 #include <stddef.h>
 

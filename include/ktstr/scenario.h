@@ -124,7 +124,7 @@ KTSTR_API unsigned ktstr_work_group_size(const struct ktstr_work *w);
 /* ---- cpuset specs, resolved against the guest topology ---- */
 
 enum ktstr_cpuset_kind {
-	KTSTR_CPUSET_NONE = 0,
+	KTSTR_CPUSET_KIND_NONE = 0,
 	KTSTR_CPUSET_KIND_LLC,      /* CPUs of LLC .index */
 	KTSTR_CPUSET_KIND_NUMA,     /* CPUs of node .index */
 	KTSTR_CPUSET_KIND_RANGE,    /* [.start, .end) fractions of the usable CPUs */
@@ -209,10 +209,10 @@ struct ktstr_op {
 #define KTSTR_OPS(...) ((const struct ktstr_op[]){ __VA_ARGS__, { .kind = KTSTR_OPK_END } })
 
 enum ktstr_hold_kind {
-	KTSTR_HOLD_DEFAULT = 0, /* an equal share of the test duration */
+	KTSTR_HOLD_KIND_DEFAULT = 0, /* an equal share of the test duration */
 	KTSTR_HOLD_KIND_FRAC,
 	KTSTR_HOLD_KIND_FIXED,
-	KTSTR_HOLD_KIND_LOOP,   /* repeat the step's ops every interval_ms until the share ends */
+	KTSTR_HOLD_KIND_LOOP,    /* repeat the step's ops every interval_ms until the share ends */
 };
 
 struct ktstr_hold {

@@ -34,7 +34,7 @@ int scn_cpuset_resolve(const struct ktstr_cpuset_spec *s, const struct hw_topo *
 	*err = NULL;
 	cpuset_zero(out);
 	switch (s->kind) {
-	case KTSTR_CPUSET_NONE:
+	case KTSTR_CPUSET_KIND_NONE:
 		return 0;
 	case KTSTR_CPUSET_KIND_LLC:
 		if (s->index >= t->nllcs) {
@@ -340,7 +340,7 @@ static int set_cpuset(struct scn *s, const char *name, const struct ktstr_cpuset
 		free(err);
 		return -1;
 	}
-	return write_cpuset(s, c, spec->kind == KTSTR_CPUSET_NONE ? NULL : &cpus);
+	return write_cpuset(s, c, spec->kind == KTSTR_CPUSET_KIND_NONE ? NULL : &cpus);
 }
 
 static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned workers,
@@ -507,7 +507,7 @@ static int apply_defs(struct scn *s, const struct ktstr_cgroup_def *defs)
 			ret = fail(s, KTSTR_OTHER, "cgroup definition without a name");
 			break;
 		}
-		if (add_cgroup(s, d->name) < 0 || (d->cpuset.kind != KTSTR_CPUSET_NONE &&
+		if (add_cgroup(s, d->name) < 0 || (d->cpuset.kind != KTSTR_CPUSET_KIND_NONE &&
 						   set_cpuset(s, d->name, &d->cpuset) < 0)) {
 			ret = -1;
 			break;
@@ -545,7 +545,7 @@ static unsigned hold_ms(const struct scn_env *env, const struct ktstr_hold *h, u
 		return h->ms;
 	case KTSTR_HOLD_KIND_LOOP:
 		return h->ms ? h->ms : env->duration_ms / nsteps;
-	case KTSTR_HOLD_DEFAULT:
+	case KTSTR_HOLD_KIND_DEFAULT:
 		break;
 	}
 	return env->duration_ms / (nsteps ? nsteps : 1);
@@ -590,7 +590,7 @@ static int validate_hold(struct scn *s, const struct ktstr_hold *h, unsigned i)
 	case KTSTR_HOLD_KIND_LOOP:
 		ok = h->interval_ms > 0;
 		break;
-	case KTSTR_HOLD_DEFAULT:
+	case KTSTR_HOLD_KIND_DEFAULT:
 		break;
 	}
 	return ok ? 0 : fail(s, KTSTR_OTHER, "step %u: invalid hold", i + 1);

@@ -34,7 +34,7 @@ struct ktstr_reports {
 	unsigned n;
 };
 
-/* Resolve a cpuset spec against a topology; empty out for KTSTR_CPUSET_NONE.
+/* Resolve a cpuset spec against a topology; empty out for KTSTR_CPUSET_KIND_NONE.
  * Errors (message in *err): index out of range, too few CPUs, bad fractions. */
 int scn_cpuset_resolve(const struct ktstr_cpuset_spec *s, const struct hw_topo *t,
 		       struct cpuset *out, char **err);

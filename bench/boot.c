@@ -6,8 +6,8 @@
  *
  * Runs, interleaved, N boots of bare QEMU, N `ktstr topo --vm 1n1l2c1t`
  * launches, N runs of an empty test with snapshots off (cold: boot, run,
- * power off) and N with snapshots on (restored from a VM template, DESIGN
- * D1b; the template is built by one run before the timed ones), all with the
+ * power off) and N with snapshots on (restored from a VM template,
+ * docs/snapshots.md; the template is built by one run before the timed ones), all with the
  * same kernel, and prints each wall time, the medians and the ratios to bare,
  * for wall time and for CPU time (user + system of the whole process tree):
  * on a machine shared with other work the wall times swing by 2-3x from run

@@ -253,7 +253,7 @@ struct ktstr_step {
 /* Run cgroups for the whole duration, then check. Returns KTSTR_PASS / FAIL / SKIP. */
 KTSTR_API int ktstr_run_cgroups(struct ktstr_ctx *ctx, const struct ktstr_cgroup_def *defs);
 KTSTR_API int ktstr_run_steps(struct ktstr_ctx *ctx, const struct ktstr_step *steps);
-/* Names used by the reference design. */
+/* The same functions under the names ktstr_execute_defs and ktstr_execute_steps. */
 #define ktstr_execute_defs ktstr_run_cgroups
 #define ktstr_execute_steps ktstr_run_steps
 

@@ -24,8 +24,8 @@
 
 /*
  * The built-in layer. Each default is set where no correct scheduler reaches it (measured
- * over the catalog on EEVDF and the reference sched_ext policies, under TCG) while the
- * fault it exists for goes well past it; docs/workloads.md gives each one's reasoning.
+ * over the catalog on EEVDF and sched_ext schedulers, under TCG) while the
+ * fault it exists for goes well past it; docs/verdicts.md gives each one's reasoning.
  * Time limits are the same under every accelerator: gaps and latencies are measured in
  * the guest's own time, without the stretches its vCPU did not run.
  */

@@ -351,7 +351,7 @@ static int init_read_orders(int port, struct orders *o)
 
 /*
  * Mix the orders' seed into the kernel's RNG and reseed it now: VMs restored
- * from one template (DESIGN D1b) start with the same RNG state.
+ * from one template (vm/snapshot.h) start with the same RNG state.
  */
 static void init_reseed(uint64_t seed)
 {

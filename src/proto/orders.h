@@ -2,7 +2,7 @@
 /*
  * Orders: what the host tells a booted guest to do, sent as one CHAN_ORDERS
  * JSON frame after the guest's HELLO (the guest is generic until then, so a
- * booted VM can be reused for any test: DESIGN D1b). The guest init keeps them
+ * booted VM can be saved as a template for any test: docs/snapshots.md). The guest init keeps them
  * in a file and the test body process reads them from there.
  */
 #ifndef KTSTR_ORDERS_H

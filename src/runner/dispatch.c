@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Process entry: one binary plays every role (DESIGN D2).
+ * Process entry: one binary plays every role (docs/execution.md).
  *
  *	PID 1 in the guest                     -> guest init
  *	--ktstr-test-fn=NAME                   -> guest test body (run by init)

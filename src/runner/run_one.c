@@ -596,7 +596,7 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 		c.opts = opts;
 		if (opts->on_stage)
 			opts->on_stage(opts->stage_arg, "boot");
-		/* Restore from a template (DESIGN D1b) unless a sched_ext scheduler
+		/* Restore from a template (vm/snapshot.h) unless a sched_ext scheduler
 		 * runs: the monitor reads guest memory through the shared RAM files
 		 * of a cold boot, and a restored VM's RAM is private. */
 		if (snapshot_enabled() && !active) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The QEMU launcher: argv from the topology (DESIGN D1), spawn in a process
+ * The QEMU launcher: argv from the topology, spawn in a process
  * group of its own, a poll loop over the channel socket with a wall-clock
  * limit, and the post-mortem of the console log.
  *
@@ -43,7 +43,7 @@
 #define VM_FRAMES_MAX (64u << 20) /* what a template keeps of the guest's first frames */
 
 /*
- * nokaslr: the host reads guest memory at fixed addresses (DESIGN). no_timer_check:
+ * nokaslr: the host reads guest memory at fixed addresses. no_timer_check:
  * on a loaded host TCG can miss the kernel's IO-APIC timer check, which then
  * panics ("IO-APIC + timer doesn't work!"); seen here. edd=off, i8042.*: skip
  * probing hardware the VM does not have. loglevel=4 keeps errors (panics, oopses,
@@ -181,7 +181,7 @@ static const char *vm_qemu_binary(void)
 	return q && *q ? q : "qemu-system-x86_64";
 }
 
-/* qboot boots faster than SeaBIOS (DESIGN: 3.1 s vs 3.5 s under TCG). */
+/* qboot boots faster than SeaBIOS: 3.1 s against 3.5 s under TCG. */
 static const char *vm_bios(void)
 {
 	const char *b = getenv("KTSTR_QEMU_BIOS");
@@ -219,7 +219,7 @@ char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, const cha
 		av_pair(&a, "-accel", xstrdup("kvm"));
 		av_pair(&a, "-cpu", xstrdup("host"));
 	} else {
-		/* Other models panic 7.x kernels under TCG or hang with dies (DESIGN D1). */
+		/* Other models panic 7.x kernels under TCG or hang with dies. */
 		av_pair(&a, "-accel", xasprintf("tcg,thread=%s", vm_tcg_thread()));
 		av_pair(&a, "-cpu", xstrdup("max,vendor=GenuineIntel"));
 	}
@@ -628,7 +628,7 @@ static off_t vm_file_size(const char *path)
 	return stat(path, &st) ? 0 : st.st_size;
 }
 
-/* ---- templates (DESIGN D1b) ---- */
+/* ---- templates (vm/snapshot.h) ---- */
 
 /* RAM in the shared backend files is not part of the saved state. */
 static int vm_qmp_ignore_shared(struct qmp *q, char **err)

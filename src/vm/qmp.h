@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A small QMP client for the launcher (template save and restore, DESIGN D1b).
+ * A small QMP client for the launcher (template save and restore, vm/snapshot.h).
  * QEMU connects to a unix socket the host listens on (`-chardev socket,
  * server=off` + `-mon mode=control`); the client reads the greeting, enters
  * command mode and runs commands one at a time. Every read has a deadline and

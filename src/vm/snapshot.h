@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * VM templates (DESIGN D1b): a VM booted once to the guest's "orders" stage
+ * VM templates: a VM booted once to the guest's "orders" stage
  * and saved, so that each test restores it (private copy-on-write RAM) instead
  * of booting. A template lives in <cache root>/templates/<key>/: ram-nodeN,
  * state, frames (vm.h), console.log of its boot and metadata.json. The key is

@@ -21,7 +21,7 @@
 #define VM_DEFAULT_MEMORY_MB 512
 #define VM_MIN_NODE_MEMORY_MB 64
 
-/* How a VM starts (DESIGN D1b). */
+/* How a VM starts: booted, or restored from a template (vm/snapshot.h). */
 enum vm_start {
 	VM_START_BOOT,     /* cold boot */
 	VM_START_TEMPLATE, /* boot to the guest's "orders" stage, save the device state

@@ -169,7 +169,7 @@ static void test_profiles(void **state)
 	assert_null(p[2].flags[2]);
 	gauntlet_profiles_free(p, n);
 
-	/* the reference example: 6 flags, steal requires llc -> 64 - 16 */
+	/* the example of docs/gauntlet.md: 6 flags, steal requires llc -> 64 - 16 */
 	assert_int_equal(gauntlet_profiles(&catalog, NULL, NULL, &p, &n, &err), 0);
 	assert_int_equal(n, 48);
 	for (size_t i = 0; i < n; i++) {

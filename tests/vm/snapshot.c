@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * VM templates (DESIGN D1b), run by test_snapshot.sh: an empty test, and one
+ * VM templates (docs/snapshots.md), run by test_snapshot.sh: an empty test, and one
  * that must find a clean guest (no file another VM from the same template
  * wrote) and leaves its own mark and a random number in its log.
  */

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# VM templates (DESIGN D1b). usage: test_snapshot.sh SNAPSHOT_BINARY
+# VM templates (docs/snapshots.md). usage: test_snapshot.sh SNAPSHOT_BINARY
 set -u
 bin=$1
 tmp=$(mktemp -d /tmp/ktstr-snaptest-XXXXXX)

@@ -65,7 +65,7 @@ rm -f "$runs/err"
 # bash completion: commands and scenario names
 if command -v bash >/dev/null; then
 	got=$(PATH=$(dirname "$ktstr"):$PATH bash -c '. "$1"; COMP_WORDS=(ktstr run --scenario ste);
-		COMP_CWORD=3; _ktstr; echo "${COMPREPLY[@]}"' sh "$(dirname "$0")/../../completions/ktstr.bash")
+		COMP_CWORD=3; _ktstr; echo "${COMPREPLY[@]}"' sh "$(dirname "$0")/../../../completions/ktstr.bash")
 	[ "$got" = "steady steady_llc" ] || fail "completion of --scenario ste: '$got'"
 	echo "completion: --scenario ste -> $got"
 fi

@@ -25,7 +25,7 @@ struct ktstr_ctx {
 	unsigned workers_per_cgroup;
 	int sched_pid;                 /* 0 under EEVDF */
 	struct ktstr_thresholds thresholds; /* merged: defaults < scheduler < test */
-	double time_scale;             /* >= 1: stretch time-based thresholds by this */
+	double time_scale;             /* >= 1: the accelerator's slowdown (workers' stop deadline) */
 	const char *accel;             /* "kvm" / "tcg" (from the orders), NULL if unknown */
 	uint64_t seed;                 /* for anything random in a scenario */
 	const char *cgroup_root;       /* where scenarios create their cgroups */

@@ -20,7 +20,7 @@ struct scn_env {
 	unsigned duration_ms;
 	unsigned workers_per_cgroup;
 	const struct ktstr_thresholds *thr; /* merged, time limits already scaled */
-	double time_scale;                  /* the scale applied (messages, stop deadline) */
+	double time_scale;                  /* the accelerator's slowdown: the stop deadline */
 	const char *accel;                  /* "tcg"/"kvm"; NULL on the host */
 	struct ktstr_result *result;
 	int sched_pid;                      /* 0 = kernel scheduler, nothing to watch */

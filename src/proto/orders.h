@@ -28,7 +28,7 @@ struct orders {
 	unsigned workers_per_cgroup;
 	unsigned timeout_s;          /* the body's wall limit (core/entry.h), enforced by the guest */
 	uint64_t seed;
-	double time_scale;           /* accelerator slowdown for time-based thresholds */
+	double time_scale;           /* accelerator slowdown: stretches the workers' stop deadline */
 	char *accel;                 /* "kvm" / "tcg" */
 	/* scheduler: NULL sched_path = the kernel's default (EEVDF) */
 	char *sched_name;

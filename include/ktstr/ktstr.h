@@ -63,7 +63,7 @@ enum ktstr_switch {
 	struct ktstr_opt_f64 min_iteration_rate; /* iterations per wall-second, per worker */      \
 	struct ktstr_opt_f64 max_migration_ratio;                                                  \
 	/* host-side monitor (sched_ext only) */                                                   \
-	struct ktstr_opt_f64 max_imbalance_ratio; /* default 4.0 */                                \
+	struct ktstr_opt_f64 max_imbalance_ratio; /* CPU idle: default 3.0 */                           \
 	struct ktstr_opt_u64 max_local_dsq_depth; /* default 50 */                                 \
 	enum ktstr_switch fail_on_stall;          /* default on */                                 \
 	struct ktstr_opt_u64 sustained_samples;   /* default 5 */                                  \

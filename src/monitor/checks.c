@@ -257,9 +257,11 @@ void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l
 			r->imb_max_t = s->t_ms;
 		}
 		if (l->imbalance_on) {
-			snprintf(msg, sizeof(msg), "nr_running max %u / min %u = %.1f > %.1f", nr_max,
-				 nr_min, imb, l->max_imbalance);
-			track(&c, MONCHK_IMBALANCE, -1, imb > l->max_imbalance, imb, s->t_ms, msg);
+			snprintf(msg, sizeof(msg),
+				 "a CPU idle while another has %u runnable: %.1f > %.1f", nr_max, imb,
+				 l->max_imbalance);
+			track(&c, MONCHK_IMBALANCE, -1, !nr_min && imb > l->max_imbalance, imb,
+			      s->t_ms, msg);
 		}
 		if (prev && s->t_ms > prev->t_ms) {
 			double dt = (s->t_ms - prev->t_ms) / 1000.0, fb = 0, kl = 0;

@@ -9,6 +9,11 @@
  * after a warm-up; samples with an implausible DSQ depth are skipped, and a
  * run whose rq clocks never moved is "not initialized" (no verdict).
  *
+ * Imbalance: max(nr_running) / max(1, min(nr_running)) over the CPUs, judged
+ * only while some CPU is idle: tasks a shared DSQ holds count on the runqueue of
+ * the CPU they last ran on, so while every CPU is busy a lopsided count wastes
+ * nothing (fairness between the tasks is judged by the workers' checks).
+ *
  * Callback: a struct_ops program whose mean run time over the whole run is above
  * max_callback_us (judged once, from the stats read at the end, not per sample).
  *

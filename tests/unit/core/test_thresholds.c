@@ -30,7 +30,7 @@ static void test_defaults(void **state)
 	assert_true(d.max_cgroup_spread_pct.set && d.max_cgroup_spread_pct.v == 25.0);
 	assert_true(d.max_median_wake_latency_ns.set &&
 		    d.max_median_wake_latency_ns.v == 25000000);
-	assert_true(d.max_imbalance_ratio.set && d.max_imbalance_ratio.v == 4.0);
+	assert_true(d.max_imbalance_ratio.set && d.max_imbalance_ratio.v == 3.0);
 	assert_true(d.max_local_dsq_depth.set && d.max_local_dsq_depth.v == 50);
 	assert_int_equal(d.fail_on_stall, KTSTR_ON);
 	assert_true(d.sustained_samples.set && d.sustained_samples.v == 5);

@@ -141,7 +141,7 @@ static void defaults(struct monchk_limits *l)
 	struct ktstr_thresholds t = thresholds_defaults();
 
 	monchk_limits_from(&t, l);
-	assert_true(l->imbalance_on && l->max_imbalance == 4.0);
+	assert_true(l->imbalance_on && l->max_imbalance == 3.0);
 	assert_true(l->dsq_on && l->max_dsq == 50);
 	assert_true(l->stall_on);
 	assert_int_equal(l->sustained, 5);
@@ -164,12 +164,17 @@ static void test_checks_clean_and_imbalance(void **state)
 	assert_true(r.imb_max == 1.0);
 	monchk_result_free(&r);
 
-	/* 4 samples piled on cpu 0 is not sustained; 6 in a row is */
-	for (unsigned i = 15; i < 19; i++)
+	/* 4 samples piled on cpu 0 is not sustained; 6 in a row is; lopsided while every
+	 * CPU is busy (a shared DSQ's tasks count on the CPU they last ran on) is not judged */
+	for (unsigned i = 15; i < 19; i++) {
+		d.s[i].cpu[0].nr_running = 9;
+		d.s[i].cpu[1].nr_running = 0;
+	}
+	for (unsigned i = 32; i < 40; i++)
 		d.s[i].cpu[0].nr_running = 9;
 	monchk_evaluate(&d, &l, &r);
 	assert_int_equal(r.nv, 0);
-	assert_true(r.imb_max == 4.5);
+	assert_true(r.imb_max == 9.0);
 	monchk_result_free(&r);
 	for (unsigned i = 25; i < 31; i++) {
 		d.s[i].cpu[0].nr_running = 12;
@@ -183,7 +188,7 @@ static void test_checks_clean_and_imbalance(void **state)
 	assert_int_equal(r.v[0].t_ms, 2500);
 	assert_int_equal(r.v[0].confirmed_t_ms, 2900);
 	assert_true(r.v[0].peak == 12.0);
-	assert_non_null(strstr(r.v[0].msg, "max 12 / min 0 = 12.0 > 4.0"));
+	assert_non_null(strstr(r.v[0].msg, "a CPU idle while another has 12 runnable: 12.0 > 3.0"));
 	assert_int_equal(r.cpu[0].nr_max, 12);
 	monchk_result_free(&r);
 

@@ -14,8 +14,10 @@
  * the CPU they last ran on, so while every CPU is busy a lopsided count wastes
  * nothing (fairness between the tasks is judged by the workers' checks).
  *
- * Callback: a struct_ops program whose mean run time over the whole run is above
- * max_callback_us (judged once, from the stats read at the end, not per sample).
+ * Callback: a struct_ops program whose typical run time is above max_callback_us:
+ * the median, over the sampling intervals in which it ran MONITOR_PROG_MIN_CALLS
+ * times or more (at least MONCHK_CALLBACK_MIN_INTERVALS of them), of each
+ * interval's mean.
  *
  * Stall: a CPU with runnable tasks in two consecutive samples whose rq clock
  * did not move, or whose oldest runnable sched_ext task has waited
@@ -38,7 +40,7 @@
 #define MONCHK_WARMUP_SAMPLES 10        /* after the scheduler is first seen */
 #define MONCHK_DSQ_PLAUSIBLE 10000
 #define MONCHK_STALL_WAIT_MS 1000
-#define MONCHK_CALLBACK_MIN_CALLS 20    /* fewer runs than this say nothing of a mean */
+#define MONCHK_CALLBACK_MIN_INTERVALS 3 /* sampling intervals with calls, to judge a callback */
 
 struct monchk_limits {
 	bool imbalance_on, dsq_on, stall_on, fallback_on, keep_last_on, callback_on;

@@ -424,6 +424,25 @@ static void mon_watchdog(struct monitor *m, uint64_t sch)
 		m->d.watchdog_was = cur;
 }
 
+/* Records the mean run time of prog i since the last read (the same program there:
+ * a new scheduler's programs start their intervals afresh). */
+static void mon_prog_interval(struct monitor_data *d, unsigned i, const struct bpfprog *now)
+{
+	const struct bpfprog *was = &d->progs[i];
+	unsigned *n = &d->prog_nintervals[i];
+
+	if (i >= d->nprogs || was->id != now->id) {
+		*n = 0;
+		return;
+	}
+	if (now->cnt < was->cnt + MONITOR_PROG_MIN_CALLS || now->nsecs < was->nsecs)
+		return;
+	d->prog_interval_ns[i] = xrealloc(d->prog_interval_ns[i],
+					  (*n + 1) * sizeof(*d->prog_interval_ns[i]));
+	d->prog_interval_ns[i][(*n)++] =
+		(float)((double)(now->nsecs - was->nsecs) / (double)(now->cnt - was->cnt));
+}
+
 /* The scheduler's callbacks and their run stats so far (kept: the last read
  * while it is loaded holds its totals). */
 static void mon_read_progs(struct monitor *m, const uint64_t *offs, uint32_t t_ms)
@@ -434,6 +453,8 @@ static void mon_read_progs(struct monitor *m, const uint64_t *offs, uint32_t t_m
 
 	if (n <= 0)
 		return;
+	for (int i = 0; i < n; i++)
+		mon_prog_interval(&m->d, (unsigned)i, &p[i]);
 	memcpy(m->d.progs, p, (size_t)n * sizeof(p[0]));
 	m->d.nprogs = (unsigned)n;
 	m->d.progs_t_ms = t_ms;
@@ -772,5 +793,7 @@ void monitor_data_free(struct monitor_data *d)
 	free(d->error);
 	free(d->note);
 	free(d->watchdog_error);
+	for (unsigned i = 0; i < MONITOR_MAX_PROGS; i++)
+		free(d->prog_interval_ns[i]);
 	memset(d, 0, sizeof(*d));
 }

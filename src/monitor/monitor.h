@@ -24,6 +24,7 @@
 #define MONITOR_READY_WAIT_S 5     /* a map request waits this long for the monitor's setup */
 #define MONITOR_LIVE_EVERY 5       /* samples between live evaluations of the checks */
 #define MONITOR_MAX_PROGS 64
+#define MONITOR_PROG_MIN_CALLS 5   /* fewer calls in an interval say little of its mean */
 #define MONITOR_MAX_VARS 64
 
 /* sched_ext event counters (struct scx_event_stats members), when the kernel has them. */
@@ -94,6 +95,10 @@ struct monitor_data {
 	struct bpfprog progs[MONITOR_MAX_PROGS];
 	unsigned nprogs;
 	uint32_t progs_t_ms;     /* when they were read */
+	/* per callback (the index of progs): the mean run time, in ns, of each sampling
+	 * interval in which it ran MONITOR_PROG_MIN_CALLS times or more */
+	float *prog_interval_ns[MONITOR_MAX_PROGS];
+	unsigned prog_nintervals[MONITOR_MAX_PROGS];
 	/* the integer globals of the scheduler's data sections (.bss, .data,
 	 * .rodata), as last read while it was loaded */
 	struct monitor_var {

@@ -282,6 +282,43 @@ static void test_checks_dsq_stall_rates(void **state)
 	monitor_data_free(&d);
 }
 
+/* A callback is judged by the median of its per-interval means: one interval with a
+ * host-preempted call does not fail it, a callback slow in every interval does. */
+static void test_checks_callback_time(void **state)
+{
+	struct monitor_data d;
+	struct monchk_limits l;
+	struct monchk_result r;
+
+	defaults(&l);
+	mkdata(&d, 40, 2);
+	d.nprogs = 1;
+	snprintf(d.progs[0].name, sizeof(d.progs[0].name), "ktstr_dispatch");
+	d.progs[0].cnt = 400;
+	d.prog_nintervals[0] = 10;
+	d.prog_interval_ns[0] = xcalloc(10, sizeof(float));
+	for (unsigned i = 0; i < 10; i++)
+		d.prog_interval_ns[0][i] = 11000;
+	d.prog_interval_ns[0][4] = 40e6; /* one call waited 40 ms for its host CPU */
+	monchk_evaluate(&d, &l, &r);
+	assert_int_equal(r.nv, 0);
+	monchk_result_free(&r);
+	for (unsigned i = 0; i < 10; i++)
+		d.prog_interval_ns[0][i] = 1.2e6;
+	monchk_evaluate(&d, &l, &r);
+	assert_int_equal(r.nv, 1);
+	assert_int_equal(r.v[0].kind, MONCHK_CALLBACK);
+	assert_non_null(strstr(r.v[0].msg, "ktstr_dispatch takes 1200 us per call (median of 10 "
+					   "intervals of 100 ms, 400 calls) > 500 us"));
+	monchk_result_free(&r);
+	/* too few intervals to judge */
+	d.prog_nintervals[0] = 2;
+	monchk_evaluate(&d, &l, &r);
+	assert_int_equal(r.nv, 0);
+	monchk_result_free(&r);
+	monitor_data_free(&d);
+}
+
 /* A waiting task's allowance grows as its weight falls: SCHED_IDLE waits by design. */
 static void test_checks_stall_weight(void **state)
 {
@@ -368,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_checks_dsq_stall_rates),
 		cmocka_unit_test(test_checks_guards),
 		cmocka_unit_test(test_checks_stall_weight),
+		cmocka_unit_test(test_checks_callback_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

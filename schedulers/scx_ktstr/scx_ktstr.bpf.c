@@ -261,9 +261,9 @@ static __always_inline bool park(struct task_struct *p, u64 enq_flags)
 static __always_inline u64 policy_dsq(const struct task_struct *p, u64 enq_flags)
 {
 	switch (cfg.policy) {
-	case KTSTR_POLICY_KTSTR:
+	case SCX_KTSTR_POLICY_KTSTR:
 		return (enq_flags & SCX_ENQ_WAKEUP) ? llc_dsq(scx_bpf_task_cpu(p)) : GLOBAL_DSQ;
-	case KTSTR_POLICY_LLC:
+	case SCX_KTSTR_POLICY_LLC:
 		return llc_dsq(scx_bpf_task_cpu(p));
 	default:
 		return GLOBAL_DSQ;
@@ -300,10 +300,10 @@ static __always_inline void kick_idle(const struct task_struct *p)
 static __always_inline bool queued_for(s32 cpu)
 {
 	switch (cfg.policy) {
-	case KTSTR_POLICY_KTSTR:
+	case SCX_KTSTR_POLICY_KTSTR:
 		return scx_bpf_dsq_nr_queued(llc_dsq(cpu)) > 0 ||
 		       scx_bpf_dsq_nr_queued(GLOBAL_DSQ) > 0;
-	case KTSTR_POLICY_LLC:
+	case SCX_KTSTR_POLICY_LLC:
 		return scx_bpf_dsq_nr_queued(llc_dsq(cpu)) > 0;
 	default:
 		return scx_bpf_dsq_nr_queued(GLOBAL_DSQ) > 0;
@@ -348,7 +348,7 @@ void BPF_STRUCT_OPS(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, enq_flags);
 		return;
 	}
-	if (cfg.policy == KTSTR_POLICY_FIFO)
+	if (cfg.policy == SCX_KTSTR_POLICY_FIFO)
 		scx_insert(p, GLOBAL_DSQ, SCX_SLICE_DFL, enq_flags);
 	else
 		scx_insert_vtime(p, policy_dsq(p, enq_flags), SCX_SLICE_DFL, queue_vtime(p),
@@ -388,13 +388,13 @@ void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 
 		bpf_loop(1 << 20, spin_cb, &until, 0);
 	}
-	if (cfg.policy == KTSTR_POLICY_FIFO || cfg.policy == KTSTR_POLICY_VTIME) {
+	if (cfg.policy == SCX_KTSTR_POLICY_FIFO || cfg.policy == SCX_KTSTR_POLICY_VTIME) {
 		scx_move_to_local(GLOBAL_DSQ);
 		return;
 	}
 	if (scx_move_to_local(llc_dsq(cpu)))
 		return;
-	if (cfg.policy == KTSTR_POLICY_KTSTR && scx_move_to_local(GLOBAL_DSQ))
+	if (cfg.policy == SCX_KTSTR_POLICY_KTSTR && scx_move_to_local(GLOBAL_DSQ))
 		return;
 	for (i = 0; i < KTSTR_MAX_LLCS && i < cfg.nr_llcs; i++)
 		if (i != mine && scx_move_to_local(LLC_DSQ_BASE + i))
@@ -403,7 +403,7 @@ void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 
 void BPF_STRUCT_OPS(ktstr_running, struct task_struct *p)
 {
-	if (cfg.policy == KTSTR_POLICY_FIFO)
+	if (cfg.policy == SCX_KTSTR_POLICY_FIFO)
 		return;
 	if (time_before64(vtime_now, p->scx.dsq_vtime))
 		vtime_now = p->scx.dsq_vtime;
@@ -414,7 +414,7 @@ void BPF_STRUCT_OPS(ktstr_stopping, struct task_struct *p, bool runnable)
 	u64 used = SCX_SLICE_DFL - p->scx.slice, weight = p->scx.weight ? p->scx.weight : 100;
 	struct task_ctx *tc;
 
-	if (cfg.policy == KTSTR_POLICY_FIFO)
+	if (cfg.policy == SCX_KTSTR_POLICY_FIFO)
 		return;
 	if (p->scx.slice > SCX_SLICE_DFL)
 		used = 0;
@@ -454,7 +454,7 @@ static int park_tick(void *map, int *key, struct bpf_timer *timer)
 			flags = tc->park_flags;
 		}
 		dsq = policy_dsq(p, flags);
-		if (cfg.policy == KTSTR_POLICY_FIFO)
+		if (cfg.policy == SCX_KTSTR_POLICY_FIFO)
 			scx_dsq_move(BPF_FOR_EACH_ITER, p, dsq, 0);
 		else
 			scx_dsq_move_vtime(BPF_FOR_EACH_ITER, p, dsq, queue_vtime(p), 0);

@@ -39,10 +39,10 @@ extern const unsigned long scx_ktstr_bpf_obj_len;
 #define EXIT_USAGE 64
 
 static const char *const policy_names[] = {
-	[KTSTR_POLICY_KTSTR] = "ktstr",
-	[KTSTR_POLICY_FIFO] = "fifo",
-	[KTSTR_POLICY_VTIME] = "vtime",
-	[KTSTR_POLICY_LLC] = "llc",
+	[SCX_KTSTR_POLICY_KTSTR] = "ktstr",
+	[SCX_KTSTR_POLICY_FIFO] = "fifo",
+	[SCX_KTSTR_POLICY_VTIME] = "vtime",
+	[SCX_KTSTR_POLICY_LLC] = "llc",
 };
 
 /* The command line; 0 / NULL / false = not given. */
@@ -50,7 +50,7 @@ struct opts {
 	unsigned long watchdog_ms;
 	double stall_s, error_s, exit_after_s;
 	bool fail_verify, slow, pile_on, help;
-	enum ktstr_policy policy;
+	enum scx_ktstr_policy policy;
 	const char *starve_cgroup, *unfair_cgroup;
 	unsigned long starve_ms, unfair_factor, wake_delay_ms;
 };
@@ -138,7 +138,7 @@ static int parse_cgroup(const char *opt, const char *s, const char **out)
 	return 0;
 }
 
-static int parse_policy(const char *s, enum ktstr_policy *out)
+static int parse_policy(const char *s, enum scx_ktstr_policy *out)
 {
 	for (size_t i = 0; i < sizeof(policy_names) / sizeof(policy_names[0]); i++)
 		if (!strcmp(s, policy_names[i])) {
@@ -201,7 +201,7 @@ static int check_opts(struct opts *o)
 		why = "--starve-ms needs --starve-cgroup";
 	else if (o->unfair_factor && !o->unfair_cgroup)
 		why = "--unfair-factor needs --unfair-cgroup";
-	else if (o->unfair_cgroup && o->policy == KTSTR_POLICY_FIFO)
+	else if (o->unfair_cgroup && o->policy == SCX_KTSTR_POLICY_FIFO)
 		why = "--unfair-cgroup needs a vtime policy (ktstr, vtime or llc)";
 	if (why) {
 		fprintf(stderr, "scx_ktstr: %s\n", why);

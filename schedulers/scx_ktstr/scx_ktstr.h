@@ -13,11 +13,11 @@
 #define KTSTR_OPS_ENQ_LAST 2
 
 /* --policy: how runnable tasks are queued and picked. */
-enum ktstr_policy {
-	KTSTR_POLICY_KTSTR, /* vtime; wake-ups to the LLC's DSQ, the rest to a global one */
-	KTSTR_POLICY_FIFO,  /* one shared FIFO */
-	KTSTR_POLICY_VTIME, /* one shared DSQ in weighted vtime order */
-	KTSTR_POLICY_LLC,   /* one vtime DSQ per LLC, stealing when the own one is empty */
+enum scx_ktstr_policy {
+	SCX_KTSTR_POLICY_KTSTR, /* vtime; wake-ups to the LLC's DSQ, the rest to a global one */
+	SCX_KTSTR_POLICY_FIFO,  /* one shared FIFO */
+	SCX_KTSTR_POLICY_VTIME, /* one shared DSQ in weighted vtime order */
+	SCX_KTSTR_POLICY_LLC,   /* one vtime DSQ per LLC, stealing when the own one is empty */
 };
 
 /* Read-only configuration, section .rodata.cfg, written by the loader before load. */
@@ -26,7 +26,7 @@ struct ktstr_cfg {
 	__u64 error_after_ns;   /* 0 = never: scx_bpf_error() after this */
 	__u64 starve_ns;        /* held window of --starve-cgroup (the period is twice this) */
 	__u64 wake_delay_ns;    /* 0 = off: hold every user task's wake-up this long */
-	__u32 policy;           /* enum ktstr_policy */
+	__u32 policy;           /* enum scx_ktstr_policy */
 	__u32 unfair_factor;    /* --unfair-cgroup tasks are charged 1/this of their runtime */
 	__u32 fail_verify;      /* take a path the verifier rejects */
 	__u32 slow_dispatch_us; /* busy-wait this long in every ops.dispatch */

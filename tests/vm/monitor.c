@@ -9,13 +9,17 @@
 #include <ktstr/ktstr.h>
 
 #include <errno.h>
+#include <linux/types.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "scx_ktstr.h"
 
 #ifndef SCX_KTSTR
 #define SCX_KTSTR "scx_ktstr"
@@ -141,8 +145,9 @@ KTSTR_TEST(bpfmap_knob, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .
 	if (!per_cpu || per_cpu > after)
 		return ktstr_fail(ctx, KTSTR_OTHER, "dispatch_stats sums to %u, nr_dispatches %u",
 				  per_cpu, after);
-	/* .rodata.cfg holds struct ktstr_cfg: nr_cpus sits 28 bytes into cfg */
-	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".rodata.cfg", "cfg", 28, &cpus), 0);
+	/* .rodata.cfg holds struct ktstr_cfg */
+	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".rodata.cfg", "cfg",
+					 offsetof(struct ktstr_cfg, nr_cpus), &cpus), 0);
 	if (cpus != ktstr_ctx_cpus(ctx))
 		return ktstr_fail(ctx, KTSTR_OTHER, "cfg.nr_cpus read from the host is %u, want %u",
 				  cpus, ktstr_ctx_cpus(ctx));
@@ -157,7 +162,8 @@ KTSTR_TEST(bpfmap_knob, .scheduler = &mon_fixture, .numa_nodes = 1, .llcs = 1, .
 	EXPECT_RC(ktstr_bpf_map_read_u32(ctx, ".bss", "no_such_var", 0, &seen), -ENOENT);
 	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".bss", "host_knob", 4, 1), -ERANGE);
 	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".bss", NULL, 1u << 20, 1), -ERANGE);
-	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".rodata.cfg", "cfg", 24, 1), -EPERM);
+	EXPECT_RC(ktstr_bpf_map_write_u32(ctx, ".rodata.cfg", "cfg",
+					  offsetof(struct ktstr_cfg, pile_on), 1), -EPERM);
 	return KTSTR_PASS;
 }
 

@@ -159,6 +159,17 @@ static uint32_t stall_wait_ms(uint32_t weight)
 	return MONCHK_STALL_WAIT_MS * 100 / weight;
 }
 
+/*
+ * Whether the guest ran between two samples: its jiffies moved (or were not read). A
+ * host too busy to run the VM stops every vCPU at once, freezing every rq clock with
+ * the tasks that were runnable; jiffies stand still with them, while a scheduler that
+ * strands tasks leaves the timer tick going on some CPU.
+ */
+static bool guest_ran(const struct monitor_sample *prev, const struct monitor_sample *s)
+{
+	return !prev->jiffies || !s->jiffies || prev->jiffies != s->jiffies;
+}
+
 static bool excused(const struct monitor_data *d, const struct monitor_cpu *p,
 		    const struct monitor_cpu *c)
 {
@@ -257,7 +268,7 @@ void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l
 			if (prev && prev->cpu[cpu].ok) {
 				const struct monitor_cpu *p = &prev->cpu[cpu];
 				bool frozen = x->clock && x->clock == p->clock &&
-					      (x->nr_running || p->nr_running);
+					      (x->nr_running || p->nr_running) && guest_ran(prev, s);
 				bool waiting = x->wait_ms >= stall_wait_ms(x->wait_weight);
 				bool stall = (frozen || waiting) && !excused(d, p, x);
 

@@ -23,9 +23,10 @@
  * did not move, or whose oldest runnable sched_ext task has waited
  * MONCHK_STALL_WAIT_MS or more (longer in proportion below the default weight of
  * 100: a SCHED_IDLE task, weight 1, waits by design). Excused when the vCPU
- * thread spent the interval waiting for a host CPU (schedstat wait grew by 10 guest ticks or
- * more while it ran less than that): the guest could not run, not the
- * scheduler's fault. A halted vCPU (idle, sleeping on the host) is not excused.
+ * thread spent the interval waiting for a host CPU (schedstat wait grew by 10
+ * guest ticks or more while it ran less than that), and a frozen clock when the
+ * guest's jiffies did not move either (the host ran no vCPU at all): the guest
+ * could not run, not the scheduler's fault. A halted vCPU (idle, sleeping on the host) is not excused.
  */
 #ifndef KTSTR_MONITOR_CHECKS_H
 #define KTSTR_MONITOR_CHECKS_H

@@ -503,6 +503,7 @@ static void mon_sample(struct monitor *m)
 		return; /* not a sample: nothing can be read */
 	if (m->jiffies_va)
 		guestmem_read_u64(&m->gm, m->jiffies_va, &jiffies);
+	s.jiffies = jiffies;
 	sch = mon_scx_sched(m);
 	s.scx = sch != 0;
 	ev_base = mon_event_base(m, sch);

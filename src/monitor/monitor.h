@@ -63,6 +63,7 @@ struct monitor_cpu {
 struct monitor_sample {
 	uint32_t t_ms;           /* since the monitor started */
 	bool scx;                /* a sched_ext scheduler was loaded (scx_root set) */
+	uint64_t jiffies;        /* the guest's jiffies_64 (0 = unread) */
 	struct monitor_cpu *cpu; /* ncpus entries */
 };
 

@@ -282,6 +282,33 @@ static void test_checks_dsq_stall_rates(void **state)
 	monitor_data_free(&d);
 }
 
+/* Every rq clock and the guest's jiffies stood still: the host ran no vCPU, no stall.
+ * The same frozen clocks with jiffies moving on are a stall. */
+static void test_checks_guest_frozen(void **state)
+{
+	struct monitor_data d;
+	struct monchk_limits l;
+	struct monchk_result r;
+
+	defaults(&l);
+	mkdata(&d, 40, 2);
+	for (unsigned i = 0; i < 40; i++)
+		d.s[i].jiffies = 1000 + 25 * (i < 20 ? i : 20);
+	for (unsigned i = 20; i < 40; i++)
+		for (unsigned c = 0; c < 2; c++)
+			d.s[i].cpu[c].clock = d.s[20].cpu[c].clock;
+	monchk_evaluate(&d, &l, &r);
+	assert_int_equal(r.nv, 0);
+	monchk_result_free(&r);
+	for (unsigned i = 20; i < 40; i++)
+		d.s[i].jiffies = 1000 + 25 * i;
+	monchk_evaluate(&d, &l, &r);
+	assert_int_equal(r.nv, 2);
+	assert_int_equal(r.v[0].kind, MONCHK_STALL);
+	monchk_result_free(&r);
+	monitor_data_free(&d);
+}
+
 /* A callback is judged by the median of its per-interval means: one interval with a
  * host-preempted call does not fail it, a callback slow in every interval does. */
 static void test_checks_callback_time(void **state)
@@ -406,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_checks_guards),
 		cmocka_unit_test(test_checks_stall_weight),
 		cmocka_unit_test(test_checks_callback_time),
+		cmocka_unit_test(test_checks_guest_frozen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -450,342 +450,429 @@ static char *item_config(const struct plan_item *it)
 	return xstrdup("default");
 }
 
-enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *opts,
-			   struct run_outcome *out)
-{
-	const struct ktstr_test *t = it->test;
-	const char *kernel_spec = it->kernel ? it->kernel->spec : opts->kernel;
-	const struct ktstr_scheduler *sched = entry_scheduler(t);
-	bool active = entry_sched_active(t);
+/* Everything one run holds from its start to its report. */
+struct run {
+	const struct plan_item *it;
+	const struct ktstr_test *t;
+	const struct ktstr_scheduler *sched;
+	const struct run_opts *opts;
+	struct run_outcome *out;
+	bool active; /* a sched_ext scheduler runs */
 	struct sidecar_record rec;
 	struct ktstr_topology topo;
-	struct accel_choice accel = { ACCEL_TCG, "host_only" };
-	struct kernel_info kinfo = { 0 };
-	struct collect c = { 0 };
-	struct vm_result vres = { 0 };
-	struct eval_outcome ev = { 0 };
-	struct monitor_data mon;
+	struct accel_choice accel;
+	struct kernel_info kinfo;
+	struct collect c;
+	struct vm_result vres;
+	struct eval_outcome ev;
 	struct ktstr_result mon_res;
-	char *mon_text = NULL;
+	char *mon_text;
 	struct orders ord;
-	char *err = NULL, *sched_path = NULL, *initramfs = NULL, *orders_text = NULL;
-	char *work = NULL, *kargs = NULL, stamp[TIMEFMT_ISO_LEN];
-	unsigned body_timeout = 0, vm_timeout = 0, cpus;
-	uint64_t t0 = now_ns();
-	int status = 0, ret;
-	bool ran_vm = false, timed_out = false;
-	double scale = 1.0;
+	char *err, *sched_path, *initramfs, *orders_text, *work, *kargs;
+	unsigned body_timeout, vm_timeout, cpus;
+	uint64_t t0;
+	bool ran_vm, timed_out;
+	double scale;
+};
 
-	memset(out, 0, sizeof(*out));
-	orders_init(&ord);
-	result_init(&ev.result);
-	result_init(&mon_res);
-	sidecar_record_init(&rec);
-	sidecar_host_detect(&rec);
-	rec.started_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
+static void run_start(struct run *r)
+{
+	char stamp[TIMEFMT_ISO_LEN];
 
-	topo = it->topo;
-	topo_format(&topo, out->topology, sizeof(out->topology));
-	cpus = topo_total_cpus(&topo);
+	memset(r->out, 0, sizeof(*r->out));
+	orders_init(&r->ord);
+	result_init(&r->ev.result);
+	result_init(&r->mon_res);
+	sidecar_record_init(&r->rec);
+	sidecar_host_detect(&r->rec);
+	r->rec.started_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
+
+	r->topo = r->it->topo;
+	topo_format(&r->topo, r->out->topology, sizeof(r->out->topology));
+	r->cpus = topo_total_cpus(&r->topo);
+}
+
+/* The accelerator and the topology against this host, the body's timeout, the
+ * scheduler's arguments, then the orders. Non-zero: r->ev.result says why. */
+static int run_plan(struct run *r)
+{
+	const struct ktstr_test *t = r->t;
+	char **args = NULL;
 
 	if (!t->host_only) {
 		enum host_class hc;
 
-		ret = accel_detect(&accel);
-		if (ret < 0) {
-			preboot(&ev.result, HOST_ACCEL_UNAVAILABLE, "bad KTSTR_ACCEL", opts->no_skip);
-			goto done;
+		if (accel_detect(&r->accel) < 0) {
+			preboot(&r->ev.result, HOST_ACCEL_UNAVAILABLE, "bad KTSTR_ACCEL",
+				r->opts->no_skip);
+			return -1;
 		}
-		scale = accel_time_scale(accel.kind);
-		hc = host_class_check_topology(&topo, accel.kind,
-					       (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &err);
+		r->scale = accel_time_scale(r->accel.kind);
+		hc = host_class_check_topology(&r->topo, r->accel.kind,
+					       (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &r->err);
 		if (hc != HOST_OK) {
-			preboot(&ev.result, hc, err, opts->no_skip);
-			goto done;
+			preboot(&r->ev.result, hc, r->err, r->opts->no_skip);
+			return -1;
 		}
 	}
-	out->accel = xstrdup(t->host_only ? "host" : accel_name(accel.kind));
-	body_timeout = opts->timeout_s ? opts->timeout_s
-				       : entry_timeout_s(t, cpus, t->host_only ? ACCEL_KVM : accel.kind);
-	if (active) {
-		char **args = sched_build_args(sched, t->extra_sched_args,
-						(const char *const *)it->flags, &err);
-
+	r->out->accel = xstrdup(t->host_only ? "host" : accel_name(r->accel.kind));
+	r->body_timeout = r->opts->timeout_s;
+	if (!r->body_timeout)
+		r->body_timeout = entry_timeout_s(t, r->cpus,
+						  t->host_only ? ACCEL_KVM : r->accel.kind);
+	if (r->active) {
+		args = sched_build_args(r->sched, t->extra_sched_args,
+					(const char *const *)r->it->flags, &r->err);
 		if (!args) {
-			preboot(&ev.result, HOST_OK, err, opts->no_skip);
-			goto done;
+			preboot(&r->ev.result, HOST_OK, r->err, r->opts->no_skip);
+			return -1;
 		}
-		fill_orders(t, out->topology, out->accel, scale, body_timeout, args, &ord);
-	} else {
-		fill_orders(t, out->topology, out->accel, scale, body_timeout, NULL, &ord);
 	}
+	fill_orders(t, r->out->topology, r->out->accel, r->scale, r->body_timeout, args, &r->ord);
+	return 0;
+}
 
-	if (t->host_only) {
-		run_host_only(t, &ord, body_timeout, &c, &timed_out, &status);
-		/* the forked body's end, described as a VM's would be */
-		vres.timed_out = timed_out;
-		vres.got_exit = !timed_out;
-		vres.guest_exit = WIFSIGNALED(status) ? GUEST_EXIT_SIGNAL_BASE + WTERMSIG(status)
-						       : WEXITSTATUS(status);
-		goto evaluate;
-	}
+/* host_only: the body in a forked child, its end described as a VM's would be. */
+static void run_forked(struct run *r)
+{
+	int status = 0;
 
-	/* before any boot: everything the host must provide */
-	if (active) {
+	run_host_only(r->t, &r->ord, r->body_timeout, &r->c, &r->timed_out, &status);
+	r->vres.timed_out = r->timed_out;
+	r->vres.got_exit = !r->timed_out;
+	r->vres.guest_exit = WIFSIGNALED(status) ? GUEST_EXIT_SIGNAL_BASE + WTERMSIG(status)
+						 : WEXITSTATUS(status);
+}
+
+/* Before any boot, everything the host must provide: the scheduler binary, the
+ * kernel and its command line, the initramfs, the orders, a scratch directory.
+ * Non-zero: r->ev.result says why. */
+static int run_prepare(struct run *r)
+{
+	const char *kernel_spec = r->it->kernel ? r->it->kernel->spec : r->opts->kernel;
+	bool no_skip = r->opts->no_skip;
+
+	if (r->active) {
 		char *self = realpath("/proc/self/exe", NULL);
+		int ret = sched_resolve_binary(r->sched, self ? dirname(self) : NULL,
+					       getenv("PATH"), &r->sched_path, &r->err);
 
-		ret = sched_resolve_binary(sched, self ? dirname(self) : NULL, getenv("PATH"),
-					   &sched_path, &err);
 		free(self);
 		if (ret) {
-			preboot(&ev.result, HOST_OK, err, opts->no_skip);
-			goto done;
+			preboot(&r->ev.result, HOST_OK, r->err, no_skip);
+			return -1;
 		}
 	}
-	kargs = sched_cmdline(sched, &err);
-	if (!kargs) {
-		preboot(&ev.result, HOST_OK, err, opts->no_skip);
-		goto done;
+	r->kargs = sched_cmdline(r->sched, &r->err);
+	if (!r->kargs) {
+		preboot(&r->ev.result, HOST_OK, r->err, no_skip);
+		return -1;
 	}
-	ret = kernel_resolve(kernel_spec, &kinfo, &err);
-	if (ret) {
-		preboot(&ev.result, HOST_KERNEL_UNAVAILABLE, err, opts->no_skip);
-		goto done;
+	if (kernel_resolve(kernel_spec, &r->kinfo, &r->err)) {
+		preboot(&r->ev.result, HOST_KERNEL_UNAVAILABLE, r->err, no_skip);
+		return -1;
 	}
-	if (active && kinfo.config && !kinfo.sched_ext) {
-		free(err);
-		err = xasprintf("kernel %s lacks CONFIG_SCHED_CLASS_EXT=y", kinfo.image);
-		preboot(&ev.result, HOST_KERNEL_NO_SCHED_EXT, err, opts->no_skip);
-		goto done;
+	if (r->active && r->kinfo.config && !r->kinfo.sched_ext) {
+		free(r->err);
+		r->err = xasprintf("kernel %s lacks CONFIG_SCHED_CLASS_EXT=y", r->kinfo.image);
+		preboot(&r->ev.result, HOST_KERNEL_NO_SCHED_EXT, r->err, no_skip);
+		return -1;
 	}
-	initramfs = runtime_initramfs(sched_path, kinfo.config, t, opts->include_files, &err);
-	if (!initramfs) {
-		preboot(&ev.result, HOST_OK, err, opts->no_skip);
-		goto done;
+	r->initramfs = runtime_initramfs(r->sched_path, r->kinfo.config, r->t,
+					 r->opts->include_files, &r->err);
+	if (!r->initramfs) {
+		preboot(&r->ev.result, HOST_OK, r->err, no_skip);
+		return -1;
 	}
 
-	orders_text = orders_to_json(&ord);
-	work = scratch_dir_new(t->name);
-	if (!work) {
-		preboot(&ev.result, HOST_OK, "cannot create a scratch directory", opts->no_skip);
-		goto done;
+	r->orders_text = orders_to_json(&r->ord);
+	r->work = scratch_dir_new(r->t->name);
+	if (!r->work) {
+		preboot(&r->ev.result, HOST_OK, "cannot create a scratch directory", no_skip);
+		return -1;
 	}
 	/* the body's limit counts from its start in the guest; boot comes first */
-	vm_timeout = body_timeout + entry_boot_allowance_s(cpus, accel.kind);
-	{
-		struct vm_spec spec = {
-			.topo = &topo,
-			.memory_mb = entry_memory_mb(t, cpus),
-			.kernel = kinfo.image,
-			.initramfs = initramfs,
-			.cmdline = kargs,
-			.accel = accel,
-			.timeout_s = vm_timeout,
-			.work_dir = work,
-			.orders = orders_text,
-			.orders_len = strlen(orders_text),
-			.on_frame = on_frame,
-			.answer = answer,
-			.tick = tick,
-			.arg = &c,
-		};
+	r->vm_timeout = r->body_timeout + entry_boot_allowance_s(r->cpus, r->accel.kind);
+	return 0;
+}
 
-		char *tmpl = NULL;
+/* Restore from a template (vm/snapshot.h) unless a sched_ext scheduler runs: the
+ * monitor reads guest memory through the shared RAM files of a cold boot, and a
+ * restored VM's RAM is private. A failed restore leaves spec set for a boot. */
+static void run_try_restore(struct run *r, struct vm_spec *spec)
+{
+	char *tmpl = NULL;
 
-		c.cov_dir = xasprintf("%s/cov", work);
-		c.opts = opts;
-		if (opts->on_stage)
-			opts->on_stage(opts->stage_arg, "boot");
-		/* Restore from a template (vm/snapshot.h) unless a sched_ext scheduler
-		 * runs: the monitor reads guest memory through the shared RAM files
-		 * of a cold boot, and a restored VM's RAM is private. */
-		if (snapshot_enabled() && !active) {
-			tmpl = snapshot_template(&spec, &err);
-			if (!tmpl) {
-				log_warn("%s: no VM template (%s); booting", it->name, err);
-				free(err);
-				err = NULL;
-			}
-		}
-		if (tmpl) {
-			spec.start = VM_START_RESTORE;
-			spec.template_dir = tmpl;
-			vm_run(&spec, &vres);
-			if (vres.restore_failed) {
-				log_warn("%s: restore from template failed (%s); booting, and "
-					 "discarding the template %s",
-					 it->name, vres.error ? vres.error : "?", tmpl);
-				rm_rf(tmpl); /* the next run builds it again */
-				vm_result_free(&vres);
-				spec.start = VM_START_BOOT;
-				spec.template_dir = NULL;
-			}
-			free(tmpl);
-		}
-		if (spec.start == VM_START_BOOT) {
-			c.mon = monitor_start(&(struct monitor_spec){
-				.work_dir = work,
-				.nodes = topo.numa_nodes,
-				.cpus = cpus,
-				.btf_path = kinfo.vmlinux,
-				.kconfig = kinfo.config,
-				/* only a watchdog the test or scheduler asks for is imposed */
-				.live = active ? &ord.thresholds : NULL,
-				.watchdog_s = active ? (t->watchdog_timeout_s
-								? t->watchdog_timeout_s
-								: sched->watchdog_timeout_s)
-						     : 0,
-			});
-			vm_run(&spec, &vres);
-		}
-		collect_cov_merge(&c);
-		ran_vm = true;
-		/* a restored VM runs on private RAM: only cold boots are monitored.
-		 * Checks only under a sched_ext scheduler; failures join the guest's
-		 * result so expect_err sees them */
-		if (c.mon) {
-			monitor_stop(c.mon, &mon);
-			c.mon = NULL;
-			monreport_finish(&mon, active ? &ord.thresholds : NULL, &mon_res,
-					 &rec.monitor, &mon_text);
-			monreport_metrics(&mon, &c.metrics);
-			monitor_data_free(&mon);
-			if (c.have_result)
-				result_merge(&c.result, &mon_res);
+	if (snapshot_enabled() && !r->active) {
+		tmpl = snapshot_template(spec, &r->err);
+		if (!tmpl) {
+			log_warn("%s: no VM template (%s); booting", r->it->name, r->err);
+			free(r->err);
+			r->err = NULL;
 		}
 	}
-
-evaluate:
-	{
-		struct eval_input in = {
-			.expect_err = t->expect_err,
-			.timeout_s = ran_vm ? vm_timeout : body_timeout,
-			.guest = c.have_result ? &c.result : NULL,
-			.vm = &vres,
-			.stage = c.stage[0] ? c.stage : NULL,
-		};
-
-		result_free(&ev.result);
-		eval_verdict(&in, &ev);
-		if (!c.have_result && mon_res.verdict == KTSTR_FAIL)
-			result_merge(&ev.result, &mon_res);
+	if (!tmpl)
+		return;
+	spec->start = VM_START_RESTORE;
+	spec->template_dir = tmpl;
+	vm_run(spec, &r->vres);
+	if (r->vres.restore_failed) {
+		log_warn("%s: restore from template failed (%s); booting, and "
+			 "discarding the template %s",
+			 r->it->name, r->vres.error ? r->vres.error : "?", tmpl);
+		rm_rf(tmpl); /* the next run builds it again */
+		vm_result_free(&r->vres);
+		spec->start = VM_START_BOOT;
+		spec->template_dir = NULL;
 	}
+	free(tmpl);
+}
 
-done:
-	out->name = xstrdup(it->name);
-	out->wall_s = (double)(now_ns() - t0) / 1e9;
-	if (!out->accel)
-		out->accel = xstrdup(accel_name(accel.kind));
+static void run_cold_boot(struct run *r, struct vm_spec *spec)
+{
+	r->c.mon = monitor_start(&(struct monitor_spec){
+		.work_dir = r->work,
+		.nodes = r->topo.numa_nodes,
+		.cpus = r->cpus,
+		.btf_path = r->kinfo.vmlinux,
+		.kconfig = r->kinfo.config,
+		/* only a watchdog the test or scheduler asks for is imposed */
+		.live = r->active ? &r->ord.thresholds : NULL,
+		.watchdog_s = r->active ? (r->t->watchdog_timeout_s ? r->t->watchdog_timeout_s
+								    : r->sched->watchdog_timeout_s)
+					: 0,
+	});
+	vm_run(spec, &r->vres);
+}
 
-	/* the record: every outcome gets one */
-	rec.run_id = xstrdup(timefmt_run_id());
-	rec.test = xstrdup(t->name);
-	rec.variant = item_variant(it);
-	rec.config = item_config(it);
-	rec.repeat = it->repeat;
-	rec.repeats = it->repeats;
-	rec.flags = it->flags && it->flags[0] ? strv_dup((const char *const *)it->flags) : NULL;
-	rec.topology = t->host_only ? NULL : xstrdup(out->topology); /* no VM, no topology */
-	rec.scheduler = xstrdup(sched->name ? sched->name : "?");
-	rec.scheduler_binary = sched_path ? xstrdup(sched_path) : NULL;
-	rec.scheduler_args = ord.sched_args ? strv_dup((const char *const *)ord.sched_args) : NULL;
-	rec.kernel_version = kinfo.version ? xstrdup(kinfo.version) : NULL;
-	rec.kernel_id = kinfo.id ? xstrdup(kinfo.id) : NULL;
-	rec.kernel_path = kinfo.image ? xstrdup(kinfo.image) : NULL;
-	rec.accel = xstrdup(out->accel);
-	rec.accel_reason = accel.reason ? xstrdup(accel.reason) : NULL;
-	rec.start = ran_vm ? xstrdup(vres.restored ? "restored" : "booted") : NULL;
-	rec.expect_err = t->expect_err;
-	rec.expected_failure = ev.expected_failure;
-	rec.result = ev.result;
-	rec.hello_s = ran_vm && vres.got_hello ? vres.hello_s : -1;
-	rec.wall_s = out->wall_s;
-	if (c.body_start && c.body_end)
-		rec.body_s = (double)(c.body_end - c.body_start) / 1e9;
-	rec.have_qemu_status = ran_vm && !vres.error;
-	if (rec.have_qemu_status) {
-		rec.qemu_exit = WIFEXITED(vres.qemu_status) ? WEXITSTATUS(vres.qemu_status) : -1;
-		rec.qemu_signal = WIFSIGNALED(vres.qemu_status) ? WTERMSIG(vres.qemu_status) : 0;
+/* A restored VM runs on private RAM: only cold boots are monitored. Checks only
+ * under a sched_ext scheduler; failures join the guest's result so expect_err
+ * sees them. */
+static void run_monitor_finish(struct run *r)
+{
+	struct monitor_data mon;
+
+	if (!r->c.mon)
+		return;
+	monitor_stop(r->c.mon, &mon);
+	r->c.mon = NULL;
+	monreport_finish(&mon, r->active ? &r->ord.thresholds : NULL, &r->mon_res,
+			 &r->rec.monitor, &r->mon_text);
+	monreport_metrics(&mon, &r->c.metrics);
+	monitor_data_free(&mon);
+	if (r->c.have_result)
+		result_merge(&r->c.result, &r->mon_res);
+}
+
+static void run_vm(struct run *r)
+{
+	struct vm_spec spec = {
+		.topo = &r->topo,
+		.memory_mb = entry_memory_mb(r->t, r->cpus),
+		.kernel = r->kinfo.image,
+		.initramfs = r->initramfs,
+		.cmdline = r->kargs,
+		.accel = r->accel,
+		.timeout_s = r->vm_timeout,
+		.work_dir = r->work,
+		.orders = r->orders_text,
+		.orders_len = strlen(r->orders_text),
+		.on_frame = on_frame,
+		.answer = answer,
+		.tick = tick,
+		.arg = &r->c,
+	};
+
+	r->c.cov_dir = xasprintf("%s/cov", r->work);
+	r->c.opts = r->opts;
+	if (r->opts->on_stage)
+		r->opts->on_stage(r->opts->stage_arg, "boot");
+	run_try_restore(r, &spec);
+	if (spec.start == VM_START_BOOT)
+		run_cold_boot(r, &spec);
+	collect_cov_merge(&r->c);
+	r->ran_vm = true;
+	run_monitor_finish(r);
+}
+
+static void run_evaluate(struct run *r)
+{
+	struct eval_input in = {
+		.expect_err = r->t->expect_err,
+		.timeout_s = r->ran_vm ? r->vm_timeout : r->body_timeout,
+		.guest = r->c.have_result ? &r->c.result : NULL,
+		.vm = &r->vres,
+		.stage = r->c.stage[0] ? r->c.stage : NULL,
+	};
+
+	result_free(&r->ev.result);
+	eval_verdict(&in, &r->ev);
+	if (!r->c.have_result && r->mon_res.verdict == KTSTR_FAIL)
+		result_merge(&r->ev.result, &r->mon_res);
+}
+
+/* The record: every outcome gets one. Its result stays owned by r->ev. */
+static void run_record_fill(struct run *r)
+{
+	const struct ktstr_test *t = r->t;
+	const struct plan_item *it = r->it;
+	struct sidecar_record *rec = &r->rec;
+	const struct vm_result *vres = &r->vres;
+	char stamp[TIMEFMT_ISO_LEN];
+
+	rec->run_id = xstrdup(timefmt_run_id());
+	rec->test = xstrdup(t->name);
+	rec->variant = item_variant(it);
+	rec->config = item_config(it);
+	rec->repeat = it->repeat;
+	rec->repeats = it->repeats;
+	rec->flags = it->flags && it->flags[0] ? strv_dup((const char *const *)it->flags) : NULL;
+	rec->topology = t->host_only ? NULL : xstrdup(r->out->topology); /* no VM, no topology */
+	rec->scheduler = xstrdup(r->sched->name ? r->sched->name : "?");
+	rec->scheduler_binary = r->sched_path ? xstrdup(r->sched_path) : NULL;
+	rec->scheduler_args =
+		r->ord.sched_args ? strv_dup((const char *const *)r->ord.sched_args) : NULL;
+	rec->kernel_version = r->kinfo.version ? xstrdup(r->kinfo.version) : NULL;
+	rec->kernel_id = r->kinfo.id ? xstrdup(r->kinfo.id) : NULL;
+	rec->kernel_path = r->kinfo.image ? xstrdup(r->kinfo.image) : NULL;
+	rec->accel = xstrdup(r->out->accel);
+	rec->accel_reason = r->accel.reason ? xstrdup(r->accel.reason) : NULL;
+	rec->start = r->ran_vm ? xstrdup(vres->restored ? "restored" : "booted") : NULL;
+	rec->expect_err = t->expect_err;
+	rec->expected_failure = r->ev.expected_failure;
+	rec->result = r->ev.result;
+	rec->hello_s = r->ran_vm && vres->got_hello ? vres->hello_s : -1;
+	rec->wall_s = r->out->wall_s;
+	if (r->c.body_start && r->c.body_end)
+		rec->body_s = (double)(r->c.body_end - r->c.body_start) / 1e9;
+	rec->have_qemu_status = r->ran_vm && !vres->error;
+	if (rec->have_qemu_status) {
+		rec->qemu_exit = WIFEXITED(vres->qemu_status) ? WEXITSTATUS(vres->qemu_status) : -1;
+		rec->qemu_signal = WIFSIGNALED(vres->qemu_status) ? WTERMSIG(vres->qemu_status) : 0;
 	}
-	rec.got_exit = vres.got_exit;
-	rec.guest_exit = vres.guest_exit;
-	rec.timed_out = vres.timed_out || timed_out;
-	rec.timeout_s = ran_vm ? vm_timeout : body_timeout;
-	rec.panic_line = vres.panic_line ? xstrdup(vres.panic_line) : NULL;
-	rec.sched_ext_dump = c.scx_dump.len ? xstrdup(c.scx_dump.buf) : NULL;
-	rec.stage = c.stage[0] ? xstrdup(c.stage) : NULL;
-	rec.metrics = c.metrics; /* moved */
-	metrics_init(&c.metrics);
-	rec.project_commit = runtime_project_commit() ? xstrdup(runtime_project_commit()) : NULL;
-	rec.finished_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
-	{
-		char *rdir = sidecar_run_dir(), *rerr = NULL;
+	rec->got_exit = vres->got_exit;
+	rec->guest_exit = vres->guest_exit;
+	rec->timed_out = vres->timed_out || r->timed_out;
+	rec->timeout_s = r->ran_vm ? r->vm_timeout : r->body_timeout;
+	rec->panic_line = vres->panic_line ? xstrdup(vres->panic_line) : NULL;
+	rec->sched_ext_dump = r->c.scx_dump.len ? xstrdup(r->c.scx_dump.buf) : NULL;
+	rec->stage = r->c.stage[0] ? xstrdup(r->c.stage) : NULL;
+	rec->metrics = r->c.metrics; /* moved */
+	metrics_init(&r->c.metrics);
+	rec->project_commit =
+		runtime_project_commit() ? xstrdup(runtime_project_commit()) : NULL;
+	rec->finished_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
+}
 
-		if (sidecar_write(&rec, rdir, &out->record_path, &rerr)) {
-			log_warn("%s: run record not written: %s", it->name, rerr);
-			free(rerr);
-		}
-		free(rdir);
+static void run_record_write(struct run *r)
+{
+	char *rdir = sidecar_run_dir(), *rerr = NULL;
+
+	if (sidecar_write(&r->rec, rdir, &r->out->record_path, &rerr)) {
+		log_warn("%s: run record not written: %s", r->it->name, rerr);
+		free(rerr);
 	}
-	rec.result = (struct ktstr_result){ 0 }; /* still owned by ev */
+	free(rdir);
+	r->rec.result = (struct ktstr_result){ 0 }; /* still owned by ev */
+}
 
-	{
-		struct output_test ot = {
-			.name = it->name,
-			.topology = t->host_only ? NULL : out->topology,
-			.accel = out->accel,
-			.scheduler = c.sched,
-			.wall_s = out->wall_s,
-			.result = &ev.result,
-			.note = ev.note,
-			.show_diagnostics = ev.show_diagnostics,
-			.stage = c.stage[0] ? c.stage : NULL,
-			.got_exit = vres.got_exit,
-			.guest_exit = vres.guest_exit,
-			.have_qemu_status = rec.have_qemu_status,
-			.qemu_status = vres.qemu_status,
-			.console_tail = vres.console_tail,
-			.sched_log = c.sched_log.buf,
-			.sched_ext_dump = c.scx_dump.buf,
-			.guest_log = c.log.buf,
-			.monitor = mon_text,
-			.record_path = out->record_path,
-			.attempt = opts->attempt,
-			.max_attempts = opts->retries + 1,
-		};
-		struct strbuf sb = { 0 };
+/* The block to print; the outcome takes the result and the note. */
+static void run_report(struct run *r)
+{
+	struct output_test ot = {
+		.name = r->it->name,
+		.topology = r->t->host_only ? NULL : r->out->topology,
+		.accel = r->out->accel,
+		.scheduler = r->c.sched,
+		.wall_s = r->out->wall_s,
+		.result = &r->ev.result,
+		.note = r->ev.note,
+		.show_diagnostics = r->ev.show_diagnostics,
+		.stage = r->c.stage[0] ? r->c.stage : NULL,
+		.got_exit = r->vres.got_exit,
+		.guest_exit = r->vres.guest_exit,
+		.have_qemu_status = r->rec.have_qemu_status,
+		.qemu_status = r->vres.qemu_status,
+		.console_tail = r->vres.console_tail,
+		.sched_log = r->c.sched_log.buf,
+		.sched_ext_dump = r->c.scx_dump.buf,
+		.guest_log = r->c.log.buf,
+		.monitor = r->mon_text,
+		.record_path = r->out->record_path,
+		.attempt = r->opts->attempt,
+		.max_attempts = r->opts->retries + 1,
+	};
+	struct strbuf sb = { 0 };
 
-		output_test_format(&sb, &ot, opts->verbosity, opts->color);
-		out->text = sb_steal(&sb);
-	}
-	out->result = ev.result;
-	ev.result = (struct ktstr_result){ 0 };
-	out->note = ev.note ? xstrdup(ev.note) : NULL;
+	output_test_format(&sb, &ot, r->opts->verbosity, r->opts->color);
+	r->out->text = sb_steal(&sb);
+	r->out->result = r->ev.result;
+	r->ev.result = (struct ktstr_result){ 0 };
+	r->out->note = r->ev.note ? xstrdup(r->ev.note) : NULL;
+}
 
-	/* scratch: kept for a failed run when KTSTR_KEEP=1 */
-	if (work) {
+/* The scratch directory is kept for a failed run when KTSTR_KEEP=1. */
+static void run_free(struct run *r)
+{
+	if (r->work) {
 		const char *keep = getenv("KTSTR_KEEP");
 
-		if (out->result.verdict == KTSTR_FAIL && keep && !strcmp(keep, "1"))
-			fprintf(stderr, "ktstr: %s: kept %s\n", it->name, work);
+		if (r->out->result.verdict == KTSTR_FAIL && keep && !strcmp(keep, "1"))
+			fprintf(stderr, "ktstr: %s: kept %s\n", r->it->name, r->work);
 		else
-			rm_rf(work);
+			rm_rf(r->work);
 	}
-	free(work);
-	free(kargs);
-	free(orders_text);
-	free(initramfs);
-	free(sched_path);
-	free(err);
-	orders_free(&ord);
-	kernel_info_free(&kinfo);
-	if (ran_vm)
-		vm_result_free(&vres);
-	collect_free(&c);
-	eval_outcome_free(&ev);
-	result_free(&mon_res);
-	free(mon_text);
-	sidecar_record_free(&rec);
+	free(r->work);
+	free(r->kargs);
+	free(r->orders_text);
+	free(r->initramfs);
+	free(r->sched_path);
+	free(r->err);
+	orders_free(&r->ord);
+	kernel_info_free(&r->kinfo);
+	if (r->ran_vm)
+		vm_result_free(&r->vres);
+	collect_free(&r->c);
+	eval_outcome_free(&r->ev);
+	result_free(&r->mon_res);
+	free(r->mon_text);
+	sidecar_record_free(&r->rec);
+}
+
+enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *opts,
+			   struct run_outcome *out)
+{
+	struct run r = {
+		.it = it,
+		.t = it->test,
+		.sched = entry_scheduler(it->test),
+		.opts = opts,
+		.out = out,
+		.active = entry_sched_active(it->test),
+		.accel = { ACCEL_TCG, "host_only" },
+		.t0 = now_ns(),
+		.scale = 1.0,
+	};
+
+	run_start(&r);
+	if (!run_plan(&r)) {
+		if (r.t->host_only) {
+			run_forked(&r);
+			run_evaluate(&r);
+		} else if (!run_prepare(&r)) {
+			run_vm(&r);
+			run_evaluate(&r);
+		}
+	}
+
+	out->name = xstrdup(it->name);
+	out->wall_s = (double)(now_ns() - r.t0) / 1e9;
+	if (!out->accel)
+		out->accel = xstrdup(accel_name(r.accel.kind));
+	run_record_fill(&r);
+	run_record_write(&r);
+	run_report(&r);
+	run_free(&r);
 	return out->result.verdict;
 }
 

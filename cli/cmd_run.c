@@ -385,270 +385,353 @@ static bool has_scenario(const char *const *v, size_t n, const char *name)
 	return false;
 }
 
-int cmd_run(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "scenario", required_argument, NULL, 's' },
-		{ "category", required_argument, NULL, 'c' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "scheduler", required_argument, NULL, 'S' },
-		{ "sched-args", required_argument, NULL, 'A' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "junit", required_argument, NULL, 'U' },
-		{ "no-skip", no_argument, NULL, 'n' },
-		{ "retries", required_argument, NULL, 'R' },
-		{ "flaky-fails", no_argument, NULL, 'F' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+/* What the command line asked for. */
+struct run_args {
 	const char *scen[MAX_LIST], *cats[MAX_LIST], *scheds[MAX_LIST], *topos[MAX_LIST];
-	size_t nscen = 0, ncats = 0, nscheds = 0, ntopos = 0;
-	const char *sched_args = NULL, *junit = NULL;
-	const char *const *extra = NULL;
-	bool all = false, json = false;
-	struct run_opts ro = { .verbosity = 1 };
-	unsigned duration = 0, workers = 0, jobs = 0, repeats = 1;
+	size_t nscen, ncats, nscheds, ntopos;
+	const char *sched_args, *junit;
+	const char *const *extra; /* sched_args, split */
+	bool all, json;
+	struct run_opts ro;
+	unsigned duration, workers, jobs, repeats;
 	const struct ktstr_scheduler *sobj[MAX_LIST];
 	struct ktstr_topology tobj[MAX_LIST];
-	struct progress prog = { 0 };
-	struct plan_item *items;
-	size_t n = 0;
+};
+
+/* Returned by the argument steps when cmd_run goes on; anything else is its exit code. */
+#define GO_ON (-1)
+
+static const struct option run_options[] = {
+	{ "scenario", required_argument, NULL, 's' },
+	{ "category", required_argument, NULL, 'c' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "scheduler", required_argument, NULL, 'S' },
+	{ "sched-args", required_argument, NULL, 'A' },
+	{ "topology", required_argument, NULL, 't' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "workers", required_argument, NULL, 'w' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "junit", required_argument, NULL, 'U' },
+	{ "no-skip", no_argument, NULL, 'n' },
+	{ "retries", required_argument, NULL, 'R' },
+	{ "flaky-fails", no_argument, NULL, 'F' },
+	{ "repeat", required_argument, NULL, 'r' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+/* --scenario, --category, --scheduler, --topology: each adds to its list. */
+static int add_listed(struct run_args *a, int c, const char *arg)
+{
+	const char **list = c == 's' ? a->scen : c == 'c' ? a->cats
+			    : c == 'S' ? a->scheds : a->topos;
+	size_t *cnt = c == 's' ? &a->nscen : c == 'c' ? &a->ncats
+		      : c == 'S' ? &a->nscheds : &a->ntopos;
+
+	if (*cnt >= MAX_LIST)
+		return usage_err("too many values for one option (at most 64)", "");
+	list[(*cnt)++] = arg;
+	return GO_ON;
+}
+
+/* --duration, --timeout, --workers, --jobs: a number in 1..86400. */
+static int set_number(struct run_args *a, int c, const char *arg)
+{
 	uint64_t v;
+
+	if (str_to_u64(arg, &v) || !v || v > 86400) {
+		fprintf(stderr, "ktstr run: --%s: '%s' is not a number in 1..86400 "
+			"(see ktstr run --help)\n",
+			c == 'd' ? "duration" : c == 'T' ? "timeout"
+			: c == 'w' ? "workers" : "jobs", arg);
+		return KTSTR_EXIT_USAGE;
+	}
+	if (c == 'd')
+		a->duration = (unsigned)v;
+	else if (c == 'T')
+		a->ro.timeout_s = (unsigned)v;
+	else if (c == 'w')
+		a->workers = (unsigned)v;
+	else
+		a->jobs = (unsigned)v;
+	return GO_ON;
+}
+
+static int set_retries(struct run_args *a, const char *arg)
+{
+	char *err = NULL;
+
+	if (retry_parse(arg, &a->ro.retries, &err)) {
+		fprintf(stderr, "ktstr run: %s (see ktstr run --help)\n", err);
+		free(err);
+		return KTSTR_EXIT_USAGE;
+	}
+	return GO_ON;
+}
+
+static int set_repeat(struct run_args *a, const char *arg)
+{
+	uint64_t v;
+
+	if (str_to_u64(arg, &v) || !v || v > ARGS_REPEAT_MAX) {
+		fprintf(stderr, "ktstr run: --repeat: '%s' is not a number in 1..%d "
+			"(see ktstr run --help)\n", arg, ARGS_REPEAT_MAX);
+		return KTSTR_EXIT_USAGE;
+	}
+	a->repeats = (unsigned)v;
+	return GO_ON;
+}
+
+/* One option from getopt_long. */
+static int parse_option(struct run_args *a, int c, const char *arg)
+{
+	switch (c) {
+	case 's':
+	case 'c':
+	case 'S':
+	case 't':
+		return add_listed(a, c, arg);
+	case 'a':
+		a->all = true;
+		break;
+	case 'A':
+		a->sched_args = arg;
+		break;
+	case 'd':
+	case 'T':
+	case 'w':
+	case 'j':
+		return set_number(a, c, arg);
+	case 'k':
+		a->ro.kernel = arg;
+		break;
+	case 'J':
+		a->json = true;
+		break;
+	case 'U':
+		a->junit = arg;
+		break;
+	case 'n':
+		a->ro.no_skip = true;
+		break;
+	case 'R':
+		return set_retries(a, arg);
+	case 'F':
+		a->ro.flaky_fails = true;
+		break;
+	case 'r':
+		return set_repeat(a, arg);
+	case 'v':
+		a->ro.verbosity = 2;
+		break;
+	case 'q':
+		a->ro.verbosity = 0;
+		break;
+	case 'h':
+		usage(stdout);
+		return KTSTR_EXIT_PASS;
+	default:
+		fprintf(stderr, "(see ktstr run --help)\n");
+		return KTSTR_EXIT_USAGE;
+	}
+	return GO_ON;
+}
+
+static int parse_args(int argc, char **argv, struct run_args *a)
+{
 	int c, code;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:vqh", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-		case 'c':
-		case 'S':
-		case 't': {
-			const char **list = c == 's' ? scen : c == 'c' ? cats : c == 'S' ? scheds : topos;
-			size_t *cnt = c == 's' ? &nscen : c == 'c' ? &ncats : c == 'S' ? &nscheds : &ntopos;
-
-			if (*cnt >= MAX_LIST)
-				return usage_err("too many values for one option (at most 64)", "");
-			list[(*cnt)++] = optarg;
-			break;
-		}
-		case 'a':
-			all = true;
-			break;
-		case 'A':
-			sched_args = optarg;
-			break;
-		case 'd':
-		case 'T':
-		case 'w':
-		case 'j':
-			if (str_to_u64(optarg, &v) || !v || v > 86400) {
-				fprintf(stderr, "ktstr run: --%s: '%s' is not a number in 1..86400 "
-					"(see ktstr run --help)\n",
-					c == 'd' ? "duration" : c == 'T' ? "timeout"
-					: c == 'w' ? "workers" : "jobs", optarg);
-				return KTSTR_EXIT_USAGE;
-			}
-			if (c == 'd')
-				duration = (unsigned)v;
-			else if (c == 'T')
-				ro.timeout_s = (unsigned)v;
-			else if (c == 'w')
-				workers = (unsigned)v;
-			else
-				jobs = (unsigned)v;
-			break;
-		case 'k':
-			ro.kernel = optarg;
-			break;
-		case 'J':
-			json = true;
-			break;
-		case 'U':
-			junit = optarg;
-			break;
-		case 'n':
-			ro.no_skip = true;
-			break;
-		case 'R': {
-			char *err = NULL;
-
-			if (retry_parse(optarg, &ro.retries, &err)) {
-				fprintf(stderr, "ktstr run: %s (see ktstr run --help)\n", err);
-				free(err);
-				return KTSTR_EXIT_USAGE;
-			}
-			break;
-		}
-		case 'F':
-			ro.flaky_fails = true;
-			break;
-		case 'r':
-			if (str_to_u64(optarg, &v) || !v || v > ARGS_REPEAT_MAX) {
-				fprintf(stderr, "ktstr run: --repeat: '%s' is not a number in 1..%d "
-					"(see ktstr run --help)\n", optarg, ARGS_REPEAT_MAX);
-				return KTSTR_EXIT_USAGE;
-			}
-			repeats = (unsigned)v;
-			break;
-		case 'v':
-			ro.verbosity = 2;
-			break;
-		case 'q':
-			ro.verbosity = 0;
-			break;
-		case 'h':
-			usage(stdout);
-			return KTSTR_EXIT_PASS;
-		default:
-			fprintf(stderr, "(see ktstr run --help)\n");
-			return KTSTR_EXIT_USAGE;
-		}
+	while ((c = getopt_long(argc, argv, "j:vqh", run_options, NULL)) != -1) {
+		code = parse_option(a, c, optarg);
+		if (code != GO_ON)
+			return code;
 	}
 	if (optind < argc)
 		return usage_err("unexpected argument '%s'", argv[optind]);
-	if ((nscen > 0) + (ncats > 0) + all > 1)
+	if ((a->nscen > 0) + (a->ncats > 0) + a->all > 1)
 		return usage_err("--scenario, --category and --all exclude each other%s", "");
 	if (entry_validate_registry() || catalog_check())
 		return KTSTR_EXIT_USAGE;
+	return GO_ON;
+}
 
-	/* scenarios */
-	for (size_t i = 0; i < nscen; i++)
-		if (!find_test(scen[i]))
-			return usage_err("unknown scenario '%s' (ktstr list shows them)", scen[i]);
-	for (size_t i = 0; i < ncats; i++) {
+/* The scenarios named, those of the categories named (or all), else the defaults. */
+static int pick_scenarios(struct run_args *a)
+{
+	for (size_t i = 0; i < a->nscen; i++)
+		if (!find_test(a->scen[i]))
+			return usage_err("unknown scenario '%s' (ktstr list shows them)",
+					 a->scen[i]);
+	for (size_t i = 0; i < a->ncats; i++) {
 		bool found = false;
 
 		for (unsigned k = 0; k < ktstr_scenarios_count(); k++)
-			found |= !strcmp(ktstr_scenario_at(k)->category, cats[i]);
+			found |= !strcmp(ktstr_scenario_at(k)->category, a->cats[i]);
 		if (!found)
-			return usage_err("unknown category '%s' (ktstr list shows them)", cats[i]);
+			return usage_err("unknown category '%s' (ktstr list shows them)",
+					 a->cats[i]);
 	}
-	if (all || ncats) {
-		for (unsigned k = 0; k < ktstr_scenarios_count() && nscen < MAX_LIST; k++) {
+	if (a->all || a->ncats) {
+		for (unsigned k = 0; k < ktstr_scenarios_count() && a->nscen < MAX_LIST; k++) {
 			const struct ktstr_scenario *s = ktstr_scenario_at(k);
-			bool want = all;
+			bool want = a->all;
 
-			for (size_t i = 0; i < ncats; i++)
-				want |= !strcmp(s->category, cats[i]);
-			if (want && !has_scenario(scen, nscen, s->name))
-				scen[nscen++] = s->name;
+			for (size_t i = 0; i < a->ncats; i++)
+				want |= !strcmp(s->category, a->cats[i]);
+			if (want && !has_scenario(a->scen, a->nscen, s->name))
+				a->scen[a->nscen++] = s->name;
 		}
 	}
-	if (!nscen)
+	if (!a->nscen)
 		for (size_t i = 0; i < ARRAY_SIZE(default_scenarios); i++)
-			scen[nscen++] = default_scenarios[i];
+			a->scen[a->nscen++] = default_scenarios[i];
+	return GO_ON;
+}
 
-	/* topologies */
-	for (size_t i = 0; i < ntopos; i++) {
+static int parse_topologies(struct run_args *a)
+{
+	for (size_t i = 0; i < a->ntopos; i++) {
 		char *err = NULL;
 
-		if (topo_parse(topos[i], &tobj[i], &err)) {
+		if (topo_parse(a->topos[i], &a->tobj[i], &err)) {
 			fprintf(stderr, "ktstr run: --topology: %s (see ktstr run --help)\n", err);
 			free(err);
 			return KTSTR_EXIT_USAGE;
 		}
 	}
+	return GO_ON;
+}
 
-	/* schedulers */
-	if (!nscheds)
-		scheds[nscheds++] = DEFAULT_SCHEDULER;
-	for (size_t i = 0; i < nscheds; i++) {
+static int pick_schedulers(struct run_args *a)
+{
+	if (!a->nscheds)
+		a->scheds[a->nscheds++] = DEFAULT_SCHEDULER;
+	for (size_t i = 0; i < a->nscheds; i++) {
 		char *err = NULL;
 
-		sobj[i] = pick_scheduler(scheds[i], &err);
-		if (!sobj[i]) {
-			fprintf(stderr, "ktstr run: --scheduler '%s': %s\n", scheds[i],
+		a->sobj[i] = pick_scheduler(a->scheds[i], &err);
+		if (!a->sobj[i]) {
+			fprintf(stderr, "ktstr run: --scheduler '%s': %s\n", a->scheds[i],
 				err ? err : "not found");
-			if (!strcmp(scheds[i], DEFAULT_SCHEDULER))
+			if (!strcmp(a->scheds[i], DEFAULT_SCHEDULER))
 				fprintf(stderr, "ktstr run: the bundled scx_ktstr is built when clang "
 					"and bpftool are installed (scripts/setup.sh); or use "
 					"--scheduler eevdf\n");
 			free(err);
 			return KTSTR_EXIT_USAGE;
 		}
-		if (sched_args && !sobj[i]->binary)
-			return usage_err("--sched-args: '%s' runs no scheduler binary", scheds[i]);
+		if (a->sched_args && !a->sobj[i]->binary)
+			return usage_err("--sched-args: '%s' runs no scheduler binary",
+					 a->scheds[i]);
 	}
-	if (sched_args)
-		extra = (const char *const *)sched_split_args(sched_args);
+	if (a->sched_args)
+		a->extra = (const char *const *)sched_split_args(a->sched_args);
+	return GO_ON;
+}
 
-	/* the items: scenario x topology x scheduler x repeat */
-	items = xcalloc(nscen * MAX(ntopos, 1) * nscheds * repeats, sizeof(*items));
-	prog.rows = xcalloc(nscen * MAX(ntopos, 1) * nscheds * repeats, sizeof(*prog.rows));
-	for (size_t s = 0; s < nscen; s++) {
-		for (size_t tp = 0; tp < MAX(ntopos, 1); tp++) {
-			for (size_t k = 0; k < nscheds * repeats; k++) {
-				struct ktstr_test *t = xmalloc(sizeof(*t));
-				struct plan_item *it = &items[n];
-				struct row *r = &prog.rows[n];
-				struct strbuf name = { 0 };
+/* The item and its row for scenario s, topology tp and scheduler-and-repeat k. */
+static void fill_item(const struct run_args *a, size_t s, size_t tp, size_t k,
+		      struct plan_item *it, struct row *r)
+{
+	const struct ktstr_scheduler *sched = a->sobj[k / a->repeats];
+	struct ktstr_test *t = xmalloc(sizeof(*t));
+	struct strbuf name = { 0 };
 
-				*t = *find_test(scen[s]);
-				t->scheduler = sobj[k / repeats];
-				t->extra_sched_args = sobj[k / repeats]->binary ? extra : NULL;
-				if (duration)
-					t->duration_s = duration;
-				if (workers)
-					t->workers_per_cgroup = workers;
-				run_item_for(t, it);
-				if (ntopos)
-					it->topo = tobj[tp];
-				topo_format(&it->topo, r->topo, sizeof(r->topo));
-				r->scenario = scen[s];
-				r->sched = sobj[k / repeats]->name;
-				sb_append(&name, scen[s]);
-				if (ntopos > 1)
-					sb_printf(&name, "/%s", r->topo);
-				if (nscheds > 1)
-					sb_printf(&name, "/%s", r->sched);
-				if (repeats > 1) {
-					r->repeat = it->repeat = (unsigned)(k % repeats) + 1;
-					it->repeats = repeats;
-					sb_printf(&name, "#%u", r->repeat);
-					snprintf(r->label, sizeof(r->label), "%s#%u", scen[s],
-						 r->repeat);
-				} else {
-					snprintf(r->label, sizeof(r->label), "%s", scen[s]);
-				}
-				it->name = sb_steal(&name);
-				it->variant = xasprintf("%s-%s", r->topo, r->sched);
-				n++;
-			}
-		}
+	*t = *find_test(a->scen[s]);
+	t->scheduler = sched;
+	t->extra_sched_args = sched->binary ? a->extra : NULL;
+	if (a->duration)
+		t->duration_s = a->duration;
+	if (a->workers)
+		t->workers_per_cgroup = a->workers;
+	run_item_for(t, it);
+	if (a->ntopos)
+		it->topo = a->tobj[tp];
+	topo_format(&it->topo, r->topo, sizeof(r->topo));
+	r->scenario = a->scen[s];
+	r->sched = sched->name;
+	sb_append(&name, a->scen[s]);
+	if (a->ntopos > 1)
+		sb_printf(&name, "/%s", r->topo);
+	if (a->nscheds > 1)
+		sb_printf(&name, "/%s", r->sched);
+	if (a->repeats > 1) {
+		r->repeat = it->repeat = (unsigned)(k % a->repeats) + 1;
+		it->repeats = a->repeats;
+		sb_printf(&name, "#%u", r->repeat);
+		snprintf(r->label, sizeof(r->label), "%s#%u", a->scen[s], r->repeat);
+	} else {
+		snprintf(r->label, sizeof(r->label), "%s", a->scen[s]);
 	}
+	it->name = sb_steal(&name);
+	it->variant = xasprintf("%s-%s", r->topo, r->sched);
+}
 
-	prog.n = n;
-	prog.tty = isatty(STDERR_FILENO) && !json;
-	prog.t0 = now_ns();
-	prog.table = json ? stderr : stdout;
-	ro.color = output_use_color(prog.table);
-	code = suite_run_hooks(items, n, &ro, jobs, junit, "ktstr-run",
+/* The items: scenario x topology x scheduler x repeat, with a progress row each. */
+static struct plan_item *build_items(const struct run_args *a, struct progress *prog)
+{
+	size_t ntp = MAX(a->ntopos, 1), total = a->nscen * ntp * a->nscheds * a->repeats, n = 0;
+	struct plan_item *items = xcalloc(total, sizeof(*items));
+
+	prog->rows = xcalloc(total, sizeof(*prog->rows));
+	for (size_t s = 0; s < a->nscen; s++)
+		for (size_t tp = 0; tp < ntp; tp++)
+			for (size_t k = 0; k < a->nscheds * a->repeats; k++, n++)
+				fill_item(a, s, tp, k, &items[n], &prog->rows[n]);
+	prog->n = n;
+	return items;
+}
+
+/* The suite with its progress display; the items and their test copies live until exit. */
+static int run_items(struct run_args *a, struct plan_item *items, struct progress *prog)
+{
+	int code;
+
+	prog->tty = isatty(STDERR_FILENO) && !a->json;
+	prog->t0 = now_ns();
+	prog->table = a->json ? stderr : stdout;
+	a->ro.color = output_use_color(prog->table);
+	code = suite_run_hooks(items, prog->n, &a->ro, a->jobs, a->junit, "ktstr-run",
 			       &(struct suite_hooks){
-				       .out = prog.table,
+				       .out = prog->table,
 				       .on_start = on_start,
 				       .on_finish = on_finish,
 				       .on_tick = on_tick,
 				       .on_stage = on_stage,
 				       .before_summary = print_table,
-				       .arg = &prog,
+				       .arg = prog,
 			       });
-	if (json)
-		print_json(&prog);
-	/* the items and their test copies live until exit */
-	for (size_t i = 0; i < n; i++) {
-		result_free(&prog.rows[i].result);
-		free(prog.rows[i].record);
+	if (a->json)
+		print_json(prog);
+	for (size_t i = 0; i < prog->n; i++) {
+		result_free(&prog->rows[i].result);
+		free(prog->rows[i].record);
 	}
-	free(prog.rows);
+	free(prog->rows);
 	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a = { .ro = { .verbosity = 1 }, .repeats = 1 };
+	struct progress prog = { 0 };
+	int code;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	code = parse_args(argc, argv, &a);
+	if (code == GO_ON)
+		code = pick_scenarios(&a);
+	if (code == GO_ON)
+		code = parse_topologies(&a);
+	if (code == GO_ON)
+		code = pick_schedulers(&a);
+	if (code != GO_ON)
+		return code;
+	return run_items(&a, build_items(&a, &prog), &prog);
 }

@@ -494,6 +494,11 @@ struct vm_loop {
 	struct strbuf raw; /* TEMPLATE: every byte the guest sent, replayed by a restore */
 	bool save_now;     /* TEMPLATE: the guest waits for its orders */
 	bool raw_over;     /* TEMPLATE: it sent more than VM_FRAMES_MAX before that */
+	int lfd, qfd;      /* listening: the guest's channel, QMP */
+	int pidfd, slot, status;
+	pid_t pid;
+	bool exited;       /* QEMU ended by itself */
+	char *chan_path, *qmp_path, *qemu_log, **argv;
 };
 
 /* Queue one frame for the guest behind what is not sent yet: 0 or -errno. */
@@ -721,155 +726,192 @@ static int vm_restore(struct vm_loop *l, char **err)
 	return r;
 }
 
-int vm_run(const struct vm_spec *spec, struct vm_result *res)
+/* Everything before the loop: the work directory, QEMU's arguments, the sockets
+ * it connects to, QEMU itself. 0 or a negative errno with res->error set. */
+static int vm_launch(struct vm_loop *l)
 {
-	char *chan_path = xasprintf("%s/chan.sock", spec->work_dir);
-	char *qemu_log = xasprintf("%s/qemu.log", spec->work_dir);
-	char *qmp_path = spec->start != VM_START_BOOT ? xasprintf("%s/qmp.sock", spec->work_dir)
-						       : NULL;
-	struct vm_loop l = { .spec = spec, .res = res, .conn = -1 };
-	char *err = NULL, **argv = NULL;
-	int lfd = -1, qfd = -1, pidfd = -1, status = 0, rc = 0, slot = -1;
-	bool exited = false, group = !spec->interactive, stop = false;
-	pid_t pid = -1;
+	const struct vm_spec *spec = l->spec;
+	struct vm_result *res = l->res;
+	char *err = NULL;
 
-	memset(res, 0, sizeof(*res));
-	res->console_log = xasprintf("%s/console.log", spec->work_dir);
 	if (mkdir_p(spec->work_dir, 0755)) {
-		rc = -errno;
-		res->error = xasprintf("cannot create %s: %s", spec->work_dir, strerror(errno));
-		goto out;
+		int rc = -errno;
+
+		res->error = xasprintf("cannot create %s: %s", spec->work_dir, strerror(-rc));
+		return rc;
 	}
 	unlink(res->console_log);
-	argv = vm_qemu_argv(spec, chan_path, qmp_path, &err);
-	if (!argv) {
-		rc = -EINVAL;
+	l->argv = vm_qemu_argv(spec, l->chan_path, l->qmp_path, &err);
+	if (!l->argv) {
 		res->error = err;
-		goto out;
+		return -EINVAL;
 	}
-	lfd = vm_listen(chan_path, &res->error);
-	if (lfd < 0) {
-		rc = lfd;
+	l->lfd = vm_listen(l->chan_path, &res->error);
+	if (l->lfd < 0) {
 		res->restore_failed = spec->start == VM_START_RESTORE;
-		goto out;
+		return l->lfd;
 	}
-	if (qmp_path && (qfd = vm_listen(qmp_path, &res->error)) < 0) {
-		rc = qfd;
+	if (l->qmp_path && (l->qfd = vm_listen(l->qmp_path, &res->error)) < 0) {
 		res->restore_failed = spec->start == VM_START_RESTORE;
-		goto out;
+		return l->qfd;
 	}
-	l.dec = chan_decoder_new(CHAN_MAX_PAYLOAD);
+	l->dec = chan_decoder_new(CHAN_MAX_PAYLOAD);
 	vm_install_handlers();
-	l.start = now_ns();
-	pid = vm_spawn(argv, qemu_log, spec->interactive, &res->error);
-	if (pid < 0) {
-		rc = (int)pid;
+	l->start = now_ns();
+	l->pid = vm_spawn(l->argv, l->qemu_log, spec->interactive, &res->error);
+	if (l->pid < 0) {
 		res->restore_failed = spec->start == VM_START_RESTORE;
-		goto out;
+		return (int)l->pid;
 	}
-	slot = vm_track(pid, spec);
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (qfd >= 0) {
-		rc = qmp_accept(qfd, VM_QMP_CONNECT_MS, &l.qmp, &err);
-		close(qfd);
-		qfd = -1;
-		if (!rc && spec->start == VM_START_RESTORE)
-			rc = vm_restore(&l, &err);
-		if (rc) {
-			res->error = err;
-			res->restore_failed = spec->start == VM_START_RESTORE;
-			stop = true;
-		}
+	l->slot = vm_track(l->pid, spec);
+	l->pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0);
+	return 0;
+}
+
+/* TEMPLATE / RESTORE: QEMU's QMP connection, then the restore. 0 or a negative
+ * errno with res->error set; the loop does not run after a failure. */
+static int vm_attach_qmp(struct vm_loop *l)
+{
+	char *err = NULL;
+	int rc;
+
+	if (l->qfd < 0)
+		return 0;
+	rc = qmp_accept(l->qfd, VM_QMP_CONNECT_MS, &l->qmp, &err);
+	close(l->qfd);
+	l->qfd = -1;
+	if (!rc && l->spec->start == VM_START_RESTORE)
+		rc = vm_restore(l, &err);
+	if (rc) {
+		l->res->error = err;
+		l->res->restore_failed = l->spec->start == VM_START_RESTORE;
 	}
+	return rc;
+}
 
-	uint64_t deadline = spec->timeout_s ? l.start + spec->timeout_s * 1000000000ull : 0;
+/* The guest's socket: accept it, or read frames, answer the tick, write replies. */
+static void vm_serve_conn(struct vm_loop *l, bool accepting, short revents)
+{
+	const struct vm_spec *spec = l->spec;
 
-	while (!exited && !stop) {
-		struct pollfd pfd[2];
-		int np = 0, timeout = VM_POLL_MS;
-		bool accepting = lfd >= 0;
+	if (accepting && (revents & POLLIN)) {
+		l->conn = accept4(l->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (l->conn >= 0) {
+			close(l->lfd);
+			l->lfd = -1;
+		}
+	} else if (!accepting && l->conn >= 0) {
+		if (revents & (POLLIN | POLLHUP | POLLERR) && !vm_read_conn(l)) {
+			close(l->conn);
+			l->conn = -1; /* the guest side is gone; QEMU is ending */
+		}
+		if (l->conn >= 0 && spec->tick) {
+			void *reply = NULL;
+			uint32_t len = 0;
+			uint16_t type = spec->tick(spec->arg, &reply, &len);
 
-		if (accepting)
-			pfd[np++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-		else if (l.conn >= 0)
-			pfd[np++] = (struct pollfd){
-				.fd = l.conn,
-				.events = POLLIN | (l.out_off < l.out_len ? POLLOUT : 0),
-			};
-		if (pidfd >= 0)
-			pfd[np++] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
-		if (deadline) {
-			uint64_t now = now_ns();
-
-			if (now >= deadline) {
-				res->timed_out = true;
-				break;
-			}
-			if ((deadline - now) / 1000000 < (uint64_t)timeout)
-				timeout = (int)((deadline - now) / 1000000) + 1;
+			vm_queue_reply(l, type, &reply, len);
 		}
-		if (poll(np ? pfd : NULL, (nfds_t)np, timeout) < 0 && errno != EINTR) {
-			rc = -errno;
-			res->error = xasprintf("poll: %s", strerror(errno));
-			break;
-		}
-		if (accepting && (pfd[0].revents & POLLIN)) {
-			l.conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-			if (l.conn >= 0) {
-				close(lfd);
-				lfd = -1;
-			}
-		} else if (!accepting && l.conn >= 0) {
-			if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR) && !vm_read_conn(&l)) {
-				close(l.conn);
-				l.conn = -1; /* the guest side is gone; QEMU is ending */
-			}
-			if (l.conn >= 0 && spec->tick) {
-				void *reply = NULL;
-				uint32_t len = 0;
-				uint16_t type = spec->tick(spec->arg, &reply, &len);
-
-				vm_queue_reply(&l, type, &reply, len);
-			}
-			if (l.conn >= 0)
-				vm_write_conn(&l);
-		}
-		if (l.save_now && !res->saved) {
-			rc = vm_save_template(&l, &err);
-			if (rc) {
-				res->error = err;
-				break;
-			}
-			/* QEMU may close the socket before it answers */
-			qmp_exec(l.qmp, "quit", NULL, VM_QMP_CMD_MS, NULL, &err);
-			free(err);
-			err = NULL;
-		}
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			exited = true;
-		} else if (vm_file_size(res->console_log) > (off_t)VM_CONSOLE_MAX) {
-			rc = -EFBIG;
-			res->error = xasprintf("the guest wrote more than %llu MB to the console",
-					       VM_CONSOLE_MAX >> 20);
-			break;
-		}
+		if (l->conn >= 0)
+			vm_write_conn(l);
 	}
-	if (!exited) {
-		vm_kill(pid, group);
-		waitpid(pid, &status, 0);
+}
+
+/* TEMPLATE: save once the guest waits for its orders, then have QEMU quit. */
+static int vm_save_and_quit(struct vm_loop *l)
+{
+	char *err = NULL;
+	int rc = vm_save_template(l, &err);
+
+	if (rc) {
+		l->res->error = err;
+		return rc;
 	}
-	vm_untrack(slot);
+	/* QEMU may close the socket before it answers */
+	qmp_exec(l->qmp, "quit", NULL, VM_QMP_CMD_MS, NULL, &err);
+	free(err);
+	return 0;
+}
+
+/* One turn of the loop: wait for the socket, QEMU's exit or the deadline, then
+ * serve them. False when the loop ends, with *rc set on an error. */
+static bool vm_step(struct vm_loop *l, uint64_t deadline, int *rc)
+{
+	struct vm_result *res = l->res;
+	struct pollfd pfd[2];
+	int np = 0, timeout = VM_POLL_MS;
+	bool accepting = l->lfd >= 0;
+
+	if (accepting)
+		pfd[np++] = (struct pollfd){ .fd = l->lfd, .events = POLLIN };
+	else if (l->conn >= 0)
+		pfd[np++] = (struct pollfd){
+			.fd = l->conn,
+			.events = POLLIN | (l->out_off < l->out_len ? POLLOUT : 0),
+		};
+	if (l->pidfd >= 0)
+		pfd[np++] = (struct pollfd){ .fd = l->pidfd, .events = POLLIN };
+	if (deadline) {
+		uint64_t now = now_ns();
+
+		if (now >= deadline) {
+			res->timed_out = true;
+			return false;
+		}
+		if ((deadline - now) / 1000000 < (uint64_t)timeout)
+			timeout = (int)((deadline - now) / 1000000) + 1;
+	}
+	if (poll(np ? pfd : NULL, (nfds_t)np, timeout) < 0 && errno != EINTR) {
+		*rc = -errno;
+		res->error = xasprintf("poll: %s", strerror(errno));
+		return false;
+	}
+	vm_serve_conn(l, accepting, pfd[0].revents);
+	if (l->save_now && !res->saved && (*rc = vm_save_and_quit(l)))
+		return false;
+	if (waitpid(l->pid, &l->status, WNOHANG) == l->pid) {
+		l->exited = true;
+		return false;
+	}
+	if (vm_file_size(res->console_log) > (off_t)VM_CONSOLE_MAX) {
+		*rc = -EFBIG;
+		res->error = xasprintf("the guest wrote more than %llu MB to the console",
+				       VM_CONSOLE_MAX >> 20);
+		return false;
+	}
+	return true;
+}
+
+/* QEMU ended or is killed; the guest's last frames and the console are read. */
+static void vm_reap(struct vm_loop *l)
+{
+	struct vm_result *res = l->res;
+
+	if (!l->exited) {
+		vm_kill(l->pid, !l->spec->interactive);
+		waitpid(l->pid, &l->status, 0);
+	}
+	vm_untrack(l->slot);
 	/* the guest's last frames may still be in the socket, even in a connection
 	 * QEMU made and closed before the loop accepted it */
-	if (lfd >= 0 && (l.conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
-		l.conn = -1;
-	if (l.conn >= 0)
-		vm_read_conn(&l);
-	res->qemu_status = status;
-	res->wall_s = (double)(now_ns() - l.start) / 1e9;
-	res->chan = *chan_decoder_stats(l.dec);
-	res->chan_truncated = chan_decoder_pending(l.dec);
+	if (l->lfd >= 0 &&
+	    (l->conn = accept4(l->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
+		l->conn = -1;
+	if (l->conn >= 0)
+		vm_read_conn(l);
+	res->qemu_status = l->status;
+	res->wall_s = (double)(now_ns() - l->start) / 1e9;
+	res->chan = *chan_decoder_stats(l->dec);
+	res->chan_truncated = chan_decoder_pending(l->dec);
 	vm_scan_console(res);
+}
+
+/* res->error for a timeout, or for QEMU failing before the guest said hello. */
+static int vm_explain(struct vm_loop *l, int rc)
+{
+	struct vm_result *res = l->res;
+	int status = l->status;
+
 	if (res->timed_out) {
 		rc = -ETIMEDOUT;
 		free(res->error);
@@ -879,12 +921,12 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 				     : xstrdup(" (no hello from the guest)");
 
 		res->error = xasprintf("timed out after %u s%s; last console lines:\n%s",
-				       spec->timeout_s, said,
+				       l->spec->timeout_s, said,
 				       res->console_tail ? res->console_tail : "");
 		free(said);
 	}
 	if (!res->got_hello && WIFEXITED(status) && WEXITSTATUS(status) != 0 && !res->error) {
-		char *qlog = vm_read_tail(qemu_log, 4096);
+		char *qlog = vm_read_tail(l->qemu_log, 4096);
 
 		res->error = xasprintf("QEMU exited with status %d: %s", WEXITSTATUS(status),
 				       qlog ? str_trim(qlog) : "");
@@ -893,34 +935,81 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 	if (!res->got_hello && WIFSIGNALED(status) && !res->error)
 		res->error = xasprintf("QEMU was killed by signal %d (%s)", WTERMSIG(status),
 				       strsignal(WTERMSIG(status)));
-out:
-	qmp_close(l.qmp);
-	if (qfd >= 0)
-		close(qfd);
-	if (qmp_path)
-		unlink(qmp_path);
-	free(qmp_path);
-	sb_free(&l.raw);
-	if (pidfd >= 0)
-		close(pidfd);
-	if (l.conn >= 0)
-		close(l.conn);
-	if (lfd >= 0)
-		close(lfd);
-	unlink(chan_path);
-	if (!spec->keep_ram && spec->start == VM_START_BOOT && spec->topo)
-		for (unsigned n = 0; n < spec->topo->numa_nodes && n < KTSTR_TOPO_MAX_NODES; n++) {
-			char *ram = xasprintf("%s/ram-node%u", spec->work_dir, n);
+	return rc;
+}
 
-			unlink(ram);
-			free(ram);
+/* A cold boot's RAM backend files, unless the caller keeps them. */
+static void vm_remove_ram(const struct vm_spec *spec)
+{
+	if (spec->keep_ram || spec->start != VM_START_BOOT || !spec->topo)
+		return;
+	for (unsigned n = 0; n < spec->topo->numa_nodes && n < KTSTR_TOPO_MAX_NODES; n++) {
+		char *ram = xasprintf("%s/ram-node%u", spec->work_dir, n);
+
+		unlink(ram);
+		free(ram);
+	}
+}
+
+static void vm_close(struct vm_loop *l)
+{
+	qmp_close(l->qmp);
+	if (l->qfd >= 0)
+		close(l->qfd);
+	if (l->qmp_path)
+		unlink(l->qmp_path);
+	free(l->qmp_path);
+	sb_free(&l->raw);
+	if (l->pidfd >= 0)
+		close(l->pidfd);
+	if (l->conn >= 0)
+		close(l->conn);
+	if (l->lfd >= 0)
+		close(l->lfd);
+	unlink(l->chan_path);
+	vm_remove_ram(l->spec);
+	if (l->dec)
+		chan_decoder_free(l->dec);
+	free(l->out);
+	strv_free(l->argv);
+	free(l->chan_path);
+	free(l->qemu_log);
+}
+
+int vm_run(const struct vm_spec *spec, struct vm_result *res)
+{
+	struct vm_loop l = {
+		.spec = spec,
+		.res = res,
+		.conn = -1,
+		.lfd = -1,
+		.qfd = -1,
+		.pidfd = -1,
+		.pid = -1,
+		.slot = -1,
+		.chan_path = xasprintf("%s/chan.sock", spec->work_dir),
+		.qemu_log = xasprintf("%s/qemu.log", spec->work_dir),
+		.qmp_path = spec->start != VM_START_BOOT ? xasprintf("%s/qmp.sock", spec->work_dir)
+							 : NULL,
+	};
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	res->console_log = xasprintf("%s/console.log", spec->work_dir);
+	rc = vm_launch(&l);
+	if (!rc) {
+		rc = vm_attach_qmp(&l);
+		if (!rc) {
+			uint64_t deadline =
+				spec->timeout_s ? l.start + spec->timeout_s * 1000000000ull : 0;
+
+			while (vm_step(&l, deadline, &rc))
+				;
 		}
-	if (l.dec)
-		chan_decoder_free(l.dec);
-	free(l.out);
-	strv_free(argv);
-	free(chan_path);
-	free(qemu_log);
+		vm_reap(&l);
+		rc = vm_explain(&l, rc);
+	}
+	vm_close(&l);
 	return rc;
 }
 

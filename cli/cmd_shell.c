@@ -243,197 +243,256 @@ static int exec_output(const char *console_log)
 	return rc;
 }
 
-int cmd_shell(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "topology", required_argument, NULL, 't' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "scheduler", required_argument, NULL, 'S' },
-		{ "sched-args", required_argument, NULL, 'A' },
-		{ "memory-mb", required_argument, NULL, 'm' },
-		{ "include-file", required_argument, NULL, 'i' },
-		{ "exec", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *topo_text = "1n1l2c1t", *kernel = NULL, *sched_spec = "eevdf";
-	const char *sched_args = NULL, *exec = NULL;
-	const char *includes[SHELL_MAX_INCLUDES + 1] = { 0 };
-	size_t nincl = 0;
-	unsigned memory_mb = 0, cpus;
+/* What the command line asked for, and what the shell's VM is made of. */
+struct shell {
+	const char *topo_text, *kernel, *sched_spec, *sched_args, *exec;
+	const char *includes[SHELL_MAX_INCLUDES + 1];
+	size_t nincl;
+	unsigned memory_mb;
 	struct ktstr_topology topo;
-	struct ktstr_scheduler own = { 0 };
-	const struct ktstr_scheduler *sched;
-	struct kernel_info kinfo = { 0 };
-	struct accel_choice accel;
-	struct vm_result vres = { 0 };
-	char *err = NULL, *sched_path = NULL, *script = NULL, *initramfs = NULL, *work = NULL;
-	char **sched_argv = NULL;
-	uint64_t v;
-	int c, code = 1;
+	struct kernel_info kinfo;
+	char *err, *sched_path, *script, *initramfs, *work;
+	char **sched_argv;
+};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			topo_text = optarg;
-			break;
-		case 'k':
-			kernel = optarg;
-			break;
-		case 'S':
-			sched_spec = optarg;
-			break;
-		case 'A':
-			sched_args = optarg;
-			break;
-		case 'm':
-			if (str_to_u64(optarg, &v) || v < 128 || v > 1u << 20) {
-				fprintf(stderr, "ktstr shell: --memory-mb: '%s' is not 128..1048576\n",
-					optarg);
-				return KTSTR_EXIT_USAGE;
-			}
-			memory_mb = (unsigned)v;
-			break;
-		case 'i':
-			if (nincl >= SHELL_MAX_INCLUDES) {
-				fprintf(stderr, "ktstr shell: at most %d -i\n", SHELL_MAX_INCLUDES);
-				return KTSTR_EXIT_USAGE;
-			}
-			includes[nincl++] = optarg;
-			break;
-		case 'e':
-			exec = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return KTSTR_EXIT_PASS;
-		default:
-			fprintf(stderr, "(see ktstr shell --help)\n");
+/* Returned by the argument steps when cmd_shell goes on; anything else is its exit code. */
+#define GO_ON (-1)
+
+static const struct option shell_options[] = {
+	{ "topology", required_argument, NULL, 't' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "scheduler", required_argument, NULL, 'S' },
+	{ "sched-args", required_argument, NULL, 'A' },
+	{ "memory-mb", required_argument, NULL, 'm' },
+	{ "include-file", required_argument, NULL, 'i' },
+	{ "exec", required_argument, NULL, 'e' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+/* One option from getopt_long. */
+static int parse_option(struct shell *s, int c, const char *arg)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 't':
+		s->topo_text = arg;
+		break;
+	case 'k':
+		s->kernel = arg;
+		break;
+	case 'S':
+		s->sched_spec = arg;
+		break;
+	case 'A':
+		s->sched_args = arg;
+		break;
+	case 'm':
+		if (str_to_u64(arg, &v) || v < 128 || v > 1u << 20) {
+			fprintf(stderr, "ktstr shell: --memory-mb: '%s' is not 128..1048576\n",
+				arg);
 			return KTSTR_EXIT_USAGE;
 		}
+		s->memory_mb = (unsigned)v;
+		break;
+	case 'i':
+		if (s->nincl >= SHELL_MAX_INCLUDES) {
+			fprintf(stderr, "ktstr shell: at most %d -i\n", SHELL_MAX_INCLUDES);
+			return KTSTR_EXIT_USAGE;
+		}
+		s->includes[s->nincl++] = arg;
+		break;
+	case 'e':
+		s->exec = arg;
+		break;
+	case 'h':
+		usage(stdout);
+		return KTSTR_EXIT_PASS;
+	default:
+		fprintf(stderr, "(see ktstr shell --help)\n");
+		return KTSTR_EXIT_USAGE;
+	}
+	return GO_ON;
+}
+
+static int parse_args(int argc, char **argv, struct shell *s)
+{
+	int c, code;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:h", shell_options, NULL)) != -1) {
+		code = parse_option(s, c, optarg);
+		if (code != GO_ON)
+			return code;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "ktstr shell: unexpected argument '%s' (quote the command: "
 			"--exec 'CMD ARGS')\n", argv[optind]);
 		return KTSTR_EXIT_USAGE;
 	}
-	if (topo_parse(topo_text, &topo, &err)) {
-		fprintf(stderr, "ktstr shell: --topology: %s\n", err);
-		free(err);
+	if (topo_parse(s->topo_text, &s->topo, &s->err)) {
+		fprintf(stderr, "ktstr shell: --topology: %s\n", s->err);
 		return KTSTR_EXIT_USAGE;
 	}
-	if (!exec && !isatty(STDIN_FILENO)) {
+	if (!s->exec && !isatty(STDIN_FILENO)) {
 		fprintf(stderr, "ktstr shell: stdin is not a terminal; use --exec CMD\n");
 		return KTSTR_EXIT_USAGE;
 	}
-	sched = find_scheduler(sched_spec);
+	return GO_ON;
+}
+
+/* --sched-args split at blanks; the words stay allocated until exit. */
+static const char **split_sched_args(const char *sched_args)
+{
+	char *copy = xstrdup(sched_args), *save = NULL;
+	const char **extra = xcalloc(strlen(sched_args) / 2 + 2, sizeof(char *));
+	size_t n = 0;
+
+	for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
+		extra[n++] = w;
+	return extra;
+}
+
+/* The scheduler binary and its arguments, then the guest's init script. */
+static int prepare_scheduler(struct shell *s)
+{
+	struct ktstr_scheduler own = { 0 };
+	const struct ktstr_scheduler *sched = find_scheduler(s->sched_spec);
+	struct ktstr_test t = { .name = "shell" };
+	const char **extra = NULL;
+	char *self;
+	int rc;
+
 	if (!sched) {
-		own.name = sched_spec;
-		own.binary = sched_spec;
+		own.name = s->sched_spec;
+		own.binary = s->sched_spec;
 		sched = &own;
 	}
-	if (sched->binary) {
-		char *self = realpath("/proc/self/exe", NULL);
-		struct ktstr_test t = { .name = "shell", .scheduler = sched };
-		const char **extra = NULL;
-
-		if (sched_resolve_binary(sched, self ? dirname(self) : NULL, getenv("PATH"),
-					 &sched_path, &err)) {
-			free(self);
-			fprintf(stderr, "ktstr shell: --scheduler: %s\n", err);
-			free(err);
+	if (!sched->binary) {
+		if (s->sched_args) {
+			fprintf(stderr, "ktstr shell: --sched-args without a scheduler binary\n");
 			return KTSTR_EXIT_USAGE;
 		}
-		free(self);
-		if (sched_args) {
-			char *copy = xstrdup(sched_args), *save = NULL;
-			size_t n = 0;
-
-			extra = xcalloc(strlen(sched_args) / 2 + 2, sizeof(char *));
-			for (char *w = strtok_r(copy, " \t\n", &save); w;
-			     w = strtok_r(NULL, " \t\n", &save))
-				extra[n++] = w;
-		}
-		sched_argv = sched_build_args(sched, extra, NULL, &err);
-		if (!sched_argv) {
-			fprintf(stderr, "ktstr shell: %s\n", err);
-			free(err);
-			return KTSTR_EXIT_USAGE;
-		}
-		script = init_script((const char *const *)sched_argv, entry_watchdog_s(&t), exec);
-	} else if (sched_args) {
-		fprintf(stderr, "ktstr shell: --sched-args without a scheduler binary\n");
+		s->script = init_script(NULL, 0, s->exec);
+		return GO_ON;
+	}
+	t.scheduler = sched;
+	self = realpath("/proc/self/exe", NULL);
+	rc = sched_resolve_binary(sched, self ? dirname(self) : NULL, getenv("PATH"),
+				  &s->sched_path, &s->err);
+	free(self);
+	if (rc) {
+		fprintf(stderr, "ktstr shell: --scheduler: %s\n", s->err);
 		return KTSTR_EXIT_USAGE;
-	} else {
-		script = init_script(NULL, 0, exec);
 	}
+	if (s->sched_args)
+		extra = split_sched_args(s->sched_args);
+	s->sched_argv = sched_build_args(sched, extra, NULL, &s->err);
+	if (!s->sched_argv) {
+		fprintf(stderr, "ktstr shell: %s\n", s->err);
+		return KTSTR_EXIT_USAGE;
+	}
+	s->script = init_script((const char *const *)s->sched_argv, entry_watchdog_s(&t), s->exec);
+	return GO_ON;
+}
 
-	if (kernel_resolve(kernel, &kinfo, &err)) {
-		fprintf(stderr, "ktstr shell: %s\n", err);
-		goto out;
+/* The kernel, the initramfs, the accelerator and a scratch directory; false
+ * after printing why not. */
+static bool prepare_vm(struct shell *s, struct accel_choice *accel)
+{
+	if (kernel_resolve(s->kernel, &s->kinfo, &s->err)) {
+		fprintf(stderr, "ktstr shell: %s\n", s->err);
+		return false;
 	}
-	initramfs = shell_initramfs(sched_path, kinfo.config, script, exec, includes, &err);
-	if (!initramfs) {
-		fprintf(stderr, "ktstr shell: initramfs: %s\n", err);
-		goto out;
+	s->initramfs = shell_initramfs(s->sched_path, s->kinfo.config, s->script, s->exec,
+				       s->includes, &s->err);
+	if (!s->initramfs) {
+		fprintf(stderr, "ktstr shell: initramfs: %s\n", s->err);
+		return false;
 	}
-	if (accel_detect(&accel) < 0) {
+	if (accel_detect(accel) < 0) {
 		fprintf(stderr, "ktstr shell: bad KTSTR_ACCEL\n");
-		goto out;
+		return false;
 	}
-	work = scratch_dir_new("shell");
-	if (!work) {
+	s->work = scratch_dir_new("shell");
+	if (!s->work) {
 		fprintf(stderr, "ktstr shell: cannot create a scratch directory: %s\n",
 			strerror(errno));
-		goto out;
+		return false;
 	}
-	cpus = topo_total_cpus(&topo);
-	if (!exec)
-		tty_guard();
-	{
-		struct vm_spec spec = {
-			.topo = &topo,
-			.memory_mb = memory_mb ? memory_mb : MAX(512u, cpus * 64),
-			.kernel = kinfo.image,
-			.initramfs = initramfs,
-			.accel = accel,
-			.timeout_s = exec ? SHELL_EXEC_TIMEOUT_S + entry_boot_allowance_s(cpus,
-											accel.kind)
-					  : 0,
-			.work_dir = work,
-			.interactive = !exec,
-		};
+	return true;
+}
 
-		vm_run(&spec, &vres);
+/* The exit code: the command's under --exec, else 0 when QEMU ended cleanly. */
+static int shell_exit_code(const struct shell *s, const struct vm_result *vres)
+{
+	int code;
+
+	if (!s->exec) {
+		if (vres->error)
+			fprintf(stderr, "ktstr shell: %s\n", vres->error);
+		return WIFEXITED(vres->qemu_status) && !WEXITSTATUS(vres->qemu_status) &&
+		       !vres->error ? 0 : 1;
 	}
+	code = exec_output(vres->console_log);
+	if (code < 0) {
+		fprintf(stderr, "ktstr shell: the command did not finish%s%s\n",
+			vres->error ? ": " : "", vres->error ? vres->error : "");
+		if (vres->console_tail)
+			fprintf(stderr, "console (last lines):\n%s\n", vres->console_tail);
+		code = 1;
+	}
+	return code;
+}
+
+static int shell_run_vm(struct shell *s)
+{
+	struct accel_choice accel;
+	struct vm_result vres = { 0 };
+	struct vm_spec spec = { .topo = &s->topo };
+	unsigned cpus;
+	int code;
+
+	if (!prepare_vm(s, &accel))
+		return 1;
+	cpus = topo_total_cpus(&s->topo);
+	if (!s->exec)
+		tty_guard();
+	spec.memory_mb = s->memory_mb ? s->memory_mb : MAX(512u, cpus * 64);
+	spec.kernel = s->kinfo.image;
+	spec.initramfs = s->initramfs;
+	spec.accel = accel;
+	if (s->exec)
+		spec.timeout_s = SHELL_EXEC_TIMEOUT_S + entry_boot_allowance_s(cpus, accel.kind);
+	spec.work_dir = s->work;
+	spec.interactive = !s->exec;
+	vm_run(&spec, &vres);
 	tty_restore();
-	if (exec) {
-		code = exec_output(vres.console_log);
-		if (code < 0) {
-			fprintf(stderr, "ktstr shell: the command did not finish%s%s\n",
-				vres.error ? ": " : "", vres.error ? vres.error : "");
-			if (vres.console_tail)
-				fprintf(stderr, "console (last lines):\n%s\n", vres.console_tail);
-			code = 1;
-		}
-	} else {
-		code = WIFEXITED(vres.qemu_status) && !WEXITSTATUS(vres.qemu_status) && !vres.error
-			       ? 0 : 1;
-		if (vres.error)
-			fprintf(stderr, "ktstr shell: %s\n", vres.error);
-	}
+	code = shell_exit_code(s, &vres);
 	vm_result_free(&vres);
-out:
-	free(err);
-	if (work) {
-		rm_rf(work);
-		free(work);
+	return code;
+}
+
+int cmd_shell(int argc, char **argv)
+{
+	struct shell s = { .topo_text = "1n1l2c1t", .sched_spec = "eevdf" };
+	int code;
+
+	code = parse_args(argc, argv, &s);
+	if (code == GO_ON)
+		code = prepare_scheduler(&s);
+	if (code == GO_ON)
+		code = shell_run_vm(&s);
+	free(s.err);
+	if (s.work) {
+		rm_rf(s.work);
+		free(s.work);
 	}
-	free(initramfs);
-	free(script);
-	free(sched_path);
-	strv_free(sched_argv);
-	kernel_info_free(&kinfo);
+	free(s.initramfs);
+	free(s.script);
+	free(s.sched_path);
+	strv_free(s.sched_argv);
+	kernel_info_free(&s.kinfo);
 	return code;
 }

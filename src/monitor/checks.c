@@ -49,6 +49,12 @@ struct ctx {
 	struct monchk_result *r;
 	struct run *runs; /* MONCHK_KINDS x (ncpus + 1) */
 	unsigned ncpus;
+	/* the walk over the samples */
+	const struct monitor_data *d;
+	const struct monitor_sample *prev, *first, *last; /* prev: NULL after a gap */
+	unsigned warm;                                    /* warm-up samples seen */
+	bool clock_moved, any_scx;
+	double *nr_sum, *dsq_sum, imb_sum;                /* per CPU; over samples */
 };
 
 static void track(struct ctx *c, enum monchk_kind k, int cpu, bool bad, double value,
@@ -190,157 +196,171 @@ static bool plausible(const struct monitor_sample *s, unsigned ncpus)
 	return true;
 }
 
-void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l,
-		     struct monchk_result *r)
+/* A CPU whose rq clock froze with tasks runnable while the guest ran, or whose oldest
+ * sched_ext task waited too long, since the previous sample. */
+static void eval_stall(struct ctx *c, const struct monitor_sample *s, unsigned cpu)
 {
-	unsigned n = d->ncpus, warm = 0;
-	const struct monitor_sample *prev = NULL, *first = NULL, *last = NULL;
-	bool clock_moved = false, any_scx = false;
-	double *nr_sum, *dsq_sum, imb_sum = 0;
-	struct ctx c = { .l = l, .r = r, .ncpus = n };
+	const struct monitor_cpu *x = &s->cpu[cpu], *p = &c->prev->cpu[cpu];
+	bool frozen = x->clock && x->clock == p->clock && (x->nr_running || p->nr_running) &&
+		      guest_ran(c->prev, s);
+	bool waiting = x->wait_ms >= stall_wait_ms(x->wait_weight);
+	bool stall = (frozen || waiting) && !excused(c->d, p, x);
 	char msg[256];
 
-	memset(r, 0, sizeof(*r));
-	r->ncpus = n;
-	r->dsq_max_cpu = -1;
-	if (!d->n || !n) {
-		r->state = MONCHK_NO_DATA;
+	if (x->clock != p->clock)
+		c->clock_moved = true;
+	if (stall)
+		c->r->cpu[cpu].stall_samples++;
+	if (c->l->stall_on) {
+		snprintf(msg, sizeof(msg),
+			 "%s; %u runnable, oldest sched_ext task waiting %u ms (weight %u)",
+			 frozen ? "rq clock frozen" : "rq clock moving", x->nr_running, x->wait_ms,
+			 x->wait_weight);
+		track(c, MONCHK_STALL, (int)cpu, stall, x->wait_ms, s->t_ms, msg);
+	}
+}
+
+/* One CPU of a sample: its maxima and sums, local DSQ depth, stalls. */
+static void eval_cpu(struct ctx *c, const struct monitor_sample *s, unsigned cpu)
+{
+	const struct monchk_limits *l = c->l;
+	struct monchk_result *r = c->r;
+	const struct monitor_cpu *x = &s->cpu[cpu];
+	char msg[256];
+
+	c->nr_sum[cpu] += x->nr_running;
+	c->dsq_sum[cpu] += x->local_dsq;
+	r->cpu[cpu].nr_max = MAX(r->cpu[cpu].nr_max, x->nr_running);
+	r->cpu[cpu].dsq_max = MAX(r->cpu[cpu].dsq_max, x->local_dsq);
+	r->cpu[cpu].wait_max_ms = MAX(r->cpu[cpu].wait_max_ms, x->wait_ms);
+	if (x->local_dsq > r->dsq_max || r->dsq_max_cpu < 0) {
+		r->dsq_max = x->local_dsq;
+		r->dsq_max_cpu = (int)cpu;
+		r->dsq_max_t = s->t_ms;
+	}
+	if (l->dsq_on) {
+		snprintf(msg, sizeof(msg), "local DSQ depth %u > %llu", x->local_dsq,
+			 (unsigned long long)l->max_dsq);
+		track(c, MONCHK_DSQ, (int)cpu, x->local_dsq > l->max_dsq, x->local_dsq, s->t_ms,
+		      msg);
+	}
+	if (c->prev && c->prev->cpu[cpu].ok)
+		eval_stall(c, s, cpu);
+}
+
+/* Runnable tasks on the busiest CPU over those on the idlest one. */
+static void eval_imbalance(struct ctx *c, const struct monitor_sample *s, unsigned nr_min,
+			   unsigned nr_max)
+{
+	const struct monchk_limits *l = c->l;
+	struct monchk_result *r = c->r;
+	double imb = (double)nr_max / (double)MAX(1u, nr_min);
+	char msg[256];
+
+	c->imb_sum += imb;
+	if (imb > r->imb_max || r->used == 1) {
+		r->imb_max = imb;
+		r->imb_max_t = s->t_ms;
+	}
+	if (l->imbalance_on) {
+		snprintf(msg, sizeof(msg), "a CPU idle while another has %u runnable: %.1f > %.1f",
+			 nr_max, imb, l->max_imbalance);
+		track(c, MONCHK_IMBALANCE, -1, !nr_min && imb > l->max_imbalance, imb, s->t_ms,
+		      msg);
+	}
+}
+
+/* select_cpu fallbacks and dispatch keep-lasts per second since the previous sample. */
+static void eval_rates(struct ctx *c, const struct monitor_sample *s)
+{
+	const struct monchk_limits *l = c->l;
+	const struct monitor_sample *prev = c->prev;
+	struct monchk_result *r = c->r;
+	double dt = (s->t_ms - prev->t_ms) / 1000.0, fb = 0, kl = 0;
+	char msg[256];
+
+	for (unsigned cpu = 0; cpu < c->ncpus; cpu++) {
+		if (!s->cpu[cpu].ok || !prev->cpu[cpu].ok)
+			continue;
+		fb += (double)(s->cpu[cpu].ev[MON_EV_SELECT_CPU_FALLBACK] -
+			       prev->cpu[cpu].ev[MON_EV_SELECT_CPU_FALLBACK]);
+		kl += (double)(s->cpu[cpu].ev[MON_EV_DISPATCH_KEEP_LAST] -
+			       prev->cpu[cpu].ev[MON_EV_DISPATCH_KEEP_LAST]);
+	}
+	fb = MAX(fb, 0) / dt;
+	kl = MAX(kl, 0) / dt;
+	r->fallback_rate_max = MAX(r->fallback_rate_max, fb);
+	r->keep_last_rate_max = MAX(r->keep_last_rate_max, kl);
+	if (l->fallback_on && c->d->caps.events[MON_EV_SELECT_CPU_FALLBACK]) {
+		snprintf(msg, sizeof(msg), "select_cpu fallbacks %.0f/s > %.0f/s", fb,
+			 l->max_fallback_rate);
+		track(c, MONCHK_FALLBACK, -1, fb > l->max_fallback_rate, fb, s->t_ms, msg);
+	}
+	if (l->keep_last_on && c->d->caps.events[MON_EV_DISPATCH_KEEP_LAST]) {
+		snprintf(msg, sizeof(msg), "dispatch keep-last %.0f/s > %.0f/s", kl,
+			 l->max_keep_last_rate);
+		track(c, MONCHK_KEEP_LAST, -1, kl > l->max_keep_last_rate, kl, s->t_ms, msg);
+	}
+}
+
+/* One sample: skipped outside sched_ext, during warm-up and when implausible. */
+static void eval_sample(struct ctx *c, const struct monitor_sample *s)
+{
+	struct monchk_result *r = c->r;
+	unsigned nr_min = UINT32_MAX, nr_max = 0, ok = 0;
+
+	if (!s->scx) {
+		c->prev = NULL;
 		return;
 	}
-	r->cpu = xcalloc(n, sizeof(*r->cpu));
-	nr_sum = xcalloc(n, sizeof(double));
-	dsq_sum = xcalloc(n, sizeof(double));
-	c.runs = xcalloc(MONCHK_KINDS * (n + 1), sizeof(*c.runs));
-	for (unsigned i = 0; i < MONCHK_KINDS * (n + 1); i++)
-		c.runs[i].vi = -1;
-
-	for (size_t i = 0; i < d->n; i++) {
-		const struct monitor_sample *s = &d->s[i];
-		unsigned nr_min = UINT32_MAX, nr_max = 0, ok = 0;
-		double imb;
-
-		if (!s->scx) {
-			prev = NULL;
-			continue;
-		}
-		if (!any_scx)
-			r->scx_first_t = s->t_ms;
-		r->scx_last_t = s->t_ms;
-		any_scx = true;
-		if (warm < MONCHK_WARMUP_SAMPLES) {
-			warm++;
-			prev = s;
-			continue;
-		}
-		if (!plausible(s, n)) {
-			r->implausible++;
-			prev = NULL;
-			continue;
-		}
-		r->used++;
-		if (!first)
-			first = s;
-		last = s;
-		for (unsigned cpu = 0; cpu < n; cpu++) {
-			const struct monitor_cpu *x = &s->cpu[cpu];
-
-			if (!x->ok)
-				continue;
-			ok++;
-			nr_min = MIN(nr_min, x->nr_running);
-			nr_max = MAX(nr_max, x->nr_running);
-			nr_sum[cpu] += x->nr_running;
-			dsq_sum[cpu] += x->local_dsq;
-			r->cpu[cpu].nr_max = MAX(r->cpu[cpu].nr_max, x->nr_running);
-			r->cpu[cpu].dsq_max = MAX(r->cpu[cpu].dsq_max, x->local_dsq);
-			r->cpu[cpu].wait_max_ms = MAX(r->cpu[cpu].wait_max_ms, x->wait_ms);
-			if (x->local_dsq > r->dsq_max || r->dsq_max_cpu < 0) {
-				r->dsq_max = x->local_dsq;
-				r->dsq_max_cpu = (int)cpu;
-				r->dsq_max_t = s->t_ms;
-			}
-			if (l->dsq_on) {
-				snprintf(msg, sizeof(msg), "local DSQ depth %u > %llu", x->local_dsq,
-					 (unsigned long long)l->max_dsq);
-				track(&c, MONCHK_DSQ, (int)cpu, x->local_dsq > l->max_dsq,
-				      x->local_dsq, s->t_ms, msg);
-			}
-			if (prev && prev->cpu[cpu].ok) {
-				const struct monitor_cpu *p = &prev->cpu[cpu];
-				bool frozen = x->clock && x->clock == p->clock &&
-					      (x->nr_running || p->nr_running) && guest_ran(prev, s);
-				bool waiting = x->wait_ms >= stall_wait_ms(x->wait_weight);
-				bool stall = (frozen || waiting) && !excused(d, p, x);
-
-				if (x->clock != p->clock)
-					clock_moved = true;
-				if (stall)
-					r->cpu[cpu].stall_samples++;
-				if (l->stall_on) {
-					snprintf(msg, sizeof(msg),
-						 "%s; %u runnable, oldest sched_ext task waiting "
-						 "%u ms (weight %u)",
-						 frozen ? "rq clock frozen" : "rq clock moving",
-						 x->nr_running, x->wait_ms, x->wait_weight);
-					track(&c, MONCHK_STALL, (int)cpu, stall, x->wait_ms,
-					      s->t_ms, msg);
-				}
-			}
-		}
-		if (!ok) {
-			prev = NULL;
-			continue;
-		}
-		imb = (double)nr_max / (double)MAX(1u, nr_min);
-		imb_sum += imb;
-		if (imb > r->imb_max || r->used == 1) {
-			r->imb_max = imb;
-			r->imb_max_t = s->t_ms;
-		}
-		if (l->imbalance_on) {
-			snprintf(msg, sizeof(msg),
-				 "a CPU idle while another has %u runnable: %.1f > %.1f", nr_max, imb,
-				 l->max_imbalance);
-			track(&c, MONCHK_IMBALANCE, -1, !nr_min && imb > l->max_imbalance, imb,
-			      s->t_ms, msg);
-		}
-		if (prev && s->t_ms > prev->t_ms) {
-			double dt = (s->t_ms - prev->t_ms) / 1000.0, fb = 0, kl = 0;
-
-			for (unsigned cpu = 0; cpu < n; cpu++) {
-				if (!s->cpu[cpu].ok || !prev->cpu[cpu].ok)
-					continue;
-				fb += (double)(s->cpu[cpu].ev[MON_EV_SELECT_CPU_FALLBACK] -
-					       prev->cpu[cpu].ev[MON_EV_SELECT_CPU_FALLBACK]);
-				kl += (double)(s->cpu[cpu].ev[MON_EV_DISPATCH_KEEP_LAST] -
-					       prev->cpu[cpu].ev[MON_EV_DISPATCH_KEEP_LAST]);
-			}
-			fb = MAX(fb, 0) / dt;
-			kl = MAX(kl, 0) / dt;
-			r->fallback_rate_max = MAX(r->fallback_rate_max, fb);
-			r->keep_last_rate_max = MAX(r->keep_last_rate_max, kl);
-			if (l->fallback_on && d->caps.events[MON_EV_SELECT_CPU_FALLBACK]) {
-				snprintf(msg, sizeof(msg), "select_cpu fallbacks %.0f/s > %.0f/s",
-					 fb, l->max_fallback_rate);
-				track(&c, MONCHK_FALLBACK, -1, fb > l->max_fallback_rate, fb,
-				      s->t_ms, msg);
-			}
-			if (l->keep_last_on && d->caps.events[MON_EV_DISPATCH_KEEP_LAST]) {
-				snprintf(msg, sizeof(msg), "dispatch keep-last %.0f/s > %.0f/s", kl,
-					 l->max_keep_last_rate);
-				track(&c, MONCHK_KEEP_LAST, -1, kl > l->max_keep_last_rate, kl,
-				      s->t_ms, msg);
-			}
-		}
-		prev = s;
+	if (!c->any_scx)
+		r->scx_first_t = s->t_ms;
+	r->scx_last_t = s->t_ms;
+	c->any_scx = true;
+	if (c->warm < MONCHK_WARMUP_SAMPLES) {
+		c->warm++;
+		c->prev = s;
+		return;
 	}
+	if (!plausible(s, c->ncpus)) {
+		r->implausible++;
+		c->prev = NULL;
+		return;
+	}
+	r->used++;
+	if (!c->first)
+		c->first = s;
+	c->last = s;
+	for (unsigned cpu = 0; cpu < c->ncpus; cpu++) {
+		const struct monitor_cpu *x = &s->cpu[cpu];
 
-	check_callbacks(d, l, r);
-	if (!any_scx) {
+		if (!x->ok)
+			continue;
+		ok++;
+		nr_min = MIN(nr_min, x->nr_running);
+		nr_max = MAX(nr_max, x->nr_running);
+		eval_cpu(c, s, cpu);
+	}
+	if (!ok) {
+		c->prev = NULL;
+		return;
+	}
+	eval_imbalance(c, s, nr_min, nr_max);
+	if (c->prev && s->t_ms > c->prev->t_ms)
+		eval_rates(c, s);
+	c->prev = s;
+}
+
+/* What the walk amounts to; violations count only when it was evaluated. */
+static void eval_state(struct ctx *c)
+{
+	struct monchk_result *r = c->r;
+
+	if (!c->any_scx) {
 		r->state = MONCHK_NO_SCX;
 	} else if (!r->used) {
 		r->state = MONCHK_NO_DATA;
-	} else if (!clock_moved) {
+	} else if (!c->clock_moved) {
 		/* the clocks never moved: the addresses are wrong or the guest never ran */
 		r->state = MONCHK_NOT_INITIALIZED;
 	} else {
@@ -353,23 +373,58 @@ void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l
 		r->v = NULL;
 		r->nv = 0;
 	}
+}
+
+/* Averages over the samples used, and event counts from the first to the last. */
+static void eval_totals(struct ctx *c)
+{
+	struct monchk_result *r = c->r;
+	unsigned n = c->ncpus;
+
 	if (r->used) {
-		r->imb_avg = imb_sum / r->used;
+		r->imb_avg = c->imb_sum / r->used;
 		for (unsigned cpu = 0; cpu < n; cpu++) {
-			r->cpu[cpu].nr_avg = nr_sum[cpu] / r->used;
-			r->cpu[cpu].dsq_avg = dsq_sum[cpu] / r->used;
+			r->cpu[cpu].nr_avg = c->nr_sum[cpu] / r->used;
+			r->cpu[cpu].dsq_avg = c->dsq_sum[cpu] / r->used;
 		}
 	}
-	if (first && last)
+	if (c->first && c->last)
 		for (int e = 0; e < MON_EV_N; e++) {
 			int64_t delta = 0;
 
 			for (unsigned cpu = 0; cpu < n; cpu++)
-				delta += last->cpu[cpu].ev[e] - first->cpu[cpu].ev[e];
+				delta += c->last->cpu[cpu].ev[e] - c->first->cpu[cpu].ev[e];
 			r->ev_delta[e] = MAX(delta, 0);
 		}
-	free(nr_sum);
-	free(dsq_sum);
+}
+
+void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l,
+		     struct monchk_result *r)
+{
+	unsigned n = d->ncpus;
+	struct ctx c = { .l = l, .r = r, .ncpus = n, .d = d };
+
+	memset(r, 0, sizeof(*r));
+	r->ncpus = n;
+	r->dsq_max_cpu = -1;
+	if (!d->n || !n) {
+		r->state = MONCHK_NO_DATA;
+		return;
+	}
+	r->cpu = xcalloc(n, sizeof(*r->cpu));
+	c.nr_sum = xcalloc(n, sizeof(double));
+	c.dsq_sum = xcalloc(n, sizeof(double));
+	c.runs = xcalloc(MONCHK_KINDS * (n + 1), sizeof(*c.runs));
+	for (unsigned i = 0; i < MONCHK_KINDS * (n + 1); i++)
+		c.runs[i].vi = -1;
+
+	for (size_t i = 0; i < d->n; i++)
+		eval_sample(&c, &d->s[i]);
+	check_callbacks(d, l, r);
+	eval_state(&c);
+	eval_totals(&c);
+	free(c.nr_sum);
+	free(c.dsq_sum);
 	free(c.runs);
 }
 

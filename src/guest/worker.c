@@ -353,25 +353,14 @@ static void kill_and_reap(struct worker_set *s)
 		}
 }
 
-int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, char **err)
+/* The set's arrays and its shared memory: a slot per group, a progress counter per worker. */
+static int set_alloc(const struct ktstr_work *w, unsigned ngroups, struct worker_set *s,
+		     char **err)
 {
-	struct worker_set *s;
-	struct ktstr_work w = spec->work;
-	unsigned gs, ngroups;
-	int (*pipes)[2][2] = NULL; /* PipeIo: per group, [0]: 0->1, [1]: 1->0 */
-	uint64_t rng = spec->seed ? spec->seed : now_ns();
-	sigset_t block, old;
-	int ret = 0;
+	int ret;
 
-	*err = NULL;
-	ret = worker_work_resolve(&w, err);
-	if (ret < 0)
-		return ret;
-	gs = ktstr_work_group_size(&w);
-	ngroups = w.workers / gs;
-	s = xcalloc(1, sizeof(*s));
-	s->work = w;
-	s->n = w.workers;
+	s->work = *w;
+	s->n = w->workers;
 	s->pids = xcalloc(s->n, sizeof(*s->pids));
 	s->start_fds = xmalloc(s->n * sizeof(int));
 	s->report_fds = xmalloc(s->n * sizeof(int));
@@ -384,7 +373,7 @@ int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, ch
 		ret = -errno;
 		s->shm = NULL;
 		*err = xasprintf("mmap of shared group memory failed: %s", strerror(-ret));
-		goto fail;
+		return ret;
 	}
 	s->progress_len = (s->n * sizeof(uint64_t) + 4095) & ~(size_t)4095;
 	s->progress = mmap(NULL, s->progress_len, PROT_READ | PROT_WRITE,
@@ -393,136 +382,185 @@ int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, ch
 		ret = -errno;
 		s->progress = NULL;
 		*err = xasprintf("mmap of the progress counters failed: %s", strerror(-ret));
-		goto fail;
+		return ret;
 	}
-	if (wt_get(w.type)->pipes) {
-		pipes = xcalloc(ngroups, sizeof(*pipes));
-		for (unsigned g = 0; g < ngroups; g++)
-			for (int k = 0; k < 2; k++)
-				if (pipe2(pipes[g][k], O_CLOEXEC) < 0) {
-					ret = -errno;
-					*err = xasprintf("pipe: %s", strerror(-ret));
-					pipes[g][k][0] = pipes[g][k][1] = -1;
-					goto fail;
-				}
+	return 0;
+}
+
+/* PipeIo: two pipes per group; one that failed is marked -1. */
+static int group_pipes_open(int (*pipes)[2][2], unsigned ngroups, char **err)
+{
+	for (unsigned g = 0; g < ngroups; g++)
+		for (int k = 0; k < 2; k++)
+			if (pipe2(pipes[g][k], O_CLOEXEC) < 0) {
+				int ret = -errno;
+
+				*err = xasprintf("pipe: %s", strerror(-ret));
+				pipes[g][k][0] = pipes[g][k][1] = -1;
+				return ret;
+			}
+	return 0;
+}
+
+static void group_pipes_free(int (*pipes)[2][2], unsigned ngroups)
+{
+	if (!pipes)
+		return;
+	for (unsigned g = 0; g < ngroups; g++)
+		for (int k = 0; k < 2; k++)
+			for (int e = 0; e < 2; e++)
+				if (pipes[g][k][e] >= 0)
+					close(pipes[g][k][e]);
+	free(pipes);
+}
+
+/* Worker i with its start and report pipes and its ends of its group's pipes. */
+static int fork_worker(struct worker_set *s, unsigned i, unsigned gs, int (*pipes)[2][2],
+		       uint64_t rng)
+{
+	int sp[2], rp[2], ret;
+	pid_t pid;
+
+	if (pipe2(sp, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(rp, O_CLOEXEC) < 0) {
+		ret = -errno;
+		close(sp[0]);
+		close(sp[1]);
+		return ret;
 	}
+	pid = fork();
+	if (pid == 0) {
+		struct child_args a = {
+			.work = s->work,
+			.index = i,
+			.gidx = i % gs,
+			.gsize = gs,
+			.gshm = (char *)s->shm + (size_t)(i / gs) * WT_SHM_SLOT,
+			.start_fd = sp[0],
+			.report_fd = rp[1],
+			.in_fd = -1,
+			.out_fd = -1,
+			.seed = rng + i * 0x9e3779b97f4a7c15ull,
+			.parent = getppid(),
+			.progress = &s->progress[i],
+		};
+
+		if (pipes) {
+			unsigned g = i / gs, m = i % gs;
+
+			a.out_fd = pipes[g][m][1];
+			a.in_fd = pipes[g][1 - m][0];
+		}
+		worker_main(&a);
+	}
+	close(sp[0]);
+	close(rp[1]);
+	if (pid < 0) {
+		ret = -errno;
+		close(sp[1]);
+		close(rp[0]);
+		return ret;
+	}
+	s->pids[i] = pid;
+	s->start_fds[i] = sp[1];
+	s->report_fds[i] = rp[0];
+	return 0;
+}
+
+/* Every worker, with SIGUSR1 blocked while they fork. */
+static int fork_workers(struct worker_set *s, unsigned gs, int (*pipes)[2][2], uint64_t rng)
+{
+	sigset_t block, old;
+	int ret = 0;
 
 	sigemptyset(&block);
 	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	for (unsigned i = 0; i < s->n; i++) {
-		int sp[2], rp[2];
-		pid_t pid;
-
-		if (pipe2(sp, O_CLOEXEC) < 0) {
-			ret = -errno;
-			break;
-		}
-		if (pipe2(rp, O_CLOEXEC) < 0) {
-			ret = -errno;
-			close(sp[0]);
-			close(sp[1]);
-			break;
-		}
-		pid = fork();
-		if (pid == 0) {
-			struct child_args a = {
-				.work = w,
-				.index = i,
-				.gidx = i % gs,
-				.gsize = gs,
-				.gshm = (char *)s->shm + (size_t)(i / gs) * WT_SHM_SLOT,
-				.start_fd = sp[0],
-				.report_fd = rp[1],
-				.in_fd = -1,
-				.out_fd = -1,
-				.seed = rng + i * 0x9e3779b97f4a7c15ull,
-				.parent = getppid(),
-				.progress = &s->progress[i],
-			};
-
-			if (pipes) {
-				unsigned g = i / gs, m = i % gs;
-
-				a.out_fd = pipes[g][m][1];
-				a.in_fd = pipes[g][1 - m][0];
-			}
-			worker_main(&a);
-		}
-		close(sp[0]);
-		close(rp[1]);
-		if (pid < 0) {
-			ret = -errno;
-			close(sp[1]);
-			close(rp[0]);
-			break;
-		}
-		s->pids[i] = pid;
-		s->start_fds[i] = sp[1];
-		s->report_fds[i] = rp[0];
-	}
+	for (unsigned i = 0; i < s->n && ret >= 0; i++)
+		ret = fork_worker(s, i, gs, pipes, rng);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+/* Worker i into the cgroup, onto its CPUs, under its policy; *err says what failed. */
+static int place_worker(const struct worker_spec *spec, struct worker_set *s, unsigned i,
+			uint64_t *rng, char **err)
+{
+	struct cpuset aff;
+	int ret = 0;
+
+	if (spec->cgroup_dir) {
+		char *path = xasprintf("%s/cgroup.procs", spec->cgroup_dir);
+		char *val = xasprintf("%d", (int)s->pids[i]);
+
+		ret = cgroup_write_retry(path, val);
+		if (ret < 0)
+			*err = xasprintf("moving worker %d into %s: %s", (int)s->pids[i],
+					 spec->cgroup_dir, strerror(-ret));
+		free(path);
+		free(val);
+		if (*err)
+			return ret;
+	}
+	if (worker_affinity_resolve(&s->work.affinity, &spec->pool, spec->topo, rng, &aff)) {
+		cpu_set_t cs;
+
+		to_cpu_set(&aff, &cs);
+		if (sched_setaffinity(s->pids[i], sizeof(cs), &cs) < 0) {
+			char *l = cpuset_format(&aff);
+
+			ret = -errno;
+			*err = xasprintf("sched_setaffinity(%d, %s): %s", (int)s->pids[i], l,
+					 strerror(errno));
+			free(l);
+			return ret;
+		}
+	}
+	set_policy(s->pids[i], &s->work, err);
+	return *err ? -EPERM : ret;
+}
+
+int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, char **err)
+{
+	struct worker_set *s;
+	struct ktstr_work w = spec->work;
+	unsigned gs, ngroups;
+	int (*pipes)[2][2] = NULL; /* PipeIo: per group, [0]: 0->1, [1]: 1->0 */
+	uint64_t rng = spec->seed ? spec->seed : now_ns();
+	int ret = 0;
+
+	*err = NULL;
+	ret = worker_work_resolve(&w, err);
+	if (ret < 0)
+		return ret;
+	gs = ktstr_work_group_size(&w);
+	ngroups = w.workers / gs;
+	s = xcalloc(1, sizeof(*s));
+	ret = set_alloc(&w, ngroups, s, err);
+	if (ret < 0)
+		goto fail;
+	if (wt_get(w.type)->pipes) {
+		pipes = xcalloc(ngroups, sizeof(*pipes));
+		ret = group_pipes_open(pipes, ngroups, err);
+		if (ret < 0)
+			goto fail;
+	}
+	ret = fork_workers(s, gs, pipes, rng);
 	if (ret < 0) {
 		*err = xasprintf("fork of worker failed: %s", strerror(-ret));
 		goto fail;
 	}
-
-	for (unsigned i = 0; i < s->n && !*err; i++) {
-		struct cpuset aff;
-
-		if (spec->cgroup_dir) {
-			char *path = xasprintf("%s/cgroup.procs", spec->cgroup_dir);
-			char *val = xasprintf("%d", (int)s->pids[i]);
-
-			ret = cgroup_write_retry(path, val);
-			if (ret < 0)
-				*err = xasprintf("moving worker %d into %s: %s", (int)s->pids[i],
-						 spec->cgroup_dir, strerror(-ret));
-			free(path);
-			free(val);
-			if (*err)
-				break;
-		}
-		if (worker_affinity_resolve(&w.affinity, &spec->pool, spec->topo, &rng, &aff)) {
-			cpu_set_t cs;
-
-			to_cpu_set(&aff, &cs);
-			if (sched_setaffinity(s->pids[i], sizeof(cs), &cs) < 0) {
-				char *l = cpuset_format(&aff);
-
-				ret = -errno;
-				*err = xasprintf("sched_setaffinity(%d, %s): %s", (int)s->pids[i],
-						 l, strerror(errno));
-				free(l);
-				break;
-			}
-		}
-		set_policy(s->pids[i], &w, err);
-		if (*err)
-			ret = -EPERM;
-	}
+	for (unsigned i = 0; i < s->n && !*err; i++)
+		ret = place_worker(spec, s, i, &rng, err);
 	if (*err)
 		goto fail;
-	if (pipes) {
-		for (unsigned g = 0; g < ngroups; g++)
-			for (int k = 0; k < 2; k++) {
-				close(pipes[g][k][0]);
-				close(pipes[g][k][1]);
-			}
-		free(pipes);
-	}
+	group_pipes_free(pipes, ngroups);
 	*out = s;
 	return 0;
 
 fail:
-	if (pipes) {
-		for (unsigned g = 0; g < ngroups; g++)
-			for (int k = 0; k < 2; k++)
-				for (int e = 0; e < 2; e++)
-					if (pipes[g][k][e] >= 0)
-						close(pipes[g][k][e]);
-		free(pipes);
-	}
+	group_pipes_free(pipes, ngroups);
 	kill_and_reap(s);
 	worker_set_free(s);
 	return ret < 0 ? ret : -EINVAL;

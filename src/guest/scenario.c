@@ -128,7 +128,8 @@ struct scn_wset {
 	bool constrained;
 	struct cpuset allowed;
 	struct ktstr_work work;
-	uint64_t born_ns;
+	unsigned born_step;  /* the step that spawned it */
+	unsigned stop_seq;   /* which stop_sets() call stopped it */
 };
 
 struct scn {
@@ -141,6 +142,8 @@ struct scn {
 	unsigned nws;
 	uint64_t t0;
 	bool died;
+	unsigned step;       /* the step being run */
+	unsigned stop_seq;   /* stop_sets() calls so far */
 };
 
 static int fail(struct scn *s, enum ktstr_fail_kind kind, const char *fmt, ...)
@@ -261,9 +264,12 @@ static void stop_sets(struct scn *s, const char *cg)
 	struct worker_set **sets = xcalloc(s->nws + 1, sizeof(*sets));
 	unsigned n = 0;
 
+	s->stop_seq++;
 	for (unsigned i = 0; i < s->nws; i++)
-		if (!s->ws[i].set->collected && (!cg || is_under(s->ws[i].cgroup, cg)))
+		if (!s->ws[i].set->collected && (!cg || is_under(s->ws[i].cgroup, cg))) {
 			sets[n++] = s->ws[i].set;
+			s->ws[i].stop_seq = s->stop_seq;
+		}
 	if (n)
 		worker_sets_stop(sets, n, stop_deadline_ms(s->env));
 	free(sets);
@@ -382,7 +388,7 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 	ws->group = s->nws++;
 	ws->constrained = effective_cpus(s, cg, &ws->allowed);
 	ws->work = w;
-	ws->born_ns = now_ns();
+	ws->born_step = s->step;
 	*out = set;
 	return 0;
 }
@@ -596,15 +602,6 @@ static int validate_hold(struct scn *s, const struct ktstr_hold *h, unsigned i)
 	return ok ? 0 : fail(s, KTSTR_OTHER, "step %u: invalid hold", i + 1);
 }
 
-static uint64_t mean_wall_ns(const struct worker_set *set)
-{
-	uint64_t sum = 0;
-
-	for (unsigned k = 0; k < set->n; k++)
-		sum += set->reports[k].wall_ns;
-	return set->n ? sum / set->n : 0;
-}
-
 static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 {
 	return a->type == b->type && a->policy == b->policy && a->prio == b->prio &&
@@ -614,21 +611,14 @@ static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 
 /*
  * Two worker sets have the same demand when a fair scheduler owes their workers the same
- * share: the same work and policy, the same CPUs, started within DEMAND_START_NS of each
- * other and running for about as long (DEMAND_WALL_PCT).
+ * share: the same work and policy on the same CPUs, spawned in the same step and stopped
+ * together. (Not their wall times: a worker a scheduler starves answers the stop late.)
  */
-#define DEMAND_START_NS 200000000ull
-#define DEMAND_WALL_PCT 10
-
 static bool same_demand(const struct scn_wset *a, const struct scn_wset *b)
 {
-	uint64_t wa = mean_wall_ns(a->set), wb = mean_wall_ns(b->set);
-	uint64_t dt = a->born_ns > b->born_ns ? a->born_ns - b->born_ns : b->born_ns - a->born_ns;
-
 	return same_work(&a->work, &b->work) && a->constrained == b->constrained &&
 	       (!a->constrained || cpuset_equal(&a->allowed, &b->allowed)) &&
-	       dt < DEMAND_START_NS &&
-	       (wa > wb ? wa - wb : wb - wa) * 100 <= MAX(wa, wb) * DEMAND_WALL_PCT;
+	       a->born_step == b->born_step && a->stop_seq == b->stop_seq;
 }
 
 /* The demand class of set i: the first set with the same demand. */
@@ -716,6 +706,7 @@ static int execute(struct scn *s, const struct ktstr_step *steps)
 		const struct ktstr_step *st = &steps[i];
 		unsigned ms = hold_ms(s->env, &st->hold, nsteps);
 
+		s->step = i;
 		if (!scn_sched_alive(s->env->sched_pid)) {
 			sched_died(s, i, nsteps);
 			break;

@@ -22,10 +22,12 @@
 #include "runner/args.h"
 #include "runner/entry_validate.h"
 #include "runner/output.h"
+#include "runner/preflight.h"
 #include "runner/retry.h"
 #include "runner/run_one.h"
 #include "runner/suite.h"
 #include "util/util.h"
+#include "vm/elfdeps.h"
 
 /* The quick default set: about a minute together under TCG. */
 static const char *const default_scenarios[] = { "steady", "cpuset_apply", "cpuset_clear" };
@@ -84,8 +86,18 @@ static void usage(FILE *f)
 		"    --no-skip       a host that cannot run a test fails it instead of skipping.\n"
 		"    -v, -q          more (stats, records, diagnostics) or less output.\n\n"
 		"EXIT STATUS\n"
-		"    0 every test passed, was skipped or (without --flaky-fails) was flaky,\n"
-		"    1 a test failed, 2 usage error.\n\n"
+		"    0    every combination ran and passed, or was skipped for a reason the\n"
+		"         command line did not override (--no-skip makes a skip a failure);\n"
+		"         a FLAKY test counts as passed unless --flaky-fails.\n"
+		"    1    a test failed (or, with --flaky-fails, was flaky).\n"
+		"    2    bad input, found before any VM boots: a usage error, a kernel\n"
+		"         (--kernel, KTSTR_KERNEL) that does not exist or is not a kernel\n"
+		"         image, a scheduler that cannot run in the VM (missing, a #! script\n"
+		"         whose interpreter the VM lacks, another architecture, a missing\n"
+		"         shared library).\n"
+		"    130, 143  interrupted by SIGINT, SIGTERM: the VMs are stopped, each\n"
+		"         unfinished combination is recorded with verdict interrupted, and\n"
+		"         the table and closing line (with 'N interrupted') are printed.\n\n"
 		"ENVIRONMENT\n"
 		"    KTSTR_KERNEL     default kernel (path, version or cache key)\n"
 		"    KTSTR_RUNS_DIR   where run records go (default ./ktstr-runs)\n"
@@ -122,7 +134,8 @@ static int catalog_check(void)
 }
 
 /* eevdf, a registered scheduler, or a binary (bare name or path); the binary
- * must resolve now, so a missing one is refused before any VM boots. */
+ * must resolve now and be able to run in the VM (an ELF of this machine with
+ * its libraries, not a script), so a bad one is refused before any VM boots. */
 static const struct ktstr_scheduler *pick_scheduler(const char *spec, char **err)
 {
 	const struct ktstr_scheduler *s = find_scheduler(spec);
@@ -136,6 +149,8 @@ static const struct ktstr_scheduler *pick_scheduler(const char *spec, char **err
 	r = sched_resolve_binary(s ? s : &probe, self ? dirname(self) : NULL, getenv("PATH"),
 				 &path, err);
 	free(self);
+	if (!r && (r = elfdeps_check_exec(path, err)))
+		free(path);
 	if (r)
 		return NULL;
 	if (s) {

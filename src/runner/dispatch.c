@@ -19,6 +19,7 @@
 #include "runner/entry_validate.h"
 #include "runner/output.h"
 #include "runner/plan.h"
+#include "runner/preflight.h"
 #include "runner/run_one.h"
 #include "runner/suite.h"
 #include "util/util.h"
@@ -130,6 +131,12 @@ static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 	}
 	if (!p.n) {
 		fprintf(stderr, "%s: no test selected (%zu registered; see --list)\n", a->prog, n);
+		plan_free(&p);
+		return KTSTR_EXIT_USAGE;
+	}
+	if (preflight_kernels(p.items, p.n, opts->kernel, &err)) {
+		fprintf(stderr, "%s: %s; nothing was run\n", a->prog, err);
+		free(err);
 		plan_free(&p);
 		return KTSTR_EXIT_USAGE;
 	}

@@ -16,6 +16,16 @@
 #include "util/util.h"
 
 #define LD_SO_CACHE "/etc/ld.so.cache"
+
+#if defined(__x86_64__)
+#define HOST_ELF_CLASS ELFCLASS64
+#define HOST_ELF_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define HOST_ELF_CLASS ELFCLASS64
+#define HOST_ELF_MACHINE EM_AARCH64
+#else
+#error "ktstr runs guests of the host's architecture: x86-64 or aarch64"
+#endif
 #define LD_SO_CACHE_MAX (64u << 20)
 
 /* What one ELF says about its dependencies. */
@@ -676,4 +686,95 @@ out:
 	if (r)
 		elfdeps_free(out);
 	return r;
+}
+
+static const char *machine_name(unsigned cls, unsigned machine)
+{
+	switch (machine) {
+	case EM_X86_64:
+		return cls == ELFCLASS32 ? "x32" : "x86-64";
+	case EM_386:
+		return "i386";
+	case EM_AARCH64:
+		return "aarch64";
+	case EM_ARM:
+		return "arm";
+	case EM_RISCV:
+		return cls == ELFCLASS32 ? "riscv32" : "riscv64";
+	case EM_PPC64:
+		return "ppc64";
+	case EM_S390:
+		return "s390";
+	default:
+		return NULL;
+	}
+}
+
+/* The interpreter named by a "#!" line, allocated, or NULL if buf holds none. */
+static char *script_interpreter(const char *buf, size_t len)
+{
+	size_t i = 2, start;
+
+	if (len < 2 || buf[0] != '#' || buf[1] != '!')
+		return NULL;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+		i++;
+	start = i;
+	while (i < len && buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\0')
+		i++;
+	return i > start ? xstrndup(buf + start, i - start) : NULL;
+}
+
+int elfdeps_check_exec(const char *path, char **err)
+{
+	struct elfdeps d;
+	unsigned cls, machine;
+	char head[256], *interp, *e = NULL;
+	ssize_t n;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		*err = xasprintf("%s: %s", path, strerror(-r));
+		return r;
+	}
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0) {
+		r = -errno;
+		*err = xasprintf("%s: %s", path, strerror(-r));
+		return r;
+	}
+	interp = script_interpreter(head, (size_t)n);
+	if (interp) {
+		*err = xasprintf("%s is a script for %s, which the VM does not have (the VM holds "
+				 "the executable and its shared libraries only): give an ELF "
+				 "executable", path, interp);
+		free(interp);
+		return -ENOEXEC;
+	}
+	if (!elf_ident(path, &cls, &machine)) {
+		*err = xasprintf("%s is not an executable (neither an ELF file nor a #! script)",
+				 path);
+		return -ENOEXEC;
+	}
+	if (cls != HOST_ELF_CLASS || machine != HOST_ELF_MACHINE) {
+		const char *name = machine_name(cls, machine);
+
+		*err = name ? xasprintf("%s is an ELF for %s; the VM runs %s", path, name,
+					machine_name(HOST_ELF_CLASS, HOST_ELF_MACHINE))
+			    : xasprintf("%s is an ELF for machine %u (class %u); the VM runs %s",
+					path, machine, cls,
+					machine_name(HOST_ELF_CLASS, HOST_ELF_MACHINE));
+		return -ENOEXEC;
+	}
+	r = elfdeps_closure(path, path, &d, &e);
+	if (r) {
+		*err = xasprintf("%s cannot run in the VM: %s", path, e ? e : strerror(-r));
+		free(e);
+		return r;
+	}
+	elfdeps_free(&d);
+	return 0;
 }

@@ -44,6 +44,15 @@ int elfdeps_closure(const char *host_path, const char *guest_path, struct elfdep
 void elfdeps_free(struct elfdeps *d);
 
 /*
+ * Whether the file at path can be executed in a guest that holds only it and
+ * its ELF closure: an ELF of this host's class and machine whose every library
+ * is found. A #! script (its interpreter is not packed), another architecture
+ * or a missing library is -ENOEXEC / -ENOENT with *err naming the interpreter,
+ * the machine or the library.
+ */
+int elfdeps_check_exec(const char *path, char **err);
+
+/*
  * Look name up in an ld.so.cache image (the "glibc-ld.so.cache1.1" format,
  * alone or after the old "ld.so-1.7.0" table). Only entries of the given
  * required flags (0x0303 for x86-64 libc6, 0x0a03 for aarch64) and without a

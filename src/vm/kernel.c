@@ -492,6 +492,20 @@ static int find_cached(const char *spec, struct kernel_info *out, char **err)
 	return ret;
 }
 
+/* An image named by the user must be a bzImage: anything else would only fail
+ * once QEMU tried to boot it. */
+static int image_check(const char *image, const char *origin, const char *spec, char **err)
+{
+	struct bzimage_hdr h;
+	char *e = NULL;
+	int ret = bzimage_read_header(image, &h, &e);
+
+	if (ret && err)
+		*err = xasprintf("%s %s: not a kernel image (%s)", origin, spec, e);
+	free(e);
+	return ret ? -ENOEXEC : 0;
+}
+
 static int resolve_spec(const char *spec, const char *origin, struct kernel_info *out, char **err)
 {
 	struct stat st;
@@ -501,16 +515,20 @@ static int resolve_spec(const char *spec, const char *origin, struct kernel_info
 		char *img = xasprintf("%s/arch/x86/boot/bzImage", spec);
 
 		if (path_exists(img)) {
-			info_from_image(img, "build-tree", out);
+			ret = image_check(img, origin, spec, err);
+			if (!ret)
+				info_from_image(img, "build-tree", out);
 			free(img);
-			return 0;
+			return ret;
 		}
 		free(img);
 		img = xasprintf("%s/bzImage", spec);
 		if (path_exists(img)) {
-			info_from_image(img, "path", out);
+			ret = image_check(img, origin, spec, err);
+			if (!ret)
+				info_from_image(img, "path", out);
 			free(img);
-			return 0;
+			return ret;
 		}
 		free(img);
 		if (err)
@@ -520,8 +538,10 @@ static int resolve_spec(const char *spec, const char *origin, struct kernel_info
 		return -ENOENT;
 	}
 	if (stat(spec, &st) == 0) {
-		info_from_image(spec, "path", out);
-		return 0;
+		ret = image_check(spec, origin, spec, err);
+		if (!ret)
+			info_from_image(spec, "path", out);
+		return ret;
 	}
 	ret = strchr(spec, '/') ? -ENOENT : find_cached(spec, out, err);
 	if (ret == -ENOENT && err)

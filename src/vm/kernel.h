@@ -41,7 +41,8 @@ char *kernel_cache_dir(void);
 
 /* --kernel (image, build tree, cache id/version) > KTSTR_KERNEL > newest valid cached
  * > host /boot/vmlinuz-$(uname -r) with sched_ext. Corrupt cache entries are skipped
- * with a warning. On failure -ENOENT and *err says exactly which command gets a kernel. */
+ * with a warning. On failure -ENOENT and *err says exactly which command gets a kernel;
+ * an image given by --kernel or KTSTR_KERNEL that is not a bzImage is -ENOEXEC. */
 int kernel_resolve(const char *spec, struct kernel_info *out, char **err);
 
 struct kernel_resolve_opts {

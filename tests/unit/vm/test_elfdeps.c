@@ -204,6 +204,66 @@ static void test_origin(void **state)
 	free(lib);
 }
 
+/* What cannot run in a VM holding the executable and its closure is refused,
+ * naming why: a script's interpreter, another machine, a missing library. */
+static void test_check_exec(void **state)
+{
+	char tmpl[] = "/tmp/ktstr-elfdeps-XXXXXX";
+	char *dir = mkdtemp(tmpl), *p, *err = NULL;
+	uint8_t ehdr[64] = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT };
+
+	assert_non_null(dir);
+	assert_int_equal(elfdeps_check_exec("/proc/self/exe", &err), 0);
+	assert_null(err);
+
+	p = xasprintf("%s/sched.sh", dir);
+	assert_int_equal(file_write_str(p, "#! /usr/bin/env bash\nexec true\n"), 0);
+	assert_int_equal(elfdeps_check_exec(p, &err), -ENOEXEC);
+	assert_non_null(strstr(err, "a script for /usr/bin/env"));
+	assert_non_null(strstr(err, p));
+	free(err);
+	free(p);
+
+	p = xasprintf("%s/notes.txt", dir);
+	assert_int_equal(file_write_str(p, "hello\n"), 0);
+	assert_int_equal(elfdeps_check_exec(p, &err), -ENOEXEC);
+	assert_non_null(strstr(err, "not an executable"));
+	free(err);
+	free(p);
+
+	p = xasprintf("%s/arm", dir);
+	ehdr[18] = EM_AARCH64 & 0xff;
+	ehdr[19] = EM_AARCH64 >> 8;
+#if defined(__aarch64__)
+	ehdr[18] = EM_X86_64;
+	ehdr[19] = 0;
+#endif
+	assert_int_equal(file_write(p, ehdr, sizeof(ehdr)), 0);
+	assert_int_equal(elfdeps_check_exec(p, &err), -ENOEXEC);
+	assert_non_null(strstr(err, "is an ELF for"));
+	free(err);
+	ehdr[18] = 0x99;
+	ehdr[19] = 0x42;
+	assert_int_equal(file_write(p, ehdr, sizeof(ehdr)), 0);
+	assert_int_equal(elfdeps_check_exec(p, &err), -ENOEXEC);
+	assert_non_null(strstr(err, "machine 17049"));
+	free(err);
+	free(p);
+
+	/* the fixture without lib/ next to it: its RUNPATH library is missing */
+	p = xasprintf("%s/fixture", dir);
+	assert_int_equal(copy_file(ELFDEPS_FIXTURE, p), 0);
+	assert_int_equal(elfdeps_check_exec(p, &err), -ENOENT);
+	assert_non_null(strstr(err, strrchr(ELFDEPS_FIXTURE_LIB, '/') + 1));
+	free(err);
+	free(p);
+
+	assert_int_equal(elfdeps_check_exec("/nonexistent/sched", &err), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/sched"));
+	free(err);
+	assert_int_equal(rm_rf(dir), 0);
+}
+
 static void put32(uint8_t *p, uint32_t v)
 {
 	memcpy(p, &v, 4);
@@ -283,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_not_elf_and_static),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_origin),
+		cmocka_unit_test(test_check_exec),
 		cmocka_unit_test(test_cache_parse),
 		cmocka_unit_test(test_system_cache),
 	};

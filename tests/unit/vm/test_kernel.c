@@ -15,6 +15,22 @@
 
 static const char sched_ext_config[] = "CONFIG_SCHED_CLASS_EXT=y\n";
 
+/* The smallest file bzimage_parse takes: a boot protocol 2.15 header, one setup
+ * sector and 16 bytes of payload. */
+static void write_bzimage(const char *path)
+{
+	uint8_t b[1040] = { 0 };
+
+	b[0x1f1] = 1;
+	b[0x1fe] = 0x55;
+	b[0x1ff] = 0xaa;
+	memcpy(b + 0x202, "HdrS", 4);
+	b[0x206] = 0x0f;
+	b[0x207] = 0x02;
+	b[0x24c] = 16;
+	assert_int_equal(file_write(path, b, sizeof(b)), 0);
+}
+
 /* ---- metadata ---- */
 
 static struct kernel_meta sample_meta(void)
@@ -367,7 +383,7 @@ static void test_resolution_order(void **state)
 	char *old = add_entry(f, "7.2.12+deb13-cloud-amd64", "2026-11-25T00:00:00Z");
 	char *img = xasprintf("%s/bzImage-custom", f->images), *p, *tree;
 
-	assert_int_equal(file_write_str(img, "custom"), 0);
+	write_bzimage(img);
 	/* Host kernel with sched_ext: used only when nothing else is there. */
 	p = xasprintf("%s/vmlinuz-6.18.0-test", f->boot);
 	assert_int_equal(file_write_str(p, "host"), 0);
@@ -391,7 +407,7 @@ static void test_resolution_order(void **state)
 	assert_int_equal(mkdir_p(p, 0755), 0);
 	free(p);
 	p = xasprintf("%s/arch/x86/boot/bzImage", tree);
-	assert_int_equal(file_write_str(p, "tree"), 0);
+	write_bzimage(p);
 	free(p);
 	p = xasprintf("%s/.config", tree);
 	assert_int_equal(file_write_str(p, sched_ext_config), 0);
@@ -407,6 +423,14 @@ static void test_resolution_order(void **state)
 		assert_true(k.sched_ext);
 		assert_null(k.id);
 		kernel_info_free(&k);
+		/* A file that is not a bzImage: refused, naming it. */
+		p = xasprintf("%s/passwd", f->images);
+		assert_int_equal(file_write_str(p, "root:x:0:0:root:/root:/bin/sh\n"), 0);
+		assert_int_equal(kernel_resolve(p, &k, &err), -ENOEXEC);
+		assert_non_null(strstr(err, "not a kernel image"));
+		assert_non_null(strstr(err, p));
+		free(err);
+		free(p);
 		/* A spec that is nothing: an error naming it. */
 		assert_int_equal(kernel_resolve("nope-1.0", &k, &err), -ENOENT);
 		assert_non_null(strstr(err, "nope-1.0"));

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "runner/preflight.h"
+#include "util/util.h"
+#include "vm/kernel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int check_one(const char *spec, char **err)
+{
+	struct kernel_info k;
+	int ret = kernel_resolve(spec, &k, err);
+
+	if (!ret)
+		kernel_info_free(&k);
+	return ret;
+}
+
+int preflight_kernels(const struct plan_item *items, size_t n, const char *spec, char **err)
+{
+	const char *env = getenv("KTSTR_KERNEL");
+	bool default_checked = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct plan_kernel *k = items[i].kernel;
+		bool seen = false;
+		int ret;
+
+		if (items[i].test->host_only)
+			continue;
+		if (!k) {
+			if (default_checked)
+				continue;
+			default_checked = true;
+			if (!(spec && *spec) && !(env && *env))
+				continue;
+			ret = check_one(spec, err);
+			if (ret)
+				return ret;
+			continue;
+		}
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = items[j].kernel && !items[j].test->host_only &&
+			       !strcmp(items[j].kernel->spec, k->spec);
+		if (!seen && (ret = check_one(k->spec, err)))
+			return ret;
+	}
+	return 0;
+}

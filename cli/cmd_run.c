@@ -303,6 +303,8 @@ static const char *row_verdict(const struct row *r)
 		return "FLAKY";
 	if (r->result.verdict == KTSTR_SKIP)
 		return "SKIP";
+	if (r->result.verdict == KTSTR_INTERRUPTED)
+		return "INTERRUPTED";
 	return r->result.verdict == KTSTR_PASS ? "PASS" : "FAIL";
 }
 
@@ -315,12 +317,12 @@ static void print_table(void *arg)
 	status_clear(p);
 	for (size_t i = 0; i < p->n; i++)
 		w = MAX(w, (int)strlen(p->rows[i].label));
-	fprintf(f, "\n%-*s %-10s %-12s %-7s %8s %12s %12s %12s\n", w, "scenario", "topology",
+	fprintf(f, "\n%-*s %-10s %-12s %-11s %8s %12s %12s %12s\n", w, "scenario", "topology",
 		"scheduler", "verdict", "time", "worst_gap_ms", "worst_spread", "migrations");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct row *r = &p->rows[i];
 
-		fprintf(f, "%-*s %-10s %-12s %-7s", w, r->label, r->topo, r->sched,
+		fprintf(f, "%-*s %-10s %-12s %-11s", w, r->label, r->topo, r->sched,
 			row_verdict(r));
 		if (r->done)
 			fprintf(f, " %7.1fs", r->wall_s);
@@ -345,7 +347,7 @@ static void print_table(void *arg)
 static void print_json(const struct progress *p)
 {
 	json_t *top = json_object(), *arr = json_array();
-	unsigned count[3] = { 0 }, flaky = 0;
+	unsigned count[4] = { 0 }, flaky = 0;
 	char *text;
 
 	for (size_t i = 0; i < p->n; i++) {
@@ -362,8 +364,10 @@ static void print_json(const struct progress *p)
 		else if (r->flaky)
 			flaky++;
 		else
-			count[r->result.verdict == KTSTR_PASS ? 0
-			      : r->result.verdict == KTSTR_FAIL ? 1 : 2]++;
+			count[r->result.verdict == KTSTR_PASS		? 0
+			      : r->result.verdict == KTSTR_SKIP	? 2
+			      : r->result.verdict == KTSTR_INTERRUPTED ? 3
+								: 1]++;
 		if (r->attempts) {
 			json_object_set_new(o, "flaky", json_boolean(r->flaky));
 			json_object_set_new(o, "attempts", json_integer(r->attempts));
@@ -377,6 +381,7 @@ static void print_json(const struct progress *p)
 	json_object_set_new(top, "failed", json_integer(count[1]));
 	json_object_set_new(top, "flaky", json_integer(flaky));
 	json_object_set_new(top, "skipped", json_integer(count[2]));
+	json_object_set_new(top, "interrupted", json_integer(count[3]));
 	text = json_dumps(top, JSON_INDENT(2));
 	printf("%s\n", text);
 	fflush(stdout);

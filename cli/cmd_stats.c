@@ -250,7 +250,7 @@ static int run_load(const char *root, const char *spec, struct run *run, char **
 /* ---- list ---- */
 
 struct run_summary {
-	size_t passed, failed, skipped;
+	size_t passed, failed, skipped, interrupted;
 	const char *kernel; /* NULL none, or the one kernel */
 	bool kernels_mixed;
 	const char *started; /* earliest started_at */
@@ -265,6 +265,7 @@ static void summarize(const struct run *r, struct run_summary *s)
 		s->passed += rec->result.verdict == KTSTR_PASS;
 		s->failed += rec->result.verdict == KTSTR_FAIL;
 		s->skipped += rec->result.verdict == KTSTR_SKIP;
+		s->interrupted += rec->result.verdict == KTSTR_INTERRUPTED;
 		if (rec->kernel_version) {
 			if (s->kernel && strcmp(s->kernel, rec->kernel_version))
 				s->kernels_mixed = true;
@@ -306,10 +307,11 @@ static int cmd_list(const char *root, bool json)
 			 s.kernels_mixed ? "+" : "");
 		if (json) {
 			json_array_append_new(
-				arr, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o, s:b, s:o}",
+				arr, json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:b, s:o}",
 					       "run_id", r.id, "path", runs[i].path, "tests",
 					       (int)r.n, "passed", (int)s.passed, "failed",
-					       (int)s.failed, "skipped", (int)s.skipped, "corrupt",
+					       (int)s.failed, "skipped", (int)s.skipped,
+					       "interrupted", (int)s.interrupted, "corrupt",
 					       (int)r.corrupt, "kernel",
 					       s.kernel ? json_string(s.kernel) : json_null(),
 					       "kernels_mixed", s.kernels_mixed, "started",
@@ -406,7 +408,7 @@ static int cmd_show(const char *root, const char *spec, bool json)
 			printf("host %s: %s, %u cpus\n", or_dash(f->hostname),
 			       or_dash(f->host_cpu_model), f->host_cpus);
 	}
-	printf("\n%-32s %-7s %-10s %-12s %8s  %s\n", "TEST", "VERDICT", "TOPOLOGY", "SCHEDULER",
+	printf("\n%-32s %-11s %-10s %-12s %8s  %s\n", "TEST", "VERDICT", "TOPOLOGY", "SCHEDULER",
 	       "DURATION", "KEY STATS");
 	for (size_t i = 0; i < r.n; i++) {
 		const struct sidecar_record *rec = &r.recs[i];
@@ -416,7 +418,7 @@ static int cmd_show(const char *root, const char *spec, bool json)
 		char dur[32], *label = record_label(rec), *ks = key_stats(&rec->result);
 
 		timefmt_duration(rec->wall_s, dur, sizeof(dur));
-		printf("%-32s %s%-7s%s %-10s %-12s %8s  %s\n", label, color ? col : "", v,
+		printf("%-32s %s%-11s%s %-10s %-12s %8s  %s\n", label, color ? col : "", v,
 		       color ? RESET : "", or_dash(rec->topology), or_dash(rec->scheduler), dur, ks);
 		for (unsigned k = 0; k < rec->result.ndetails && k < 3; k++)
 			printf("    [%s] %s\n", fail_kind_name(rec->result.details[k].kind),
@@ -428,7 +430,10 @@ static int cmd_show(const char *root, const char *spec, bool json)
 		free(label);
 		free(ks);
 	}
-	printf("\n%zu passed, %zu failed, %zu skipped\n", s.passed, s.failed, s.skipped);
+	printf("\n%zu passed, %zu failed, %zu skipped", s.passed, s.failed, s.skipped);
+	if (s.interrupted)
+		printf(", %zu interrupted", s.interrupted);
+	printf("\n");
 	run_free(&r);
 	return 0;
 }

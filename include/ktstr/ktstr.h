@@ -140,6 +140,9 @@ enum ktstr_verdict {
 	KTSTR_PASS = 0,
 	KTSTR_FAIL = 1,
 	KTSTR_SKIP = 2,
+	/* set by the harness only: SIGINT/SIGTERM stopped the run before the test
+	 * finished (a body returning it fails) */
+	KTSTR_INTERRUPTED = 3,
 };
 
 /* What kind of failure a detail reports. */

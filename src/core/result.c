@@ -21,6 +21,7 @@ static const char *const verdict_names[] = {
 	[KTSTR_PASS] = "pass",
 	[KTSTR_FAIL] = "fail",
 	[KTSTR_SKIP] = "skip",
+	[KTSTR_INTERRUPTED] = "interrupted",
 };
 
 static int lookup(const char *const *names, size_t n, const char *name)
@@ -108,6 +109,21 @@ void result_stat(struct ktstr_result *r, const char *name, double value)
 	r->stats[r->nstats++] = (struct ktstr_stat){ .name = xstrdup(name), .value = value };
 }
 
+/* How bad a verdict is; an interruption ends the test whatever it had found. */
+static int verdict_rank(enum ktstr_verdict v)
+{
+	switch (v) {
+	case KTSTR_PASS:
+		return 0;
+	case KTSTR_SKIP:
+		return 1;
+	case KTSTR_INTERRUPTED:
+		return 3;
+	default:
+		return 2;
+	}
+}
+
 void result_merge(struct ktstr_result *dst, const struct ktstr_result *src)
 {
 	for (unsigned i = 0; i < src->ndetails; i++)
@@ -116,7 +132,7 @@ void result_merge(struct ktstr_result *dst, const struct ktstr_result *src)
 		result_stat(dst, src->stats[i].name, src->stats[i].value);
 	if (src->skip_reason && !dst->skip_reason)
 		dst->skip_reason = xstrdup(src->skip_reason);
-	if (src->verdict == KTSTR_FAIL || (src->verdict == KTSTR_SKIP && dst->verdict == KTSTR_PASS))
+	if (verdict_rank(src->verdict) > verdict_rank(dst->verdict))
 		dst->verdict = src->verdict;
 }
 

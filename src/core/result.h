@@ -36,7 +36,8 @@ void result_fail(struct ktstr_result *r, enum ktstr_fail_kind kind, const char *
 void result_skip(struct ktstr_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Set (or replace) a statistic. */
 void result_stat(struct ktstr_result *r, const char *name, double value);
-/* Append src's details and stats into dst; the worse verdict wins (FAIL > SKIP > PASS). */
+/* Append src's details and stats into dst; the worse verdict wins
+ * (INTERRUPTED > FAIL > SKIP > PASS). */
 void result_merge(struct ktstr_result *dst, const struct ktstr_result *src);
 /* dst (uninitialized) becomes a deep copy of src. */
 void result_copy(struct ktstr_result *dst, const struct ktstr_result *src);

@@ -207,13 +207,16 @@ static void acc_add(struct group *g, const char *name, bool payload, double v,
 	}
 }
 
-/* FAIL beats PASS beats SKIP: a key failed if any of its records failed. */
+/* FAIL beats PASS beats INTERRUPTED beats SKIP: a key failed if any of its
+ * records failed. */
 static enum ktstr_verdict verdict_merge(enum ktstr_verdict a, enum ktstr_verdict b)
 {
 	if (a == KTSTR_FAIL || b == KTSTR_FAIL)
 		return KTSTR_FAIL;
 	if (a == KTSTR_PASS || b == KTSTR_PASS)
 		return KTSTR_PASS;
+	if (a == KTSTR_INTERRUPTED || b == KTSTR_INTERRUPTED)
+		return KTSTR_INTERRUPTED;
 	return KTSTR_SKIP;
 }
 
@@ -238,7 +241,7 @@ static void group_side(const struct compare_side *s, const bool *differ, struct 
 		g->n++;
 		g->failed += r->verdict == KTSTR_FAIL;
 		if (r->verdict != KTSTR_PASS)
-			continue; /* failing and skipped records are no samples */
+			continue; /* failing, skipped and interrupted records are no samples */
 		for (unsigned k = 0; k < r->nstats; k++) {
 			const struct compare_metric_def *d = compare_builtin(r->stats[k].name);
 

@@ -31,12 +31,13 @@ bool output_use_color(FILE *f)
 
 static const char *verdict_word(enum ktstr_verdict v)
 {
-	return v == KTSTR_PASS ? "PASS" : v == KTSTR_SKIP ? "SKIP" : "FAIL";
+	return v == KTSTR_PASS ? "PASS" : v == KTSTR_SKIP ? "SKIP"
+	       : v == KTSTR_INTERRUPTED ? "INTERRUPTED" : "FAIL";
 }
 
 static const char *verdict_color(enum ktstr_verdict v)
 {
-	return v == KTSTR_PASS ? GREEN : v == KTSTR_SKIP ? YELLOW : RED;
+	return v == KTSTR_PASS ? GREEN : v == KTSTR_SKIP || v == KTSTR_INTERRUPTED ? YELLOW : RED;
 }
 
 /* Each line of text, indented by prefix; trailing newline added. */
@@ -235,13 +236,16 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
 }
 
 void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, unsigned flaky,
-			   unsigned skipped, bool with_flaky)
+			   unsigned skipped, unsigned interrupted, bool with_flaky)
 {
 	if (with_flaky || flaky)
-		sb_printf(sb, "%u passed, %u failed, %u flaky, %u skipped\n", passed, failed, flaky,
+		sb_printf(sb, "%u passed, %u failed, %u flaky, %u skipped", passed, failed, flaky,
 			  skipped);
 	else
-		sb_printf(sb, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+		sb_printf(sb, "%u passed, %u failed, %u skipped", passed, failed, skipped);
+	if (interrupted)
+		sb_printf(sb, ", %u interrupted", interrupted);
+	sb_append(sb, "\n");
 }
 
 int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, unsigned *flaky,
@@ -422,6 +426,8 @@ void output_report_add(struct output_report *r, const struct output_test *t)
 		r->passed++;
 	else if (c->verdict == KTSTR_SKIP)
 		r->skipped++;
+	else if (c->verdict == KTSTR_INTERRUPTED)
+		r->interrupted++;
 	else
 		r->failed++;
 }
@@ -461,11 +467,11 @@ void output_junit_format(struct strbuf *sb, const struct output_report *r, const
 	for (size_t i = 0; i < r->n; i++)
 		total += r->cases[i].time_s > 0 ? r->cases[i].time_s : 0;
 	sb_append(sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	sb_printf(sb, "<testsuites tests=\"%zu\" failures=\"%u\" skipped=\"%u\" time=\"%.3f\">\n",
-		  r->n, r->failed, r->skipped, total);
+	sb_printf(sb, "<testsuites tests=\"%zu\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" "
+		  "time=\"%.3f\">\n", r->n, r->failed, r->interrupted, r->skipped, total);
 	sb_printf(sb,
-		  "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%u\" errors=\"0\" skipped=\"%u\" time=\"%.3f\">\n",
-		  esuite, r->n, r->failed, r->skipped, total);
+		  "  <testsuite name=\"%s\" tests=\"%zu\" failures=\"%u\" errors=\"%u\" skipped=\"%u\" time=\"%.3f\">\n",
+		  esuite, r->n, r->failed, r->interrupted, r->skipped, total);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct output_report_case *c = &r->cases[i];
 		char *name = output_xml_escape(c->name);
@@ -484,6 +490,9 @@ void output_junit_format(struct strbuf *sb, const struct output_report *r, const
 				  "    </testcase>\n", c->attempt, c->max_attempts);
 		} else if (c->verdict == KTSTR_SKIP) {
 			sb_printf(sb, ">\n      <skipped message=\"%s\"/>\n    </testcase>\n", msg);
+		} else if (c->verdict == KTSTR_INTERRUPTED) {
+			sb_printf(sb, ">\n      <error message=\"%s\" type=\"interrupted\"/>\n"
+				  "    </testcase>\n", msg);
 		} else {
 			char *text = output_xml_escape(c->text);
 

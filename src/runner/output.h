@@ -93,9 +93,10 @@ struct output_test {
  */
 void output_test_format(struct strbuf *sb, const struct output_test *t, int verbosity, bool color);
 /* "N passed, N failed, N skipped\n", or with_flaky (or a flaky count) "N passed,
- * N failed, N flaky, N skipped\n" */
+ * N failed, N flaky, N skipped\n"; ", N interrupted" before the newline when a
+ * signal stopped tests */
 void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, unsigned flaky,
-			   unsigned skipped, bool with_flaky);
+			   unsigned skipped, unsigned interrupted, bool with_flaky);
 /* Find the last closing line, with or without the flaky count, in a test
  * binary's output (what CI does). 0 and the counts (*flaky 0 when the line has
  * none), or -ENOENT when there is none. */
@@ -130,6 +131,7 @@ struct output_report {
 	struct output_report_case *cases;
 	size_t n, cap;
 	unsigned passed, failed, flaky, skipped; /* flaky ones are not in passed */
+	unsigned interrupted;                    /* stopped by SIGINT/SIGTERM */
 };
 
 /* Record one finished test (copies what it needs). */

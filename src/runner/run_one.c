@@ -19,6 +19,7 @@
 #include "runner/runtime.h"
 #include "runner/sidecar.h"
 #include "runner/timefmt.h"
+#include "util/interrupt.h"
 #include "vm/accel.h"
 #include "vm/initramfs.h"
 #include "vm/kernel.h"
@@ -108,6 +109,13 @@ static void collect_result(struct collect *c, const struct chan_frame *f)
 		return;
 	}
 	json_decref(j);
+	if (r.verdict == KTSTR_INTERRUPTED) { /* the host's verdict, never the guest's */
+		c->bad_frames++;
+		result_free(&r);
+		result_init(&r);
+		result_fail(&r, KTSTR_OTHER, "malformed result from the guest: verdict "
+			    "'interrupted' is the host's");
+	}
 	if (!c->have_result) {
 		c->result = r;
 		c->have_result = true;
@@ -348,6 +356,8 @@ static void run_host_only(const struct ktstr_test *t, const struct orders *o, un
 			*timed_out = true;
 			break;
 		}
+		if (interrupt_signal())
+			break;
 		sleep_ms(20);
 	}
 	if (pid > 0) {
@@ -606,7 +616,8 @@ static void run_try_restore(struct run *r, struct vm_spec *spec)
 	if (snapshot_enabled() && !r->active) {
 		tmpl = snapshot_template(spec, &r->err);
 		if (!tmpl) {
-			log_warn("%s: no VM template (%s); booting", r->it->name, r->err);
+			if (!interrupt_signal())
+				log_warn("%s: no VM template (%s); booting", r->it->name, r->err);
 			free(r->err);
 			r->err = NULL;
 		}
@@ -616,7 +627,8 @@ static void run_try_restore(struct run *r, struct vm_spec *spec)
 	spec->start = VM_START_RESTORE;
 	spec->template_dir = tmpl;
 	vm_run(spec, &r->vres);
-	if (r->vres.restore_failed) {
+	/* an interrupted restore says nothing about the template */
+	if (r->vres.restore_failed && !interrupt_signal()) {
 		log_warn("%s: restore from template failed (%s); booting, and "
 			 "discarding the template %s",
 			 r->it->name, r->vres.error ? r->vres.error : "?", tmpl);
@@ -865,6 +877,17 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 		}
 	}
 
+	/* SIGINT/SIGTERM while this item ran (its VM was stopped or never started):
+	 * that is its verdict, whatever the cut-short run looked like */
+	if (interrupt_signal()) {
+		result_free(&r.ev.result);
+		result_init(&r.ev.result);
+		result_fail(&r.ev.result, KTSTR_OTHER, "interrupted by SIG%s",
+			    sigabbrev_np(interrupt_signal()));
+		r.ev.result.verdict = KTSTR_INTERRUPTED;
+		r.ev.expected_failure = false;
+		r.ev.show_diagnostics = false;
+	}
 	out->name = xstrdup(it->name);
 	out->wall_s = (double)(now_ns() - r.t0) / 1e9;
 	if (!out->accel)

@@ -7,6 +7,7 @@
 #include "runner/output.h"
 #include "runner/retry.h"
 #include "runner/timefmt.h"
+#include "util/interrupt.h"
 #include "util/util.h"
 #include "vm/accel.h"
 
@@ -92,19 +93,22 @@ static int outcome_from_json(const char *text, size_t len, struct run_outcome *o
 /*
  * SIGINT/SIGTERM of the suite reach every worker: a terminal's Ctrl-C does
  * that by itself (one process group), a `kill` of the suite alone does not.
- * Each worker's launcher then kills its QEMU (vm.h) and the suite dies of
- * the signal.
+ * Each worker's launcher then kills its QEMU (vm.h), and the worker records
+ * its test as interrupted and hands in its outcome (util/interrupt.h); the
+ * suite starts nothing more, collects those outcomes, prints its summary and
+ * returns 128 + the signal.
  */
 #define SUITE_MAX_WORKERS 256
+/* how long interrupted workers get to hand in their outcomes before SIGKILL */
+#define SUITE_WIND_DOWN_NS (30 * 1000000000ull)
 static volatile pid_t suite_workers[SUITE_MAX_WORKERS];
 
 static void suite_on_signal(int sig)
 {
+	interrupt_note(sig);
 	for (size_t i = 0; i < SUITE_MAX_WORKERS; i++)
 		if (suite_workers[i] > 0)
 			kill(suite_workers[i], sig);
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 static void suite_track(pid_t pid, bool add)
@@ -197,7 +201,7 @@ static int job_start(struct job *j, const struct run_opts *opts)
 
 		struct run_opts wopts = *opts;
 
-		suite_signals(false);
+		interrupt_install(); /* run_one winds down and reports "interrupted" */
 		close(p[0]);
 		wopts.on_stage = job_stage_write;
 		wopts.stage_arg = &p[1];
@@ -209,6 +213,8 @@ static int job_start(struct job *j, const struct run_opts *opts)
 	}
 	close(p[1]);
 	suite_track(j->pid, true);
+	if (interrupt_signal()) /* before it was tracked, the handler could not reach it */
+		kill(j->pid, interrupt_signal());
 	j->fd = p[0];
 	j->start = now_ns();
 	memset(&j->buf, 0, sizeof(j->buf));
@@ -228,7 +234,10 @@ static void job_lost(struct job *j, int status, struct run_outcome *o)
 	result_init(&o->result);
 	result_fail(&o->result, KTSTR_OTHER, "harness worker for this test ended without a "
 		    "result (wait status 0x%x)", (unsigned)status);
-	sb_printf(&sb, "FAIL %s\n    %s\n", o->name, o->result.details[0].msg);
+	if (interrupt_signal())
+		o->result.verdict = KTSTR_INTERRUPTED;
+	sb_printf(&sb, "%s %s\n    %s\n", interrupt_signal() ? "INTERRUPTED" : "FAIL", o->name,
+		  o->result.details[0].msg);
 	o->text = sb_steal(&sb);
 }
 
@@ -342,7 +351,7 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 	size_t next = 0, nrun = 0;
 	unsigned busy = 0;
 	struct strbuf sb = { 0 };
-	uint64_t t0;
+	uint64_t t0, stop_by = 0;
 	int code;
 
 	if (!h.out)
@@ -367,8 +376,15 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 		struct pollfd *pfd;
 		size_t np = 0;
 
+		if (interrupt_signal() && !stop_by)
+			stop_by = now_ns() + SUITE_WIND_DOWN_NS;
+		if (stop_by && now_ns() > stop_by)
+			for (size_t i = 0; i < nrun; i++)
+				kill(run[i].pid, SIGKILL);
+		if (stop_by && !nrun)
+			break;
 		/* start what fits: -j slots and host CPUs (a lone test always runs) */
-		while (next < n && nrun < jobs && nrun < SUITE_MAX_WORKERS) {
+		while (!stop_by && next < n && nrun < jobs && nrun < SUITE_MAX_WORKERS) {
 			unsigned v = item_vcpus(&items[next]);
 			struct job *j = &run[nrun];
 
@@ -400,7 +416,7 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 		pfd = xcalloc(nrun, sizeof(*pfd));
 		for (size_t i = 0; i < nrun; i++)
 			pfd[np++] = (struct pollfd){ run[i].fd, POLLIN, 0 };
-		if (poll(pfd, np, h.on_tick ? 1000 : -1) < 0 && errno != EINTR) {
+		if (poll(pfd, np, h.on_tick || stop_by ? 1000 : -1) < 0 && errno != EINTR) {
 			free(pfd);
 			break;
 		}
@@ -435,13 +451,15 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 	if (h.before_summary)
 		h.before_summary(h.arg);
 	output_summary_format(&sb, rep.passed, rep.failed, rep.flaky, rep.skipped,
-			      opts->retries > 0);
+			      rep.interrupted, opts->retries > 0);
 	fputs(sb.buf, h.out);
 	fflush(h.out);
 	sb_free(&sb);
 	code = output_report_exit_code(&rep, opts->flaky_fails);
 	if (next < n)
 		code = KTSTR_EXIT_FAIL;
+	if (stop_by)
+		code = 128 + interrupt_signal();
 	if (junit) {
 		char *err = NULL;
 

@@ -10,7 +10,9 @@
  *
  * Nothing is left running: on timeout or any harness error the QEMU process
  * group is SIGKILLed; SIGINT/SIGTERM of the harness kill every live QEMU group
- * and are then re-raised; PR_SET_PDEATHSIG kills QEMU if the harness dies.
+ * and are then handed to the harness's own handler (util/interrupt.h: it winds
+ * down, and no VM starts once it asked to stop) or, when it has none,
+ * re-raised; PR_SET_PDEATHSIG kills QEMU if the harness dies.
  * The table of live process groups below is the one piece of global state
  * this needs, since a signal handler cannot reach anything else.
  */
@@ -30,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/interrupt.h"
 #include "util/util.h"
 #include "vm/qmp.h"
 #include "vm/vm.h"
@@ -90,6 +93,8 @@ static struct sigaction vm_old_int, vm_old_term;
 
 static void vm_on_signal(int sig)
 {
+	const struct sigaction *old;
+
 	for (int i = 0; i < VM_MAX_LIVE; i++) {
 		if (vm_live[i] <= 0)
 			continue;
@@ -99,7 +104,13 @@ static void vm_on_signal(int sig)
 			if (vm_live_ram[i][n][0])
 				unlink(vm_live_ram[i][n]);
 	}
-	/* hand the signal to whatever was there before (by default: die of it) */
+	/* hand the signal to whatever was there before: a handler of the harness
+	 * (this one stays, for the VMs still to come), or by default die of it */
+	old = sig == SIGINT ? &vm_old_int : &vm_old_term;
+	if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+		old->sa_handler(sig);
+		return;
+	}
 	sigaction(SIGINT, &vm_old_int, NULL);
 	sigaction(SIGTERM, &vm_old_term, NULL);
 	raise(sig);
@@ -757,6 +768,10 @@ static int vm_launch(struct vm_loop *l)
 	}
 	l->dec = chan_decoder_new(CHAN_MAX_PAYLOAD);
 	vm_install_handlers();
+	if (interrupt_signal()) {
+		res->error = xasprintf("interrupted by SIG%s", sigabbrev_np(interrupt_signal()));
+		return -EINTR;
+	}
 	l->start = now_ns();
 	l->pid = vm_spawn(l->argv, l->qemu_log, spec->interactive, &res->error);
 	if (l->pid < 0) {
@@ -1003,10 +1018,17 @@ int vm_run(const struct vm_spec *spec, struct vm_result *res)
 			uint64_t deadline =
 				spec->timeout_s ? l.start + spec->timeout_s * 1000000000ull : 0;
 
-			while (vm_step(&l, deadline, &rc))
+			/* asked to stop: also before this QEMU was tracked, when the
+			 * handler could not kill it */
+			while (!interrupt_signal() && vm_step(&l, deadline, &rc))
 				;
 		}
 		vm_reap(&l);
+		if (interrupt_signal() && !res->error) {
+			rc = -EINTR;
+			res->error = xasprintf("interrupted by SIG%s",
+					       sigabbrev_np(interrupt_signal()));
+		}
 		rc = vm_explain(&l, rc);
 	}
 	vm_close(&l);

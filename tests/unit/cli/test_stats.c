@@ -69,6 +69,9 @@ static void write_record(const char *run, const char *test, enum ktstr_verdict v
 		result_fail(&r.result, KTSTR_UNFAIR, "spread %.0f%%", spread);
 	else if (v == KTSTR_SKIP)
 		result_skip(&r.result, "needs 64 cpus");
+	else if (v == KTSTR_INTERRUPTED)
+		result_fail(&r.result, KTSTR_OTHER, "interrupted by SIGTERM");
+	r.result.verdict = v;
 	result_stat(&r.result, "worst_spread", spread);
 	result_stat(&r.result, "total_iterations", iterations);
 	result_stat(&r.result, "worst_gap_ms", 120);
@@ -235,6 +238,27 @@ static void test_flaky_record(void **state)
 	free(path);
 }
 
+/* A record of a run stopped by a signal: read, shown and counted as
+ * interrupted, no sample for compare and no regression. */
+static void test_interrupted_record(void **state)
+{
+	char *out;
+
+	make_runs(10.0, 50000);
+	write_record(RUN_B, "steady", KTSTR_INTERRUPTED, 0, 0);
+	assert_int_equal(stats(&out, "show latest"), 0);
+	assert_non_null(strstr(out, "interrupted by SIGTERM"));
+	assert_non_null(strstr(out, "2 passed, 0 failed, 1 skipped, 1 interrupted"));
+	assert_null(strstr(out, "unreadable"));
+	free(out);
+	assert_int_equal(stats(&out, "compare %s %s", RUN_A, RUN_B), 0);
+	assert_non_null(strstr(out, "pass -> interrupted"));
+	free(out);
+	assert_int_equal(stats(&out, "list --json"), 0);
+	assert_non_null(strstr(out, "\"interrupted\": 1"));
+	free(out);
+}
+
 static void test_bad_input(void **state)
 {
 	char *out, *path;
@@ -327,7 +351,8 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_equal_runs),	  cmocka_unit_test(test_injected_regression),
-		cmocka_unit_test(test_verdict_regression), cmocka_unit_test(test_payload_metric),
+		cmocka_unit_test(test_verdict_regression),
+		cmocka_unit_test(test_interrupted_record), cmocka_unit_test(test_payload_metric),
 		cmocka_unit_test(test_list_show),	  cmocka_unit_test(test_flaky_record),
 		cmocka_unit_test(test_bad_input),	  cmocka_unit_test(test_help),
 		cmocka_unit_test(test_pool_by_scheduler),

@@ -169,19 +169,28 @@ static void test_summary(void **state)
 	struct strbuf sb = { 0 };
 	char *s;
 
-	output_summary_format(&sb, 3, 1, 0, 2, false);
+	output_summary_format(&sb, 3, 1, 0, 2, 0, false);
 	s = sb_steal(&sb);
 	assert_string_equal(s, "3 passed, 1 failed, 2 skipped\n");
 	free(s);
 	/* --retries: the flaky count, also when it is 0 */
-	output_summary_format(&sb, 3, 1, 0, 2, true);
+	output_summary_format(&sb, 3, 1, 0, 2, 0, true);
 	s = sb_steal(&sb);
 	assert_string_equal(s, "3 passed, 1 failed, 0 flaky, 2 skipped\n");
 	free(s);
 	/* a flaky test always shows its count */
-	output_summary_format(&sb, 3, 0, 1, 0, false);
+	output_summary_format(&sb, 3, 0, 1, 0, 0, false);
 	s = sb_steal(&sb);
 	assert_string_equal(s, "3 passed, 0 failed, 1 flaky, 0 skipped\n");
+	free(s);
+	/* a signal stopped tests: their count closes the line */
+	output_summary_format(&sb, 1, 0, 0, 0, 2, false);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "1 passed, 0 failed, 0 skipped, 2 interrupted\n");
+	free(s);
+	output_summary_format(&sb, 1, 0, 0, 0, 1, true);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "1 passed, 0 failed, 0 flaky, 0 skipped, 1 interrupted\n");
 	free(s);
 }
 

@@ -650,6 +650,16 @@ static int pick_schedulers(struct run_args *a)
 			return usage_err("--sched-args: '%s' runs no scheduler binary",
 					 a->scheds[i]);
 	}
+	/* the kernel, when one is named */
+	{
+		char *err = NULL;
+
+		if (preflight_kernel(a->ro.kernel, &err)) {
+			fprintf(stderr, "ktstr run: %s; nothing was run\n", err);
+			free(err);
+			return KTSTR_EXIT_USAGE;
+		}
+	}
 	if (a->sched_args)
 		a->extra = (const char *const *)sched_split_args(a->sched_args);
 	return GO_ON;

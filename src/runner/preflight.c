@@ -16,9 +16,17 @@ static int check_one(const char *spec, char **err)
 	return ret;
 }
 
-int preflight_kernels(const struct plan_item *items, size_t n, const char *spec, char **err)
+int preflight_kernel(const char *spec, char **err)
 {
 	const char *env = getenv("KTSTR_KERNEL");
+
+	if (!(spec && *spec) && !(env && *env))
+		return 0;
+	return check_one(spec, err);
+}
+
+int preflight_kernels(const struct plan_item *items, size_t n, const char *spec, char **err)
+{
 	bool default_checked = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -32,9 +40,7 @@ int preflight_kernels(const struct plan_item *items, size_t n, const char *spec,
 			if (default_checked)
 				continue;
 			default_checked = true;
-			if (!(spec && *spec) && !(env && *env))
-				continue;
-			ret = check_one(spec, err);
+			ret = preflight_kernel(spec, err);
 			if (ret)
 				return ret;
 			continue;

@@ -12,6 +12,14 @@
 #include "runner/plan.h"
 
 /*
+ * The kernel spec names (--kernel), else KTSTR_KERNEL, must resolve to a kernel
+ * image; with neither, the default search decides later (its failure is a
+ * skip). 0, or a negative errno and *err (allocated) naming the kernel and
+ * what is wrong with it.
+ */
+int preflight_kernel(const char *spec, char **err);
+
+/*
  * Every kernel the VM items of items[0..n) name (an item's --kernel, else
  * spec, else KTSTR_KERNEL) must resolve to a kernel image. Items naming none
  * are left to the default search, whose failure is a skip. 0, or a negative

@@ -558,6 +558,7 @@ int sidecar_add_attempts(const char *path, const struct ktstr_attempt *a, unsign
 	ret = sidecar_read(path, &r, err);
 	if (ret)
 		return ret;
+	attempts_free(r.attempts, r.nattempts); /* replaced: the record may have had some */
 	r.attempts = xcalloc(n, sizeof(*r.attempts));
 	for (unsigned i = 0; i < n; i++) {
 		result_copy(&r.attempts[i].result, &a[i].result);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set everything up on a fresh Debian 12 machine and run ktstr's own tests:
 # packages, build (warnings are errors), the default sched_ext kernel, unit tests,
-# then the VM tests (real kernels under QEMU), then a coverage summary line.
-# Ends with "N passed, N failed, N skipped".
+# the unit tests again built with ASan/UBSan, then the VM tests (real kernels
+# under QEMU), then a coverage summary line.
+# Ends with "N passed, N failed, N skipped", counting the tests of both builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -14,10 +15,16 @@ step "kernel" build-ci/cli/ktstr kernel fetch
 step "reconfigure" meson setup --reconfigure build-ci >/dev/null
 step "build" ninja -C build-ci
 
+# The sanitizer build (static guest binaries stay unsanitized): memory errors,
+# leaks and undefined behaviour fail a unit test; its results count in the
+# closing line as tests of their own.
+build_tree build-asan -Dwerror=true -Db_sanitize=address,undefined
+
 status=0
 run_suite build-ci unit 2 || status=1
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 run_suite build-asan unit 2 || status=1
 run_suite build-ci vm 1 || status=1
 # Line coverage of host and guest execution together (docs/coverage.md).
 step "coverage" scripts/coverage.sh "$PWD/build-cov" || status=1
-summary build-ci
+summary build-ci build-asan
 exit $status

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "util/interrupt.h"
 #include "util/util.h"
 #include "vm/qmp.h"
 
@@ -22,6 +23,10 @@ static int qmp_wait_fd(int fd, short ev, uint64_t deadline)
 		struct pollfd p = { .fd = fd, .events = ev };
 		int r;
 
+		/* asked to stop: the launcher's handler has killed QEMU, which will
+		 * never answer */
+		if (interrupt_signal())
+			return -EINTR;
 		if (now >= deadline)
 			return -ETIMEDOUT;
 		r = poll(&p, 1, (int)((deadline - now) / 1000000) + 1);

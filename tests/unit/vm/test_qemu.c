@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/interrupt.h"
 #include "util/util.h"
 #include "vm/vm.h"
 
@@ -243,6 +244,42 @@ static void test_sigterm_kills_qemu(void **state)
 	assert_false(path_exists(ram));
 	free(ram);
 	free(a);
+}
+
+/* A harness that handles SIGTERM itself (util/interrupt.h): QEMU is killed,
+ * vm_run returns -EINTR saying so, and no later VM starts. */
+static void test_sigterm_interrupts(void **state)
+{
+	char *a = xasprintf("%s/pid.a", dir), *b = xasprintf("%s/pid.b", dir);
+	int status;
+	pid_t harness;
+
+	unlink(a);
+	unlink(b);
+	harness = fork();
+	if (harness == 0) {
+		struct vm_result res;
+		int rc;
+
+		interrupt_install();
+		rc = run_fake("echo $$ > \"$FAKE_DIR/pid.a\"; exec sleep 60", 60, &res);
+		if (rc != -EINTR || !res.error || strcmp(res.error, "interrupted by SIGTERM"))
+			_exit(10);
+		rc = run_fake("echo $$ > \"$FAKE_DIR/pid.b\"; exec sleep 60", 60, &res);
+		_exit(rc == -EINTR ? 0 : 11);
+	}
+	for (int i = 0; i < 500 && !path_exists(a); i++)
+		sleep_ms(10);
+	sleep_ms(50);
+	assert_true(pid_alive(a));
+	kill(harness, SIGTERM);
+	assert_int_equal(waitpid(harness, &status, 0), harness);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_false(pid_alive(a));
+	assert_false(path_exists(b));
+	free(a);
+	free(b);
 }
 
 static void test_console_scan(void **state)
@@ -518,6 +555,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_qemu_fails),
 		cmocka_unit_test(test_timeout_kills_group),
 		cmocka_unit_test(test_sigterm_kills_qemu),
+		cmocka_unit_test(test_sigterm_interrupts),
 		cmocka_unit_test(test_console_scan),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

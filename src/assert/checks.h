@@ -31,6 +31,7 @@ struct check_worker {
 			       * (SCHED_IDLE, NiceSweep, PolicyChurn): long gaps expected */
 	bool constrained;     /* isolation applies: allowed is every CPU it may use */
 	struct cpuset allowed;
+	uint64_t life_ms;     /* how long its set ran, from release to stop */
 };
 
 struct check_input {

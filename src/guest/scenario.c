@@ -128,7 +128,7 @@ struct scn_wset {
 	bool constrained;
 	struct cpuset allowed;
 	struct ktstr_work work;
-	unsigned born_step;  /* the step that spawned it */
+	unsigned born_batch; /* the spawn batch that started it */
 	unsigned stop_seq;   /* which stop_sets() call stopped it */
 };
 
@@ -142,7 +142,8 @@ struct scn {
 	unsigned nws;
 	uint64_t t0;
 	bool died;
-	unsigned step;       /* the step being run */
+	unsigned batch;      /* spawn batches so far: one per step, one per pass of a
+			      * looping hold (each pass spawns at its own time) */
 	unsigned stop_seq;   /* stop_sets() calls so far */
 };
 
@@ -388,7 +389,7 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 	ws->group = s->nws++;
 	ws->constrained = effective_cpus(s, cg, &ws->allowed);
 	ws->work = w;
-	ws->born_step = s->step;
+	ws->born_batch = s->batch;
 	*out = set;
 	return 0;
 }
@@ -611,14 +612,15 @@ static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 
 /*
  * Two worker sets have the same demand when a fair scheduler owes their workers the same
- * share: the same work and policy on the same CPUs, spawned in the same step and stopped
- * together. (Not their wall times: a worker a scheduler starves answers the stop late.)
+ * share: the same work and policy on the same CPUs, spawned together (the same step, or
+ * the same pass of a looping hold) and stopped together. (Not their wall times: a worker
+ * a scheduler starves answers the stop late.)
  */
 static bool same_demand(const struct scn_wset *a, const struct scn_wset *b)
 {
 	return same_work(&a->work, &b->work) && a->constrained == b->constrained &&
 	       (!a->constrained || cpuset_equal(&a->allowed, &b->allowed)) &&
-	       a->born_step == b->born_step && a->stop_seq == b->stop_seq;
+	       a->born_batch == b->born_batch && a->stop_seq == b->stop_seq;
 }
 
 /* The demand class of set i: the first set with the same demand. */
@@ -658,6 +660,9 @@ static int judge(struct scn *s)
 			c->cgroup = s->ws[i].cgroup;
 			c->group = s->ws[i].group;
 			c->demand = demand_of(s, i);
+			if (s->ws[i].set->start_ns)
+				c->life_ms = (s->ws[i].set->stop_ns - s->ws[i].set->start_ns) /
+					     1000000ull;
 			c->low_share = low_share(&s->ws[i].work);
 			c->constrained = s->ws[i].constrained;
 			c->allowed = s->ws[i].allowed;
@@ -706,7 +711,7 @@ static int execute(struct scn *s, const struct ktstr_step *steps)
 		const struct ktstr_step *st = &steps[i];
 		unsigned ms = hold_ms(s->env, &st->hold, nsteps);
 
-		s->step = i;
+		s->batch++;
 		if (!scn_sched_alive(s->env->sched_pid)) {
 			sched_died(s, i, nsteps);
 			break;
@@ -719,6 +724,7 @@ static int execute(struct scn *s, const struct ktstr_step *steps)
 			if (apply_defs(s, st->cgroups) < 0)
 				break;
 			while (now_ns() < end) {
+				s->batch++;
 				if (apply_ops(s, st->ops) < 0)
 					goto out;
 				if (!hold(s, (unsigned)MIN((uint64_t)st->hold.interval_ms,

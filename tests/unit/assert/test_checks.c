@@ -33,6 +33,7 @@ static void mk(unsigned i, const char *cg, unsigned group, uint64_t work, double
 	cw[i].cgroup = cg;
 	cw[i].group = group;
 	cw[i].demand = group;
+	cw[i].life_ms = 2000;
 }
 
 static bool has(const struct ktstr_result *res, enum ktstr_fail_kind kind, const char *msg)
@@ -77,6 +78,14 @@ static void test_starved(void **state)
 	assert_true(has(&res, KTSTR_STARVED, "worker 101 starved (0 work units) in cgroup cg_0"));
 	assert_true(has(&res, KTSTR_STARVED, "worker 102 starved (0 work units, never reported"));
 	result_free(&res);
+	/* a worker stopped 250 ms after its release may not have run yet */
+	cw[1].life_ms = 250;
+	result_init(&res);
+	check_starved(&in, &res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_STARVED, "worker 102"));
+	result_free(&res);
+	cw[1].life_ms = 2000;
 	/* switched off */
 	t.not_starved = KTSTR_OFF;
 	result_init(&res);

@@ -225,7 +225,7 @@ json_t *partition_manifest(const struct plan_item *items, size_t n, const unsign
 
 int partition_manifest_write(const json_t *manifest, const char *dir, char **err)
 {
-	char *text = json_dumps(manifest, JSON_INDENT(2)), *path;
+	char *text = json_dumps(manifest, JSON_INDENT(2) | JSON_REAL_PRECISION(15)), *path;
 	int r = mkdir_p(dir, 0755);
 
 	if (r < 0) {
@@ -270,4 +270,94 @@ int partition_select(const struct plan_item *items, size_t n, const struct parti
 	}
 	free(shard);
 	return r;
+}
+
+static json_t *plan_item_json(const struct plan_item *it, uint64_t ms)
+{
+	char topo[32], *rec = plan_item_record_name(it);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:f}", "name", it->name, "test", it->test->name,
+			      "scheduler", entry_scheduler(it->test)->name, "record", rec,
+			      "estimate_s", (double)ms / 1000.0);
+
+	if (!it->test->host_only)
+		json_object_set_new(o, "topology",
+				    json_string(topo_format(&it->topo, topo, sizeof(topo))));
+	if (it->repeats)
+		json_object_set_new(o, "repeat", json_integer(it->repeat));
+	free(rec);
+	return o;
+}
+
+void partition_plan_format(struct strbuf *sb, const struct plan_item *items, size_t n,
+			   const struct partition *p, bool snapshots, bool json)
+{
+	unsigned count = p->count ? p->count : 1;
+	unsigned *shard = xcalloc(n ? n : 1, sizeof(*shard));
+	uint64_t *load = xcalloc(count, sizeof(*load)), all = 0;
+	size_t *nitems = xcalloc(count, sizeof(*nitems));
+	char *id = partition_plan_id(items, n, snapshots);
+	json_t *top = json_object(), *shards = json_array();
+	int w = 8;
+
+	partition_assign(items, n, count, snapshots, shard);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ms = partition_estimate_ms(&items[i], snapshots);
+
+		load[shard[i] - 1] += ms;
+		nitems[shard[i] - 1]++;
+		all += ms;
+		w = MAX(w, (int)strlen(items[i].name));
+	}
+	if (!json)
+		sb_printf(sb, "plan %.12s: %zu items in %u shard%s, estimated %.1f s in all%s%s%s\n",
+			  id, n, count, count > 1 ? "s" : "", (double)all / 1000.0,
+			  p->count ? " (shard from " : "", p->count ? p->source : "",
+			  p->count ? ")" : "");
+	for (unsigned s = 1; s <= count; s++) {
+		json_t *arr = json_array();
+
+		if (!json)
+			sb_printf(sb, "\nshard %u/%u%s: %zu items, estimated %.1f s\n", s, count,
+				  s == p->index ? " (this one)" : "", nitems[s - 1],
+				  (double)load[s - 1] / 1000.0);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t ms = partition_estimate_ms(&items[i], snapshots);
+			char topo[32];
+
+			if (shard[i] != s)
+				continue;
+			if (json) {
+				json_array_append_new(arr, plan_item_json(&items[i], ms));
+				continue;
+			}
+			sb_printf(sb, "  %-*s %-10s %-12s %6.1f s\n", w, items[i].name,
+				  items[i].test->host_only
+					  ? "host"
+					  : topo_format(&items[i].topo, topo, sizeof(topo)),
+				  entry_scheduler(items[i].test)->name, (double)ms / 1000.0);
+		}
+		json_array_append_new(shards, json_pack("{s:i, s:f, s:o}", "index", (json_int_t)s,
+							"estimate_s",
+							(double)load[s - 1] / 1000.0, "items", arr));
+	}
+	if (json) {
+		char *text;
+
+		json_object_set_new(top, "plan_id", json_string(id));
+		json_object_set_new(top, "count", json_integer(count));
+		json_object_set_new(top, "index", p->count ? json_integer(p->index) : json_null());
+		json_object_set_new(top, "source", p->source ? json_string(p->source) : json_null());
+		json_object_set_new(top, "estimate_s", json_real((double)all / 1000.0));
+		json_object_set_new(top, "shards", shards);
+		text = json_dumps(top, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+		sb_printf(sb, "%s\n", text);
+		free(text);
+	} else {
+		json_decref(shards);
+	}
+	json_decref(top);
+	free(id);
+	free(nitems);
+	free(load);
+	free(shard);
 }

@@ -35,6 +35,7 @@
 #include <jansson.h>
 
 #include "runner/plan.h"
+#include "util/util.h"
 
 #define PARTITION_MAX 100000 /* N of I/N at most */
 
@@ -103,5 +104,17 @@ json_t *partition_manifest(const struct plan_item *items, size_t n, const unsign
 			   const struct partition *p, bool snapshots, const char *run_id);
 /* Write it as dir/PARTITION_MANIFEST (dir created). 0 or -errno with *err. */
 int partition_manifest_write(const json_t *manifest, const char *dir, char **err);
+
+/*
+ * What each shard of p (0/0: one shard) runs, for `--plan`: text
+ *	plan 3f2a9c41d0e7: 12 items in 3 shards, estimated 60.0 s in all
+ *	shard 1/3 (this one): 4 items, estimated 20.1 s
+ *	  steady/1n2l2c1t/scx_ktstr 1n2l2c1t   scx_ktstr       7.5 s
+ * or JSON {plan_id, count, index, source, estimate_s, shards: [{index,
+ * estimate_s, items: [{name, test, topology, scheduler, repeat, record,
+ * estimate_s}]}]}.
+ */
+void partition_plan_format(struct strbuf *sb, const struct plan_item *items, size_t n,
+			   const struct partition *p, bool snapshots, bool json);
 
 #endif

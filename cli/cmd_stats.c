@@ -395,6 +395,29 @@ static char *key_stats(const struct ktstr_result *res)
 	return sb_steal(&sb);
 }
 
+/* A merged run (ktstr stats merge): "merged from shards 1/3 RUN, 2/3 RUN, ...". */
+static void print_shards(const struct run *r)
+{
+	struct strbuf sb = { 0 };
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct sidecar_record *rec = &r->recs[i];
+		bool seen = false;
+
+		if (!rec->shard_run_id)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = r->recs[k].shard_run_id &&
+			       !strcmp(r->recs[k].shard_run_id, rec->shard_run_id);
+		if (!seen)
+			sb_printf(&sb, "%s %u/%u %s", sb.len ? "," : "merged from shards",
+				  rec->shard_index, rec->shard_count, rec->shard_run_id);
+	}
+	if (sb.len)
+		printf("%s\n", sb.buf);
+	sb_free(&sb);
+}
+
 static int cmd_show(const char *root, const char *spec, bool json)
 {
 	struct run r;
@@ -431,6 +454,7 @@ static int cmd_show(const char *root, const char *spec, bool json)
 			printf("host %s: %s, %u cpus\n", or_dash(f->hostname),
 			       or_dash(f->host_cpu_model), f->host_cpus);
 	}
+	print_shards(&r);
 	printf("\n%-32s %-11s %-10s %-12s %8s  %s\n", "TEST", "VERDICT", "TOPOLOGY", "SCHEDULER",
 	       "DURATION", "KEY STATS");
 	for (size_t i = 0; i < r.n; i++) {

@@ -356,7 +356,6 @@ int merge_write(const struct merge_shard *shards, size_t n, const struct merge_r
 		const char *out_dir, const char *run_id, char **err)
 {
 	json_t *prov;
-	char *text, *path;
 	int r;
 
 	if (path_exists(out_dir) && !dir_empty(out_dir)) {
@@ -373,13 +372,7 @@ int merge_write(const struct merge_shard *shards, size_t n, const struct merge_r
 				     err)))
 			return r;
 	prov = merge_provenance(shards, n, res, run_id);
-	text = json_dumps(prov, JSON_INDENT(2));
+	r = json_write_file(prov, out_dir, MERGE_PROVENANCE, err);
 	json_decref(prov);
-	path = xasprintf("%s/%s", out_dir, MERGE_PROVENANCE);
-	r = file_write_atomic(path, text, strlen(text));
-	if (r < 0)
-		*err = xasprintf("cannot write %s: %s", path, strerror(-r));
-	free(path);
-	free(text);
 	return r;
 }

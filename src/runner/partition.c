@@ -9,6 +9,7 @@
 #include "runner/partition.h"
 #include "runner/timefmt.h"
 #include "util/hash.h"
+#include "util/json.h"
 #include "util/util.h"
 
 int partition_parse(const char *s, unsigned *index, unsigned *count, char **err)
@@ -225,21 +226,7 @@ json_t *partition_manifest(const struct plan_item *items, size_t n, const unsign
 
 int partition_manifest_write(const json_t *manifest, const char *dir, char **err)
 {
-	char *text = json_dumps(manifest, JSON_INDENT(2) | JSON_REAL_PRECISION(15)), *path;
-	int r = mkdir_p(dir, 0755);
-
-	if (r < 0) {
-		*err = xasprintf("cannot create %s: %s", dir, strerror(-r));
-		free(text);
-		return r;
-	}
-	path = xasprintf("%s/%s", dir, PARTITION_MANIFEST);
-	r = file_write_atomic(path, text, strlen(text));
-	if (r < 0)
-		*err = xasprintf("cannot write %s: %s", path, strerror(-r));
-	free(path);
-	free(text);
-	return r;
+	return json_write_file(manifest, dir, PARTITION_MANIFEST, err);
 }
 
 int partition_select(const struct plan_item *items, size_t n, const struct partition *p,

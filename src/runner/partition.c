@@ -246,7 +246,7 @@ int partition_select(const struct plan_item *items, size_t n, const struct parti
 		mine += keep[i] ? ms : 0;
 		k += keep[i];
 	}
-	fprintf(stderr, "%s: shard %u/%u (%s): %zu of %zu items, estimated %.0f s of %.0f s\n",
+	fprintf(stderr, "%s: shard %u/%u (%s): %zu of %zu items, estimated %.1f s of %.1f s\n",
 		prog, p->index, p->count, p->source ? p->source : "--partition", k, n,
 		(double)mine / 1000.0, (double)all / 1000.0);
 	if (run_dir) {

@@ -83,8 +83,8 @@ void partition_assign(const struct plan_item *items, size_t n, unsigned count, b
 /*
  * This shard's items: keep[i] is set for the items[0..n) of shard p->index.
  * Says on stderr which shard from which source, with the counts and
- * estimates ("PROG: shard 2/3 (--partition): 4 of 12 items, estimated 30 s
- * of 90 s"). With run_dir, writes the shard manifest there first. 0, or
+ * estimates ("PROG: shard 2/3 (--partition): 4 of 12 items, estimated 19.9 s
+ * of 59.7 s"). With run_dir, writes the shard manifest there first. 0, or
  * -errno with *err when the manifest cannot be written.
  */
 int partition_select(const struct plan_item *items, size_t n, const struct partition *p,

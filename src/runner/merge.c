@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "runner/merge.h"
 #include "runner/partition.h"
@@ -326,28 +325,28 @@ static bool dir_empty(const char *dir)
 static int copy_record(const struct merge_shard *s, const struct merge_pick *p,
 		       const char *out_dir, const char *run_id, char **err)
 {
-	char *src = xasprintf("%s/%s", s->path, p->item->record), *written = NULL;
+	char *src = xasprintf("%s/%s", s->path, p->item->record), *name;
 	struct sidecar_record rec;
 	int r = sidecar_read(src, &rec, err);
 
 	free(src);
 	if (r)
 		return r;
-	free(rec.shard_run_id);
-	rec.shard_run_id = xstrdup(rec.run_id ? rec.run_id : s->run_id);
-	rec.shard_index = s->index;
-	rec.shard_count = s->count;
-	free(rec.run_id);
-	rec.run_id = xstrdup(run_id);
-	r = sidecar_write(&rec, out_dir, &written, err);
-	if (!r && strcmp(strrchr(written, '/') + 1, p->item->record)) {
-		/* the record names another item than the manifest says */
-		*err = xasprintf("%s/%s holds the record of %s", s->path, p->item->record,
-				 strrchr(written, '/') + 1);
-		unlink(written);
+	name = sidecar_file_name(rec.test, rec.variant, rec.repeats ? rec.repeat : 0);
+	if (strcmp(name, p->item->record)) {
+		/* written under another item's name, it would replace that item's record */
+		*err = xasprintf("%s/%s holds the record of %s", s->path, p->item->record, name);
 		r = -EINVAL;
+	} else {
+		free(rec.shard_run_id);
+		rec.shard_run_id = xstrdup(rec.run_id ? rec.run_id : s->run_id);
+		rec.shard_index = s->index;
+		rec.shard_count = s->count;
+		free(rec.run_id);
+		rec.run_id = xstrdup(run_id);
+		r = sidecar_write(&rec, out_dir, NULL, err);
 	}
-	free(written);
+	free(name);
 	sidecar_record_free(&rec);
 	return r;
 }

@@ -241,6 +241,42 @@ static void test_unplanned(void **state)
 	free_all(s, NSHARDS);
 }
 
+/* A record file holding another item's record is not merged under either name. */
+static void test_misnamed_record(void **state)
+{
+	struct fixture *f = *state;
+	struct merge_shard s[NSHARDS];
+	struct merge_result res;
+	char *err = NULL, *out = xasprintf("%s/merged", f->root), *a = NULL, *b = NULL;
+
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->shard[i] != 1)
+			continue;
+		if (!a)
+			a = plan_item_record_name(&f->items[i]);
+		else if (!b)
+			b = plan_item_record_name(&f->items[i]);
+	}
+	assert_non_null(b);
+	{
+		char *src = xasprintf("%s/%s", f->dirs[0], a), *dst = xasprintf("%s/%s", f->dirs[0], b);
+
+		assert_int_equal(copy_file(src, dst), 0);
+		free(src);
+		free(dst);
+	}
+	read_all(f->dirs, NSHARDS, s);
+	assert_int_equal(merge_plan(s, NSHARDS, &res, &err), 0);
+	assert_int_equal(merge_write(s, NSHARDS, &res, out, "20261206T010000Z-9", &err), -EINVAL);
+	assert_non_null(strstr(err, "holds the record of"));
+	free(err);
+	merge_result_free(&res);
+	free_all(s, NSHARDS);
+	free(a);
+	free(b);
+	free(out);
+}
+
 static void test_different_plans(void **state)
 {
 	struct fixture *f = *state;
@@ -304,6 +340,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_duplicate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unplanned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_misnamed_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_different_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_manifest, setup, teardown),
 	};

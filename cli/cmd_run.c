@@ -22,12 +22,15 @@
 #include "runner/args.h"
 #include "runner/entry_validate.h"
 #include "runner/output.h"
+#include "runner/partition.h"
 #include "runner/preflight.h"
 #include "runner/retry.h"
 #include "runner/run_one.h"
+#include "runner/sidecar.h"
 #include "runner/suite.h"
 #include "util/util.h"
 #include "vm/elfdeps.h"
+#include "vm/snapshot.h"
 
 /* The quick default set: about a minute together under TCG. */
 static const char *const default_scenarios[] = { "steady", "cpuset_apply", "cpuset_clear" };
@@ -44,7 +47,7 @@ static void usage(FILE *f)
 		"              [--topology NnLlCcTt]... [--scenario NAME... | --category C... | --all]\n"
 		"              [--duration S] [--workers N] [--timeout S] [--kernel K] [-j N]\n"
 		"              [--retries N] [--flaky-fails] [--repeat N] [--json] [--junit FILE]\n"
-		"              [--no-skip] [-v|-q]\n\n"
+		"              [--no-skip] [--partition I/N] [--plan] [-v|-q]\n\n"
 		"DESCRIPTION\n"
 		"    Every selected scenario runs on every topology under every scheduler, each\n"
 		"    combination in its own VM booted with that CPU topology: the scheduler is\n"
@@ -84,6 +87,15 @@ static void usage(FILE *f)
 		"    --json          results as JSON on stdout (blocks and table go to stderr).\n"
 		"    --junit FILE    write a JUnit XML report.\n"
 		"    --no-skip       a host that cannot run a test fails it instead of skipping.\n"
+		"    --partition I/N run shard I of N (1-based) of the combinations, for CI:\n"
+		"                    shards are balanced by estimated time (boot or restore,\n"
+		"                    scheduler load, duration), every combination in exactly\n"
+		"                    one, the same split on every machine. The run directory\n"
+		"                    gets a shard manifest; 'ktstr stats merge' joins the\n"
+		"                    shards' runs into one. Without it: KTSTR_PARTITION, or a\n"
+		"                    CI engine's variables (see ENVIRONMENT); stderr says which.\n"
+		"    --plan          print what each shard would run and its estimate, run\n"
+		"                    nothing (--json: as JSON).\n"
 		"    -v, -q          more (stats, records, diagnostics) or less output.\n\n"
 		"EXIT STATUS\n"
 		"    0    every combination ran and passed, or was skipped for a reason the\n"
@@ -102,12 +114,19 @@ static void usage(FILE *f)
 		"    KTSTR_KERNEL     default kernel (path, version or cache key)\n"
 		"    KTSTR_RUNS_DIR   where run records go (default ./ktstr-runs)\n"
 		"    KTSTR_ACCEL      kvm or tcg (default: kvm when usable)\n"
-		"    KTSTR_KEEP=1     keep a failed test's scratch directory\n\n"
+		"    KTSTR_KEEP=1     keep a failed test's scratch directory\n"
+		"    KTSTR_PARTITION  I/N, when --partition is not given; else, in this order,\n"
+		"                     GitLab CI_NODE_INDEX (1-based) and CI_NODE_TOTAL,\n"
+		"                     Buildkite BUILDKITE_PARALLEL_JOB (0-based) and\n"
+		"                     BUILDKITE_PARALLEL_JOB_COUNT, Kubernetes\n"
+		"                     JOB_COMPLETION_INDEX (0-based) and KTSTR_PARTITION_COUNT\n"
+		"                     (set it to the Job's completions). docs/scale-out.md\n\n"
 		"EXAMPLES\n"
 		"    ktstr run                                   quick set on scx_ktstr\n"
 		"    ktstr run --scheduler eevdf --scheduler scx_ktstr --topology 1n2l2c1t\n"
 		"    ktstr run --scheduler ./scx_simple --category cpuset --json > out.json\n"
-		"    ktstr run --scheduler eevdf --scheduler scx_ktstr --repeat 5 -j 1\n",
+		"    ktstr run --scheduler eevdf --scheduler scx_ktstr --repeat 5 -j 1\n"
+		"    ktstr run --all --topology 1n2l2c1t --partition 2/4 --plan\n",
 		DEFAULT_SCHEDULER);
 }
 
@@ -411,7 +430,8 @@ struct run_args {
 	size_t nscen, ncats, nscheds, ntopos;
 	const char *sched_args, *junit;
 	const char *const *extra; /* sched_args, split */
-	bool all, json;
+	const char *partition;    /* --partition I/N, unparsed */
+	bool all, json, plan;
 	struct run_opts ro;
 	unsigned duration, workers, jobs, repeats;
 	const struct ktstr_scheduler *sobj[MAX_LIST];
@@ -439,6 +459,8 @@ static const struct option run_options[] = {
 	{ "retries", required_argument, NULL, 'R' },
 	{ "flaky-fails", no_argument, NULL, 'F' },
 	{ "repeat", required_argument, NULL, 'r' },
+	{ "partition", required_argument, NULL, 'P' },
+	{ "plan", no_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -546,6 +568,12 @@ static int parse_option(struct run_args *a, int c, const char *arg)
 		break;
 	case 'r':
 		return set_repeat(a, arg);
+	case 'P':
+		a->partition = arg;
+		break;
+	case 'p':
+		a->plan = true;
+		break;
 	case 'v':
 		a->ro.verbosity = 2;
 		break;
@@ -747,10 +775,64 @@ static int run_items(struct run_args *a, struct plan_item *items, struct progres
 	return code;
 }
 
+/*
+ * --plan prints what each shard runs; a shard (--partition, KTSTR_PARTITION,
+ * a CI engine's variables) keeps its own items and leaves its manifest in
+ * the run directory. Returns GO_ON to run the items left, else the exit code.
+ */
+static int shard_items(const struct run_args *a, struct plan_item *items, struct progress *prog)
+{
+	struct partition pt;
+	bool *keep;
+	char *err = NULL, *dir;
+	size_t w = 0;
+	int r;
+
+	if (partition_resolve(a->partition, &pt, &err)) {
+		fprintf(stderr, "ktstr run: %s (see ktstr run --help)\n", err);
+		free(err);
+		return KTSTR_EXIT_USAGE;
+	}
+	if (a->plan) {
+		struct strbuf sb = { 0 };
+
+		partition_plan_format(&sb, items, prog->n, &pt, snapshot_enabled(), a->json);
+		fputs(sb.buf ? sb.buf : "", stdout);
+		sb_free(&sb);
+		return KTSTR_EXIT_PASS;
+	}
+	if (!pt.count)
+		return GO_ON;
+	keep = xcalloc(prog->n ? prog->n : 1, sizeof(*keep));
+	dir = sidecar_run_dir();
+	r = partition_select(items, prog->n, &pt, snapshot_enabled(), "ktstr run", dir, keep, &err);
+	free(dir);
+	if (r) {
+		fprintf(stderr, "ktstr run: %s; nothing was run\n", err);
+		free(err);
+		free(keep);
+		return KTSTR_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < prog->n; i++) {
+		if (!keep[i])
+			continue;
+		items[w] = items[i];
+		prog->rows[w++] = prog->rows[i];
+	}
+	prog->n = w;
+	free(keep);
+	if (!w) {
+		fprintf(stderr, "ktstr run: nothing to run in shard %u/%u\n", pt.index, pt.count);
+		return KTSTR_EXIT_PASS;
+	}
+	return GO_ON;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_args a = { .ro = { .verbosity = 1 }, .repeats = 1 };
 	struct progress prog = { 0 };
+	struct plan_item *items;
 	int code;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -763,5 +845,9 @@ int cmd_run(int argc, char **argv)
 		code = pick_schedulers(&a);
 	if (code != GO_ON)
 		return code;
-	return run_items(&a, build_items(&a, &prog), &prog);
+	items = build_items(&a, &prog);
+	code = shard_items(&a, items, &prog);
+	if (code != GO_ON)
+		return code;
+	return run_items(&a, items, &prog);
 }

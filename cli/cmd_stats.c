@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"       ktstr stats [--runs-dir DIR] compare A B [SELECT] [--threshold PCT]\n"
 		"                   [--changed] [--json]\n"
 		"       ktstr stats [--runs-dir DIR] compare RUN --a-X V --b-X W [SELECT] ...\n"
+		"       ktstr stats [--runs-dir DIR] merge RUN... [-o DIR]\n"
 		"\n"
 		"Every test run leaves one JSON record per test in a run directory under\n"
 		"$KTSTR_RUNS_DIR (default ./ktstr-runs); these commands read them.\n"
@@ -48,6 +49,12 @@ static void usage(FILE *f)
 		"  compare RUN      both sides from one run (or pool), chosen by dimension with\n"
 		"                   --a-scheduler/--b-scheduler, --a-kernel/--b-kernel or\n"
 		"                   --a-args/--b-args.\n"
+		"  merge RUN...     the runs of a sharded run's shards (ktstr run --partition\n"
+		"                   I/N on N machines) become one run in -o DIR (default: a\n"
+		"                   new run under the runs directory): one run id, every\n"
+		"                   record once with the shard it came from. Missing,\n"
+		"                   duplicate and unplanned items are listed (exit 1); shards\n"
+		"                   of different plans do not merge (exit 2).\n"
 		"\n"
 		"Pairing: records pair on every dimension (test, variant, topology, scheduler,\n"
 		"args, kernel) except those the sides differ in: the ones chosen with --a-X/--b-X,\n"
@@ -70,6 +77,7 @@ static void usage(FILE *f)
 		"\n"
 		"options:\n"
 		"  --runs-dir DIR      read runs from DIR instead of $KTSTR_RUNS_DIR\n"
+		"  -o, --output DIR    merge: the merged run's directory (empty or absent)\n"
 		"  --a-scheduler S, --b-scheduler S\n"
 		"                      side A's / B's records: scheduler name (eevdf, scx_ktstr)\n"
 		"  --a-kernel K, --b-kernel K\n"
@@ -84,8 +92,9 @@ static void usage(FILE *f)
 		"  --json              machine-readable output on stdout (compare: everything\n"
 		"                      the text shows: samples, medians, quartiles, interval)\n"
 		"\n"
-		"exit status: 0 no regression, 1 regression (compare), 2 bad input: unknown\n"
-		"run, corrupt record, bad option, or no test on both sides (compare)\n"
+		"exit status: 0 no regression, 1 regression (compare) or an incomplete merge,\n"
+		"2 bad input: unknown run, corrupt record, bad option, no test on both sides\n"
+		"(compare), shards of different plans (merge)\n"
 		"\n"
 		"environment: KTSTR_RUNS_DIR  where runs are (default ./ktstr-runs)\n"
 		"\n"
@@ -94,7 +103,8 @@ static void usage(FILE *f)
 		"  ktstr stats show latest\n"
 		"  ktstr stats compare latest~1 latest --changed\n"
 		"  ktstr stats compare --a-scheduler eevdf --b-scheduler scx_ktstr latest\n"
-		"  ktstr stats compare base new --scenario steady --a-args '' --b-args '--slow-dispatch'\n");
+		"  ktstr stats compare base new --scenario steady --a-args '' --b-args '--slow-dispatch'\n"
+		"  ktstr stats merge shard-*/ktstr-runs/* -o ktstr-runs/merged\n");
 }
 
 /* ---- loading runs ---- */
@@ -197,17 +207,19 @@ static int run_read(const char *path, bool strict, struct run *run, char **err)
 	return 0;
 }
 
-/* Resolve RUN (id, path, latest, latest~N) and read it. */
-static int run_load(const char *root, const char *spec, struct run *run, char **err)
+/* Resolve RUN (id, path, latest, latest~N): *path, and *id for a run under
+ * root (NULL for a path). 0 or -errno with *err. */
+static int run_resolve(const char *root, const char *spec, char **path, char **id, char **err)
 {
 	struct sidecar_run *runs = NULL;
 	size_t n = 0;
-	char *path = NULL;
 	int rc;
 
-	memset(run, 0, sizeof(*run));
-	if (strchr(spec, '/') || (path_exists(spec) && !timefmt_is_run_id(spec)))
-		return run_read(spec, true, run, err);
+	*path = *id = NULL;
+	if (strchr(spec, '/') || (path_exists(spec) && !timefmt_is_run_id(spec))) {
+		*path = xstrdup(spec);
+		return 0;
+	}
 	rc = sidecar_list_runs(root, &runs, &n);
 	if (rc < 0 && rc != -ENOENT) {
 		*err = xasprintf("cannot read runs directory %s: %s", root, strerror(-rc));
@@ -223,16 +235,16 @@ static int run_load(const char *root, const char *spec, struct run *run, char **
 			*err = xasprintf("run '%s' does not exist: %zu run(s) under %s", spec, n, root);
 			rc = -ENOENT;
 		} else {
-			run->id = xstrdup(runs[n - 1 - back].id);
-			path = xstrdup(runs[n - 1 - back].path);
+			*id = xstrdup(runs[n - 1 - back].id);
+			*path = xstrdup(runs[n - 1 - back].path);
 		}
 	} else {
-		for (size_t i = 0; i < n && !path; i++)
+		for (size_t i = 0; i < n && !*path; i++)
 			if (!strcmp(runs[i].id, spec)) {
-				run->id = xstrdup(runs[i].id);
-				path = xstrdup(runs[i].path);
+				*id = xstrdup(runs[i].id);
+				*path = xstrdup(runs[i].path);
 			}
-		if (!path) {
+		if (!*path) {
 			*err = xasprintf("unknown run '%s' (no such directory under %s; "
 					 "'ktstr stats list' shows the runs)",
 					 spec, root);
@@ -240,7 +252,18 @@ static int run_load(const char *root, const char *spec, struct run *run, char **
 		}
 	}
 	sidecar_runs_free(runs, n);
-	if (!path)
+	return *path ? 0 : rc;
+}
+
+/* Resolve RUN and read it. */
+static int run_load(const char *root, const char *spec, struct run *run, char **err)
+{
+	char *path;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	rc = run_resolve(root, spec, &path, &run->id, err);
+	if (rc < 0)
 		return rc;
 	rc = run_read(path, true, run, err);
 	free(path);
@@ -372,6 +395,29 @@ static char *key_stats(const struct ktstr_result *res)
 	return sb_steal(&sb);
 }
 
+/* A merged run (ktstr stats merge): "merged from shards 1/3 RUN, 2/3 RUN, ...". */
+static void print_shards(const struct run *r)
+{
+	struct strbuf sb = { 0 };
+
+	for (size_t i = 0; i < r->n; i++) {
+		const struct sidecar_record *rec = &r->recs[i];
+		bool seen = false;
+
+		if (!rec->shard_run_id)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = r->recs[k].shard_run_id &&
+			       !strcmp(r->recs[k].shard_run_id, rec->shard_run_id);
+		if (!seen)
+			sb_printf(&sb, "%s %u/%u %s", sb.len ? "," : "merged from shards",
+				  rec->shard_index, rec->shard_count, rec->shard_run_id);
+	}
+	if (sb.len)
+		printf("%s\n", sb.buf);
+	sb_free(&sb);
+}
+
 static int cmd_show(const char *root, const char *spec, bool json)
 {
 	struct run r;
@@ -408,6 +454,7 @@ static int cmd_show(const char *root, const char *spec, bool json)
 			printf("host %s: %s, %u cpus\n", or_dash(f->hostname),
 			       or_dash(f->host_cpu_model), f->host_cpus);
 	}
+	print_shards(&r);
 	printf("\n%-32s %-11s %-10s %-12s %8s  %s\n", "TEST", "VERDICT", "TOPOLOGY", "SCHEDULER",
 	       "DURATION", "KEY STATS");
 	for (size_t i = 0; i < r.n; i++) {
@@ -808,6 +855,34 @@ static int cmd_compare(const char *root, struct compare_args *ca)
 	return rc;
 }
 
+/* ---- merge ---- */
+
+/* The shards' runs (ids, paths, latest~N) merged into out (default: a new run
+ * under root). */
+static int cmd_merge(const char *root, char *const *specs, size_t n, const char *out)
+{
+	char **paths = xcalloc(n + 1, sizeof(*paths)), *dir, *err = NULL;
+	int rc = EXIT_BAD_INPUT;
+	size_t got = 0;
+
+	for (; got < n; got++) {
+		char *id;
+
+		if (run_resolve(root, specs[got], &paths[got], &id, &err) < 0) {
+			fprintf(stderr, "ktstr stats merge: %s\n", err);
+			free(err);
+			goto out;
+		}
+		free(id);
+	}
+	dir = out ? xstrdup(out) : xasprintf("%s/%s", root, timefmt_run_id());
+	rc = stats_merge(paths, n, dir);
+	free(dir);
+out:
+	strv_free(paths);
+	return rc;
+}
+
 /* ---- dispatch ---- */
 
 #define MAX_FILTERS 64
@@ -816,6 +891,7 @@ int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "runs-dir", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "threshold", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "changed", no_argument, NULL, 'c' },
@@ -832,18 +908,22 @@ int cmd_stats(int argc, char **argv)
 	};
 	const char *scenarios[MAX_FILTERS], *topologies[MAX_FILTERS];
 	struct compare_args ca = { .rel = -1.0 };
-	char *root = NULL, *end, *a_args = NULL, *b_args = NULL;
+	char *root = NULL, *end, *a_args = NULL, *b_args = NULL, *out_dir = NULL;
 	int c, rc = EXIT_BAD_INPUT;
 
 	ca.both.scenarios = scenarios;
 	ca.both.topologies = topologies;
 	optind = 0; /* reinitialize getopt; GNU getopt lets options follow the words */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			free(root);
 			root = xstrdup(optarg);
+			break;
+		case 'o':
+			free(out_dir);
+			out_dir = xstrdup(optarg);
 			break;
 		case 't':
 			errno = 0;
@@ -919,11 +999,15 @@ int cmd_stats(int argc, char **argv)
 		ca.runs[0] = argv[optind + 1];
 		ca.runs[1] = ca.nruns > 1 ? argv[optind + 2] : NULL;
 		rc = cmd_compare(root, &ca);
+	} else if (!strcmp(argv[optind], "merge") && argc - optind >= 2) {
+		rc = cmd_merge(root, argv + optind + 1, (size_t)(argc - optind - 1), out_dir);
 	} else {
-		fprintf(stderr, "ktstr stats: expected 'list', 'show RUN', 'compare A B' or "
-				"'compare RUN --a-X .. --b-X ..' ('ktstr stats --help' explains)\n");
+		fprintf(stderr, "ktstr stats: expected 'list', 'show RUN', 'compare A B', "
+				"'compare RUN --a-X .. --b-X ..' or 'merge RUN... [-o DIR]' "
+				"('ktstr stats --help' explains)\n");
 	}
 out:
+	free(out_dir);
 	free(root);
 	free(a_args);
 	free(b_args);

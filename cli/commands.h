@@ -3,6 +3,8 @@
 #ifndef KTSTR_CLI_COMMANDS_H
 #define KTSTR_CLI_COMMANDS_H
 
+#include <stddef.h>
+
 struct cli_command {
 	const char *name;
 	const char *summary;
@@ -16,5 +18,8 @@ int cmd_run(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
+
+/* `ktstr stats merge`: the shard runs at paths[0..n) into the run directory out. */
+int stats_merge(char *const *paths, size_t n, const char *out);
 
 #endif

@@ -30,23 +30,23 @@ _ktstr()
 	--topology)
 		COMPREPLY=($(compgen -W "1n1l2c1t 1n2l2c1t 1n1l2c2t 1n2l4c1t 2n2l2c1t" -- "$cur"))
 		return ;;
-	--kernel|--junit|-i|--include-file)
+	--kernel|--junit|-i|--include-file|-o|--output)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--duration|--workers|--timeout|-j|--jobs|--retries|--repeat|--sched-args|--exec|--memory-mb|\
-	--a-scheduler|--b-scheduler|--a-kernel|--b-kernel|--a-args|--b-args|--threshold)
+	--a-scheduler|--b-scheduler|--a-kernel|--b-kernel|--a-args|--b-args|--threshold|--partition)
 		return ;;
 	esac
 	local opts
 	case "$cmd" in
 	run) opts="--scheduler --sched-args --topology --scenario --category --all --duration
 		--workers --timeout --kernel --jobs -j --retries --flaky-fails --repeat --json --junit
-		--no-skip
+		--no-skip --partition --plan
 		--verbose --quiet --help" ;;
 	list) opts="--category --json --help" ;;
 	shell) opts="--topology --kernel --scheduler --sched-args --memory-mb --include-file -i
 		--exec --help" ;;
-	stats) opts="list show compare --json --help --runs-dir --threshold --changed --a-scheduler
+	stats) opts="list show compare merge --output -o --json --help --runs-dir --threshold --changed --a-scheduler
 		--b-scheduler --a-kernel --b-kernel --a-args --b-args --scenario --topology" ;;
 	kernel) opts="fetch list check resolve --help" ;;
 	topo) opts="--vm --kernel --memory --timeout --cmdline --json --help" ;;

@@ -6,6 +6,7 @@
 
 #include "runner/args.h"
 #include "runner/budget.h"
+#include "runner/partition.h"
 #include "runner/retry.h"
 #include "util/util.h"
 
@@ -80,25 +81,20 @@ static int parse_repeat(struct parser *p, const char *val, unsigned *out)
 	return 0;
 }
 
-/* "I/N" with 1 <= I <= N. */
-static int parse_partition(struct parser *p, const char *val, struct ktstr_args *out)
+static int resolve_partition(struct parser *p, const char *flag, struct ktstr_args *out)
 {
-	const char *slash = strchr(val, '/');
-	char *idx;
-	uint64_t i, n;
-	int bad;
+	struct partition pt;
+	char *why = NULL;
 
-	if (!slash)
-		return fail(p, "--partition: '%s' is not I/N (e.g. 2/3)", val);
-	idx = xstrndup(val, (size_t)(slash - val));
-	bad = str_to_u64(idx, &i) || str_to_u64(slash + 1, &n);
-	free(idx);
-	if (bad)
-		return fail(p, "--partition: '%s' is not I/N (e.g. 2/3)", val);
-	if (n < 1 || n > 100000 || i < 1 || i > n)
-		return fail(p, "--partition: '%s' needs 1 <= I <= N", val);
-	out->part_index = (unsigned)i;
-	out->part_count = (unsigned)n;
+	if (partition_resolve(flag, &pt, &why)) {
+		int r = fail(p, "%s", why);
+
+		free(why);
+		return r;
+	}
+	out->part_index = pt.index;
+	out->part_count = pt.count;
+	out->part_source = pt.source;
 	return 0;
 }
 
@@ -112,6 +108,7 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 	struct parser p = { .argc = argc, .argv = argv, .i = 1, .err = err };
 	const char *val;
 	const char *env;
+	const char *part = NULL;
 	bool rest_are_filters = false;
 	int r;
 
@@ -181,8 +178,9 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 		} else if (is_flag(arg, "--gauntlet", NULL)) {
 			out->gauntlet = true;
 		} else if ((r = opt_value(&p, "--partition", &val))) {
-			if (r < 0 || (r = parse_partition(&p, val, out)))
+			if (r < 0)
 				goto error;
+			part = val;
 		} else if ((r = opt_value(&p, "--budget", &val))) {
 			if (r < 0)
 				goto error;
@@ -227,6 +225,9 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 	}
 	if (out->test_fn)
 		out->role = out->topo ? ARGS_ROLE_HOST_SINGLE : ARGS_ROLE_GUEST_BODY;
+	/* the shard: --partition, else (a suite run) KTSTR_PARTITION or a CI engine's */
+	if ((part || out->role == ARGS_ROLE_SUITE) && (r = resolve_partition(&p, part, out)))
+		goto error;
 	env = getenv("KTSTR_BUDGET_SECS");
 	if (!out->budget_s && env && *env && budget_parse(env, &out->budget_s))
 		log_warn("KTSTR_BUDGET_SECS='%s' is not a positive number of seconds; ignored", env);
@@ -290,7 +291,10 @@ void args_usage(FILE *f, const char *prog)
 		"  --budget S               run the subset covering the most distinct\n"
 		"                           configurations in about S seconds (estimated; also\n"
 		"                           KTSTR_BUDGET_SECS=S); prints what it chose\n"
-		"  --partition I/N          run shard I of N (1-based; stable by name), for CI\n"
+		"  --partition I/N          run shard I of N (1-based), for CI: shards balanced\n"
+		"                           by estimated time, every test in exactly one;\n"
+		"                           also KTSTR_PARTITION=I/N or a CI engine's parallel\n"
+		"                           job variables (docs/scale-out.md)\n"
 		"\n"
 		"Running:\n"
 		"  -j, --jobs N             run up to N VMs at once (default: from host CPUs)\n"

@@ -51,8 +51,9 @@ struct ktstr_args {
 	char **includes;           /* -i PATH / --include-file PATH (repeatable, NULL-terminated) */
 	size_t nincludes;
 	bool gauntlet;             /* --gauntlet: add the preset x flag profile variants */
-	unsigned part_index;       /* --partition I/N: run shard I (1-based) of N; */
-	unsigned part_count;       /*   0/0 = no partition */
+	unsigned part_index;       /* --partition I/N (or the environment, partition.h): */
+	unsigned part_count;       /*   run shard I (1-based) of N; 0/0 = no partition */
+	const char *part_source;   /*   where it came from ("--partition", "KTSTR_PARTITION", ...) */
 	double budget_s;           /* --budget S or env KTSTR_BUDGET_SECS; 0 = no budget */
 	unsigned timeout_s;        /* --timeout; 0 = per-test default */
 	unsigned retries;          /* --retries N: rerun a failed test up to N times */

@@ -18,12 +18,15 @@
 #include "runner/budget.h"
 #include "runner/entry_validate.h"
 #include "runner/output.h"
+#include "runner/partition.h"
 #include "runner/plan.h"
 #include "runner/preflight.h"
 #include "runner/run_one.h"
+#include "runner/sidecar.h"
 #include "runner/suite.h"
 #include "util/util.h"
 #include "vm/accel.h"
+#include "vm/snapshot.h"
 
 #include <libgen.h>
 #include <stdio.h>
@@ -78,6 +81,26 @@ static int show_thresholds(const char *name, const char *prog)
 	return KTSTR_EXIT_PASS;
 }
 
+/* Keep this shard's items (partition.h); a run (not --list) leaves the shard
+ * manifest in its run directory. */
+static int shard_keep(const struct ktstr_args *a, struct plan *p)
+{
+	struct partition pt = { a->part_index, a->part_count, a->part_source };
+	bool *keep = xcalloc(p->n ? p->n : 1, sizeof(*keep));
+	char *dir = a->list ? NULL : sidecar_run_dir(), *err = NULL;
+	int r = partition_select(p->items, p->n, &pt, snapshot_enabled(), a->prog, dir, keep, &err);
+
+	if (r) {
+		fprintf(stderr, "%s: %s\n", a->prog, err);
+		free(err);
+	} else {
+		plan_keep(p, keep);
+	}
+	free(dir);
+	free(keep);
+	return r ? KTSTR_EXIT_USAGE : KTSTR_EXIT_PASS;
+}
+
 static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 {
 	size_t n;
@@ -117,8 +140,10 @@ static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 		sb_free(&sb);
 		free(keep);
 	}
-	if (a->part_count)
-		plan_partition(&p, a->part_index, a->part_count);
+	if (a->part_count && (code = shard_keep(a, &p)) != KTSTR_EXIT_PASS) {
+		plan_free(&p);
+		return code;
+	}
 	plan_repeat(&p, a->repeat);
 	if (a->list) {
 		struct strbuf sb = { 0 };
@@ -126,6 +151,11 @@ static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 		output_list_format(&sb, p.items, p.n, a->json);
 		fputs(sb.buf ? sb.buf : "", stdout);
 		sb_free(&sb);
+		plan_free(&p);
+		return KTSTR_EXIT_PASS;
+	}
+	if (!p.n && a->part_count) {
+		fprintf(stderr, "%s: nothing to run in this shard\n", a->prog);
 		plan_free(&p);
 		return KTSTR_EXIT_PASS;
 	}

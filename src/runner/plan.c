@@ -7,6 +7,7 @@
 
 #include "core/entry.h"
 #include "runner/plan.h"
+#include "runner/sidecar.h"
 #include "util/util.h"
 
 char *plan_kernel_label(const char *raw)
@@ -278,23 +279,33 @@ void plan_repeat(struct plan *p, unsigned repeats)
 	p->n = w;
 }
 
-unsigned plan_partition_of(const char *name, unsigned count)
+char *plan_item_variant(const struct plan_item *it)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	struct strbuf sb = { 0 };
 
-	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
-		h ^= *c;
-		h *= 0x100000001b3ULL;
-	}
-	return count ? (unsigned)(h % count) + 1 : 1;
+	if (it->variant)
+		return xstrdup(it->variant);
+	if (it->preset)
+		sb_printf(&sb, "%s-%s", it->preset->name, it->profile ? it->profile : "default");
+	if (it->kernel && it->kernel->label)
+		sb_printf(&sb, "%s%s", sb.len ? "-" : "", it->kernel->label);
+	if (!sb.len)
+		sb_append(&sb, "default");
+	return sb_steal(&sb);
 }
 
-void plan_partition(struct plan *p, unsigned index, unsigned count)
+char *plan_item_config(const struct plan_item *it)
 {
-	bool *keep = xcalloc(p->n ? p->n : 1, sizeof(*keep));
+	if (it->preset)
+		return xasprintf("%s-%s", it->preset->name, it->profile ? it->profile : "default");
+	return xstrdup("default");
+}
 
-	for (size_t i = 0; i < p->n; i++)
-		keep[i] = plan_partition_of(p->items[i].name, count) == index;
-	plan_keep(p, keep);
-	free(keep);
+char *plan_item_record_name(const struct plan_item *it)
+{
+	char *variant = plan_item_variant(it);
+	char *name = sidecar_file_name(it->test->name, variant, it->repeats ? it->repeat : 0);
+
+	free(variant);
+	return name;
 }

@@ -10,7 +10,7 @@
  *
  * Built in registry order (per test: the test itself, then its variants by
  * preset, profile, kernel), then narrowed by the name filters, the time
- * budget (budget.h) and the CI partition, in that order.
+ * budget (budget.h) and the shard (partition.h), in that order.
  */
 #ifndef KTSTR_PLAN_H
 #define KTSTR_PLAN_H
@@ -86,9 +86,13 @@ void plan_repeat(struct plan *p, unsigned repeats);
 /* "kernel_" + lowercase alphanumeric runs of raw joined by '_'. Caller frees. */
 char *plan_kernel_label(const char *raw);
 
-/* Partition of a name among count shards: 1..count, stable (FNV-1a of the name). */
-unsigned plan_partition_of(const char *name, unsigned count);
-/* Keep the items of shard index (1-based) of count. */
-void plan_partition(struct plan *p, unsigned index, unsigned count);
+/* The record's variant: it->variant when set, else the gauntlet preset and
+ * flag profile and the kernel label joined by '-', or "default". Caller frees. */
+char *plan_item_variant(const struct plan_item *it);
+/* The variant less what the record has as fields of its own (topology,
+ * scheduler, kernel): "PRESET-PROFILE" or "default". Caller frees. */
+char *plan_item_config(const struct plan_item *it);
+/* The file name of the item's run record (sidecar_file_name). Caller frees. */
+char *plan_item_record_name(const struct plan_item *it);
 
 #endif

@@ -435,31 +435,6 @@ void run_item_for(const struct ktstr_test *t, struct plan_item *it)
 	it->flags = (const char **)t->required_flags;
 }
 
-/* The record's variant: preset, flag profile and kernel label, or "default". */
-static char *item_variant(const struct plan_item *it)
-{
-	struct strbuf sb = { 0 };
-
-	if (it->variant)
-		return xstrdup(it->variant);
-	if (it->preset)
-		sb_printf(&sb, "%s-%s", it->preset->name, it->profile ? it->profile : "default");
-	if (it->kernel && it->kernel->label)
-		sb_printf(&sb, "%s%s", sb.len ? "-" : "", it->kernel->label);
-	if (!sb.len)
-		sb_append(&sb, "default");
-	return sb_steal(&sb);
-}
-
-/* The variant less what the record has as fields of its own (topology, scheduler,
- * kernel): the gauntlet preset and flag profile, or "default". */
-static char *item_config(const struct plan_item *it)
-{
-	if (it->preset)
-		return xasprintf("%s-%s", it->preset->name, it->profile ? it->profile : "default");
-	return xstrdup("default");
-}
-
 /* Everything one run holds from its start to its report. */
 struct run {
 	const struct plan_item *it;
@@ -734,8 +709,8 @@ static void run_record_fill(struct run *r)
 
 	rec->run_id = xstrdup(timefmt_run_id());
 	rec->test = xstrdup(t->name);
-	rec->variant = item_variant(it);
-	rec->config = item_config(it);
+	rec->variant = plan_item_variant(it);
+	rec->config = plan_item_config(it);
 	rec->repeat = it->repeat;
 	rec->repeats = it->repeats;
 	rec->flags = it->flags && it->flags[0] ? strv_dup((const char *const *)it->flags) : NULL;

@@ -33,7 +33,7 @@ void sidecar_record_free(struct sidecar_record *r)
 		&r->scheduler_binary, &r->kernel_version, &r->kernel_id, &r->kernel_path,
 		&r->accel, &r->accel_reason, &r->start, &r->panic_line, &r->sched_ext_dump, &r->stage,
 		&r->host_cpu_model, &r->host_kernel, &r->hostname, &r->project_commit,
-		&r->started_at, &r->finished_at,
+		&r->started_at, &r->finished_at, &r->shard_run_id,
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
@@ -166,6 +166,11 @@ json_t *sidecar_to_json(const struct sidecar_record *r)
 	json_object_set_new(o, "project_commit", jstr(r->project_commit));
 	json_object_set_new(o, "started_at", jstr(r->started_at));
 	json_object_set_new(o, "finished_at", jstr(r->finished_at));
+	if (r->shard_run_id)
+		json_object_set_new(o, "shard",
+				    json_pack("{s:s, s:i, s:i}", "run_id", r->shard_run_id, "index",
+					      (json_int_t)r->shard_index, "count",
+					      (json_int_t)r->shard_count));
 	return o;
 }
 
@@ -412,6 +417,14 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err)
 	read_str(&rd, j, NULL, "project_commit", false, &r->project_commit);
 	read_str(&rd, j, NULL, "started_at", false, &r->started_at);
 	read_str(&rd, j, NULL, "finished_at", false, &r->finished_at);
+	if ((o = read_obj(&rd, j, "shard"))) {
+		read_str(&rd, o, "shard", "run_id", true, &r->shard_run_id);
+		read_uint(&rd, o, "shard", "index", &r->shard_index);
+		read_uint(&rd, o, "shard", "count", &r->shard_count);
+		if (r->shard_index < 1 || r->shard_index > r->shard_count)
+			rbad(&rd, "field 'shard.index' must be in 1..shard.count (%u of %u)",
+			     r->shard_index, r->shard_count);
+	}
 	if (rd.bad) {
 		sidecar_record_free(r);
 		return -EINVAL;

@@ -77,6 +77,10 @@ struct sidecar_record {
 	unsigned host_cpus;
 	char *project_commit;
 	char *started_at, *finished_at; /* ISO-8601 UTC */
+	/* `ktstr stats merge`: the shard run this record was merged from (its run
+	 * id, shard index of count); NULL/0 for a record its own run wrote */
+	char *shard_run_id;
+	unsigned shard_index, shard_count;
 };
 
 void sidecar_record_init(struct sidecar_record *r); /* zero, durations unknown */

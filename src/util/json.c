@@ -2,6 +2,8 @@
 #include "util/json.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "util/util.h"
 
@@ -38,4 +40,23 @@ int json_get_int(json_t *j, const char *key, json_int_t lo, json_int_t hi, json_
 	}
 	*out = json_integer_value(v);
 	return 0;
+}
+
+int json_write_file(const json_t *j, const char *dir, const char *name, char **err)
+{
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(15)), *path;
+	int r = mkdir_p(dir, 0755);
+
+	if (r < 0) {
+		*err = xasprintf("cannot create %s: %s", dir, strerror(-r));
+		free(text);
+		return r;
+	}
+	path = xasprintf("%s/%s", dir, name);
+	r = text ? file_write_atomic(path, text, strlen(text)) : -ENOMEM;
+	if (r < 0)
+		*err = xasprintf("cannot write %s: %s", path, strerror(-r));
+	free(path);
+	free(text);
+	return r;
 }

@@ -5,6 +5,7 @@
  * absent or null member leaves *out unchanged and returns 0 (or, when required,
  * fails with "missing"); a member of the wrong type or range returns -EINVAL.
  * Errors name the key after the prefix what ("orders: ", "" for none).
+ * And a writer of a JSON document to a file.
  */
 #ifndef KTSTR_JSON_H
 #define KTSTR_JSON_H
@@ -21,5 +22,9 @@ int json_get_str(json_t *j, const char *key, bool required, char **out, const ch
 /* An integer member in [lo, hi]. */
 int json_get_int(json_t *j, const char *key, json_int_t lo, json_int_t hi, json_int_t *out,
 		 const char *what, char **err);
+
+/* Write j (indented) as dir/name, dir created if needed, atomically
+ * (file_write_atomic). 0, or -errno with *err naming the path. */
+int json_write_file(const json_t *j, const char *dir, const char *name, char **err);
 
 #endif

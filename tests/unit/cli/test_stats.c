@@ -338,6 +338,62 @@ static void test_pool_by_scheduler(void **state)
 	free(dir);
 }
 
+/* A shard's manifest: the plan steady (shard 1), two_cgroups (shard 2). */
+static void write_manifest(const char *run, unsigned index, const char *plan_id)
+{
+	char *path = xasprintf("%s/%s/ktstr-shard.json", root, run);
+	char *text = xasprintf(
+		"{\"schema_version\": 1, \"run_id\": \"%s\", \"plan_id\": \"%s\", "
+		"\"index\": %u, \"count\": 2, \"source\": \"--partition\", \"items\": ["
+		"{\"name\": \"steady\", \"record\": \"steady-default.ktstr.json\", \"shard\": 1},"
+		"{\"name\": \"two_cgroups\", \"record\": \"two_cgroups-default.ktstr.json\", "
+		"\"shard\": 2}]}",
+		run, plan_id, index);
+
+	assert_int_equal(file_write_str(path, text), 0);
+	free(path);
+	free(text);
+}
+
+/* Two shards merged into one run that show and compare take like any run. */
+static void test_merge(void **state)
+{
+	const char *s1 = "20261127T030000Z-301", *s2 = "20261127T030000Z-302";
+	char *out;
+
+	make_runs(10.0, 50000);
+	write_record(s1, "steady", KTSTR_PASS, 10.0, 50000);
+	write_record(s2, "two_cgroups", KTSTR_PASS, 8.0, 40000);
+	write_manifest(s1, 1, "p1");
+	write_manifest(s2, 2, "p1");
+	assert_int_equal(stats(&out, "merge %s %s -o %s/20261127T040000Z-400", s1, s2, root), 0);
+	assert_non_null(strstr(out, "2 of 2 items, 0 missing, 0 duplicate"));
+	free(out);
+	assert_int_equal(stats(&out, "show latest"), 0);
+	assert_non_null(strstr(out, "run 20261127T040000Z-400"));
+	assert_non_null(strstr(out, "merged from shards 1/2 20261127T030000Z-301, "
+				    "2/2 20261127T030000Z-302"));
+	assert_non_null(strstr(out, "2 passed, 0 failed"));
+	free(out);
+	assert_int_equal(stats(&out, "compare %s latest --scenario steady --scenario two_cgroups",
+			       RUN_A), 0);
+	assert_non_null(strstr(out, "2 test(s) paired, 0 only in A, 0 only in B"));
+	free(out);
+	/* one shard alone: the other's item is missing */
+	assert_int_equal(stats(&out, "merge %s -o %s/m1", s1, root), 1);
+	assert_non_null(strstr(out, "missing: two_cgroups (shard 2/2): no run of shard 2"));
+	free(out);
+	/* a shard of another plan */
+	write_manifest(s2, 2, "p2");
+	assert_int_equal(stats(&out, "merge %s %s -o %s/m2", s1, s2, root), 2);
+	assert_non_null(strstr(out, "shards of different plans"));
+	free(out);
+	/* a run that is no shard */
+	assert_int_equal(stats(&out, "merge %s -o %s/m3", RUN_A, root), 2);
+	assert_non_null(strstr(out, "no shard manifest"));
+	free(out);
+}
+
 static void test_help(void **state)
 {
 	char *out;
@@ -355,7 +411,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_interrupted_record), cmocka_unit_test(test_payload_metric),
 		cmocka_unit_test(test_list_show),	  cmocka_unit_test(test_flaky_record),
 		cmocka_unit_test(test_bad_input),	  cmocka_unit_test(test_help),
-		cmocka_unit_test(test_pool_by_scheduler),
+		cmocka_unit_test(test_pool_by_scheduler), cmocka_unit_test(test_merge),
 	};
 	int rc;
 

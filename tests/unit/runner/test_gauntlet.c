@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Gauntlet: presets and their filters, flag profiles, plan naming, partition, budget. */
+/* Gauntlet: presets and their filters, flag profiles, plan naming, budget. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -350,41 +350,6 @@ static void test_plan_counts(void **state)
 	plan_free(&p);
 }
 
-static void test_partition(void **state)
-{
-	struct plan p, q;
-	unsigned *hits;
-	size_t total = 0;
-
-	big_plan(&p, ACCEL_KVM);
-	hits = calloc(p.n, sizeof(*hits));
-	for (unsigned part = 1; part <= 3; part++) {
-		big_plan(&q, ACCEL_KVM);
-		plan_partition(&q, part, 3);
-		assert_true(q.n > 0);
-		total += q.n;
-		for (size_t i = 0; i < q.n; i++) {
-			size_t j = 0;
-
-			while (j < p.n && strcmp(p.items[j].name, q.items[i].name))
-				j++;
-			assert_true(j < p.n);
-			hits[j]++;
-			assert_int_equal(plan_partition_of(q.items[i].name, 3), part);
-		}
-		plan_free(&q);
-	}
-	assert_int_equal(total, p.n);
-	for (size_t j = 0; j < p.n; j++)
-		assert_int_equal(hits[j], 1);
-	/* stable: a name's shard depends on the name only */
-	assert_int_equal(plan_partition_of("gauntlet/pair/tiny-1llc/llc", 7),
-			 plan_partition_of("gauntlet/pair/tiny-1llc/llc", 7));
-	assert_int_equal(plan_partition_of("x", 1), 1);
-	free(hits);
-	plan_free(&p);
-}
-
 /* Distinct features covered by the items marked in keep. */
 static size_t coverage(const struct plan *p, const bool *keep)
 {
@@ -514,7 +479,7 @@ int main(void)
 		cmocka_unit_test(test_presets),         cmocka_unit_test(test_constraints_filter),
 		cmocka_unit_test(test_host_filter),     cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_plan_names),      cmocka_unit_test(test_plan_kernels),
-		cmocka_unit_test(test_plan_counts),     cmocka_unit_test(test_partition),
+		cmocka_unit_test(test_plan_counts),
 		cmocka_unit_test(test_budget),          cmocka_unit_test(test_budget_estimate),
 	};
 

@@ -100,11 +100,20 @@ static double nice_top(double v)
 	p = pow(10, floor(log10(v)));
 	if (v <= p)
 		return p;
-	if (v <= 2 * p)
+	if (v <= 2 * p && isfinite(2 * p))
 		return 2 * p;
-	if (v <= 5 * p)
+	if (v <= 5 * p && isfinite(5 * p))
 		return 5 * p;
-	return 10 * p;
+	return isfinite(10 * p) ? 10 * p : v;
+}
+
+/* "%.4g" of v, or "-" when it is unknown. */
+static void text_num(struct strbuf *sb, double v)
+{
+	if (isfinite(v))
+		sb_printf(sb, "%.4g", v);
+	else
+		sb_append(sb, "-");
 }
 
 /* ---- line charts ---- */
@@ -168,7 +177,7 @@ static void line_chart(struct strbuf *sb, const struct line_chart *c)
 		  c->kind, c->m, c->ns, CHART_W, CHART_H, CHART_W, CHART_H);
 	/* axes, grid, ticks */
 	for (int i = 0; i <= 4; i++) {
-		double v = top * i / 4, y = sy(top, v);
+		double v = top / 4 * i, y = sy(top, v); /* top * i may overflow */
 
 		sb_printf(sb, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
 			  PAD_L, CHART_W - PAD_R, y, y, i ? "#eee" : "#999");
@@ -218,7 +227,7 @@ static void line_chart(struct strbuf *sb, const struct line_chart *c)
 			}
 			if (!open)
 				sb_printf(sb, "<polyline fill=\"none\" stroke=\"%s\" "
-					      "stroke-width=\"1.5\" points=\"",
+					      "stroke-width=\"2\" points=\"",
 					  col);
 			else
 				sb_printf(sb, " ");
@@ -348,19 +357,28 @@ static void monitor_section(struct strbuf *sb, const json_t *mon, size_t max)
 	}
 	sb_printf(sb, "<p>monitor: checks ");
 	esc(sb, json_string_value(json_object_get(mon, "checks")));
-	sb_printf(sb, "; imbalance avg %.3g max %.3g; deepest local DSQ %.0f; %.0f samples</p>\n",
-		  jnum(json_object_get(mon, "imbalance"), "avg"),
-		  jnum(json_object_get(mon, "imbalance"), "max"),
-		  jnum(json_object_get(mon, "local_dsq_max"), "depth"), jnum(mon, "samples"));
+	sb_printf(sb, "; imbalance avg ");
+	text_num(sb, jnum(json_object_get(mon, "imbalance"), "avg"));
+	sb_printf(sb, " max ");
+	text_num(sb, jnum(json_object_get(mon, "imbalance"), "max"));
+	sb_printf(sb, "; deepest local DSQ ");
+	text_num(sb, jnum(json_object_get(mon, "local_dsq_max"), "depth"));
+	sb_printf(sb, "; samples ");
+	text_num(sb, jnum(mon, "samples"));
+	sb_printf(sb, "</p>\n");
 	viol = json_object_get(mon, "violations");
 	if (json_is_array(viol) && json_array_size(viol)) {
 		sb_printf(sb, "<ul class=\"details\">");
 		json_array_foreach(viol, i, v) {
 			sb_printf(sb, "<li class=\"fail\">");
 			esc(sb, json_string_value(json_object_get(v, "check")));
-			if (json_is_integer(json_object_get(v, "cpu")))
-				sb_printf(sb, " cpu %.0f", jnum(v, "cpu"));
-			sb_printf(sb, " at %.2f s: ", jnum(v, "t_ms") / 1000.0);
+			if (json_is_integer(json_object_get(v, "cpu"))) {
+				sb_printf(sb, " cpu ");
+				text_num(sb, jnum(v, "cpu"));
+			}
+			sb_printf(sb, " at ");
+			text_num(sb, jnum(v, "t_ms") / 1000.0);
+			sb_printf(sb, " s: ");
 			html_escape(sb, json_string_value(json_object_get(v, "msg")), MSG_MAX);
 			sb_printf(sb, "</li>");
 		}
@@ -440,9 +458,15 @@ static void worker_bars(struct strbuf *sb, const struct ktstr_result *r)
 
 		sb_printf(sb, "<g class=\"worker\"><title>");
 		esc(sb, *k->cgroup ? k->cgroup : "(no cgroup)");
-		sb_printf(sb, " pid %d: on CPU %.1f%%, waiting %.1f%%, %.0f work units, "
-			      "%.0f migrations</title>",
-			  k->pid, k->cpu_pct, k->wait_pct, k->work_units, k->migrations);
+		sb_printf(sb, " pid %d: on CPU ", k->pid);
+		text_num(sb, k->cpu_pct);
+		sb_printf(sb, "%%, waiting ");
+		text_num(sb, k->wait_pct);
+		sb_printf(sb, "%%, work units ");
+		text_num(sb, k->work_units);
+		sb_printf(sb, ", migrations ");
+		text_num(sb, k->migrations);
+		sb_printf(sb, "</title>");
 		sb_printf(sb, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">", lab - 6, y + 12);
 		html_escape(sb, *k->cgroup ? k->cgroup : "(no cgroup)", 24);
 		sb_printf(sb, " pid %d</text>", k->pid);
@@ -453,7 +477,7 @@ static void worker_bars(struct strbuf *sb, const struct ktstr_result *r)
 			      "fill=\"#ff7f0e\"/>",
 			  lab + w * on / 100, y + 2, w * MIN(wait, 100 - on) / 100, row - 4);
 		sb_printf(sb, "<text x=\"%.1f\" y=\"%.1f\">%.1f%%</text></g>",
-			  lab + w * MIN(100, on + wait) / 100 + 4, y + 12, k->cpu_pct);
+			  lab + w * MIN(100, on + wait) / 100 + 4, y + 12, on);
 	}
 	sb_printf(sb, "</svg>\n");
 }

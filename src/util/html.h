@@ -3,6 +3,7 @@
 #ifndef KTSTR_HTML_H
 #define KTSTR_HTML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/util.h"

@@ -128,14 +128,13 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "runs-dir", required_argument, NULL, 'd' },
 		{ "max-points", required_argument, NULL, 'm' },
 		AB_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct ab_args ab = AB_ARGS_INIT;
-	char *root = NULL, *cmdline = command_line(argc, argv);
+	char *cmdline = command_line(argc, argv);
 	const char *out = NULL;
 	uint64_t max_points = REPORT_MAX_POINTS;
 	int c, rc = EXIT_BAD_INPUT;
@@ -143,38 +142,19 @@ int cmd_report(int argc, char **argv)
 	optind = 0; /* reinitialize getopt; GNU getopt lets options follow the words */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		int taken = ab_option(&ab, c, optarg, "ktstr report");
+		int taken = ab_option(&ab, c, argv, "ktstr report");
 
 		if (taken < 0)
 			goto out;
-		if (taken)
-			continue;
-		switch (c) {
-		case 'o':
+		if (c == 'o') {
 			out = optarg;
-			break;
-		case 'd':
-			free(root);
-			root = xstrdup(optarg);
-			break;
-		case 'm':
-			if (str_to_u64(optarg, &max_points) < 0 || max_points < 10 ||
-			    max_points > 100000) {
-				fprintf(stderr, "ktstr report: bad --max-points '%s' (10..100000)\n",
-					optarg);
-				goto out;
-			}
-			break;
-		case 'h':
+		} else if (c == 'm' && (str_to_u64(optarg, &max_points) < 0 || max_points < 10 ||
+					max_points > 100000)) {
+			fprintf(stderr, "ktstr report: bad --max-points '%s' (10..100000)\n", optarg);
+			goto out;
+		} else if (c == 'h') {
 			usage(stdout);
 			rc = 0;
-			goto out;
-		case ':':
-			fprintf(stderr, "ktstr report: %s needs a value\n", argv[optind - 1]);
-			goto out;
-		default:
-			fprintf(stderr, "ktstr report: unknown option '%s' ('ktstr report --help' explains)\n",
-				argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -183,13 +163,12 @@ int cmd_report(int argc, char **argv)
 			optind >= argc ? "expected at least one RUN" : "expected -o FILE");
 		goto out;
 	}
-	if (!root)
-		root = sidecar_runs_root();
+	if (!ab.root)
+		ab.root = sidecar_runs_root();
 	ab.runs = (const char **)&argv[optind];
 	ab.nruns = (size_t)(argc - optind);
-	rc = write_report(root, &ab, out, (size_t)max_points, cmdline);
+	rc = write_report(ab.root, &ab, out, (size_t)max_points, cmdline);
 out:
-	free(root);
 	free(cmdline);
 	ab_args_free(&ab);
 	return rc;

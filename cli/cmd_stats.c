@@ -481,7 +481,6 @@ out:
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "runs-dir", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "changed", no_argument, NULL, 'c' },
 		AB_LONG_OPTIONS,
@@ -489,61 +488,43 @@ int cmd_stats(int argc, char **argv)
 		{ 0 },
 	};
 	struct ab_args ab = AB_ARGS_INIT;
-	char *root = NULL;
 	bool json = false, only_changed = false;
 	int c, rc = EXIT_BAD_INPUT;
 
 	optind = 0; /* reinitialize getopt; GNU getopt lets options follow the words */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		int taken = ab_option(&ab, c, optarg, "ktstr stats");
+		int taken = ab_option(&ab, c, argv, "ktstr stats");
 
 		if (taken < 0)
 			goto out;
-		if (taken)
-			continue;
-		switch (c) {
-		case 'd':
-			free(root);
-			root = xstrdup(optarg);
-			break;
-		case 'j':
+		if (c == 'j')
 			json = true;
-			break;
-		case 'c':
+		else if (c == 'c')
 			only_changed = true;
-			break;
-		case 'h':
+		else if (c == 'h') {
 			usage(stdout);
 			rc = 0;
 			goto out;
-		case ':':
-			fprintf(stderr, "ktstr stats: %s needs a value\n", argv[optind - 1]);
-			goto out;
-		default:
-			fprintf(stderr, "ktstr stats: unknown option '%s' ('ktstr stats --help' explains)\n",
-				argv[optind - 1]);
-			goto out;
 		}
 	}
-	if (!root)
-		root = sidecar_runs_root();
+	if (!ab.root)
+		ab.root = sidecar_runs_root();
 	if (optind >= argc) {
 		usage(stderr);
 	} else if (!strcmp(argv[optind], "list") && argc - optind == 1) {
-		rc = cmd_list(root, json);
+		rc = cmd_list(ab.root, json);
 	} else if (!strcmp(argv[optind], "show") && argc - optind == 2) {
-		rc = cmd_show(root, argv[optind + 1], json);
+		rc = cmd_show(ab.root, argv[optind + 1], json);
 	} else if (!strcmp(argv[optind], "compare") && (argc - optind == 2 || argc - optind == 3)) {
 		ab.nruns = (size_t)(argc - optind - 1);
 		ab.runs = (const char **)&argv[optind + 1];
-		rc = cmd_compare(root, &ab, json, only_changed);
+		rc = cmd_compare(ab.root, &ab, json, only_changed);
 	} else {
 		fprintf(stderr, "ktstr stats: expected 'list', 'show RUN', 'compare A B' or "
 				"'compare RUN --a-X .. --b-X ..' ('ktstr stats --help' explains)\n");
 	}
 out:
-	free(root);
 	ab_args_free(&ab);
 	return rc;
 }

@@ -252,11 +252,23 @@ static void describe_side(FILE *f, const char *which, const char *run, const str
 	fprintf(f, "\n");
 }
 
-int ab_option(struct ab_args *a, int c, const char *arg, const char *prog)
+int ab_option(struct ab_args *a, int c, char **argv, const char *prog)
 {
+	const char *arg = optarg;
 	char *end;
 
 	switch (c) {
+	case ':':
+		fprintf(stderr, "%s: %s needs a value\n", prog, argv[optind - 1]);
+		return -1;
+	case '?':
+		fprintf(stderr, "%s: unknown option '%s' ('%s --help' explains)\n", prog,
+			argv[optind - 1], prog);
+		return -1;
+	case 'd':
+		free(a->root);
+		a->root = xstrdup(arg);
+		return 1;
 	case 't':
 		errno = 0;
 		a->rel = strtod(arg, &end);
@@ -326,7 +338,8 @@ void ab_args_free(struct ab_args *a)
 {
 	free(a->a_args);
 	free(a->b_args);
-	a->a_args = a->b_args = NULL;
+	free(a->root);
+	a->a_args = a->b_args = a->root = NULL;
 }
 
 int ab_load(const char *root, const struct ab_args *a, const char *prog, struct ab *ab)

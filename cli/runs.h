@@ -49,11 +49,13 @@ struct ab_args {
 	size_t nscenarios, ntopologies; /* --scenario, --topology: both sides */
 	char *a_args, *b_args;          /* storage behind a.args, b.args */
 	double rel;                     /* --threshold / 100, or -1 */
+	char *root;                     /* --runs-dir, or NULL */
 };
 #define AB_ARGS_INIT { .rel = -1.0 }
 
 /* The getopt_long entries of the side selection options, for a command's table. */
 #define AB_LONG_OPTIONS                                             \
+	{ "runs-dir", required_argument, NULL, 'd' },               \
 	{ "threshold", required_argument, NULL, 't' },              \
 	{ "a-scheduler", required_argument, NULL, 'S' },            \
 	{ "b-scheduler", required_argument, NULL, 's' },            \
@@ -64,9 +66,11 @@ struct ab_args {
 	{ "scenario", required_argument, NULL, 'n' },               \
 	{ "topology", required_argument, NULL, 'T' }
 
-/* Option c of AB_LONG_OPTIONS with its value: 1 taken, 0 not one of them, -1 a bad
- * value (said on stderr, prefixed with prog). */
-int ab_option(struct ab_args *a, int c, const char *arg, const char *prog);
+/* What getopt_long (optstring starting with ':') returned: an option of
+ * AB_LONG_OPTIONS with its value (optarg), a missing value (':') or an unknown
+ * option ('?'). 1 taken, 0 none of these (the command's own), -1 bad: said on
+ * stderr, prefixed with prog. */
+int ab_option(struct ab_args *a, int c, char **argv, const char *prog);
 /* Are the sides chosen by a dimension (--a-X and --b-X with different values)? */
 bool ab_chosen(const struct ab_args *a);
 void ab_args_free(struct ab_args *a);

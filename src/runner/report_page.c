@@ -639,7 +639,7 @@ static void delta_chart(struct strbuf *sb, const struct compare_test *t)
 	h = row * n + 30;
 	sb_printf(sb, "<div class=\"muted\">change of the median, percent of A: the dot is the "
 		      "change, the line its 95%% interval, the grey band the relative gate "
-		      "(axis cut at &plusmn;%g%%)</div>\n"
+		      "(axis cut at &plusmn;%g%%: a change beyond is written beside its dot)</div>\n"
 		      "<svg class=\"chart\" data-kind=\"deltas\" data-points=\"%u\" width=\"%.0f\" "
 		      "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">",
 		  span, n, CHART_W, h, CHART_W, h);
@@ -686,7 +686,12 @@ static void delta_chart(struct strbuf *sb, const struct compare_test *t)
 		}
 		sb_printf(sb, "<circle cx=\"");
 		html_coord(sb, dx(span, d->rel * 100));
-		sb_printf(sb, "\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/></g>", y, col);
+		sb_printf(sb, "\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>", y, col);
+		if (fabs(d->rel * 100) > span) /* off the axis: the dot sits at its end */
+			sb_printf(sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%+.4g%%</text>",
+				  dx(span, d->rel > 0 ? span : -span) + (d->rel > 0 ? -8 : 8), y - 4,
+				  d->rel > 0 ? "end" : "start", d->rel * 100);
+		sb_printf(sb, "</g>");
 	}
 	sb_printf(sb, "</svg>\n");
 }

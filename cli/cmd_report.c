@@ -22,8 +22,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ktstr report [--runs-dir DIR] RUN [RUN...] -o FILE [SELECT] [--threshold PCT]\n"
-		"                    [--max-points N]\n"
+		"usage: ktstr report [--runs-dir DIR] RUN [RUN...] -o FILE [--a-X V --b-X W]\n"
+		"                    [--scenario N] [--topology T] [--threshold PCT] [--max-points N]\n"
 		"\n"
 		"Write one self-contained HTML page about the runs: per test record the\n"
 		"verdict and every failure detail, each worker's CPU share as bars (on CPU and\n"

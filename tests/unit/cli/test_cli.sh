@@ -87,6 +87,11 @@ report 'x.ktstr.json' "$runs/corrupt" -o "$runs/r.html"
 "$ktstr" report "$fixtures/stall" -o "$runs/r.html" 2>/dev/null || fail "report exit $?"
 grep -q '</html>' "$runs/r.html" || fail "report: no page"
 ls "$runs" | grep -q 'tmp' && fail "report left a temporary file"
+# sides chosen by a dimension from three runs: one pool
+"$ktstr" report --a-scheduler eevdf --b-scheduler scx_ktstr "$fixtures/sched-a" \
+	"$fixtures/sched-b" "$fixtures/stall" -o "$runs/r.html" 2>/dev/null || fail "report pool exit $?"
+grep -q 'A: sched-a+sched-b+stall (4 records)<br>B: sched-a+sched-b+stall (10 records)' \
+	"$runs/r.html" || fail "report pool: sides not taken from all three runs"
 "$ktstr" report "$fixtures/stall" -o "$runs/nodir/r.html" 2>/dev/null
 [ $? -eq 1 ] || fail "report into a missing directory: want exit 1"
 rm -rf "$runs/corrupt" "$runs/r.html"

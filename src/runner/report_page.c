@@ -251,7 +251,7 @@ static void line_chart(struct strbuf *sb, const struct line_chart *c)
 
 struct timeline {
 	size_t n, ncpus, len, m; /* samples, CPUs drawn, bucket length, points */
-	size_t cpus_in_record;
+	size_t cpus_in_record, samples_in_record;
 	double *t;               /* m times (s): each bucket's first sample */
 	struct series *nr, *dsq; /* ncpus each */
 	struct series imb;
@@ -280,7 +280,8 @@ static bool timeline_read(const json_t *mon, size_t max, struct timeline *tl)
 	if (!json_is_array(tj) || !json_is_array(cj) || json_array_size(tj) < 2 ||
 	    !json_array_size(cj))
 		return false;
-	tl->n = json_array_size(tj);
+	tl->n = MIN(json_array_size(tj), (size_t)REPORT_MAX_SAMPLES);
+	tl->samples_in_record = json_array_size(tj);
 	tl->cpus_in_record = json_array_size(cj);
 	tl->ncpus = MIN(tl->cpus_in_record, (size_t)REPORT_MAX_CPUS);
 	tl->len = report_bucket_len(tl->n, max);
@@ -418,6 +419,9 @@ static void monitor_section(struct strbuf *sb, const json_t *mon, size_t max)
 		sb_printf(sb, "<p class=\"muted\">downsampled: %zu samples drawn as %zu points, "
 			      "each the maximum of %zu samples</p>\n",
 			  tl.n, tl.m, tl.len);
+	if (tl.samples_in_record > tl.n)
+		sb_printf(sb, "<p class=\"muted\">the first %zu of %zu samples drawn</p>\n", tl.n,
+			  tl.samples_in_record);
 	if (tl.cpus_in_record > tl.ncpus)
 		sb_printf(sb, "<p class=\"muted\">the first %zu of %zu CPUs drawn</p>\n", tl.ncpus,
 			  tl.cpus_in_record);

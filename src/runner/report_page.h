@@ -27,6 +27,7 @@
 
 #define REPORT_MAX_POINTS 400 /* default points per timeline series */
 #define REPORT_MAX_CPUS 64    /* CPUs drawn per timeline chart */
+#define REPORT_MAX_SAMPLES 100000 /* timeline samples read per record */
 
 struct report_run {
 	const char *id, *path;

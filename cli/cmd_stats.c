@@ -15,14 +15,13 @@
 #include <sys/stat.h>
 
 #include "cli/commands.h"
-#include "core/sched_args.h"
+#include "cli/runs.h"
 #include "runner/compare.h"
 #include "runner/output.h"
 #include "runner/sidecar.h"
 #include "runner/timefmt.h"
 #include "util/util.h"
 
-#define EXIT_BAD_INPUT 2
 #define RED "\033[31m"
 #define GREEN "\033[32m"
 #define BOLD "\033[1m"
@@ -107,168 +106,6 @@ static void usage(FILE *f)
 		"  ktstr stats merge shard-*/ktstr-runs/* -o ktstr-runs/merged\n");
 }
 
-/* ---- loading runs ---- */
-
-struct run {
-	char *id;
-	char *path;
-	struct sidecar_record *recs;
-	size_t n;
-	size_t corrupt; /* unreadable records (list only tolerates them) */
-};
-
-static void run_free(struct run *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		sidecar_record_free(&r->recs[i]);
-	free(r->recs);
-	free(r->id);
-	free(r->path);
-	memset(r, 0, sizeof(*r));
-}
-
-static int cmp_rec(const void *a, const void *b)
-{
-	const struct sidecar_record *x = a, *y = b;
-	int c = strcmp(x->test ? x->test : "", y->test ? y->test : "");
-
-	return c ? c : strcmp(x->variant ? x->variant : "", y->variant ? y->variant : "");
-}
-
-/*
- * Read the records of the run at path (a directory, or a single record file).
- * strict: the first unreadable record is an error naming the file.
- */
-static int run_read(const char *path, bool strict, struct run *run, char **err)
-{
-	char **files;
-	struct stat st;
-
-	if (stat(path, &st) < 0) {
-		int e = errno;
-
-		*err = xasprintf("%s: %s", path, strerror(e));
-		run_free(run);
-		return -e;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		files = sidecar_list_records(path);
-		if (!files) {
-			*err = xasprintf("%s: cannot list records: %s", path, strerror(errno));
-			run_free(run);
-			return -EIO;
-		}
-	} else {
-		files = xcalloc(2, sizeof(*files));
-		files[0] = xstrdup(path);
-	}
-	run->path = xstrdup(path);
-	if (!run->id) {
-		char *copy = xstrdup(path);
-		size_t len = strlen(copy);
-		const char *slash;
-
-		while (len > 1 && copy[len - 1] == '/')
-			copy[--len] = '\0'; /* "RUN/" names RUN */
-		slash = strrchr(copy, '/');
-		run->id = xstrdup(slash && slash[1] ? slash + 1 : copy);
-		free(copy);
-	}
-	for (size_t i = 0; files[i]; i++) {
-		struct sidecar_record rec;
-		char *e = NULL;
-
-		if (sidecar_read(files[i], &rec, &e) < 0) {
-			if (strict && !*err) {
-				*err = e;
-				e = NULL;
-			} else {
-				fprintf(stderr, "ktstr: skipping %s\n", e);
-			}
-			free(e);
-			run->corrupt++;
-			continue;
-		}
-		run->recs = xrealloc(run->recs, (run->n + 1) * sizeof(*run->recs));
-		run->recs[run->n++] = rec;
-	}
-	for (size_t i = 0; files[i]; i++)
-		free(files[i]);
-	free(files);
-	if (strict && *err) {
-		run_free(run);
-		return -EINVAL;
-	}
-	if (!S_ISDIR(st.st_mode) && run->n && run->recs[0].run_id) {
-		free(run->id); /* a single record file: name the run it belongs to */
-		run->id = xstrdup(run->recs[0].run_id);
-	}
-	qsort(run->recs, run->n, sizeof(*run->recs), cmp_rec);
-	return 0;
-}
-
-/* Resolve RUN (id, path, latest, latest~N): *path, and *id for a run under
- * root (NULL for a path). 0 or -errno with *err. */
-static int run_resolve(const char *root, const char *spec, char **path, char **id, char **err)
-{
-	struct sidecar_run *runs = NULL;
-	size_t n = 0;
-	int rc;
-
-	*path = *id = NULL;
-	if (strchr(spec, '/') || (path_exists(spec) && !timefmt_is_run_id(spec))) {
-		*path = xstrdup(spec);
-		return 0;
-	}
-	rc = sidecar_list_runs(root, &runs, &n);
-	if (rc < 0 && rc != -ENOENT) {
-		*err = xasprintf("cannot read runs directory %s: %s", root, strerror(-rc));
-		return rc;
-	}
-	if (!strcmp(spec, "latest") || str_starts_with(spec, "latest~")) {
-		uint64_t back = 0;
-
-		if (spec[6] && str_to_u64(spec + 7, &back) < 0) {
-			*err = xasprintf("bad run '%s': expected latest or latest~N", spec);
-			rc = -EINVAL;
-		} else if (back >= n) {
-			*err = xasprintf("run '%s' does not exist: %zu run(s) under %s", spec, n, root);
-			rc = -ENOENT;
-		} else {
-			*id = xstrdup(runs[n - 1 - back].id);
-			*path = xstrdup(runs[n - 1 - back].path);
-		}
-	} else {
-		for (size_t i = 0; i < n && !*path; i++)
-			if (!strcmp(runs[i].id, spec)) {
-				*id = xstrdup(runs[i].id);
-				*path = xstrdup(runs[i].path);
-			}
-		if (!*path) {
-			*err = xasprintf("unknown run '%s' (no such directory under %s; "
-					 "'ktstr stats list' shows the runs)",
-					 spec, root);
-			rc = -ENOENT;
-		}
-	}
-	sidecar_runs_free(runs, n);
-	return *path ? 0 : rc;
-}
-
-/* Resolve RUN and read it. */
-static int run_load(const char *root, const char *spec, struct run *run, char **err)
-{
-	char *path;
-	int rc;
-
-	memset(run, 0, sizeof(*run));
-	rc = run_resolve(root, spec, &path, &run->id, err);
-	if (rc < 0)
-		return rc;
-	rc = run_read(path, true, run, err);
-	free(path);
-	return rc;
-}
 
 /* ---- list ---- */
 
@@ -485,127 +322,6 @@ static int cmd_show(const char *root, const char *spec, bool json)
 	return 0;
 }
 
-/* ---- compare ---- */
-
-/* How one side is chosen: --a-X / --b-X values (NULL = any). */
-struct side_sel {
-	const char *scheduler, *kernel, *args;
-};
-
-/* Filters for both sides: --scenario, --topology (repeatable). */
-struct both_sel {
-	const char **scenarios, **topologies;
-	size_t nscenarios, ntopologies;
-};
-
-/* Arguments as the records join them: split at whitespace, joined by one space. */
-static char *args_norm(const char *s)
-{
-	char **v = sched_split_args(s);
-	struct strbuf sb = { 0 };
-
-	for (size_t i = 0; v && v[i]; i++) {
-		sb_printf(&sb, "%s%s", i ? " " : "", v[i]);
-		free(v[i]);
-	}
-	free(v);
-	return sb_steal(&sb);
-}
-
-static char *args_join(char *const *v)
-{
-	struct strbuf sb = { 0 };
-
-	for (size_t i = 0; v && v[i]; i++)
-		sb_printf(&sb, "%s%s", i ? " " : "", v[i]);
-	return sb_steal(&sb);
-}
-
-static bool in_list(const char **v, size_t n, const char *s)
-{
-	if (!n)
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (s && !strcmp(v[i], s))
-			return true;
-	return false;
-}
-
-static bool rec_selected(const struct sidecar_record *s, const char *args,
-			 const struct side_sel *sel, const struct both_sel *both)
-{
-	if (!in_list(both->scenarios, both->nscenarios, s->test) ||
-	    !in_list(both->topologies, both->ntopologies, s->topology))
-		return false;
-	if (sel->scheduler && (!s->scheduler || strcmp(sel->scheduler, s->scheduler)))
-		return false;
-	if (sel->kernel && !(s->kernel_version && !strcmp(sel->kernel, s->kernel_version)) &&
-	    !(s->kernel_id && !strcmp(sel->kernel, s->kernel_id)))
-		return false;
-	return !sel->args || !strcmp(sel->args, args);
-}
-
-/* One side: compare_rec views of the selected records of r (pointers into r). */
-struct view {
-	struct compare_rec *recs;
-	char **args; /* storage behind recs[].args */
-	size_t n;
-};
-
-static void view_build(const struct run *r, const struct side_sel *sel,
-		       const struct both_sel *both, struct view *v)
-{
-	v->recs = xcalloc(r->n + 1, sizeof(*v->recs));
-	v->args = xcalloc(r->n + 1, sizeof(*v->args));
-	v->n = 0;
-	for (size_t i = 0; i < r->n; i++) {
-		const struct sidecar_record *s = &r->recs[i];
-		char *args = args_join(s->scheduler_args);
-
-		if (!rec_selected(s, args, sel, both)) {
-			free(args);
-			continue;
-		}
-		v->args[v->n] = args;
-		v->recs[v->n++] = (struct compare_rec){
-			.test = s->test,
-			.variant = s->variant,
-			.config = s->config,
-			.topology = s->topology,
-			.scheduler = s->scheduler,
-			.args = args,
-			.kernel = s->kernel_version ? s->kernel_version : s->kernel_id,
-			.verdict = s->result.verdict,
-			.stats = s->result.stats,
-			.nstats = s->result.nstats,
-			.metrics = s->metrics.v,
-			.nmetrics = s->metrics.n,
-		};
-	}
-}
-
-static void view_free(struct view *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		free(v->args[i]);
-	free(v->args);
-	free(v->recs);
-}
-
-/* "3 records; test: steady, cpuset_apply; topology: 1n1l2c1t; scheduler: eevdf; ..." */
-static void describe_side(FILE *f, const char *which, const char *run, const struct view *v)
-{
-	struct compare_side s = { run, v->recs, v->n };
-
-	fprintf(f, "  %s (%s): %zu record(s)", which, run, v->n);
-	for (int d = 0; d < DIM_COUNT && v->n; d++) {
-		char *vals = compare_dim_values(&s, d);
-
-		fprintf(f, "%s %s: %s", d ? ";" : ":", compare_dim_name(d), vals);
-		free(vals);
-	}
-	fprintf(f, "\n");
-}
 
 static const char *polarity_short(enum ktstr_polarity p)
 {
@@ -763,95 +479,34 @@ static void print_report(const struct compare_report *rep, const char *ida, size
 	       rep->only_b);
 }
 
-struct compare_args {
-	const char *runs[2];
-	size_t nruns;
-	struct side_sel a, b;
-	struct both_sel both;
-	double rel;
-	bool json, only_changed;
-};
-
-static int compare_bad(struct run *runs, size_t n)
+static int cmd_compare(const char *root, const struct ab_args *args, bool json,
+		       bool only_changed)
 {
-	for (size_t i = 0; i < n; i++)
-		run_free(&runs[i]);
-	return EXIT_BAD_INPUT;
-}
+	struct ab ab;
+	int rc = EXIT_BAD_INPUT;
 
-static int cmd_compare(const char *root, struct compare_args *ca)
-{
-	struct run runs[2] = { 0 };
-	struct compare_opts o = { .rel_override = ca->rel };
-	struct view va, vb;
-	struct compare_side side_a, side_b;
-	struct compare_report rep;
-	const struct run *ra, *rb;
-	char *err = NULL;
-	bool chosen = false;
-	int rc;
+	if (ab_load(root, args, "ktstr stats", &ab) < 0)
+		goto out;
+	ab_compare(&ab, args, "ktstr stats");
+	if (!ab.compared)
+		goto out;
+	rc = compare_exit_code(&ab.rep);
+	if (json) {
+		json_t *j = compare_report_to_json(&ab.rep);
 
-	for (size_t i = 0; i < ca->nruns; i++) {
-		if (run_load(root, ca->runs[i], &runs[i], &err) < 0) {
-			fprintf(stderr, "ktstr: %s%s\n", ca->nruns > 1 ? (i ? "B: " : "A: ") : "",
-				err);
-			free(err);
-			return compare_bad(runs, i);
-		}
-		if (!runs[i].n) {
-			fprintf(stderr, "ktstr: run %s has no records\n", runs[i].path);
-			return compare_bad(runs, i + 1);
-		}
-	}
-	/* the dimensions the sides are chosen by are never paired on */
-	o.differ[DIM_SCHEDULER] = ca->a.scheduler && ca->b.scheduler &&
-				  strcmp(ca->a.scheduler, ca->b.scheduler);
-	o.differ[DIM_KERNEL] = ca->a.kernel && ca->b.kernel && strcmp(ca->a.kernel, ca->b.kernel);
-	o.differ[DIM_ARGS] = ca->a.args && ca->b.args && strcmp(ca->a.args, ca->b.args);
-	for (int d = 0; d < DIM_COUNT; d++)
-		chosen |= o.differ[d];
-	if (ca->nruns == 1 && !chosen) {
-		fprintf(stderr, "ktstr stats: compare with one run needs the sides chosen by a "
-				"dimension: --a-scheduler X --b-scheduler Y, --a-kernel/--b-kernel "
-				"or --a-args/--b-args with different values\n");
-		return compare_bad(runs, 1);
-	}
-	ra = &runs[0];
-	rb = &runs[ca->nruns - 1];
-	view_build(ra, &ca->a, &ca->both, &va);
-	view_build(rb, &ca->b, &ca->both, &vb);
-	side_a = (struct compare_side){ ra->id, va.recs, va.n };
-	side_b = (struct compare_side){ rb->id, vb.recs, vb.n };
-	compare_runs(&side_a, &side_b, &o, &rep);
-	rc = compare_exit_code(&rep);
-	if (ca->json) {
-		json_t *j = compare_report_to_json(&rep);
-
-		json_object_set_new(j, "a", json_string(ra->id));
-		json_object_set_new(j, "b", json_string(rb->id));
-		json_object_set_new(j, "a_records", json_integer((json_int_t)va.n));
-		json_object_set_new(j, "b_records", json_integer((json_int_t)vb.n));
+		json_object_set_new(j, "a", json_string(ab.ida));
+		json_object_set_new(j, "b", json_string(ab.idb));
+		json_object_set_new(j, "a_records", json_integer((json_int_t)ab.va.n));
+		json_object_set_new(j, "b_records", json_integer((json_int_t)ab.vb.n));
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		printf("\n");
 		json_decref(j);
-	} else if (rep.paired) {
-		print_report(&rep, ra->id, va.n, rb->id, vb.n, ca->only_changed,
+	} else if (ab.rep.paired) {
+		print_report(&ab.rep, ab.ida, ab.va.n, ab.idb, ab.vb.n, only_changed,
 			     output_use_color(stdout));
 	}
-	if (!rep.paired) {
-		/* nothing to judge is bad input, never a pass */
-		fprintf(stderr, "ktstr stats: compare: no test is on both sides (pairing on %s%s%s)\n",
-			rep.pairing, rep.differing ? "; differing: " : "",
-			rep.differing ? rep.differing : "");
-		describe_side(stderr, "A", ra->id, &va);
-		describe_side(stderr, "B", rb->id, &vb);
-	}
-	compare_report_free(&rep);
-	view_free(&va);
-	view_free(&vb);
-	run_free(&runs[0]);
-	if (ca->nruns > 1)
-		run_free(&runs[1]);
+out:
+	ab_free(&ab);
 	return rc;
 }
 
@@ -885,122 +540,55 @@ out:
 
 /* ---- dispatch ---- */
 
-#define MAX_FILTERS 64
-
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "runs-dir", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "threshold", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "changed", no_argument, NULL, 'c' },
-		{ "a-scheduler", required_argument, NULL, 'S' },
-		{ "b-scheduler", required_argument, NULL, 's' },
-		{ "a-kernel", required_argument, NULL, 'K' },
-		{ "b-kernel", required_argument, NULL, 'k' },
-		{ "a-args", required_argument, NULL, 'A' },
-		{ "b-args", required_argument, NULL, 'a' },
-		{ "scenario", required_argument, NULL, 'n' },
-		{ "topology", required_argument, NULL, 'T' },
+		AB_LONG_OPTIONS,
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *scenarios[MAX_FILTERS], *topologies[MAX_FILTERS];
-	struct compare_args ca = { .rel = -1.0 };
-	char *root = NULL, *end, *a_args = NULL, *b_args = NULL, *out_dir = NULL;
+	struct ab_args ab = AB_ARGS_INIT;
+	bool json = false, only_changed = false;
+	char *out_dir = NULL;
 	int c, rc = EXIT_BAD_INPUT;
 
-	ca.both.scenarios = scenarios;
-	ca.both.topologies = topologies;
 	optind = 0; /* reinitialize getopt; GNU getopt lets options follow the words */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			free(root);
-			root = xstrdup(optarg);
-			break;
-		case 'o':
+		int taken = ab_option(&ab, c, argv, "ktstr stats");
+
+		if (taken < 0)
+			goto out;
+		if (c == 'o') {
 			free(out_dir);
 			out_dir = xstrdup(optarg);
-			break;
-		case 't':
-			errno = 0;
-			ca.rel = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(ca.rel >= 0) || !isfinite(ca.rel)) {
-				fprintf(stderr, "ktstr stats: bad --threshold '%s' (a percentage, e.g. 10)\n",
-					optarg);
-				goto out;
-			}
-			ca.rel /= 100.0;
-			break;
-		case 'j':
-			ca.json = true;
-			break;
-		case 'c':
-			ca.only_changed = true;
-			break;
-		case 'S':
-			ca.a.scheduler = optarg;
-			break;
-		case 's':
-			ca.b.scheduler = optarg;
-			break;
-		case 'K':
-			ca.a.kernel = optarg;
-			break;
-		case 'k':
-			ca.b.kernel = optarg;
-			break;
-		case 'A':
-			free(a_args);
-			ca.a.args = a_args = args_norm(optarg);
-			break;
-		case 'a':
-			free(b_args);
-			ca.b.args = b_args = args_norm(optarg);
-			break;
-		case 'n':
-		case 'T':
-			if ((c == 'n' ? ca.both.nscenarios : ca.both.ntopologies) >= MAX_FILTERS) {
-				fprintf(stderr, "ktstr stats: too many --%s values (at most %d)\n",
-					c == 'n' ? "scenario" : "topology", MAX_FILTERS);
-				goto out;
-			}
-			if (c == 'n')
-				scenarios[ca.both.nscenarios++] = optarg;
-			else
-				topologies[ca.both.ntopologies++] = optarg;
-			break;
-		case 'h':
+		} else if (c == 'j')
+			json = true;
+		else if (c == 'c')
+			only_changed = true;
+		else if (c == 'h') {
 			usage(stdout);
 			rc = 0;
 			goto out;
-		case ':':
-			fprintf(stderr, "ktstr stats: %s needs a value\n", argv[optind - 1]);
-			goto out;
-		default:
-			fprintf(stderr, "ktstr stats: unknown option '%s' ('ktstr stats --help' explains)\n",
-				argv[optind - 1]);
-			goto out;
 		}
 	}
-	if (!root)
-		root = sidecar_runs_root();
+	if (!ab.root)
+		ab.root = sidecar_runs_root();
 	if (optind >= argc) {
 		usage(stderr);
 	} else if (!strcmp(argv[optind], "list") && argc - optind == 1) {
-		rc = cmd_list(root, ca.json);
+		rc = cmd_list(ab.root, json);
 	} else if (!strcmp(argv[optind], "show") && argc - optind == 2) {
-		rc = cmd_show(root, argv[optind + 1], ca.json);
+		rc = cmd_show(ab.root, argv[optind + 1], json);
 	} else if (!strcmp(argv[optind], "compare") && (argc - optind == 2 || argc - optind == 3)) {
-		ca.nruns = (size_t)(argc - optind - 1);
-		ca.runs[0] = argv[optind + 1];
-		ca.runs[1] = ca.nruns > 1 ? argv[optind + 2] : NULL;
-		rc = cmd_compare(root, &ca);
+		ab.nruns = (size_t)(argc - optind - 1);
+		ab.runs = (const char **)&argv[optind + 1];
+		rc = cmd_compare(ab.root, &ab, json, only_changed);
 	} else if (!strcmp(argv[optind], "merge") && argc - optind >= 2) {
-		rc = cmd_merge(root, argv + optind + 1, (size_t)(argc - optind - 1), out_dir);
+		rc = cmd_merge(ab.root, argv + optind + 1, (size_t)(argc - optind - 1), out_dir);
 	} else {
 		fprintf(stderr, "ktstr stats: expected 'list', 'show RUN', 'compare A B', "
 				"'compare RUN --a-X .. --b-X ..' or 'merge RUN... [-o DIR]' "
@@ -1008,8 +596,6 @@ int cmd_stats(int argc, char **argv)
 	}
 out:
 	free(out_dir);
-	free(root);
-	free(a_args);
-	free(b_args);
+	ab_args_free(&ab);
 	return rc;
 }

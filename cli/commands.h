@@ -14,6 +14,7 @@ struct cli_command {
 int cmd_cleanup(int argc, char **argv);
 int cmd_kernel(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_shell(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

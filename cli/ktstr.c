@@ -15,6 +15,8 @@ static const struct cli_command commands[] = {
 	  cmd_cleanup },
 	{ "kernel", "fetch, list, check and resolve test kernels", cmd_kernel },
 	{ "list", "list the catalog scenarios (--json)", cmd_catalog },
+	{ "report", "write a self-contained HTML report of runs, with an A/B comparison",
+	  cmd_report },
 	{ "run", "run catalog scenarios in VMs against schedulers and topologies", cmd_run },
 	{ "shell", "a busybox shell (or --exec CMD) in a VM with a topology and scheduler", cmd_shell },
 	{ "stats", "list runs, show a run, compare two runs (regressions exit 1)", cmd_stats },
@@ -36,6 +38,7 @@ static void usage(FILE *f)
 		   "  ktstr list                                    scenarios and categories\n"
 		   "  ktstr shell --topology 1n2l2c1t --exec nproc  prints 4\n"
 		   "  ktstr stats compare latest~1 latest           regressions exit 1\n"
+		   "  ktstr report latest~1 latest -o report.html   the runs and their comparison\n"
 		   "\nexit status: 0 passed, 1 failed, 2 usage error (per command: --help).\n"
 		   "'ktstr <command> --help' explains each command.\n");
 }

@@ -9,7 +9,7 @@ _ktstr()
 		words=("${COMP_WORDS[@]}")
 		cword=$COMP_CWORD
 	}
-	local cmds="cleanup kernel list run shell stats topo help"
+	local cmds="cleanup kernel list report run shell stats topo help"
 	if [ "$cword" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
 		return
@@ -48,6 +48,8 @@ _ktstr()
 		--exec --help" ;;
 	stats) opts="list show compare merge --output -o --json --help --runs-dir --threshold --changed --a-scheduler
 		--b-scheduler --a-kernel --b-kernel --a-args --b-args --scenario --topology" ;;
+	report) opts="--output -o --runs-dir --threshold --max-points --a-scheduler --b-scheduler
+		--a-kernel --b-kernel --a-args --b-args --scenario --topology --help" ;;
 	kernel) opts="fetch list check resolve --help" ;;
 	topo) opts="--vm --kernel --memory --timeout --cmdline --json --help" ;;
 	cleanup) opts="--dry-run --templates --days --help" ;;

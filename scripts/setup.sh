@@ -14,7 +14,7 @@ PKGS=(
 	bpftool:bookworm-backports
 	libelf-dev zlib1g-dev libzstd-dev libjansson-dev libcmocka-dev
 	meson ninja-build pkg-config gcc make zstd xz-utils cpio file
-	stress-ng rt-tests gcovr python3-yaml
+	stress-ng rt-tests gcovr python3-yaml chromium
 )
 
 names() { local p; for p in "${PKGS[@]}"; do echo "${p%%:*}"; done; }

@@ -610,6 +610,16 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 		mig += r->migrations;
 		work += r->work_units;
 		stall = MAX(stall, r->max_host_stall_ms);
+		result_worker(res, &(struct ktstr_worker_share){
+					   .cgroup = (char *)in->w[i].cgroup,
+					   .pid = r->pid,
+					   .cpu_pct = r->wall_ns ? (double)r->cpu_ns * 100.0 /
+								   (double)r->wall_ns :
+								 0,
+					   .wait_pct = checks_wait_pct(r),
+					   .work_units = (double)r->work_units,
+					   .migrations = (double)r->migrations,
+				   });
 		if (r->max_gap_ms > gap || gap_cpu < 0) {
 			gap = MAX(gap, r->max_gap_ms);
 			gap_cpu = r->max_gap_cpu;

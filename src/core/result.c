@@ -3,6 +3,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,8 +64,11 @@ void result_free(struct ktstr_result *r)
 		free(r->details[i].msg);
 	for (unsigned i = 0; i < r->nstats; i++)
 		free(r->stats[i].name);
+	for (unsigned i = 0; i < r->nworkers; i++)
+		free(r->workers[i].cgroup);
 	free(r->details);
 	free(r->stats);
+	free(r->workers);
 	free(r->skip_reason);
 	result_init(r);
 }
@@ -109,6 +113,15 @@ void result_stat(struct ktstr_result *r, const char *name, double value)
 	r->stats[r->nstats++] = (struct ktstr_stat){ .name = xstrdup(name), .value = value };
 }
 
+void result_worker(struct ktstr_result *r, const struct ktstr_worker_share *w)
+{
+	if (r->nworkers >= RESULT_MAX_WORKERS)
+		return;
+	r->workers = xrealloc(r->workers, (r->nworkers + 1) * sizeof(*r->workers));
+	r->workers[r->nworkers] = *w;
+	r->workers[r->nworkers++].cgroup = xstrdup(w->cgroup ? w->cgroup : "");
+}
+
 /* How bad a verdict is; an interruption ends the test whatever it had found. */
 static int verdict_rank(enum ktstr_verdict v)
 {
@@ -130,6 +143,8 @@ void result_merge(struct ktstr_result *dst, const struct ktstr_result *src)
 		add_detail(dst, src->details[i].kind, xstrdup(src->details[i].msg));
 	for (unsigned i = 0; i < src->nstats; i++)
 		result_stat(dst, src->stats[i].name, src->stats[i].value);
+	for (unsigned i = 0; i < src->nworkers; i++)
+		result_worker(dst, &src->workers[i]);
 	if (src->skip_reason && !dst->skip_reason)
 		dst->skip_reason = xstrdup(src->skip_reason);
 	if (verdict_rank(src->verdict) > verdict_rank(dst->verdict))
@@ -150,11 +165,28 @@ json_t *result_to_json(const struct ktstr_result *r)
 		json_array_append_new(details,
 				      json_pack("{s:s, s:s}", "kind", fail_kind_name(r->details[i].kind),
 						"msg", r->details[i].msg));
+	json_t *o;
+
 	for (unsigned i = 0; i < r->nstats; i++)
 		json_object_set_new(stats, r->stats[i].name, json_real(r->stats[i].value));
-	return json_pack("{s:s, s:o, s:o, s:o}", "verdict", verdict_name(r->verdict), "skip_reason",
-			 r->skip_reason ? json_string(r->skip_reason) : json_null(), "details",
-			 details, "stats", stats);
+	o = json_pack("{s:s, s:o, s:o, s:o}", "verdict", verdict_name(r->verdict), "skip_reason",
+		      r->skip_reason ? json_string(r->skip_reason) : json_null(), "details", details,
+		      "stats", stats);
+	if (r->nworkers) {
+		json_t *workers = json_array();
+
+		for (unsigned i = 0; i < r->nworkers; i++) {
+			const struct ktstr_worker_share *w = &r->workers[i];
+
+			json_array_append_new(
+				workers, json_pack("{s:s, s:i, s:f, s:f, s:f, s:f}", "cgroup",
+						   w->cgroup, "pid", w->pid, "cpu_pct", w->cpu_pct,
+						   "wait_pct", w->wait_pct, "work_units",
+						   w->work_units, "migrations", w->migrations));
+		}
+		json_object_set_new(o, "workers", workers);
+	}
+	return o;
 }
 
 static int bad(char **err, const char *what)
@@ -162,6 +194,47 @@ static int bad(char **err, const char *what)
 	if (err)
 		*err = xasprintf("result: %s", what);
 	return -EINVAL;
+}
+
+static bool num_field(const json_t *o, const char *key, double *v)
+{
+	const json_t *x = json_object_get(o, key);
+
+	if (!json_is_number(x))
+		return false;
+	*v = json_number_value(x);
+	return true;
+}
+
+static int workers_from_json(const json_t *arr, struct ktstr_result *r, char **err)
+{
+	const json_t *v;
+	size_t i;
+
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > RESULT_MAX_WORKERS) {
+		if (err)
+			*err = xasprintf("result: \"workers\" must be an array of at most %d entries",
+					 RESULT_MAX_WORKERS);
+		return -EINVAL;
+	}
+	json_array_foreach(arr, i, v) {
+		const json_t *cg = json_object_get(v, "cgroup"), *pid = json_object_get(v, "pid");
+		struct ktstr_worker_share w = { 0 };
+
+		if (!json_is_string(cg) || !json_is_integer(pid) ||
+		    json_integer_value(pid) < 0 || json_integer_value(pid) > INT32_MAX ||
+		    !num_field(v, "cpu_pct", &w.cpu_pct) || !num_field(v, "wait_pct", &w.wait_pct) ||
+		    !num_field(v, "work_units", &w.work_units) ||
+		    !num_field(v, "migrations", &w.migrations))
+			return bad(err, "worker without \"cgroup\", \"pid\" and numeric "
+					"\"cpu_pct\", \"wait_pct\", \"work_units\", \"migrations\"");
+		w.cgroup = (char *)json_string_value(cg);
+		w.pid = (int)json_integer_value(pid);
+		result_worker(r, &w);
+	}
+	return 0;
 }
 
 int result_from_json(const json_t *j, struct ktstr_result *r, char **err)
@@ -201,6 +274,10 @@ int result_from_json(const json_t *j, struct ktstr_result *r, char **err)
 			return bad(err, "statistic is not a number");
 		}
 		result_stat(r, key, json_number_value(v));
+	}
+	if (workers_from_json(json_object_get(j, "workers"), r, err)) {
+		result_free(r);
+		return -EINVAL;
 	}
 	if (json_is_string(skip))
 		r->skip_reason = xstrdup(json_string_value(skip));

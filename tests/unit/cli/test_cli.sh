@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # The ktstr command without a VM: `ktstr list` (text and --json agree with the
-# catalog), `ktstr run` argument errors (exit 2, a message naming the problem,
-# nothing run, no record), --help of every subcommand.
+# catalog), `ktstr run` and `ktstr report` argument errors (exit 2, a message
+# naming the problem, nothing run, no record, no page), --help of every subcommand.
 # usage: test_cli.sh KTSTR
 set -u
 ktstr=$1
@@ -62,6 +62,40 @@ grep -q "not a terminal; use --exec" "$runs/err" || fail "shell without a termin
 [ $? -eq 2 ] || fail "shell --scheduler /nonexistent/scx: want exit 2"
 rm -f "$runs/err"
 
+# report: bad input exits 2 naming it, and writes nothing
+fixtures="$(dirname "$0")/fixtures/report"
+report() { # want-regex args...
+	want=$1
+	shift
+	err=$(KTSTR_RUNS_DIR=$runs "$ktstr" report "$@" 2>&1 >/dev/null)
+	code=$?
+	[ "$code" -eq 2 ] || fail "report $*: exit $code, want 2 ($err)"
+	printf '%s\n' "$err" | grep -q "$want" || fail "report $*: message '$err' lacks '$want'"
+	echo "report $*: exit 2: $(printf '%s' "$err" | head -1)"
+}
+report 'expected at least one RUN' -o "$runs/r.html"
+report 'expected -o FILE' "$fixtures/stall"
+report "unknown run 'nope'" nope -o "$runs/r.html"
+report "bad --max-points '3'" --max-points 3 "$fixtures/stall" -o "$runs/r.html"
+report "unknown option '--bogus'" --bogus "$fixtures/stall" -o "$runs/r.html"
+report 'no test is on both sides' "$fixtures/stall" "$fixtures/sched-b" --a-scheduler eevdf \
+	--b-scheduler scx_ktstr -o "$runs/r.html"
+mkdir "$runs/corrupt" && echo '{"schema_version": 1, "run_id": 3}' >"$runs/corrupt/x.ktstr.json"
+report 'x.ktstr.json' "$runs/corrupt" -o "$runs/r.html"
+[ -e "$runs/r.html" ] && fail "report wrote a file on bad input"
+# written atomically: the file, no temporary beside it
+"$ktstr" report "$fixtures/stall" -o "$runs/r.html" 2>/dev/null || fail "report exit $?"
+grep -q '</html>' "$runs/r.html" || fail "report: no page"
+ls "$runs" | grep -q 'tmp' && fail "report left a temporary file"
+# sides chosen by a dimension from three runs: one pool
+"$ktstr" report --a-scheduler eevdf --b-scheduler scx_ktstr "$fixtures/sched-a" \
+	"$fixtures/sched-b" "$fixtures/stall" -o "$runs/r.html" 2>/dev/null || fail "report pool exit $?"
+grep -q 'A: sched-a+sched-b+stall (4 records)<br>B: sched-a+sched-b+stall (10 records)' \
+	"$runs/r.html" || fail "report pool: sides not taken from all three runs"
+"$ktstr" report "$fixtures/stall" -o "$runs/nodir/r.html" 2>/dev/null
+[ $? -eq 1 ] || fail "report into a missing directory: want exit 1"
+rm -rf "$runs/corrupt" "$runs/r.html"
+
 # bash completion: commands and scenario names
 if command -v bash >/dev/null; then
 	got=$(PATH=$(dirname "$ktstr"):$PATH bash -c '. "$1"; COMP_WORDS=(ktstr run --scenario ste);
@@ -71,7 +105,7 @@ if command -v bash >/dev/null; then
 fi
 
 # every subcommand has a man-page-like --help
-for cmd in list run shell topo stats kernel cleanup; do
+for cmd in list run shell topo stats report kernel cleanup; do
 	"$ktstr" "$cmd" --help >"$runs/help" 2>&1 || fail "$cmd --help exit $?"
 	grep -q "SYNOPSIS\|usage" "$runs/help" || fail "$cmd --help has no synopsis"
 done

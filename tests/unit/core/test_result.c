@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/result.h"
 
@@ -48,6 +49,53 @@ static void test_rejects(void **state)
 	json_decref(j);
 }
 
+/* Workers round-trip; a reader takes no more than RESULT_MAX_WORKERS, and a writer
+ * keeps no more. */
+static void test_workers(void **state)
+{
+	struct ktstr_result r, back;
+	struct ktstr_worker_share w = { .cgroup = "cg_0", .pid = 42, .cpu_pct = 97.5,
+					.wait_pct = 1.25, .work_units = 1e6, .migrations = 3 };
+	char *err = NULL;
+	json_t *j, *arr;
+
+	result_init(&r);
+	j = result_to_json(&r);
+	assert_null(json_object_get(j, "workers")); /* none: not written */
+	json_decref(j);
+	result_worker(&r, &w);
+	j = result_to_json(&r);
+	assert_int_equal(result_from_json(j, &back, &err), 0);
+	assert_int_equal(back.nworkers, 1);
+	assert_string_equal(back.workers[0].cgroup, "cg_0");
+	assert_int_equal(back.workers[0].pid, 42);
+	assert_true(back.workers[0].cpu_pct == 97.5 && back.workers[0].wait_pct == 1.25);
+	assert_true(back.workers[0].work_units == 1e6 && back.workers[0].migrations == 3);
+	result_free(&back);
+	/* a wrong type is an error naming the fields */
+	json_object_set_new(json_array_get(json_object_get(j, "workers"), 0), "pid",
+			    json_string("42"));
+	assert_int_not_equal(result_from_json(j, &back, &err), 0);
+	assert_non_null(strstr(err, "pid"));
+	free(err);
+	err = NULL;
+	/* too many is an error */
+	arr = json_array();
+	for (int i = 0; i <= RESULT_MAX_WORKERS; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:i, s:f, s:f, s:f, s:f}", "cgroup", "",
+						     "pid", i, "cpu_pct", 1.0, "wait_pct", 0.0,
+						     "work_units", 1.0, "migrations", 0.0));
+	json_object_set_new(j, "workers", arr);
+	assert_int_not_equal(result_from_json(j, &back, &err), 0);
+	assert_non_null(strstr(err, "at most 1024"));
+	free(err);
+	json_decref(j);
+	for (int i = 0; i <= RESULT_MAX_WORKERS; i++)
+		result_worker(&r, &w);
+	assert_int_equal(r.nworkers, RESULT_MAX_WORKERS);
+	result_free(&r);
+}
+
 static void test_merge(void **state)
 {
 	struct ktstr_result a, b;
@@ -71,6 +119,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_workers),
 		cmocka_unit_test(test_merge),
 	};
 

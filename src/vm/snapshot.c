@@ -281,6 +281,7 @@ static int build(const struct vm_spec *spec, const char *key, const char *dir, c
 	b.on_frame = NULL; /* the template's guest runs no test: nobody to answer */
 	b.answer = NULL;
 	b.tick = NULL;
+	b.on_spawn = NULL;
 	b.arg = NULL;
 	b.interactive = false;
 	b.keep_ram = true;

@@ -44,6 +44,25 @@ after=$(sha256sum "$tdir/ram-node0" | cut -d' ' -f1)
 [ "$before" = "$after" ] || bad "template RAM changed: $before -> $after"
 echo "template RAM sha256 before $before after $after"
 
+# under scx_ktstr (when built): restored and monitored; two VMs from one
+# template each write their own value into the scheduler's map from the host
+# and read it back unchanged
+if "$bin" --list 2>/dev/null | grep -q snap_map; then
+	"$bin" --exact snap_map >"$tmp/m0" 2>&1 || bad "snap_map (template build) failed: $(cat "$tmp/m0")"
+	"$bin" -v --exact snap_map >"$tmp/ma" 2>&1 & pa=$!
+	"$bin" -v --exact snap_map >"$tmp/mb" 2>&1 & pb=$!
+	wait $pa || bad "map VM a failed: $(cat "$tmp/ma")"
+	wait $pb || bad "map VM b failed: $(cat "$tmp/mb")"
+	ka=$(grep -o 'knob [0-9a-f]*' "$tmp/ma" | head -n 1)
+	kb=$(grep -o 'knob [0-9a-f]*' "$tmp/mb" | head -n 1)
+	echo "map a: $ka b: $kb"
+	[ -n "$ka" ] && [ "$ka" != "$kb" ] || bad "the two VMs wrote the same knob ('$ka' vs '$kb')"
+	for r in $(find "$tmp/runs" -name 'snap_map-*.ktstr.json'); do
+		grep -q '"start": *"restored"' "$r" || bad "$r: not restored"
+		grep -q '"monitor"' "$r" || bad "$r: no monitor section"
+	done
+fi
+
 # cold boots give the same verdicts
 KTSTR_SNAPSHOT=0 "$bin" --exact snap_isolated >"$tmp/cold" 2>&1 || bad "cold snap_isolated failed"
 n=$(grep -l '"start": *"booted"' $(find "$tmp/runs" -name 'snap_isolated-*.ktstr.json') | wc -l)

@@ -31,15 +31,21 @@ tdir=$(dirname "$meta")
 [ -f "$tdir/ram-node0" ] || bad "no template RAM file in $tdir"
 before=$(sha256sum "$tdir/ram-node0" | cut -d' ' -f1)
 
+# Two restored VMs of test $1 at once: both must pass and log different
+# values "$2 <hex>" (false when they do not).
+pair() {
+	"$bin" -v --exact "$1" >"$tmp/$1.a" 2>&1 & pa=$!
+	"$bin" -v --exact "$1" >"$tmp/$1.b" 2>&1 & pb=$!
+	wait $pa || bad "$1 VM a failed: $(cat "$tmp/$1.a")"
+	wait $pb || bad "$1 VM b failed: $(cat "$tmp/$1.b")"
+	va=$(grep -o "$2 [0-9a-f]*" "$tmp/$1.a" | head -n 1)
+	vb=$(grep -o "$2 [0-9a-f]*" "$tmp/$1.b" | head -n 1)
+	echo "$1 a: $va b: $vb"
+	[ -n "$va" ] && [ "$va" != "$vb" ]
+}
+
 # two restored VMs at once: neither sees the other's mark, different random numbers
-"$bin" -v --exact snap_isolated >"$tmp/a" 2>&1 & pa=$!
-"$bin" -v --exact snap_isolated >"$tmp/b" 2>&1 & pb=$!
-wait $pa || bad "VM a failed: $(cat "$tmp/a")"
-wait $pb || bad "VM b failed: $(cat "$tmp/b")"
-ra=$(grep -o 'random [0-9a-f]*' "$tmp/a" | head -n 1)
-rb=$(grep -o 'random [0-9a-f]*' "$tmp/b" | head -n 1)
-echo "a: $ra b: $rb"
-[ -n "$ra" ] && [ "$ra" != "$rb" ] || bad "restored VMs share their RNG state ('$ra' vs '$rb')"
+pair snap_isolated random || bad "restored VMs share their RNG state"
 after=$(sha256sum "$tdir/ram-node0" | cut -d' ' -f1)
 [ "$before" = "$after" ] || bad "template RAM changed: $before -> $after"
 echo "template RAM sha256 before $before after $after"
@@ -49,14 +55,7 @@ echo "template RAM sha256 before $before after $after"
 # and read it back unchanged
 if "$bin" --list 2>/dev/null | grep -q snap_map; then
 	"$bin" --exact snap_map >"$tmp/m0" 2>&1 || bad "snap_map (template build) failed: $(cat "$tmp/m0")"
-	"$bin" -v --exact snap_map >"$tmp/ma" 2>&1 & pa=$!
-	"$bin" -v --exact snap_map >"$tmp/mb" 2>&1 & pb=$!
-	wait $pa || bad "map VM a failed: $(cat "$tmp/ma")"
-	wait $pb || bad "map VM b failed: $(cat "$tmp/mb")"
-	ka=$(grep -o 'knob [0-9a-f]*' "$tmp/ma" | head -n 1)
-	kb=$(grep -o 'knob [0-9a-f]*' "$tmp/mb" | head -n 1)
-	echo "map a: $ka b: $kb"
-	[ -n "$ka" ] && [ "$ka" != "$kb" ] || bad "the two VMs wrote the same knob ('$ka' vs '$kb')"
+	pair snap_map knob || bad "the two VMs wrote the same knob"
 	for r in $(find "$tmp/runs" -name 'snap_map-*.ktstr.json'); do
 		grep -q '"start": *"restored"' "$r" || bad "$r: not restored"
 		grep -q '"monitor"' "$r" || bad "$r: no monitor section"

@@ -2,8 +2,9 @@
 /*
  * The monitor thread. Timeline:
  *   1. wait for the guest's symbols (CHAN_KALLSYMS), then open the guest's RAM
- *      (monitor/guestmem.h: the shared files, or QEMU's private mapping) and resolve the layout: page_offset_base, phys_base, the page-table
- *      root (init_top_pgt, else swapper_pg_dir), paging levels;
+ *      (guestmem.h: the shared files, or QEMU's private mapping of them) and
+ *      resolve the layout: page_offset_base, phys_base, the page-table root
+ *      (init_top_pgt, else swapper_pg_dir), paging levels;
  *   2. every MONITOR_INTERVAL_MS: re-read __per_cpu_offset[] (the guest may
  *      not have filled it at the first look), read each CPU's rq, the
  *      sched_ext event counters through scx_root, the head of each rq's

@@ -96,6 +96,8 @@ static void usage(FILE *f)
 		"                    CI engine's variables (see ENVIRONMENT); stderr says which.\n"
 		"    --plan          print what each shard would run and its estimate, run\n"
 		"                    nothing (--json: as JSON).\n"
+		"    --no-snapshot   boot every VM instead of restoring it from a VM template\n"
+		"                    (also: KTSTR_SNAPSHOT=0).\n"
 		"    -v, -q          more (stats, records, diagnostics) or less output.\n\n"
 		"EXIT STATUS\n"
 		"    0    every combination ran and passed, or was skipped for a reason the\n"
@@ -456,6 +458,7 @@ static const struct option run_options[] = {
 	{ "json", no_argument, NULL, 'J' },
 	{ "junit", required_argument, NULL, 'U' },
 	{ "no-skip", no_argument, NULL, 'n' },
+	{ "no-snapshot", no_argument, NULL, 'N' },
 	{ "retries", required_argument, NULL, 'R' },
 	{ "flaky-fails", no_argument, NULL, 'F' },
 	{ "repeat", required_argument, NULL, 'r' },
@@ -560,6 +563,9 @@ static int parse_option(struct run_args *a, int c, const char *arg)
 		break;
 	case 'n':
 		a->ro.no_skip = true;
+		break;
+	case 'N': /* the workers inherit it */
+		setenv("KTSTR_SNAPSHOT", "0", 1);
 		break;
 	case 'R':
 		return set_retries(a, arg);

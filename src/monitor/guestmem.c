@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Guest RAM through QEMU's memory-backend files; kernel address translation. */
+/* Guest RAM through QEMU's memory-backend files or QEMU's own mapping of them;
+ * kernel address translation. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -9,6 +11,7 @@
 #include <unistd.h>
 
 #include "monitor/guestmem.h"
+#include "monitor/procmaps.h"
 #include "util/util.h"
 
 #define PTE_PRESENT 0x1ull
@@ -21,15 +24,16 @@ uint64_t guestmem_q35_lowmem(uint64_t ram_size)
 	return ram_size >= 0xb0000000ull ? 0x80000000ull : 0xb0000000ull;
 }
 
-static void gm_add(struct guestmem *gm, uint64_t gpa, uint64_t size, const uint8_t *host)
+static void gm_add(struct guestmem *gm, uint64_t gpa, uint64_t size, uint64_t host)
 {
 	if (!size)
 		return;
 	gm->r[gm->n++] = (struct guestmem_region){ .gpa = gpa, .size = size, .host = host };
 }
 
-int guestmem_init_ram(struct guestmem *gm, const void *const *host, const uint64_t *sizes,
-		      unsigned nodes)
+/* The q35 layout of nodes whose RAM starts at host[i] (here or in QEMU). */
+static int gm_layout(struct guestmem *gm, const uint64_t *host, const uint64_t *sizes,
+		     unsigned nodes)
 {
 	uint64_t total = 0, off = 0, lowmem;
 
@@ -41,14 +45,13 @@ int guestmem_init_ram(struct guestmem *gm, const void *const *host, const uint64
 	lowmem = guestmem_q35_lowmem(total);
 	/* RAM offset [off, off+size) of each node, split at lowmem */
 	for (unsigned i = 0; i < nodes; off += sizes[i], i++) {
-		const uint8_t *h = host[i];
 		uint64_t s = sizes[i], lo = 0;
 
 		if (off < lowmem)
 			lo = MIN(s, lowmem - off);
-		gm_add(gm, off, lo, h);
+		gm_add(gm, off, lo, host[i]);
 		/* the rest starts at RAM offset MAX(off, lowmem), mapped above 4 GiB */
-		gm_add(gm, GUESTMEM_Q35_4G + MAX(off, lowmem) - lowmem, s - lo, h + lo);
+		gm_add(gm, GUESTMEM_Q35_4G + MAX(off, lowmem) - lowmem, s - lo, host[i] + lo);
 	}
 	gm->ram_size = total;
 	if (!gm->levels)
@@ -56,52 +59,117 @@ int guestmem_init_ram(struct guestmem *gm, const void *const *host, const uint64
 	return 0;
 }
 
-int guestmem_open(struct guestmem *gm, const char *dir, const uint64_t *sizes, unsigned nodes,
-		  bool writable, char **err)
+int guestmem_init_ram(struct guestmem *gm, const void *const *host, const uint64_t *sizes,
+		      unsigned nodes)
+{
+	uint64_t addr[GUESTMEM_MAX_NODES];
+
+	if (!nodes || nodes > GUESTMEM_MAX_NODES)
+		return -EINVAL;
+	for (unsigned i = 0; i < nodes; i++)
+		addr[i] = (uint64_t)(uintptr_t)host[i];
+	gm->remote = false;
+	return gm_layout(gm, addr, sizes, nodes);
+}
+
+/* A cold boot: map the shared files. */
+static int gm_open_files(struct guestmem *gm, const struct guestmem_source *src, char **err)
 {
 	const void *host[GUESTMEM_MAX_NODES];
 	int rc;
 
-	memset(gm, 0, sizeof(*gm));
-	if (!nodes || nodes > GUESTMEM_MAX_NODES) {
-		*err = xasprintf("bad NUMA node count %u", nodes);
-		return -EINVAL;
-	}
-	for (unsigned i = 0; i < nodes; i++) {
-		char *path = xasprintf("%s/ram-node%u", dir, i);
-		int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	for (unsigned i = 0; i < src->nodes; i++) {
+		char *path = xasprintf("%s/ram-node%u", src->dir, i);
+		int fd = open(path, (src->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 		struct stat st;
 		void *p;
 
-		if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size < sizes[i]) {
+		if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size < src->sizes[i]) {
 			rc = fd < 0 ? -errno : -EAGAIN;
 			*err = fd < 0 ? xasprintf("%s: %s", path, strerror(errno))
 				      : xasprintf("%s: %lld bytes, expected %llu", path,
 						  (long long)st.st_size,
-						  (unsigned long long)sizes[i]);
+						  (unsigned long long)src->sizes[i]);
 			if (fd >= 0)
 				close(fd);
 			free(path);
-			guestmem_close(gm);
 			return rc;
 		}
-		p = mmap(NULL, sizes[i], PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
+		p = mmap(NULL, src->sizes[i], PROT_READ | (src->writable ? PROT_WRITE : 0),
+			 MAP_SHARED, fd, 0);
 		rc = -errno;
 		close(fd);
 		if (p == MAP_FAILED) {
 			*err = xasprintf("mmap %s: %s", path, strerror(-rc));
 			free(path);
-			guestmem_close(gm);
 			return rc;
 		}
 		free(path);
 		gm->map[i] = p;
-		gm->map_len[i] = sizes[i];
+		gm->map_len[i] = src->sizes[i];
 		gm->nmaps = i + 1;
 		host[i] = p;
 	}
-	gm->writable = writable;
-	return guestmem_init_ram(gm, host, sizes, nodes);
+	return guestmem_init_ram(gm, host, src->sizes, src->nodes);
+}
+
+/* A restore: QEMU's private mapping of each file, through its /proc/<pid>/mem. */
+static int gm_open_process(struct guestmem *gm, const struct guestmem_source *src, char **err)
+{
+	uint64_t addr[GUESTMEM_MAX_NODES];
+	size_t len = 0;
+	char *maps = file_read_at(src->qemu_proc, "maps", &len, 64u << 20);
+	int rc = 0;
+
+	if (!maps) {
+		rc = -errno;
+		*err = xasprintf("QEMU's /proc maps: %s", strerror(-rc));
+		return rc;
+	}
+	for (unsigned i = 0; i < src->nodes && !rc; i++) {
+		char *path = xasprintf("%s/ram-node%u", src->dir, i), *real = realpath(path, NULL);
+
+		rc = real ? procmaps_find(maps, len, real, src->sizes[i], &addr[i]) : -errno;
+		/* a mapping past what a file offset (and pread's offset) can address is not RAM */
+		if (!rc && (addr[i] > (uint64_t)LLONG_MAX - src->sizes[i]))
+			rc = -ERANGE;
+		if (rc)
+			*err = rc == -EEXIST ? xasprintf("QEMU maps %s twice", path)
+					     : xasprintf("QEMU's mapping of %s: %s", path,
+							 strerror(-rc));
+		free(real);
+		free(path);
+	}
+	free(maps);
+	if (rc)
+		return rc;
+	gm->mem_fd = openat(src->qemu_proc, "mem", (src->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (gm->mem_fd < 0) {
+		rc = -errno;
+		*err = xasprintf("QEMU's /proc mem: %s", strerror(-rc));
+		return rc;
+	}
+	gm->remote = true;
+	return gm_layout(gm, addr, src->sizes, src->nodes);
+}
+
+int guestmem_open(struct guestmem *gm, const struct guestmem_source *src, char **err)
+{
+	int rc;
+
+	memset(gm, 0, sizeof(*gm));
+	gm->mem_fd = -1;
+	if (!src->nodes || src->nodes > GUESTMEM_MAX_NODES) {
+		*err = xasprintf("bad NUMA node count %u", src->nodes);
+		return -EINVAL;
+	}
+	rc = src->qemu_proc >= 0 ? gm_open_process(gm, src, err) : gm_open_files(gm, src, err);
+	if (rc) {
+		guestmem_close(gm);
+		return rc;
+	}
+	gm->writable = src->writable;
+	return 0;
 }
 
 void guestmem_close(struct guestmem *gm)
@@ -109,29 +177,70 @@ void guestmem_close(struct guestmem *gm)
 	for (unsigned i = 0; i < gm->nmaps; i++)
 		if (gm->map[i])
 			munmap(gm->map[i], gm->map_len[i]);
+	if (gm->remote && gm->mem_fd >= 0)
+		close(gm->mem_fd);
 	memset(gm, 0, sizeof(*gm));
 }
 
-const uint8_t *guestmem_host(const struct guestmem *gm, uint64_t pa, size_t len)
+/* Where [pa, pa+len) is (here or in QEMU), when it lies inside one region. */
+static bool gm_locate(const struct guestmem *gm, uint64_t pa, size_t len, uint64_t *host)
 {
 	for (unsigned i = 0; i < gm->n; i++) {
 		const struct guestmem_region *r = &gm->r[i];
 
-		if (pa >= r->gpa && pa - r->gpa < r->size && len <= r->size - (pa - r->gpa))
-			return r->host + (pa - r->gpa);
+		if (pa >= r->gpa && pa - r->gpa < r->size && len <= r->size - (pa - r->gpa)) {
+			*host = r->host + (pa - r->gpa);
+			return true;
+		}
 	}
-	return NULL;
+	return false;
+}
+
+bool guestmem_is_ram(const struct guestmem *gm, uint64_t pa, size_t len)
+{
+	uint64_t host;
+
+	return gm_locate(gm, pa, len, &host);
+}
+
+/* Copy the located bytes at host into buf, in one go: 0 or -EFAULT. */
+static int gm_get(const struct guestmem *gm, uint64_t host, void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!gm->remote) {
+		/* the guest writes concurrently: one copy, never a re-read */
+		memcpy(buf, (const void *)(uintptr_t)host, len);
+		return 0;
+	}
+	do
+		n = pread(gm->mem_fd, buf, len, (off_t)host);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -EFAULT; /* QEMU gone, or a short copy */
+}
+
+/* Copy buf to the located bytes at host (a writable source): 0 or -EFAULT. */
+static int gm_put(const struct guestmem *gm, uint64_t host, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!gm->remote) {
+		memcpy((void *)(uintptr_t)host, buf, len);
+		return 0;
+	}
+	do
+		n = pwrite(gm->mem_fd, buf, len, (off_t)host);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -EFAULT;
 }
 
 int guestmem_read_pa(const struct guestmem *gm, uint64_t pa, void *buf, size_t len)
 {
-	const uint8_t *h = guestmem_host(gm, pa, len);
+	uint64_t host;
 
-	if (!h)
+	if (!gm_locate(gm, pa, len, &host))
 		return -EFAULT;
-	/* the guest writes concurrently: one copy, never a re-read */
-	memcpy(buf, (const void *)h, len);
-	return 0;
+	return gm_get(gm, host, buf, len);
 }
 
 void guestmem_set_kernel(struct guestmem *gm, uint64_t phys_base, uint64_t page_offset,
@@ -194,7 +303,7 @@ int guestmem_va_pa(const struct guestmem *gm, uint64_t va, uint64_t *pa)
 {
 	if (!guestmem_kimg_pa(gm, va, pa))
 		return 0;
-	if (va >= gm->page_offset && guestmem_host(gm, va - gm->page_offset, 1)) {
+	if (va >= gm->page_offset && guestmem_is_ram(gm, va - gm->page_offset, 1)) {
 		*pa = va - gm->page_offset;
 		return 0;
 	}
@@ -239,17 +348,15 @@ static int gm_write_piece(const struct guestmem *gm, uint64_t va, size_t len, bo
 {
 	while (len) {
 		size_t chunk = MIN(len, PAGE_4K - (va & (PAGE_4K - 1)));
-		const uint8_t *h;
-		uint64_t pa;
+		uint64_t pa, host;
 		int rc = guestmem_va_pa(gm, va, &pa);
 
 		if (rc)
 			return rc;
-		h = guestmem_host(gm, pa, chunk);
-		if (!h)
+		if (!gm_locate(gm, pa, chunk, &host))
 			return -EFAULT;
-		if (apply)
-			memcpy((uint8_t *)(uintptr_t)h, in, chunk); /* the mapping is writable */
+		if (apply && (rc = gm_put(gm, host, in, chunk)))
+			return rc;
 		in += chunk;
 		va += chunk;
 		len -= chunk;

@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Read-only access to a live guest's RAM from the host, through QEMU's
- * per-NUMA-node memory-backend-file (share=on) files, and translation of
- * guest kernel virtual addresses (x86_64, nokaslr).
+ * Access to a live guest's RAM from the host, and translation of guest kernel
+ * virtual addresses (x86_64, nokaslr). QEMU keeps each NUMA node's RAM in a
+ * memory-backend-file <dir>/ram-nodeN. A cold boot shares those files
+ * (share=on): they are mapped here. A VM restored from a template maps the
+ * template's files privately (share=off, copy-on-write): its RAM exists only
+ * in its QEMU process, and is read and written there, through
+ * /proc/<pid>/mem at QEMU's own mapping of each file (procmaps.h). Either
+ * way the calls below are the same.
  *
  * Guest physical layout (QEMU q35): the node backends are concatenated in node
  * order into one RAM block; its first `lowmem` bytes sit at guest physical 0,
  * the rest at 4 GiB. lowmem is 0xb0000000 when the RAM is smaller than
  * 0xb0000000 (all of it below the PCI hole), else 0x80000000 (pc_q35.c).
  *
- * The guest is not trusted: every read is bounds-checked against the mapped
- * RAM and fails with -EFAULT instead of touching anything else; page-table
+ * The guest is not trusted: every access is bounds-checked against the RAM
+ * regions and fails with -EFAULT instead of touching anything else; page-table
  * walks are bounded by the number of levels.
  */
 #ifndef KTSTR_GUESTMEM_H
@@ -32,7 +37,7 @@
 
 struct guestmem_region {
 	uint64_t gpa, size;
-	const uint8_t *host;
+	uint64_t host; /* address of its first byte: here, or in QEMU (remote) */
 };
 
 struct guestmem {
@@ -43,6 +48,8 @@ struct guestmem {
 	size_t map_len[GUESTMEM_MAX_NODES];
 	unsigned nmaps;
 	bool writable;
+	bool remote;          /* regions are addresses in QEMU's process, reached through mem_fd */
+	int mem_fd;           /* remote: QEMU's /proc/<pid>/mem */
 	/* translation state (guestmem_set_kernel) */
 	uint64_t phys_base;   /* kernel image load offset (0 with nokaslr at the default address) */
 	uint64_t page_offset; /* direct map base */
@@ -59,17 +66,33 @@ uint64_t guestmem_q35_lowmem(uint64_t ram_size);
  */
 int guestmem_init_ram(struct guestmem *gm, const void *const *host, const uint64_t *sizes,
 		      unsigned nodes);
+
+/* A VM's RAM: the files <dir>/ram-node0..nodes-1 of the given sizes. */
+struct guestmem_source {
+	const char *dir;
+	const uint64_t *sizes;
+	unsigned nodes;
+	bool writable;     /* else writes fail with -EROFS */
+	/*
+	 * -1: QEMU shares the files (a cold boot): they are mapped here. Else an
+	 * open /proc/<pid> directory of the QEMU process running the VM, which maps
+	 * the files privately (a restore): its mapping of each is found in its
+	 * maps and reached through its mem. Being a directory of that process, not
+	 * a pid, it never reaches another process that reuses the pid.
+	 */
+	int qemu_proc;
+};
+
 /*
- * Map <dir>/ram-node0..N-1 (MAP_SHARED), read-only unless writable. The files
- * must exist with the given sizes (QEMU creates them at start-up: retry until
- * it has). Returns 0 or -errno with *err.
+ * Open the RAM of src. The files must exist with the given sizes (QEMU
+ * creates them at start-up: retry until it has), and a QEMU process must have
+ * mapped them. Returns 0 or -errno with *err.
  */
-int guestmem_open(struct guestmem *gm, const char *dir, const uint64_t *sizes, unsigned nodes,
-		  bool writable, char **err);
+int guestmem_open(struct guestmem *gm, const struct guestmem_source *src, char **err);
 void guestmem_close(struct guestmem *gm);
 
-/* Host pointer for [pa, pa+len) when it lies inside one region, else NULL. */
-const uint8_t *guestmem_host(const struct guestmem *gm, uint64_t pa, size_t len);
+/* Whether [pa, pa+len) lies inside one RAM region. */
+bool guestmem_is_ram(const struct guestmem *gm, uint64_t pa, size_t len);
 /* Copy from guest physical memory: 0 or -EFAULT (out of RAM, or crossing a hole). */
 int guestmem_read_pa(const struct guestmem *gm, uint64_t pa, void *buf, size_t len);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The monitor thread. Timeline:
- *   1. wait for the guest's symbols (CHAN_KALLSYMS), then map the RAM files
- *      and resolve the layout: page_offset_base, phys_base, the page-table
- *      root (init_top_pgt, else swapper_pg_dir), paging levels;
+ *   1. wait for the guest's symbols (CHAN_KALLSYMS), then open the guest's RAM
+ *      (guestmem.h: the shared files, or QEMU's private mapping of them) and
+ *      resolve the layout: page_offset_base, phys_base, the page-table root
+ *      (init_top_pgt, else swapper_pg_dir), paging levels;
  *   2. every MONITOR_INTERVAL_MS: re-read __per_cpu_offset[] (the guest may
  *      not have filled it at the first look), read each CPU's rq, the
  *      sched_ext event counters through scx_root, the head of each rq's
@@ -13,12 +14,14 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 
@@ -71,7 +74,7 @@ struct mon_layout {
 
 struct monitor {
 	struct monitor_spec spec;
-	char *work_dir, *btf_path;
+	char *ram_dir, *btf_path;
 	pthread_t thread;
 	bool started;
 	size_t cap;
@@ -84,6 +87,7 @@ struct monitor {
 	struct monchk_limits limits; /* live checks */
 	char *kallsyms; /* under lock */
 	size_t kallsyms_len;
+	int qemu_proc;  /* under lock: QEMU's /proc/<pid> directory (-1 = none) */
 	struct monitor_data d;
 	/* thread-private */
 	struct guestmem gm;
@@ -97,7 +101,7 @@ struct monitor {
 	char *map_missing;  /* why BPF maps cannot be reached (NULL = they can) */
 	uint64_t map_idr_va;
 	uint64_t per_cpu_offset_va, runqueues, jiffies_va, scx_root_va;
-	pid_t qemu_pid;
+	int vcpu_proc;          /* qemu_proc as setup found it */
 	int vcpu_tid[MONITOR_MAX_CPUS];
 	uint64_t t0;
 };
@@ -167,39 +171,15 @@ static void mon_resolve_layout(struct monitor *m, const struct btf *btf)
 	}
 }
 
-/* The QEMU process whose argv maps our RAM file, and its vCPU threads ("CPU N/TCG"). */
-static void mon_find_vcpus(struct monitor *m)
+/* QEMU's vCPU threads ("CPU N/TCG"), among the threads of its process. */
+static void mon_find_vcpus(struct monitor *m, int qemu_proc)
 {
-	char *needle = xasprintf("mem-path=%s/ram-node0,", m->work_dir);
-	DIR *d = opendir("/proc");
+	int tfd = openat(qemu_proc, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
 	struct dirent *de;
 
-	while (d && !m->qemu_pid && (de = readdir(d))) {
-		char *path, *cmd;
-		size_t len = 0;
-		int pid = atoi(de->d_name);
-
-		if (pid <= 0)
-			continue;
-		path = xasprintf("/proc/%d/cmdline", pid);
-		cmd = file_read(path, &len, 1 << 16);
-		free(path);
-		for (size_t i = 0; cmd && i < len; i++)
-			if (!cmd[i])
-				cmd[i] = ' ';
-		if (cmd && strstr(cmd, needle))
-			m->qemu_pid = pid;
-		free(cmd);
-	}
-	if (d)
-		closedir(d);
-	free(needle);
-	if (!m->qemu_pid)
-		return;
-
-	char *tdir = xasprintf("/proc/%d/task", m->qemu_pid);
-
-	d = opendir(tdir);
+	if (!d && tfd >= 0)
+		close(tfd);
 	while (d && (de = readdir(d))) {
 		int tid = atoi(de->d_name);
 		char *path, *comm;
@@ -207,8 +187,8 @@ static void mon_find_vcpus(struct monitor *m)
 
 		if (tid <= 0)
 			continue;
-		path = xasprintf("%s/%d/comm", tdir, tid);
-		comm = file_read_line(path);
+		path = xasprintf("%d/comm", tid);
+		comm = file_read_at(dirfd(d), path, NULL, 4096);
 		free(path);
 		if (comm && sscanf(comm, "CPU %u/", &cpu) == 1 && cpu < m->d.ncpus) {
 			m->vcpu_tid[cpu] = tid;
@@ -218,7 +198,6 @@ static void mon_find_vcpus(struct monitor *m)
 	}
 	if (d)
 		closedir(d);
-	free(tdir);
 }
 
 static void mon_vcpu_times(const struct monitor *m, unsigned cpu, struct monitor_cpu *c)
@@ -228,8 +207,8 @@ static void mon_vcpu_times(const struct monitor *m, unsigned cpu, struct monitor
 
 	if (!m->vcpu_tid[cpu])
 		return;
-	path = xasprintf("/proc/%d/task/%d/schedstat", m->qemu_pid, m->vcpu_tid[cpu]);
-	line = file_read_line(path);
+	path = xasprintf("task/%d/schedstat", m->vcpu_tid[cpu]);
+	line = file_read_at(m->vcpu_proc, path, NULL, 4096);
 	if (line && sscanf(line, "%llu %llu", &run, &wait) == 2) {
 		c->vcpu_run_ns = run;
 		c->vcpu_wait_ns = wait;
@@ -246,7 +225,7 @@ static int mon_setup(struct monitor *m)
 	char *text, *err = NULL;
 	size_t len;
 	unsigned bad;
-	int rc;
+	int rc, qemu_proc;
 
 	pthread_mutex_lock(&m->lock);
 	text = m->kallsyms;
@@ -267,15 +246,30 @@ static int mon_setup(struct monitor *m)
 				       m->ks.n, bad);
 		return -ENOENT;
 	}
+	pthread_mutex_lock(&m->lock);
+	qemu_proc = m->qemu_proc;
+	pthread_mutex_unlock(&m->lock);
 	for (unsigned i = 0; i < m->spec.nodes && i < GUESTMEM_MAX_NODES; i++) {
-		char *path = xasprintf("%s/ram-node%u", m->work_dir, i);
+		char *path = xasprintf("%s/ram-node%u", m->ram_dir, i);
 		struct stat st;
 
 		sizes[i] = stat(path, &st) ? 0 : (uint64_t)st.st_size;
 		free(path);
 	}
+	if (m->spec.ram_private && qemu_proc < 0) {
+		m->d.error = xstrdup("guest RAM: the QEMU process is not known");
+		return -ESRCH;
+	}
 	/* writable: the watchdog override and BPF map writes */
-	rc = guestmem_open(&m->gm, m->work_dir, sizes, m->spec.nodes, true, &err);
+	rc = guestmem_open(&m->gm,
+			   &(struct guestmem_source){
+				   .dir = m->ram_dir,
+				   .sizes = sizes,
+				   .nodes = m->spec.nodes,
+				   .writable = true,
+				   .qemu_proc = m->spec.ram_private ? qemu_proc : -1,
+			   },
+			   &err);
 	if (rc) {
 		m->d.error = xasprintf("guest RAM: %s", err);
 		free(err);
@@ -327,7 +321,9 @@ static int mon_setup(struct monitor *m)
 	    !ksyms_addr(&m->ks, "scx_watchdog_timeout"))
 		m->d.watchdog_error = xstrdup("this kernel has neither scx_sched.watchdog_timeout "
 					      "nor scx_watchdog_timeout");
-	mon_find_vcpus(m);
+	m->vcpu_proc = qemu_proc;
+	if (qemu_proc >= 0)
+		mon_find_vcpus(m, qemu_proc);
 	return 0;
 }
 
@@ -619,7 +615,8 @@ struct monitor *monitor_start(const struct monitor_spec *spec)
 	struct monitor *m = xcalloc(1, sizeof(*m));
 
 	m->spec = *spec;
-	m->work_dir = xstrdup(spec->work_dir);
+	m->ram_dir = xstrdup(spec->ram_dir);
+	m->qemu_proc = -1;
 	m->btf_path = spec->btf_path ? xstrdup(spec->btf_path) : NULL;
 	m->d.ncpus = MIN(spec->cpus, MONITOR_MAX_CPUS);
 	m->d.hz = mon_config_hz(spec->kconfig);
@@ -636,6 +633,26 @@ struct monitor *monitor_start(const struct monitor_spec *spec)
 	if (!m->started)
 		m->d.error = xstrdup("cannot start the monitor thread");
 	return m;
+}
+
+void monitor_attach_qemu(struct monitor *m, pid_t pid)
+{
+	char *path;
+	int fd;
+
+	if (!m)
+		return;
+	path = xasprintf("/proc/%d", (int)pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(path);
+	pthread_mutex_lock(&m->lock);
+	if (m->qemu_proc < 0 && fd >= 0) {
+		m->qemu_proc = fd;
+		fd = -1;
+	}
+	pthread_mutex_unlock(&m->lock);
+	if (fd >= 0)
+		close(fd);
 }
 
 void monitor_feed_kallsyms(struct monitor *m, const void *data, size_t len)
@@ -691,8 +708,10 @@ void monitor_stop(struct monitor *m, struct monitor_data *out)
 		guestmem_close(&m->gm);
 	ksyms_free(&m->ks);
 	free(m->kallsyms);
-	free(m->work_dir);
+	free(m->ram_dir);
 	free(m->btf_path);
+	if (m->qemu_proc >= 0)
+		close(m->qemu_proc);
 	pthread_mutex_destroy(&m->lock);
 	pthread_cond_destroy(&m->cond);
 	pthread_cond_destroy(&m->ready_cond);
@@ -753,8 +772,7 @@ void monitor_map_request(struct monitor *m, const struct map_req *rq, struct map
 	memset(rp, 0, sizeof(*rp));
 	rp->id = rq->id;
 	if (!m)
-		err = xstrdup("the host has no access to this VM's memory (a VM restored from a "
-			      "template runs on private RAM; KTSTR_SNAPSHOT=0 boots it cold)");
+		err = xstrdup("the host has no access to guest memory: no VM is monitored");
 	else if (mon_wait_ready(m, &err))
 		rc = bpfmap_find(&m->gm, &m->maplay, m->map_idr_va, rq->map, &map, &err);
 	if (!rc && rq->var[0]) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <ktstr/ktstr.h>
 
@@ -112,7 +113,11 @@ struct monitor_data {
 void monitor_data_free(struct monitor_data *d);
 
 struct monitor_spec {
-	const char *work_dir;    /* the VM's: <work_dir>/ram-nodeN */
+	/* <ram_dir>/ram-nodeN: the VM's work directory (a cold boot: QEMU shares
+	 * the files) or its template's (a restore: QEMU maps them privately, and
+	 * the RAM is read in QEMU's process, monitor_attach_qemu) */
+	const char *ram_dir;
+	bool ram_private;
 	unsigned nodes;
 	unsigned cpus;
 	const char *btf_path;    /* vmlinux (ELF with .BTF) or raw BTF */
@@ -130,6 +135,9 @@ struct monitor_spec {
 struct monitor;
 /* Start the thread; it waits for the symbols before reading anything. */
 struct monitor *monitor_start(const struct monitor_spec *spec);
+/* The QEMU process running the VM, just spawned (not yet reaped): its vCPU
+ * threads, and its RAM when spec.ram_private. Any thread; NULL m is allowed. */
+void monitor_attach_qemu(struct monitor *m, pid_t pid);
 /* The guest's CHAN_KALLSYMS payload (any thread). */
 void monitor_feed_kallsyms(struct monitor *m, const void *data, size_t len);
 /* A phase starts now (the guest's CHAN_STAGE text; any thread; printable

@@ -30,9 +30,8 @@
  * time-share the host; measured on the 2-core build host shared with other
  * VMs, load 7-13: a 1 s test took 18 s on 2 vCPUs, 22 s on 4, 28 s on 8, and
  * a 2 s test 32 s on 4 vCPUs at load 12; the model covers the loaded case).
- * Then the test's duration; host_only: duration + 2. The sum is serial time:
- * on a small TCG host the suite runs one VM at a time anyway (a VM's vCPUs
- * exceed the host's CPUs). Host load is deliberately not an input: every CI
+ * Then the test's duration; host_only: duration + 2. The sum is serial time,
+ * an upper bound when the suite runs VMs side by side (-j). Host load is deliberately not an input: every CI
  * shard must compute the same selection. */
 #define BUDGET_KVM_BOOT_S 10.0
 #define BUDGET_TCG_BOOT_S 18.0

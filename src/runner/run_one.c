@@ -581,14 +581,37 @@ static int run_prepare(struct run *r)
 	return 0;
 }
 
-/* Restore from a template (vm/snapshot.h) unless a sched_ext scheduler runs: the
- * monitor reads guest memory through the shared RAM files of a cold boot, and a
- * restored VM's RAM is private. A failed restore leaves spec set for a boot. */
+static void on_spawn(void *arg, pid_t pid)
+{
+	monitor_attach_qemu(((struct collect *)arg)->mon, pid);
+}
+
+/* The host-side monitor of the VM about to run, its RAM in ram_dir (private:
+ * a restore's, in QEMU's process only). Checks only under a sched_ext scheduler. */
+static void run_monitor_start(struct run *r, const char *ram_dir, bool ram_private)
+{
+	r->c.mon = monitor_start(&(struct monitor_spec){
+		.ram_dir = ram_dir,
+		.ram_private = ram_private,
+		.nodes = r->topo.numa_nodes,
+		.cpus = r->cpus,
+		.btf_path = r->kinfo.vmlinux,
+		.kconfig = r->kinfo.config,
+		/* only a watchdog the test or scheduler asks for is imposed */
+		.live = r->active ? &r->ord.thresholds : NULL,
+		.watchdog_s = r->active ? (r->t->watchdog_timeout_s ? r->t->watchdog_timeout_s
+								    : r->sched->watchdog_timeout_s)
+					: 0,
+	});
+}
+
+/* Restore from a template (vm/snapshot.h). A failed restore leaves spec set
+ * for a boot, without a monitor. */
 static void run_try_restore(struct run *r, struct vm_spec *spec)
 {
 	char *tmpl = NULL;
 
-	if (snapshot_enabled() && !r->active) {
+	if (snapshot_enabled()) {
 		tmpl = snapshot_template(spec, &r->err);
 		if (!tmpl) {
 			if (!interrupt_signal())
@@ -601,40 +624,28 @@ static void run_try_restore(struct run *r, struct vm_spec *spec)
 		return;
 	spec->start = VM_START_RESTORE;
 	spec->template_dir = tmpl;
+	run_monitor_start(r, tmpl, true);
 	vm_run(spec, &r->vres);
 	/* an interrupted restore says nothing about the template */
 	if (r->vres.restore_failed && !interrupt_signal()) {
+		struct monitor_data unused;
+
 		log_warn("%s: restore from template failed (%s); booting, and "
 			 "discarding the template %s",
 			 r->it->name, r->vres.error ? r->vres.error : "?", tmpl);
 		rm_rf(tmpl); /* the next run builds it again */
 		vm_result_free(&r->vres);
+		monitor_stop(r->c.mon, &unused); /* the guest never ran */
+		monitor_data_free(&unused);
+		r->c.mon = NULL;
 		spec->start = VM_START_BOOT;
 		spec->template_dir = NULL;
 	}
 	free(tmpl);
 }
 
-static void run_cold_boot(struct run *r, struct vm_spec *spec)
-{
-	r->c.mon = monitor_start(&(struct monitor_spec){
-		.work_dir = r->work,
-		.nodes = r->topo.numa_nodes,
-		.cpus = r->cpus,
-		.btf_path = r->kinfo.vmlinux,
-		.kconfig = r->kinfo.config,
-		/* only a watchdog the test or scheduler asks for is imposed */
-		.live = r->active ? &r->ord.thresholds : NULL,
-		.watchdog_s = r->active ? (r->t->watchdog_timeout_s ? r->t->watchdog_timeout_s
-								    : r->sched->watchdog_timeout_s)
-					: 0,
-	});
-	vm_run(spec, &r->vres);
-}
-
-/* A restored VM runs on private RAM: only cold boots are monitored. Checks only
- * under a sched_ext scheduler; failures join the guest's result so expect_err
- * sees them. */
+/* Checks only under a sched_ext scheduler; failures join the guest's result so
+ * expect_err sees them. */
 static void run_monitor_finish(struct run *r)
 {
 	struct monitor_data mon;
@@ -667,6 +678,7 @@ static void run_vm(struct run *r)
 		.on_frame = on_frame,
 		.answer = answer,
 		.tick = tick,
+		.on_spawn = on_spawn,
 		.arg = &r->c,
 	};
 
@@ -675,8 +687,10 @@ static void run_vm(struct run *r)
 	if (r->opts->on_stage)
 		r->opts->on_stage(r->opts->stage_arg, "boot");
 	run_try_restore(r, &spec);
-	if (spec.start == VM_START_BOOT)
-		run_cold_boot(r, &spec);
+	if (spec.start == VM_START_BOOT) {
+		run_monitor_start(r, r->work, false);
+		vm_run(&spec, &r->vres);
+	}
 	collect_cov_merge(&r->c);
 	r->ran_vm = true;
 	run_monitor_finish(r);

@@ -10,6 +10,7 @@
 #include "util/interrupt.h"
 #include "util/util.h"
 #include "vm/accel.h"
+#include "vm/vm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -136,14 +137,29 @@ struct job {
 	const struct plan_item *it;
 	pid_t pid;
 	int fd;
-	unsigned vcpus;
+	unsigned threads; /* host threads it keeps busy */
 	struct strbuf buf;
 	uint64_t start;
 };
 
-static unsigned item_vcpus(const struct plan_item *it)
+static unsigned item_threads(const struct plan_item *it, enum accel_kind kind)
 {
-	return it->test->host_only ? 1 : topo_total_cpus(&it->topo);
+	if (it->test->host_only)
+		return 1;
+	return vm_host_threads(kind, vm_tcg_multi(), topo_total_cpus(&it->topo));
+}
+
+/* Once: the -j the user asked for is more VMs than the host's CPUs hold. */
+static void say_jobs_lowered(unsigned jobs, size_t nrun, unsigned host_cpus, unsigned threads,
+			     enum accel_kind kind)
+{
+	log_info("-j %u lowered to %zu VM%s at once: the host has %u CPU%s and the next VM keeps "
+		 "%u host thread%s busy (%s)",
+		 jobs, nrun, nrun == 1 ? "" : "s", host_cpus, host_cpus == 1 ? "" : "s", threads,
+		 threads == 1 ? "" : "s",
+		 kind == ACCEL_TCG && !vm_tcg_multi()
+			 ? "single-threaded TCG runs all its vCPUs on one"
+			 : "one per vCPU");
 }
 
 /*
@@ -348,8 +364,10 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 	unsigned host_cpus = (unsigned)MAX(sysconf(_SC_NPROCESSORS_ONLN), 1L);
 	struct output_report rep = { 0 };
 	struct job *run = xcalloc(n ? n : 1, sizeof(*run));
+	struct accel_choice accel = { .kind = ACCEL_TCG };
 	size_t next = 0, nrun = 0;
-	unsigned busy = 0;
+	unsigned busy = 0, asked = jobs;
+	bool said_lowered = false;
 	struct strbuf sb = { 0 };
 	uint64_t t0, stop_by = 0;
 	int code;
@@ -366,8 +384,6 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 	/* decided (and explained, once) here; the forked workers inherit it */
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].test->host_only) {
-			struct accel_choice accel;
-
 			accel_detect(&accel);
 			break;
 		}
@@ -383,19 +399,24 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 				kill(run[i].pid, SIGKILL);
 		if (stop_by && !nrun)
 			break;
-		/* start what fits: -j slots and host CPUs (a lone test always runs) */
+		/* start what fits: -j slots and the host threads the VMs keep busy
+		 * against host CPUs (a lone test always runs) */
 		while (!stop_by && next < n && nrun < jobs && nrun < SUITE_MAX_WORKERS) {
-			unsigned v = item_vcpus(&items[next]);
+			unsigned v = item_threads(&items[next], accel.kind);
 			struct job *j = &run[nrun];
 
 			if (budget_refuses(&items[next], opts, t0, &rep, h.out)) {
 				next++;
 				continue;
 			}
-			if (nrun && busy + v > host_cpus)
+			if (nrun && busy + v > host_cpus) {
+				if (asked && !said_lowered)
+					say_jobs_lowered(asked, nrun, host_cpus, v, accel.kind);
+				said_lowered = true;
 				break;
+			}
 			j->it = &items[next];
-			j->vcpus = v;
+			j->threads = v;
 			if (job_start(j, opts)) {
 				log_err("%s: cannot start a worker: %s", j->it->name, strerror(errno));
 				break;
@@ -438,7 +459,7 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 				kill(run[i].pid, SIGKILL);
 			job_finish(&run[i], &rep, &h, (size_t)(run[i].it - items),
 				   opts->retries + 1);
-			busy -= run[i].vcpus;
+			busy -= run[i].threads;
 			run[i] = run[--nrun];
 		}
 		free(pfd);

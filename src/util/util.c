@@ -222,9 +222,14 @@ char *str_fmt_double(char buf[STR_DOUBLE_LEN], double v)
 
 char *file_read(const char *path, size_t *len, size_t max_len)
 {
+	return file_read_at(AT_FDCWD, path, len, max_len);
+}
+
+char *file_read_at(int dirfd, const char *path, size_t *len, size_t max_len)
+{
 	struct strbuf sb = { 0 };
 	char chunk[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)

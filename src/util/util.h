@@ -61,6 +61,8 @@ char *str_fmt_double(char buf[STR_DOUBLE_LEN], double v);
 /* Files. */
 /* Read a whole file (NUL-terminated; len excludes the NUL). max_len 0 = no cap. */
 char *file_read(const char *path, size_t *len, size_t max_len);
+/* The same, path relative to the directory open at dirfd (AT_FDCWD: as file_read). */
+char *file_read_at(int dirfd, const char *path, size_t *len, size_t max_len);
 /* Read a small sysfs/proc file, trailing newline stripped. */
 char *file_read_line(const char *path);
 int file_write(const char *path, const void *data, size_t len);

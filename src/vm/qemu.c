@@ -69,11 +69,18 @@ static const char vm_cmdline[] = "console=ttyS0 loglevel=4 panic=-1 nokaslr rdin
  * thread=single, which also booted faster on this 2-core host (4.9 s vs 7.4 s
  * for 1n1l2c1t, 6.8 s vs 11.5 s for 1n2l2c2t). KTSTR_TCG_THREAD=multi opts in.
  */
-static const char *vm_tcg_thread(void)
+bool vm_tcg_multi(void)
 {
 	const char *v = getenv("KTSTR_TCG_THREAD");
 
-	return v && !strcmp(v, "multi") ? "multi" : "single";
+	return v && !strcmp(v, "multi");
+}
+
+unsigned vm_host_threads(enum accel_kind kind, bool tcg_multi, unsigned vcpus)
+{
+	if (kind == ACCEL_TCG && !tcg_multi)
+		return 1;
+	return vcpus ? vcpus : 1;
 }
 
 const char *vm_base_cmdline(void)
@@ -231,7 +238,7 @@ char **vm_qemu_argv(const struct vm_spec *spec, const char *chan_path, const cha
 		av_pair(&a, "-cpu", xstrdup("host"));
 	} else {
 		/* Other models panic 7.x kernels under TCG or hang with dies. */
-		av_pair(&a, "-accel", xasprintf("tcg,thread=%s", vm_tcg_thread()));
+		av_pair(&a, "-accel", xasprintf("tcg,thread=%s", vm_tcg_multi() ? "multi" : "single"));
 		av_pair(&a, "-cpu", xstrdup("max,vendor=GenuineIntel"));
 	}
 	av_pair(&a, "-machine", xstrdup("q35"));
@@ -780,6 +787,8 @@ static int vm_launch(struct vm_loop *l)
 	}
 	l->slot = vm_track(l->pid, spec);
 	l->pidfd = (int)syscall(SYS_pidfd_open, l->pid, 0);
+	if (spec->on_spawn)
+		spec->on_spawn(spec->arg, l->pid);
 	return 0;
 }
 

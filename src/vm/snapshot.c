@@ -281,6 +281,7 @@ static int build(const struct vm_spec *spec, const char *key, const char *dir, c
 	b.on_frame = NULL; /* the template's guest runs no test: nobody to answer */
 	b.answer = NULL;
 	b.tick = NULL;
+	b.on_spawn = NULL;
 	b.arg = NULL;
 	b.interactive = false;
 	b.keep_ram = true;
@@ -338,6 +339,9 @@ char *snapshot_template(const struct vm_spec *spec, char **err)
 	}
 	lock = xasprintf("%s/%s.lock", root, key);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* another process (another -j worker) builds it: wait for it, then use it */
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK)
+		log_info("waiting for VM template %.12s, which another run is building", key);
 	if (fd < 0 || flock(fd, LOCK_EX)) {
 		*err = xasprintf("cannot lock %s: %s", lock, strerror(errno));
 		goto fail;

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/topo.h"
 #include "proto/channel.h"
@@ -56,6 +57,9 @@ struct vm_spec {
 	 * while the guest is connected, same thread: a frame to send on the
 	 * host's own initiative, returned as answer returns one. */
 	uint16_t (*tick)(void *arg, void **payload, uint32_t *len);
+	/* Called once QEMU runs (exec'd, not yet reaped: pid is this VM's), on the
+	 * launcher's thread, before any frame. */
+	void (*on_spawn)(void *arg, pid_t pid);
 	void *arg;
 	bool interactive;            /* console on the terminal (ktstr shell) */
 	bool keep_ram;               /* keep <work_dir>/ram-nodeN after the VM ends */
@@ -94,6 +98,12 @@ struct vm_result {
  */
 int vm_run(const struct vm_spec *spec, struct vm_result *res);
 void vm_result_free(struct vm_result *res);
+/* Whether TCG runs a host thread per vCPU (KTSTR_TCG_THREAD=multi) rather
+ * than every vCPU on one (the default). */
+bool vm_tcg_multi(void);
+/* Host threads a VM of vcpus keeps busy: one per vCPU under KVM and
+ * multi-threaded TCG, one under single-threaded TCG. At least 1. */
+unsigned vm_host_threads(enum accel_kind kind, bool tcg_multi, unsigned vcpus);
 /* The base kernel command line every VM gets (console, panic, nokaslr...). */
 const char *vm_base_cmdline(void);
 /* The QEMU argv vm_run uses, NULL-terminated (free with strv_free). chan_path

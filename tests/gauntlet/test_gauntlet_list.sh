@@ -53,10 +53,10 @@ n=$(wc -l <"$tmp/out")
 KTSTR_BUDGET_SECS=60 "$bin" --list --gauntlet 2>/dev/null | diff -u "$tmp/out" - ||
 	fail "KTSTR_BUDGET_SECS differs from --budget"
 
-# at run time the budget refuses an item that would end past it: pair_host
-# runs 6 s against an estimate of 4, then pair_sched (estimate 25) no longer
-# fits 30 s: SKIP, no VM booted, no kernel needed
-"$bin" --budget 30 --exact pair_host --exact pair_sched >"$tmp/out" 2>"$tmp/err"
+# at run time the budget refuses an item that would end past it: one at a
+# time, pair_host runs 6 s against an estimate of 4, then pair_sched (estimate
+# 25) no longer fits 30 s: SKIP, no VM booted, no kernel needed
+"$bin" -j 1 --budget 30 --exact pair_host --exact pair_sched >"$tmp/out" 2>"$tmp/err"
 code=$?
 cat "$tmp/out"
 [ "$code" -eq 0 ] || fail "budget run exit $code"
@@ -65,7 +65,7 @@ grep -q '^PASS pair_host' "$tmp/out" || fail "pair_host did not run"
 grep -q '^SKIP pair_sched' "$tmp/out" || fail "pair_sched not refused"
 grep -q 'not started: the --budget of 30 s would be exceeded' "$tmp/out" || fail "refusal reason"
 tail -n 1 "$tmp/out" | grep -qx '1 passed, 0 failed, 1 skipped' || fail "closing line"
-KTSTR_NO_SKIP=1 "$bin" --budget 30 --exact pair_host --exact pair_sched >"$tmp/out" 2>&1 &&
+KTSTR_NO_SKIP=1 "$bin" -j 1 --budget 30 --exact pair_host --exact pair_sched >"$tmp/out" 2>&1 &&
 	fail "--no-skip: a refused item must fail"
 grep -q '^FAIL pair_sched' "$tmp/out" || fail "--no-skip: no FAIL line"
 

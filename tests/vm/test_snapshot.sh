@@ -31,18 +31,36 @@ tdir=$(dirname "$meta")
 [ -f "$tdir/ram-node0" ] || bad "no template RAM file in $tdir"
 before=$(sha256sum "$tdir/ram-node0" | cut -d' ' -f1)
 
+# Two restored VMs of test $1 at once: both must pass and log different
+# values "$2 <hex>" (false when they do not).
+pair() {
+	"$bin" -v --exact "$1" >"$tmp/$1.a" 2>&1 & pa=$!
+	"$bin" -v --exact "$1" >"$tmp/$1.b" 2>&1 & pb=$!
+	wait $pa || bad "$1 VM a failed: $(cat "$tmp/$1.a")"
+	wait $pb || bad "$1 VM b failed: $(cat "$tmp/$1.b")"
+	va=$(grep -o "$2 [0-9a-f]*" "$tmp/$1.a" | head -n 1)
+	vb=$(grep -o "$2 [0-9a-f]*" "$tmp/$1.b" | head -n 1)
+	echo "$1 a: $va b: $vb"
+	[ -n "$va" ] && [ "$va" != "$vb" ]
+}
+
 # two restored VMs at once: neither sees the other's mark, different random numbers
-"$bin" -v --exact snap_isolated >"$tmp/a" 2>&1 & pa=$!
-"$bin" -v --exact snap_isolated >"$tmp/b" 2>&1 & pb=$!
-wait $pa || bad "VM a failed: $(cat "$tmp/a")"
-wait $pb || bad "VM b failed: $(cat "$tmp/b")"
-ra=$(grep -o 'random [0-9a-f]*' "$tmp/a" | head -n 1)
-rb=$(grep -o 'random [0-9a-f]*' "$tmp/b" | head -n 1)
-echo "a: $ra b: $rb"
-[ -n "$ra" ] && [ "$ra" != "$rb" ] || bad "restored VMs share their RNG state ('$ra' vs '$rb')"
+pair snap_isolated random || bad "restored VMs share their RNG state"
 after=$(sha256sum "$tdir/ram-node0" | cut -d' ' -f1)
 [ "$before" = "$after" ] || bad "template RAM changed: $before -> $after"
 echo "template RAM sha256 before $before after $after"
+
+# under scx_ktstr (when built): restored and monitored; two VMs from one
+# template each write their own value into the scheduler's map from the host
+# and read it back unchanged
+if "$bin" --list 2>/dev/null | grep -q snap_map; then
+	"$bin" --exact snap_map >"$tmp/m0" 2>&1 || bad "snap_map (template build) failed: $(cat "$tmp/m0")"
+	pair snap_map knob || bad "the two VMs wrote the same knob"
+	for r in $(find "$tmp/runs" -name 'snap_map-*.ktstr.json'); do
+		grep -q '"start": *"restored"' "$r" || bad "$r: not restored"
+		grep -q '"monitor"' "$r" || bad "$r: no monitor section"
+	done
+fi
 
 # cold boots give the same verdicts
 KTSTR_SNAPSHOT=0 "$bin" --exact snap_isolated >"$tmp/cold" 2>&1 || bad "cold snap_isolated failed"

@@ -2,12 +2,17 @@
 /* guestmem: q35 layout, translation over synthetic page tables, and fuzzing
  * with random tables and garbage pointers (errors, never a crash). */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -34,7 +39,7 @@ static void test_q35_layout(void **state)
 	assert_int_equal(gm.r[1].size, 512 * MB);
 	assert_int_equal(gm.r[2].gpa, 0x100000000ull);
 	assert_int_equal(gm.r[2].size, 1024 * MB);
-	assert_ptr_equal(gm.r[2].host, (const uint8_t *)host[1] + 512 * MB);
+	assert_int_equal(gm.r[2].host, (uintptr_t)host[1] + 512 * MB);
 	/* 1 GiB in two nodes: consecutive, all low */
 	sizes[0] = sizes[1] = 512 * MB;
 	assert_int_equal(guestmem_init_ram(&gm, host, sizes, 2), 0);
@@ -69,7 +74,8 @@ static void test_bounds(void **state)
 	assert_int_equal(guestmem_read_pa(&gm, RAM - 4, &v, 8), -EFAULT);
 	assert_int_equal(guestmem_read_pa(&gm, RAM, &v, 1), -EFAULT);
 	assert_int_equal(guestmem_read_pa(&gm, ~0ull - 3, &v, 8), -EFAULT);
-	assert_null(guestmem_host(&gm, RAM - 1, 2));
+	assert_false(guestmem_is_ram(&gm, RAM - 1, 2));
+	assert_true(guestmem_is_ram(&gm, RAM - 2, 2));
 	/* kernel image: pa = va - __START_KERNEL_map + phys_base */
 	guestmem_set_kernel(&gm, 0x1000, 0, 0, 4);
 	assert_int_equal(guestmem_read_u64(&gm, GUESTMEM_KIMG_BASE + RAM / 2 - 8 - 0x1000, &v), 0);
@@ -212,6 +218,131 @@ static void test_fuzz(void **state)
 	assert_true(failed > 100);
 }
 
+#define PRAM (1 * MB)
+#define PVA(pa) (GUESTMEM_PAGE_OFFSET_L4 + (pa))
+
+/* A forked child that keeps the mapping it inherited until told to check that
+ * its copy holds want at offset 0x1000 (exit 0) or not (exit 1). */
+static pid_t keeper(int *go, uint64_t want)
+{
+	int p[2];
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		char c;
+		uint64_t v;
+
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(2);
+		memcpy(&v, ram + 0x1000, 8);
+		_exit(v == want ? 0 : 1);
+	}
+	close(p[0]);
+	*go = p[1];
+	return pid;
+}
+
+static int keeper_check(pid_t pid, int go)
+{
+	int status = -1;
+
+	assert_int_equal(write(go, "x", 1), 1);
+	close(go);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int proc_dir(pid_t pid)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/*
+ * RAM that exists only in another process: two children hold private
+ * copy-on-write mappings of one RAM file, as two VMs restored from one
+ * template do. A write through one child's /proc reaches that child's copy,
+ * never the other's, this process's or the file.
+ */
+static void test_process_ram(void **state)
+{
+	char dir[] = "/tmp/ktstr-gm-XXXXXX", path[64];
+	uint64_t sizes[1] = { PRAM }, v = 0x1111, got = 0;
+	uint8_t *saved = ram;
+	struct guestmem a, b;
+	char *err = NULL;
+	int fd, go_a, go_b, proc_a, proc_b;
+	pid_t pa, pb;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ram-node0", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, PRAM), 0);
+	assert_int_equal(pwrite(fd, &v, 8, 0x1000), 8);
+	ram = mmap(NULL, PRAM, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	assert_true(ram != MAP_FAILED);
+	pa = keeper(&go_a, 0x2222);
+	pb = keeper(&go_b, 0x1111);
+	proc_a = proc_dir(pa);
+	proc_b = proc_dir(pb);
+	assert_true(proc_a >= 0 && proc_b >= 0);
+
+	struct guestmem_source src = {
+		.dir = dir, .sizes = sizes, .nodes = 1, .writable = true, .qemu_proc = proc_a,
+	};
+
+	assert_int_equal(guestmem_open(&a, &src, &err), 0);
+	src.qemu_proc = proc_b;
+	src.writable = false;
+	assert_int_equal(guestmem_open(&b, &src, &err), 0);
+	assert_true(a.remote);
+	assert_int_equal(guestmem_read_u64(&a, PVA(0x1000), &got), 0);
+	assert_int_equal(got, 0x1111);
+	v = 0x2222;
+	assert_int_equal(guestmem_write_va(&a, PVA(0x1000), &v, 8), 0);
+	assert_int_equal(guestmem_read_u64(&a, PVA(0x1000), &got), 0);
+	assert_int_equal(got, 0x2222);
+	/* the other copy, this process's and the file are untouched */
+	assert_int_equal(guestmem_read_u64(&b, PVA(0x1000), &got), 0);
+	assert_int_equal(got, 0x1111);
+	assert_int_equal(guestmem_write_va(&b, PVA(0x1000), &v, 8), -EROFS);
+	memcpy(&got, ram + 0x1000, 8);
+	assert_int_equal(got, 0x1111);
+	assert_int_equal(pread(fd, &got, 8, 0x1000), 8);
+	assert_int_equal(got, 0x1111);
+	/* bounds as for mapped files */
+	assert_int_equal(guestmem_read_pa(&a, PRAM - 4, &got, 8), -EFAULT);
+	assert_int_equal(keeper_check(pa, go_a), 0);
+	assert_int_equal(keeper_check(pb, go_b), 0);
+	/* the process is gone (its pid may be reused): nothing can be read */
+	assert_int_equal(guestmem_read_u64(&a, PVA(0x1000), &got), -EFAULT);
+	guestmem_close(&a);
+	guestmem_close(&b);
+	/* a process that is gone, and one that does not map the file */
+	assert_int_equal(guestmem_open(&a, &src, &err), -ESRCH);
+	free(err);
+	munmap(ram, PRAM);
+	close(proc_a);
+	proc_a = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	src.qemu_proc = proc_a;
+	assert_int_equal(guestmem_open(&a, &src, &err), -ENOENT);
+	assert_non_null(strstr(err, "ram-node0"));
+	free(err);
+	close(proc_a);
+	close(proc_b);
+	ram = saved;
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+}
+
 static int setup(void **state)
 {
 	ram = malloc(RAM);
@@ -231,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_process_ram),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -135,6 +135,21 @@ static int run_fake(const char *script, unsigned timeout_s, struct vm_result *re
 	return r;
 }
 
+static void test_host_threads(void **state)
+{
+	/* single-threaded TCG: one host thread whatever the vCPUs */
+	assert_int_equal(vm_host_threads(ACCEL_TCG, false, 8), 1);
+	assert_int_equal(vm_host_threads(ACCEL_TCG, true, 8), 8);
+	assert_int_equal(vm_host_threads(ACCEL_KVM, false, 4), 4);
+	assert_int_equal(vm_host_threads(ACCEL_KVM, false, 0), 1);
+	setenv("KTSTR_TCG_THREAD", "multi", 1);
+	assert_true(vm_tcg_multi());
+	setenv("KTSTR_TCG_THREAD", "single", 1);
+	assert_false(vm_tcg_multi());
+	unsetenv("KTSTR_TCG_THREAD");
+	assert_false(vm_tcg_multi());
+}
+
 static void test_qemu_fails(void **state)
 {
 	struct vm_result res;
@@ -552,6 +567,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_channel_round_trip),
 		cmocka_unit_test(test_answer_and_tick),
 		cmocka_unit_test(test_argv),
+		cmocka_unit_test(test_host_threads),
 		cmocka_unit_test(test_qemu_fails),
 		cmocka_unit_test(test_timeout_kills_group),
 		cmocka_unit_test(test_sigterm_kills_qemu),

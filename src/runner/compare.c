@@ -209,6 +209,14 @@ static void acc_add(struct group *g, const char *name, bool payload, double v,
 
 /* FAIL beats PASS beats INTERRUPTED beats SKIP: a key failed if any of its
  * records failed. */
+/* A verdict of a run whose numbers are samples: it ran to a verdict (skipped and
+ * interrupted runs did not). A failed run's numbers count: a scheduler that fails
+ * a check is often slower too, and the metric shows by how much. */
+static bool ran(enum ktstr_verdict v)
+{
+	return v == KTSTR_PASS || v == KTSTR_FAIL;
+}
+
 static enum ktstr_verdict verdict_merge(enum ktstr_verdict a, enum ktstr_verdict b)
 {
 	if (a == KTSTR_FAIL || b == KTSTR_FAIL)
@@ -240,8 +248,8 @@ static void group_side(const struct compare_side *s, const bool *differ, struct 
 		}
 		g->n++;
 		g->failed += r->verdict == KTSTR_FAIL;
-		if (r->verdict != KTSTR_PASS)
-			continue; /* failing, skipped and interrupted records are no samples */
+		if (!ran(r->verdict))
+			continue;
 		for (unsigned k = 0; k < r->nstats; k++) {
 			const struct compare_metric_def *d = compare_builtin(r->stats[k].name);
 
@@ -463,7 +471,7 @@ static void fill_test(struct compare_test *t, const struct group *ga, const stru
 		t->verdict_change = CMP_IMPROVEMENT;
 	else if (t->va != t->vb)
 		t->verdict_change = CMP_CHANGED;
-	if (t->va != KTSTR_PASS || t->vb != KTSTR_PASS)
+	if (!ran(t->va) || !ran(t->vb))
 		return;
 	for (unsigned i = 0; i < ga->nacc; i++)
 		add_delta(t, &ga->accs[i], acc_find(gb, ga->accs[i].name, ga->accs[i].payload), o);

@@ -380,6 +380,7 @@ void monreport_metrics(const struct monitor_data *d, struct metric_set *ms)
 			continue;
 		name = xasprintf("bpf.%s.ns_per_call", d->progs[i].name);
 		m = metrics_add(ms, name, prog_ns_per_call(&d->progs[i]));
+		m->polarity = KTSTR_LOWER_BETTER;
 		free(m->unit);
 		m->unit = xstrdup("ns");
 		free(name);

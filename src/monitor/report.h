@@ -36,9 +36,9 @@ void monreport_finish(const struct monitor_data *d, const struct ktstr_threshold
 
 /*
  * The scheduler's callbacks as metrics (ktstr stats compare shows their
- * deltas): bpf.<callback>.ns_per_call for each that ran. Without a polarity,
- * so never judged a regression: under TCG one callback's mean run time moved
- * by -28% to +219% between two runs of the same build.
+ * deltas): bpf.<callback>.ns_per_call for each that ran, lower better. Under
+ * TCG one callback's mean run time moved by -28% to +219% between two runs of
+ * the same build, so only a significant change over repeats is a regression.
  */
 void monreport_metrics(const struct monitor_data *d, struct metric_set *ms);
 

@@ -323,6 +323,49 @@ static void samples(struct ktstr_stat *st, const char *name, const double *v, si
 	}
 }
 
+/* bpf.<callback>.ns_per_call: judged over repeats only, past a doubling */
+static void cb_samples(struct metric *m, const double *v, size_t n, struct compare_rec *recs)
+{
+	for (size_t i = 0; i < n; i++) {
+		m[i] = (struct metric){ .name = "bpf.ktstr_dispatch.ns_per_call", .value = v[i],
+					.polarity = KTSTR_LOWER_BETTER, .unit = "ns" };
+		recs[i] = rec("steady", KTSTR_PASS, NULL, 0, &m[i], 1);
+	}
+}
+
+static void test_callback_time(void **state)
+{
+	static const double base[] = { 40000, 41000, 39000, 40500, 39500 };
+	static const double drift[] = { 54000, 55000, 53000, 54500, 53500 }; /* +35% */
+	static const double slow[] = { 1300000, 1310000, 1290000, 1305000, 1295000 };
+	struct metric ma[5], mb[5];
+	struct compare_rec ra[5], rb[5];
+	struct compare_report r;
+	const struct compare_delta *d;
+
+	cb_samples(ma, base, 5, ra);
+	cb_samples(mb, drift, 5, rb);
+	run(ra, 5, rb, 5, -1, &r);
+	d = find_delta(&r, 0, "bpf.ktstr_dispatch.ns_per_call");
+	assert_true(d->significant && !d->past_gates); /* below the 100% gate */
+	assert_int_equal(d->change, CMP_SAME);
+	compare_report_free(&r);
+
+	cb_samples(mb, slow, 5, rb);
+	run(ra, 5, rb, 5, -1, &r);
+	d = find_delta(&r, 0, "bpf.ktstr_dispatch.ns_per_call");
+	assert_int_equal(d->change, CMP_REGRESSION);
+	compare_report_free(&r);
+
+	/* one run against one: shown, not judged */
+	run(ra, 1, rb, 1, -1, &r);
+	d = find_delta(&r, 0, "bpf.ktstr_dispatch.ns_per_call");
+	assert_int_equal(d->method, CMP_METHOD_GATES);
+	assert_int_equal(d->change, CMP_CHANGED);
+	assert_int_equal(compare_exit_code(&r), 0);
+	compare_report_free(&r);
+}
+
 /* Repeats: a change is judged only when the interval excludes 0 and the gates pass. */
 static void test_repeats_significance(void **state)
 {
@@ -465,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_quantiles),
 		cmocka_unit_test(test_shift_interval),
 		cmocka_unit_test(test_repeats_significance),
+		cmocka_unit_test(test_callback_time),
 		cmocka_unit_test(test_pairing_dimensions),
 	};
 

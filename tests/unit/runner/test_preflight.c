@@ -15,16 +15,23 @@
 static struct ktstr_test vm_test = { .name = "vm" };
 static struct ktstr_test host_test = { .name = "host", .host_only = true };
 
-static void expect_err(const struct plan_item *items, size_t n, const char *spec, int want,
-		       const char *what)
+/* A preflight's result got with its message err (freed here): want, naming what. */
+static void expect_msg(int got, char *err, int want, const char *what)
 {
-	char *err = NULL;
-
-	assert_int_equal(preflight_kernels(items, n, spec, &err), want);
+	assert_int_equal(got, want);
 	assert_non_null(err);
 	if (!strstr(err, what))
 		fail_msg("'%s' does not name %s", err, what);
 	free(err);
+}
+
+static void expect_err(const struct plan_item *items, size_t n, const char *spec, int want,
+		       const char *what)
+{
+	char *err = NULL;
+	int got = preflight_kernels(items, n, spec, &err);
+
+	expect_msg(got, err, want, what);
 }
 
 static void test_kernels(void **state)
@@ -60,12 +67,9 @@ static void test_kernels(void **state)
 static void expect_sched_err(const struct plan_item *items, size_t n, int want, const char *what)
 {
 	char *err = NULL;
+	int got = preflight_schedulers(items, n, NULL, NULL, &err);
 
-	assert_int_equal(preflight_schedulers(items, n, NULL, NULL, &err), want);
-	assert_non_null(err);
-	if (!strstr(err, what))
-		fail_msg("'%s' does not name %s", err, what);
-	free(err);
+	expect_msg(got, err, want, what);
 }
 
 static void test_schedulers(void **state)

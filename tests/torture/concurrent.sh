@@ -50,13 +50,15 @@ wave() {
 
 t0=$(date +%s)
 wave 1
-builds=$(cat "$work"/out-1-* | grep -c 'building VM template')
-echo "wave 1: $n runs at once on a fresh cache in $(($(date +%s) - t0)) s, $builds template build(s)"
-[ "$builds" -eq 1 ] || bad "$builds template builds for one key (want 1)"
+builds=$(cat "$work"/out-1-* | grep -c ': building VM template')
+waits=$(cat "$work"/out-1-* | grep -c 'waiting for another process building VM template')
+echo "wave 1: $n runs at once on a fresh cache in $(($(date +%s) - t0)) s," \
+	"$builds template build(s), $waits run(s) waited for it"
+[ "$builds" -eq 1 ] || bad "$builds template builds for one kernel, topology and initramfs content (want 1)"
 # warm: every run restores from the one template, none builds
 t0=$(date +%s)
 wave 2
-builds=$(cat "$work"/out-2-* | grep -c 'building VM template')
+builds=$(cat "$work"/out-2-* | grep -c ': building VM template')
 echo "wave 2: $n runs at once on the warm cache in $(($(date +%s) - t0)) s, $builds build(s)"
 [ "$builds" -eq 0 ] || bad "the warm wave built $builds template(s)"
 restored=$(cat "$work"/runs-2-*/*/*.ktstr.json | grep -c '"start": *"restored"')

@@ -51,7 +51,7 @@ wave() {
 t0=$(date +%s)
 wave 1
 builds=$(cat "$work"/out-1-* | grep -c ': building VM template')
-waits=$(cat "$work"/out-1-* | grep -c 'waiting for another process building VM template')
+waits=$(cat "$work"/out-1-* | grep -c 'waiting for VM template .*, which another run is building')
 echo "wave 1: $n runs at once on a fresh cache in $(($(date +%s) - t0)) s," \
 	"$builds template build(s), $waits run(s) waited for it"
 [ "$builds" -eq 1 ] || bad "$builds template builds for one kernel, topology and initramfs content (want 1)"

@@ -8,8 +8,7 @@
  *     first.
  *   - unfinished VM template builds of dead processes, and templates beyond
  *     the size cap (KTSTR_TEMPLATE_CAP_MB), least recently used first;
- *     --templates removes every template (a VM restored from one keeps its
- *     private mapping; one starting that moment boots instead).
+ *     --templates removes every template; a template a VM uses now stays.
  *   - initramfs cache files not used for --days D days (default 7).
  */
 #include <dirent.h>
@@ -181,10 +180,9 @@ static void cleanup_templates(struct cleanup *c, bool all)
 
 	if (capv && *capv && str_to_u64(capv, &cap))
 		cap = SNAPSHOT_CAP_MB_DEFAULT;
-	if (all) {
-		if (path_is_dir(dir))
-			cleanup_remove(c, dir, "every VM template");
-	} else if (c->dry_run) {
+	if (all) /* every template no VM uses now */
+		cap = 0;
+	if (c->dry_run) {
 		printf("templates: %.1f MB under %s (cap %llu MB)\n", (double)before / (1 << 20),
 		       dir, (unsigned long long)cap);
 	} else {
@@ -204,7 +202,7 @@ static void cleanup_usage(FILE *f)
 		   "  one), unfinished template builds,\n"
 		   "  VM templates beyond the cap (KTSTR_TEMPLATE_CAP_MB, default %d MB) and\n"
 		   "  initramfs cache files unused for D days (default 7)\n"
-		   "  --templates  remove every VM template\n"
+		   "  --templates  remove every VM template no VM uses now\n"
 		   "  --dry-run    only say what would be removed\n"
 		   "exit status: 0 done, 2 usage error. A live run's files are never touched.\n"
 		   "examples: ktstr cleanup --dry-run; ktstr cleanup --days 1\n",

@@ -101,6 +101,17 @@ static int shard_keep(const struct ktstr_args *a, struct plan *p)
 	return r ? KTSTR_EXIT_USAGE : KTSTR_EXIT_PASS;
 }
 
+/* preflight_schedulers with this binary's directory and $PATH, as a run resolves them */
+static int preflight_run_schedulers(const struct plan *p, char **err)
+{
+	char *self = realpath("/proc/self/exe", NULL);
+	int ret = preflight_schedulers(p->items, p->n, self ? dirname(self) : NULL,
+				       getenv("PATH"), err);
+
+	free(self);
+	return ret;
+}
+
 static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 {
 	size_t n;
@@ -164,7 +175,8 @@ static int suite(const struct ktstr_args *a, const struct run_opts *opts)
 		plan_free(&p);
 		return KTSTR_EXIT_USAGE;
 	}
-	if (preflight_kernels(p.items, p.n, opts->kernel, &err)) {
+	if (preflight_kernels(p.items, p.n, opts->kernel, &err) ||
+	    preflight_run_schedulers(&p, &err)) {
 		fprintf(stderr, "%s: %s; nothing was run\n", a->prog, err);
 		free(err);
 		plan_free(&p);

@@ -249,14 +249,14 @@ void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, 
 }
 
 int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, unsigned *flaky,
-			 unsigned *skipped)
+			 unsigned *skipped, unsigned *interrupted)
 {
 	int found = -ENOENT;
 
 	for (const char *line = text; line && *line;) {
 		const char *nl = strchr(line, '\n');
-		unsigned p, f, k = 0, s;
-		int end = -1;
+		unsigned p, f, k = 0, s, i = 0;
+		int end = -1, more = -1;
 
 		/* The whole line must be the summary: nothing before or after it. */
 		if (line[0] < '0' || line[0] > '9') {
@@ -267,11 +267,17 @@ int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, u
 		if (end < 0)
 			sscanf(line, "%u passed, %u failed, %u flaky, %u skipped%n", &p, &f, &k, &s,
 			       &end);
+		/* ", N interrupted" (N > 0) when a signal stopped tests */
+		if (end > 0 && line[end] == ',') {
+			sscanf(line + end, ", %u interrupted%n", &i, &more);
+			end = more > 0 && i ? end + more : -1;
+		}
 		if (end > 0 && (line[end] == '\n' || !line[end])) {
 			*passed = p;
 			*failed = f;
 			*flaky = k;
 			*skipped = s;
+			*interrupted = i;
 			found = 0;
 		}
 		line = nl ? nl + 1 : NULL;

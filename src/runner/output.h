@@ -97,11 +97,11 @@ void output_test_format(struct strbuf *sb, const struct output_test *t, int verb
  * signal stopped tests */
 void output_summary_format(struct strbuf *sb, unsigned passed, unsigned failed, unsigned flaky,
 			   unsigned skipped, unsigned interrupted, bool with_flaky);
-/* Find the last closing line, with or without the flaky count, in a test
- * binary's output (what CI does). 0 and the counts (*flaky 0 when the line has
- * none), or -ENOENT when there is none. */
+/* Find the last closing line, with or without the flaky and interrupted
+ * counts, in a test binary's output (what CI does). 0 and the counts (*flaky and
+ * *interrupted 0 when the line has none), or -ENOENT when there is none. */
 int output_summary_parse(const char *text, unsigned *passed, unsigned *failed, unsigned *flaky,
-			 unsigned *skipped);
+			 unsigned *skipped, unsigned *interrupted);
 
 /* --list: one item name per line; --json: an array of objects (name, test,
  * file, line, scheduler, topology, cpus, preset, profile, flags, kernel,

@@ -609,39 +609,43 @@ static void run_monitor_start(struct run *r, const char *ram_dir, bool ram_priva
  * for a boot, without a monitor. */
 static void run_try_restore(struct run *r, struct vm_spec *spec)
 {
-	char *tmpl = NULL;
+	struct snapshot_use tmpl;
 
-	if (snapshot_enabled()) {
-		tmpl = snapshot_template(spec, &r->err);
-		if (!tmpl) {
-			if (!interrupt_signal())
-				log_warn("%s: no VM template (%s); booting", r->it->name, r->err);
-			free(r->err);
-			r->err = NULL;
-		}
-	}
-	if (!tmpl)
+	if (!snapshot_enabled())
 		return;
+	if (snapshot_acquire(spec, &tmpl, &r->err)) {
+		if (!interrupt_signal())
+			log_warn("%s: no VM template (%s); booting", r->it->name, r->err);
+		free(r->err);
+		r->err = NULL;
+		return;
+	}
 	spec->start = VM_START_RESTORE;
-	spec->template_dir = tmpl;
-	run_monitor_start(r, tmpl, true);
+	spec->template_dir = tmpl.dir;
+	run_monitor_start(r, tmpl.dir, true);
 	vm_run(spec, &r->vres);
 	/* an interrupted restore says nothing about the template */
 	if (r->vres.restore_failed && !interrupt_signal()) {
 		struct monitor_data unused;
+		char *dir = xstrdup(tmpl.dir);
 
-		log_warn("%s: restore from template failed (%s); booting, and "
-			 "discarding the template %s",
-			 r->it->name, r->vres.error ? r->vres.error : "?", tmpl);
-		rm_rf(tmpl); /* the next run builds it again */
+		log_warn("%s: restore from template failed (%s); booting", r->it->name,
+			 r->vres.error ? r->vres.error : "?");
+		if (snapshot_discard(&tmpl)) /* the next run builds it again */
+			log_warn("%s: discarded the template %s", r->it->name, dir);
+		else
+			log_warn("%s: kept the template %s: another VM uses it, or it was "
+				 "built again", r->it->name, dir);
+		free(dir);
 		vm_result_free(&r->vres);
 		monitor_stop(r->c.mon, &unused); /* the guest never ran */
 		monitor_data_free(&unused);
 		r->c.mon = NULL;
 		spec->start = VM_START_BOOT;
-		spec->template_dir = NULL;
+	} else {
+		snapshot_release(&tmpl);
 	}
-	free(tmpl);
+	spec->template_dir = NULL;
 }
 
 /* Checks only under a sched_ext scheduler; failures join the guest's result so

@@ -686,7 +686,9 @@ fail:
 	return r;
 }
 
-int initramfs_write(struct initramfs *ir, const char *path, char **err)
+/* replace: rename into place; else link into place, leaving one already there
+ * (by a concurrent writer of the same content) as it is */
+static int write_archive(struct initramfs *ir, const char *path, bool replace, char **err)
 {
 	struct ir_ent **v = sorted(ir);
 	struct writer *w = xcalloc(1, sizeof(*w));
@@ -748,20 +750,31 @@ int initramfs_write(struct initramfs *ir, const char *path, char **err)
 			*err = xasprintf("%s: %s", tmp, strerror(-r));
 		goto out;
 	}
-	if (rename(tmp, path)) {
-		r = -errno;
-		if (err)
-			*err = xasprintf("%s: %s", path, strerror(errno));
+	if (replace) {
+		if (rename(tmp, path))
+			r = -errno;
+	} else if (link(tmp, path) && errno != EEXIST) {
+		/* EEXIST: an archive of this content is there already; EPERM, ENOTSUP:
+		 * a file system without hard links */
+		if ((errno != EPERM && errno != ENOTSUP) || rename(tmp, path))
+			r = -errno;
 	}
+	if (r && err)
+		*err = xasprintf("%s: %s", path, strerror(-r));
 out:
 	if (w->fd >= 0)
 		close(w->fd);
-	if (r)
+	if (r || !replace)
 		unlink(tmp);
 	free(tmp);
 	free(w);
 	free(v);
 	return r;
+}
+
+int initramfs_write(struct initramfs *ir, const char *path, char **err)
+{
+	return write_archive(ir, path, true, err);
 }
 
 /*
@@ -901,7 +914,8 @@ int initramfs_write_cached(struct initramfs *ir, const char *cache_dir, char **p
 		*path_out = path;
 		return 1;
 	}
-	r = initramfs_write(ir, path, err);
+	/* never replaced: a template key names the archive's inode */
+	r = write_archive(ir, path, false, err);
 	if (r) {
 		free(path);
 		return r;

@@ -38,7 +38,10 @@ int initramfs_write(struct initramfs *ir, const char *path, char **err);
  * modes, contents, link targets. NULL with errno set if a file is unreadable. */
 char *initramfs_hash(struct initramfs *ir);
 /* Write <cache_dir>/<hash>.cpio unless it exists; *path_out (caller frees) names
- * it. Returns 0 when it wrote the archive, 1 when it reused it, or -errno. */
+ * it. Concurrent writers of one archive each write a temporary file; the first
+ * linked into place stays and is never replaced (its inode is part of a VM
+ * template's key). Returns 0 when it wrote the archive, 1 when it reused it, or
+ * -errno. */
 int initramfs_write_cached(struct initramfs *ir, const char *cache_dir, char **path_out,
 			   char **err);
 /* Number of entries (directories included), for reports and tests. */

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* VM templates: key, build under a lock, lookup, size cap. */
+/* VM templates: key, build under a lock, use under a lock, size cap. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +18,14 @@
 
 #define SNAPSHOT_KEY_VERSION "ktstr-vm-template-1"
 #define SNAPSHOT_BUILD_TIMEOUT_S 300
+/* In the templates directory, per key: <key>/ a template; <key>.tmp-<pid>/ its
+ * build; <key>.del-<pid>/ one moved aside to be removed; <key>.lock shared by
+ * each VM restored from it, exclusive to remove it; <key>.build held by its
+ * one builder. */
 #define SNAPSHOT_TMP_MARK ".tmp-"
+#define SNAPSHOT_DEL_MARK ".del-"
+#define SNAPSHOT_USE_LOCK ".lock"
+#define SNAPSHOT_BUILD_LOCK ".build"
 
 bool snapshot_enabled(void)
 {
@@ -154,15 +159,42 @@ static int by_use(const void *a, const void *b)
 	return x->used.tv_nsec < y->used.tv_nsec ? -1 : x->used.tv_nsec > y->used.tv_nsec;
 }
 
-/* "<key>.tmp-<pid>" of a process that is gone */
-static bool stale_build(const char *name)
+/* The lock file of the key that the entry name starts with: an fd, or -errno. */
+static int lock_open(const char *root, const char *name, const char *suffix)
 {
-	const char *m = strstr(name, SNAPSHOT_TMP_MARK);
-	uint64_t pid;
+	char *path = xasprintf("%s/%.*s%s", root, (int)strcspn(name, "."), name, suffix);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644), e = errno;
 
-	if (!m || str_to_u64(m + strlen(SNAPSHOT_TMP_MARK), &pid) || !pid || pid > INT_MAX)
-		return false;
-	return kill((pid_t)pid, 0) && errno == ESRCH;
+	free(path);
+	return fd < 0 ? -e : fd;
+}
+
+/* The key's lock held exclusively when nobody else holds it now (its fd), else -1. */
+static int lock_try(const char *root, const char *name, const char *suffix)
+{
+	int fd = lock_open(root, name, suffix);
+
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Move <root>/<name> aside in one rename (a lookup sees a whole template or
+ * none), then remove it. The caller holds the key's use lock exclusively. */
+static int remove_aside(const char *root, const char *name)
+{
+	char *dir = xasprintf("%s/%s", root, name);
+	char *aside = xasprintf("%s/%.*s" SNAPSHOT_DEL_MARK "%d", root, (int)strcspn(name, "."),
+				name, (int)getpid());
+	int r;
+
+	rm_rf(aside);
+	r = rename(dir, aside) ? -errno : rm_rf(aside);
+	free(aside);
+	free(dir);
+	return r;
 }
 
 uint64_t snapshot_trim(const char *templates_dir, uint64_t cap_bytes, const char *keep)
@@ -182,14 +214,26 @@ uint64_t snapshot_trim(const char *templates_dir, uint64_t cap_bytes, const char
 		if (e->d_name[0] == '.' || e->d_type == DT_REG)
 			continue;
 		path = xasprintf("%s/%s", templates_dir, e->d_name);
-		if (stale_build(e->d_name)) {
+		if (strstr(e->d_name, SNAPSHOT_DEL_MARK)) { /* nobody uses it */
 			freed += dir_bytes(path);
 			rm_rf(path);
 			free(path);
 			continue;
 		}
+		if (strstr(e->d_name, SNAPSHOT_TMP_MARK)) {
+			int fd = lock_try(templates_dir, e->d_name, SNAPSHOT_BUILD_LOCK);
+
+			/* no build of its key runs: its builder is gone */
+			if (fd >= 0) {
+				freed += dir_bytes(path);
+				rm_rf(path);
+				close(fd);
+			}
+			free(path);
+			continue;
+		}
 		meta = xasprintf("%s/metadata.json", path);
-		if (!strstr(e->d_name, SNAPSHOT_TMP_MARK) && !stat(meta, &st)) {
+		if (!stat(meta, &st)) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
 				v = xrealloc(v, cap * sizeof(*v));
@@ -206,16 +250,17 @@ uint64_t snapshot_trim(const char *templates_dir, uint64_t cap_bytes, const char
 	closedir(d);
 	qsort(v, n, sizeof(*v), by_use);
 	for (size_t i = 0; i < n; i++) {
-		if (total > cap_bytes && !(keep && !strcmp(keep, v[i].name))) {
-			char *path = xasprintf("%s/%s", templates_dir, v[i].name);
+		/* a template a VM uses now stays */
+		int fd = total > cap_bytes && !(keep && !strcmp(keep, v[i].name))
+				 ? lock_try(templates_dir, v[i].name, SNAPSHOT_USE_LOCK)
+				 : -1;
 
-			/* a VM restored from it keeps its mappings; one starting now falls
-			 * back to a cold boot */
-			if (!rm_rf(path)) {
+		if (fd >= 0) {
+			if (!remove_aside(templates_dir, v[i].name)) {
 				total -= v[i].bytes;
 				freed += v[i].bytes;
 			}
-			free(path);
+			close(fd);
 		}
 		free(v[i].name);
 	}
@@ -320,67 +365,137 @@ static int build(const struct vm_spec *spec, const char *key, const char *dir, c
 	return r;
 }
 
-char *snapshot_template(const struct vm_spec *spec, char **err)
+/* Build the key's template unless another process did while we waited for
+ * its build lock: into <key>.tmp-<pid>, renamed into place once whole. */
+static int build_locked(const struct vm_spec *spec, const char *root, const char *key,
+			char **err)
 {
-	char key[65], *root = NULL, *dir = NULL, *meta = NULL, *lock = NULL, *tmp = NULL;
-	int fd = -1, r;
+	char *dir = xasprintf("%s/%s", root, key), *meta = xasprintf("%s/metadata.json", dir);
+	char *tmp = xasprintf("%s/%s" SNAPSHOT_TMP_MARK "%d", root, key, (int)getpid());
+	int fd = lock_open(root, key, SNAPSHOT_BUILD_LOCK), r = 0;
 
-	r = snapshot_key(spec, key, err);
-	if (r)
-		return NULL;
-	root = snapshot_templates_dir();
-	dir = xasprintf("%s/%s", root, key);
-	meta = xasprintf("%s/metadata.json", dir);
-	if (path_exists(meta))
-		goto found;
-	if (mkdir_p(root, 0755)) {
-		*err = xasprintf("cannot create %s: %s", root, strerror(errno));
-		goto fail;
+	if (fd < 0) {
+		r = fd;
+		*err = xasprintf("cannot open the build lock of %s: %s", dir, strerror(-r));
+		goto out;
 	}
-	lock = xasprintf("%s/%s.lock", root, key);
-	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	/* another process (another -j worker) builds it: wait for it, then use it */
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK)
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
 		log_info("waiting for VM template %.12s, which another run is building", key);
-	if (fd < 0 || flock(fd, LOCK_EX)) {
-		*err = xasprintf("cannot lock %s: %s", lock, strerror(errno));
-		goto fail;
+		if (flock(fd, LOCK_EX)) {
+			r = -errno;
+			*err = xasprintf("cannot lock %s: %s", dir, strerror(-r));
+			goto out;
+		}
 	}
 	if (path_exists(meta))
-		goto found; /* another process built it while we waited */
-	tmp = xasprintf("%s/%s" SNAPSHOT_TMP_MARK "%d", root, key, (int)getpid());
+		goto out;
+	if (path_exists(dir)) { /* incomplete: removed by an older version when interrupted */
+		int ufd = lock_try(root, key, SNAPSHOT_USE_LOCK);
+
+		if (ufd >= 0) {
+			remove_aside(root, key);
+			close(ufd);
+		}
+	}
 	rm_rf(tmp);
-	if (mkdir_p(tmp, 0755)) {
-		*err = xasprintf("cannot create %s: %s", tmp, strerror(errno));
-		goto fail;
+	if ((r = mkdir_p(tmp, 0755))) {
+		*err = xasprintf("cannot create %s: %s", tmp, strerror(-r));
+		goto out;
 	}
-	if (build(spec, key, tmp, err)) {
+	r = build(spec, key, tmp, err);
+	if (!r && rename(tmp, dir)) {
+		r = -errno;
+		*err = xasprintf("cannot rename %s: %s", tmp, strerror(-r));
+	}
+	if (r)
 		rm_rf(tmp);
-		goto fail;
-	}
-	rm_rf(dir); /* a half-removed old one */
-	if (rename(tmp, dir)) {
-		*err = xasprintf("cannot rename %s: %s", tmp, strerror(errno));
-		rm_rf(tmp);
-		goto fail;
-	}
-	snapshot_trim(root, cap_bytes(), key);
-found:
-	utimensat(AT_FDCWD, meta, NULL, 0); /* least recently used goes first */
+out:
 	if (fd >= 0)
 		close(fd);
+	if (!r)
+		snapshot_trim(root, cap_bytes(), key);
 	free(tmp);
-	free(lock);
-	free(meta);
-	free(root);
-	return dir;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(tmp);
-	free(lock);
 	free(meta);
 	free(dir);
+	return r;
+}
+
+int snapshot_acquire(const struct vm_spec *spec, struct snapshot_use *u, char **err)
+{
+	char key[65], *root, *meta = NULL;
+	struct stat st;
+	int r;
+
+	memset(u, 0, sizeof(*u));
+	u->lock_fd = -1;
+	r = snapshot_key(spec, key, err);
+	if (r)
+		return r;
+	root = snapshot_templates_dir();
+	u->dir = xasprintf("%s/%s", root, key);
+	meta = xasprintf("%s/metadata.json", u->dir);
+	if ((r = mkdir_p(root, 0755))) {
+		*err = xasprintf("cannot create %s: %s", root, strerror(-r));
+		goto out;
+	}
+	u->lock_fd = lock_open(root, key, SNAPSHOT_USE_LOCK);
+	if (u->lock_fd < 0) {
+		r = u->lock_fd;
+		*err = xasprintf("cannot open the lock of %s: %s", u->dir, strerror(-r));
+		goto out;
+	}
+	/* with the lock shared the template stays whole until released */
+	for (int attempt = 0;; attempt++) {
+		if (flock(u->lock_fd, LOCK_SH)) {
+			r = -errno;
+			*err = xasprintf("cannot lock %s: %s", u->dir, strerror(-r));
+			goto out;
+		}
+		if (!stat(meta, &st) && !stat(u->dir, &st))
+			break;
+		flock(u->lock_fd, LOCK_UN);
+		if (attempt == 2) {
+			r = -ENOENT;
+			*err = xasprintf("%s was removed each time it was built", u->dir);
+			goto out;
+		}
+		if ((r = build_locked(spec, root, key, err)))
+			goto out;
+	}
+	u->dev = st.st_dev;
+	u->ino = st.st_ino;
+	u->ctime = st.st_ctim;
+	utimensat(AT_FDCWD, meta, NULL, 0); /* least recently used goes first */
+out:
+	if (r)
+		snapshot_release(u);
+	free(meta);
 	free(root);
-	return NULL;
+	return r;
+}
+
+void snapshot_release(struct snapshot_use *u)
+{
+	if (u->lock_fd >= 0)
+		close(u->lock_fd);
+	free(u->dir);
+	memset(u, 0, sizeof(*u));
+	u->lock_fd = -1;
+}
+
+bool snapshot_discard(struct snapshot_use *u)
+{
+	char *slash = strrchr(u->dir, '/');
+	struct stat st;
+	bool gone = false;
+
+	/* not while another VM uses it, nor a newer build of the key */
+	if (u->lock_fd >= 0 && slash && !flock(u->lock_fd, LOCK_EX | LOCK_NB) && !stat(u->dir, &st) &&
+	    st.st_dev == u->dev && st.st_ino == u->ino && st.st_ctim.tv_sec == u->ctime.tv_sec &&
+	    st.st_ctim.tv_nsec == u->ctime.tv_nsec) {
+		*slash = '\0';
+		gone = !remove_aside(u->dir, slash + 1);
+	}
+	snapshot_release(u);
+	return gone;
 }

@@ -16,6 +16,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "vm/vm.h"
 
@@ -27,16 +29,32 @@ bool snapshot_enabled(void);
 int snapshot_key(const struct vm_spec *spec, char key[65], char **err);
 /* <cache root>/templates (caller frees). */
 char *snapshot_templates_dir(void);
+/* A template in use: while held, it is neither removed nor replaced. */
+struct snapshot_use {
+	char *dir;    /* <cache root>/templates/<key> */
+	int lock_fd;  /* the key's lock, shared */
+	dev_t dev;    /* the directory: which build this is (a build */
+	ino_t ino;    /* renames a new one into place) */
+	struct timespec ctime;
+};
 /*
- * The template directory for spec, built now when missing (the build cost is
- * shown on stderr). Concurrent callers wait on a per-key lock; a build goes to
- * a temporary name renamed into place. Afterwards the templates are trimmed to
- * the size cap, least recently used first. NULL and *err if it cannot be had.
+ * The template for spec, built now when missing (the build cost is shown on
+ * stderr), held for use until snapshot_release or snapshot_discard. One
+ * process builds a key while others wait for it; a build goes to a temporary
+ * name renamed into place once whole, so a template is seen whole or not at
+ * all. After a build the templates are trimmed to the size cap, least recently
+ * used first. 0, or -errno and *err.
  */
-char *snapshot_template(const struct vm_spec *spec, char **err);
+int snapshot_acquire(const struct vm_spec *spec, struct snapshot_use *u, char **err);
+void snapshot_release(struct snapshot_use *u);
+/* A restore from u failed: remove the template (the next use builds it again)
+ * unless another VM uses it or it was built again meanwhile, then release it.
+ * True when it was removed. */
+bool snapshot_discard(struct snapshot_use *u);
 /* Remove whole templates, least recently used first, until they use at most
- * cap_bytes of disk; keep (a directory name, may be NULL) stays. Also removes
- * unfinished builds of dead processes. Returns the bytes freed. */
+ * cap_bytes of disk; keep (a directory name, may be NULL) and templates in use
+ * stay. Also removes builds whose builder is gone and what was moved aside to
+ * be removed. Returns the bytes freed. */
 uint64_t snapshot_trim(const char *templates_dir, uint64_t cap_bytes, const char *keep);
 
 #endif

@@ -47,7 +47,7 @@ scratch_left() {
 }
 
 cache_tmp() {
-	find "$cache" \( -name '*.tmp*' -o -name '.tmp-*' \) -print 2>/dev/null
+	find "$cache" \( -name '*.tmp*' -o -name '.tmp-*' -o -name '*.del-*' \) -print 2>/dev/null
 }
 
 bad_records() { # files in the run directories that are not complete, valid records

@@ -3,8 +3,9 @@
 # Exit status 2 for bad input, before any VM boots: a kernel that is not there
 # or is not a kernel image (ktstr run and a test binary's --kernel, and
 # KTSTR_KERNEL), and a scheduler that cannot run in the VM (a script, another
-# architecture, a missing library). Each message names the culprit; nothing is
-# recorded and no QEMU is started.
+# architecture, a missing library; ktstr run's --scheduler and a test binary's
+# declared scheduler). Each message names the culprit; nothing is recorded and
+# no QEMU is started.
 # usage: test_exit_status.sh KTSTR TEST_BINARY ELFDEPS_FIXTURE
 set -u
 ktstr=$1
@@ -55,6 +56,17 @@ check 2 "--kernel /nonexistent/bzImage: no such image" \
 check 2 "--kernel /etc/passwd: not a kernel image" "$testbin" --kernel /etc/passwd
 check 2 "/etc/passwd: not a kernel image" "$testbin" --kernel a=/etc/passwd --kernel b=/etc/passwd
 check 2 "KTSTR_KERNEL /nonexistent/env" env KTSTR_KERNEL=/nonexistent/env "$testbin"
+# a test binary's scheduler, found on $PATH by its bare name
+mkdir "$tmp/bin"
+sched=$tmp/bin/ktstr-exit-status-sched
+check 2 "scheduler exit_sched: binary 'ktstr-exit-status-sched' not found" \
+	env PATH="$tmp/bin:$PATH" "$testbin" under_exit_sched
+cp "$tmp/sched.sh" "$sched"
+check 2 "$sched is a script for /bin/bash" env PATH="$tmp/bin:$PATH" "$testbin" under_exit_sched
+cp "$tmp/arm-sched" "$sched"
+check 2 "$sched is an ELF for aarch64" env PATH="$tmp/bin:$PATH" "$testbin"
+cp "$fixture" "$sched"
+check 2 "needed by $sched) not found" env PATH="$tmp/bin:$PATH" "$testbin" under_exit_sched
 # --help states the contract
 "$ktstr" run --help | grep -q '^EXIT STATUS' || fail "ktstr run --help has no EXIT STATUS"
 "$testbin" --help | grep -q '^EXIT STATUS' || fail "test binary --help has no EXIT STATUS"

@@ -196,36 +196,88 @@ static void test_summary(void **state)
 
 static void test_summary_parse(void **state)
 {
-	unsigned p = 99, f = 99, k = 99, s = 99;
+	unsigned p = 99, f = 99, k = 99, s = 99, i = 99;
 
 	assert_int_equal(output_summary_parse("PASS a (1n1l2c1t, tcg) 3.2s\n"
 					      "FAIL b (1n1l2c1t, tcg) 3.2s\n"
 					      "    --- details ---\n"
 					      "    [other] 1 passed, 2 failed, 3 skipped in a message\n"
 					      "1 passed, 1 failed, 0 skipped\n",
-					      &p, &f, &k, &s),
+					      &p, &f, &k, &s, &i),
 			 0);
 	assert_int_equal(p, 1);
 	assert_int_equal(f, 1);
 	assert_int_equal(k, 0);
 	assert_int_equal(s, 0);
-	assert_int_equal(output_summary_parse("12 passed, 0 failed, 4 skipped", &p, &f, &k, &s), 0);
+	assert_int_equal(output_summary_parse("12 passed, 0 failed, 4 skipped", &p, &f, &k, &s, &i),
+			 0);
 	assert_int_equal(p, 12);
 	assert_int_equal(s, 4);
 	assert_int_equal(output_summary_parse("2 passed, 1 failed, 3 flaky, 4 skipped\n", &p, &f,
-					      &k, &s),
+					      &k, &s, &i),
 			 0);
 	assert_int_equal(p, 2);
 	assert_int_equal(f, 1);
 	assert_int_equal(k, 3);
 	assert_int_equal(s, 4);
-	assert_int_equal(output_summary_parse("PASS a\n", &p, &f, &k, &s), -ENOENT);
-	assert_int_equal(output_summary_parse("1 passed, 1 failed, 0 skipped!\n", &p, &f, &k, &s),
+	assert_int_equal(output_summary_parse("PASS a\n", &p, &f, &k, &s, &i), -ENOENT);
+	assert_int_equal(output_summary_parse("1 passed, 1 failed, 0 skipped!\n", &p, &f, &k, &s,
+					      &i),
 			 -ENOENT);
 	assert_int_equal(output_summary_parse("1 passed, 1 failed, 2 flaky, 0 skipped!\n", &p, &f,
-					      &k, &s),
+					      &k, &s, &i),
 			 -ENOENT);
-	assert_int_equal(output_summary_parse("", &p, &f, &k, &s), -ENOENT);
+	assert_int_equal(output_summary_parse("", &p, &f, &k, &s, &i), -ENOENT);
+	/* a signal stopped tests: the count follows the skipped one */
+	assert_int_equal(output_summary_parse("1 passed, 0 failed, 0 skipped, 2 interrupted\n",
+					      &p, &f, &k, &s, &i),
+			 0);
+	assert_int_equal(p, 1);
+	assert_int_equal(s, 0);
+	assert_int_equal(i, 2);
+	assert_int_equal(output_summary_parse("1 passed, 0 failed, 1 flaky, 3 skipped, 4 interrupted",
+					      &p, &f, &k, &s, &i),
+			 0);
+	assert_int_equal(k, 1);
+	assert_int_equal(s, 3);
+	assert_int_equal(i, 4);
+	assert_int_equal(output_summary_parse("5 passed, 0 failed, 0 skipped\n", &p, &f, &k, &s,
+					      &i),
+			 0);
+	assert_int_equal(i, 0);
+	/* what the formatter never prints is not a summary */
+	assert_int_equal(output_summary_parse("1 passed, 0 failed, 0 skipped, 0 interrupted\n", &p,
+					      &f, &k, &s, &i),
+			 -ENOENT);
+	assert_int_equal(output_summary_parse("1 passed, 0 failed, 0 skipped, 2 interrupted!\n", &p,
+					      &f, &k, &s, &i),
+			 -ENOENT);
+	assert_int_equal(output_summary_parse("1 passed, 0 failed, 0 skipped, x\n", &p, &f, &k, &s,
+					      &i),
+			 -ENOENT);
+}
+
+/* What the formatter prints, the parser reads back. */
+static void test_summary_roundtrip(void **state)
+{
+	static const unsigned cases[][5] = {
+		{ 3, 1, 0, 2, 0 }, { 0, 0, 2, 0, 0 }, { 1, 0, 0, 0, 2 }, { 4, 2, 1, 3, 5 },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct strbuf sb = { 0 };
+		unsigned p, f, k, s, i;
+
+		output_summary_format(&sb, cases[c][0], cases[c][1], cases[c][2], cases[c][3],
+				      cases[c][4], c == 1);
+		assert_int_equal(output_summary_parse(sb.buf, &p, &f, &k, &s, &i), 0);
+		assert_int_equal(p, cases[c][0]);
+		assert_int_equal(f, cases[c][1]);
+		assert_int_equal(k, cases[c][2]);
+		assert_int_equal(s, cases[c][3]);
+		assert_int_equal(i, cases[c][4]);
+		sb_free(&sb);
+	}
 }
 
 static void test_flaky_lines(void **state)
@@ -468,6 +520,7 @@ int main(void)
 		cmocka_unit_test(test_pass_line),    cmocka_unit_test(test_fail_sections),
 		cmocka_unit_test(test_skip_and_note), cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_summary_parse),
+		cmocka_unit_test(test_summary_roundtrip),
 		cmocka_unit_test(test_flaky_lines),
 		cmocka_unit_test(test_report_flaky),
 		cmocka_unit_test(test_xml_escape),   cmocka_unit_test(test_report_junit),

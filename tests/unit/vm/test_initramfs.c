@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <dirent.h>
 
 #include "util/sha256.h"
 #include "util/util.h"
@@ -398,6 +400,72 @@ static void test_cached_and_stale(void **state)
 	free(dir);
 }
 
+/* Processes writing one archive at once: each uses the file that stays (the
+ * first linked into place is never replaced), and no temporary file is left. */
+static void test_cached_concurrent(void **state)
+{
+	enum { N = 4 };
+	char *dir = tmpdir(), *cache = xasprintf("%s/cache", dir), *final = NULL;
+	int go[2], res[2];
+	pid_t pids[N];
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+
+	initramfs_free(build(dir, false)); /* the payload file, before the writers start */
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(res), 0);
+	for (int i = 0; i < N; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (!pids[i]) {
+			struct initramfs *ir = build(dir, i & 1);
+			char c, *path = NULL, *err = NULL;
+			unsigned long long ino = 0;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) < 0) /* all start at once */
+				_exit(1);
+			if (initramfs_write_cached(ir, cache, &path, &err) >= 0 && !stat(path, &st))
+				ino = (unsigned long long)st.st_ino;
+			if (write(res[1], &ino, sizeof(ino)) != sizeof(ino))
+				_exit(1);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	close(go[1]); /* the children's read returns */
+	close(res[1]);
+	for (int i = 0; i < N; i++) {
+		unsigned long long ino;
+		int status;
+
+		assert_int_equal(read(res[0], &ino, sizeof(ino)), sizeof(ino));
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && !WEXITSTATUS(status));
+		if (!final) {
+			struct initramfs *ir = build(dir, false);
+			char *err = NULL;
+
+			assert_int_equal(initramfs_write_cached(ir, cache, &final, &err), 1);
+			initramfs_free(ir);
+		}
+		assert_int_equal(stat(final, &st), 0);
+		assert_int_equal(ino, (unsigned long long)st.st_ino);
+	}
+	close(res[0]);
+	d = opendir(cache);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strstr(e->d_name, ".tmp"))
+			fail_msg("left behind: %s", e->d_name);
+	closedir(d);
+	free(final);
+	free(cache);
+	assert_int_equal(rm_rf(dir), 0);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_add_dir),
 		cmocka_unit_test(test_elf_closure),
 		cmocka_unit_test(test_cached_and_stale),
+		cmocka_unit_test(test_cached_concurrent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -162,39 +163,112 @@ static void make_template(const char *root, const char *name, size_t bytes, time
 	free(d);
 }
 
+/* The key's lock (".lock" use, ".build" build) held by this test as another process would. */
+static int hold(const char *root, const char *key, const char *suffix, int op)
+{
+	char *path = xasprintf("%s/%s%s", root, key, suffix);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, op | LOCK_NB), 0);
+	free(path);
+	return fd;
+}
+
+static bool exists_in(const char *root, const char *name)
+{
+	char *p = xasprintf("%s/%s", root, name);
+	bool e = path_exists(p);
+
+	free(p);
+	return e;
+}
+
 static void test_trim(void **state)
 {
-	char *root = xasprintf("%s/templates", dir), *p;
+	char *root = xasprintf("%s/templates", dir);
+	int live, used;
 
 	make_template(root, "old", 1 << 20, 300);
 	make_template(root, "mid", 1 << 20, 200);
 	make_template(root, "new", 1 << 20, 100);
-	make_template(root, "kept", 1 << 20, 400); /* oldest, but in use */
-	/* an unfinished build of a dead process, and of this (live) one */
+	make_template(root, "kept", 1 << 20, 400); /* oldest, but kept */
+	make_template(root, "used", 1 << 20, 500); /* oldest, but a VM uses it */
+	used = hold(root, "used", ".lock", LOCK_SH);
+	/* an unfinished build whose builder is gone, one whose builder runs, and
+	 * one moved aside by a remover that died */
 	make_template(root, "abc.tmp-999999999", 4096, 0);
-	p = xasprintf("abc.tmp-%d", (int)getpid());
-	make_template(root, p, 4096, 0);
-	free(p);
-	assert_true(snapshot_trim(root, (2u << 20) + (64u << 10), "kept") >= 2u << 20);
-	p = xasprintf("%s/kept", root);
-	assert_true(path_exists(p));
-	free(p);
-	p = xasprintf("%s/new", root);
-	assert_true(path_exists(p));
-	free(p);
-	p = xasprintf("%s/old", root);
-	assert_false(path_exists(p));
-	free(p);
-	p = xasprintf("%s/mid", root);
-	assert_false(path_exists(p));
-	free(p);
-	p = xasprintf("%s/abc.tmp-999999999", root);
-	assert_false(path_exists(p));
-	free(p);
-	p = xasprintf("%s/abc.tmp-%d", root, (int)getpid());
-	assert_true(path_exists(p));
-	free(p);
+	make_template(root, "def.tmp-1", 4096, 0);
+	live = hold(root, "def", ".build", LOCK_EX);
+	make_template(root, "ghi.del-2", 4096, 0);
+	assert_true(snapshot_trim(root, (3u << 20) + (64u << 10), "kept") >= 2u << 20);
+	assert_true(exists_in(root, "kept"));
+	assert_true(exists_in(root, "used"));
+	assert_true(exists_in(root, "new"));
+	assert_false(exists_in(root, "old"));
+	assert_false(exists_in(root, "mid"));
+	assert_false(exists_in(root, "abc.tmp-999999999"));
+	assert_true(exists_in(root, "def.tmp-1"));
+	assert_false(exists_in(root, "ghi.del-2"));
+	/* released: the build is left behind, the template is free to go */
+	close(live);
+	close(used);
+	assert_true(snapshot_trim(root, 0, NULL) >= 3u << 20);
+	assert_false(exists_in(root, "def.tmp-1"));
+	assert_false(exists_in(root, "used"));
+	assert_false(exists_in(root, "kept"));
 	free(root);
+}
+
+/* A template found in the cache (no build: no VM here), held, discarded. */
+static void test_use(void **state)
+{
+	char *cache = xasprintf("%s/cache", dir), *root = xasprintf("%s/templates", cache), *err = NULL;
+	struct ktstr_topology t;
+	struct vm_spec spec = {
+		.topo = &t, .memory_mb = 256, .kernel = kernel, .initramfs = initrd,
+		.accel = { ACCEL_TCG, "test" },
+	};
+	struct snapshot_use a, b;
+	char key[65];
+
+	setenv("KTSTR_CACHE_DIR", cache, 1);
+	assert_int_equal(topo_parse("1n1l2c1t", &t, NULL), 0);
+	assert_int_equal(snapshot_key(&spec, key, &err), 0);
+	make_template(root, key, 4096, 0);
+	assert_int_equal(snapshot_acquire(&spec, &a, &err), 0);
+	assert_int_equal(snapshot_acquire(&spec, &b, &err), 0);
+	assert_null(err);
+	assert_string_equal(a.dir, b.dir);
+	/* in use: neither trimmed nor discarded by one of its users */
+	snapshot_trim(root, 0, NULL);
+	assert_true(exists_in(root, key));
+	assert_false(snapshot_discard(&a));
+	assert_true(exists_in(root, key));
+	/* replaced behind the lock's back (by hand): not b's template to discard */
+	{
+		char *p = xasprintf("%s/%s", root, key);
+
+		assert_int_equal(rm_rf(p), 0);
+		free(p);
+		usleep(20000); /* a later change time, should the inode be reused */
+	}
+	make_template(root, key, 4096, 0);
+	assert_false(snapshot_discard(&b));
+	assert_true(exists_in(root, key));
+	/* the last user discards it, nothing is left behind */
+	assert_int_equal(snapshot_acquire(&spec, &a, &err), 0);
+	assert_true(snapshot_discard(&a));
+	assert_false(exists_in(root, key));
+	{
+		char *p = xasprintf("%s/%s.del-%d", root, key, (int)getpid());
+
+		assert_false(path_exists(p));
+		free(p);
+	}
+	unsetenv("KTSTR_CACHE_DIR");
+	free(root);
+	free(cache);
 }
 
 static void test_enabled(void **state)
@@ -215,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_missing_input),
 		cmocka_unit_test(test_restore_argv),
 		cmocka_unit_test(test_trim),
+		cmocka_unit_test(test_use),
 		cmocka_unit_test(test_enabled),
 	};
 

@@ -520,20 +520,7 @@ static void view_build(const struct run *r, const struct side_sel *sel,
 			continue;
 		}
 		v->args[v->n] = args;
-		v->recs[v->n++] = (struct compare_rec){
-			.test = s->test,
-			.variant = s->variant,
-			.config = s->config,
-			.topology = s->topology,
-			.scheduler = s->scheduler,
-			.args = args,
-			.kernel = s->kernel_version ? s->kernel_version : s->kernel_id,
-			.verdict = s->result.verdict,
-			.stats = s->result.stats,
-			.nstats = s->result.nstats,
-			.metrics = s->metrics.v,
-			.nmetrics = s->metrics.n,
-		};
+		v->recs[v->n++] = compare_rec_of(s, args);
 	}
 }
 

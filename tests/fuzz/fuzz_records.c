@@ -77,20 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		roundtrip(r);
 		args[n] = join(r->scheduler_args);
-		cr[s][side_n[s]++] = (struct compare_rec){
-			.test = r->test,
-			.variant = r->variant,
-			.config = r->config,
-			.topology = r->topology,
-			.scheduler = r->scheduler,
-			.args = args[n],
-			.kernel = r->kernel_version ? r->kernel_version : r->kernel_id,
-			.verdict = r->result.verdict,
-			.stats = r->result.stats,
-			.nstats = r->result.nstats,
-			.metrics = r->metrics.v,
-			.nmetrics = r->metrics.n,
-		};
+		cr[s][side_n[s]++] = compare_rec_of(r, args[n]);
 		n++;
 	}
 	json_decref(j);

@@ -193,7 +193,7 @@ static int run_read(const char *path, bool strict, struct run *run, char **err)
 		free(run->id); /* a single record file: name the run it belongs to */
 		run->id = xstrdup(run->recs[0].run_id);
 	}
-	qsort(run->recs, run->n, sizeof(*run->recs), cmp_rec);
+	xqsort(run->recs, run->n, sizeof(*run->recs), cmp_rec);
 	return 0;
 }
 

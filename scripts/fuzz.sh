@@ -41,7 +41,7 @@ for t in "${targets[@]}"; do
 		-artifact_prefix="$findings/$t-" "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
-	cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+	cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1 || true)
 	if [ $rc -eq 0 ]; then
 		found=0
 	else
@@ -52,7 +52,7 @@ for t in "${targets[@]}"; do
 	printf '%-16s %12s execs  %-22s %8s exec/s  findings: %s\n' "$t" "${execs:-?}" \
 		"${cov:-cov: ?}" "${speed:-?}" "$found"
 	if [ $rc -ne 0 ]; then
-		grep -m 20 -E 'ERROR|SUMMARY|runtime error|property violated|#[0-9]+ in ' "$log" | sed 's/^/    /'
+		{ grep -m 20 -E 'ERROR|SUMMARY|runtime error|property violated|#[0-9]+ in ' "$log" || true; } | sed 's/^/    /'
 	fi
 done
 exit $status

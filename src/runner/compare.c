@@ -489,7 +489,7 @@ static void fill_test(struct compare_test *t, const struct group *ga, const stru
 	for (unsigned i = 0; i < gb->nacc; i++)
 		if (!acc_find(ga, gb->accs[i].name, gb->accs[i].payload))
 			add_delta(t, NULL, &gb->accs[i], o);
-	qsort(t->deltas, t->ndeltas, sizeof(*t->deltas), cmp_delta);
+	xqsort(t->deltas, t->ndeltas, sizeof(*t->deltas), cmp_delta);
 }
 
 void compare_runs(const struct compare_side *a, const struct compare_side *b,
@@ -525,7 +525,7 @@ void compare_runs(const struct compare_side *a, const struct compare_side *b,
 		t->label = make_label(g->first, out->differ);
 		fill_test(t, ga_, gb_, o);
 	}
-	qsort(out->tests, out->ntests, sizeof(*out->tests), cmp_test);
+	xqsort(out->tests, out->ntests, sizeof(*out->tests), cmp_test);
 	for (size_t i = 0; i < out->ntests; i++) {
 		const struct compare_test *t = &out->tests[i];
 

@@ -4,7 +4,7 @@
 # every target when it is "all" or absent, for SECONDS each (default 60),
 # starting from the committed seed corpus tests/fuzz/corpus/TARGET. Inputs
 # that found new coverage go to BUILD/fuzz-corpus/TARGET and are kept between
-# runs; findings (crashes, sanitizer reports, leaks, hangs over 10 s, broken
+# runs; findings (crashes, sanitizer reports, leaks, hangs over 60 s, broken
 # properties) go to BUILD/fuzz-findings/. One line per target: executions,
 # coverage (cov: edges, ft: features), executions per second, findings.
 # Exit status 1 when any target found something, 2 for a bad argument.
@@ -37,7 +37,7 @@ for t in "${targets[@]}"; do
 	corpus=$dir/fuzz-corpus/$t findings=$dir/fuzz-findings log=$dir/fuzz-$t.log
 	mkdir -p "$corpus" "$findings"
 	rc=0
-	"$dir/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
+	"$dir/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=60 -print_final_stats=1 \
 		-artifact_prefix="$findings/$t-" "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)

@@ -97,7 +97,7 @@ int run_read(const char *path, bool strict, struct run *run, char **err)
 		free(run->id); /* a single record file: name the run it belongs to */
 		run->id = xstrdup(run->recs[0].run_id);
 	}
-	qsort(run->recs, run->n, sizeof(*run->recs), cmp_rec);
+	xqsort(run->recs, run->n, sizeof(*run->recs), cmp_rec);
 	return 0;
 }
 
@@ -222,20 +222,7 @@ static void view_add(const struct run *r, const struct side_sel *sel, const stru
 			continue;
 		}
 		v->args[v->n] = args;
-		v->recs[v->n++] = (struct compare_rec){
-			.test = s->test,
-			.variant = s->variant,
-			.config = s->config,
-			.topology = s->topology,
-			.scheduler = s->scheduler,
-			.args = args,
-			.kernel = s->kernel_version ? s->kernel_version : s->kernel_id,
-			.verdict = s->result.verdict,
-			.stats = s->result.stats,
-			.nstats = s->result.nstats,
-			.metrics = s->metrics.v,
-			.nmetrics = s->metrics.n,
-		};
+		v->recs[v->n++] = compare_rec_of(s, args);
 	}
 }
 

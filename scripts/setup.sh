@@ -9,7 +9,7 @@ set -euo pipefail
 
 # package[:suite] -- suite given when the package must come from backports.
 PKGS=(
-	qemu-system-x86 qemu-utils busybox-static clang-19 llvm-19 lld-19
+	qemu-system-x86 qemu-utils busybox-static clang-19 llvm-19 lld-19 libclang-rt-19-dev
 	libbpf-dev:bookworm-backports libbpf1:bookworm-backports
 	bpftool:bookworm-backports
 	libelf-dev zlib1g-dev libzstd-dev libjansson-dev libcmocka-dev

@@ -152,8 +152,9 @@ int ksyms_parse(const char *text, size_t len, struct ksyms *out, unsigned *bad)
 		p += ll + 1;
 		if (!ll)
 			continue;
+		/* address 0: what an unprivileged reader of kallsyms sees, never a symbol */
 		if (sscanf(line, "%16llx %c %63s%n", &addr, &type, name, &used) != 3 ||
-		    line[used] != '\0' || !ksyms_is_wanted(name, strlen(name))) {
+		    line[used] != '\0' || !addr || !ksyms_is_wanted(name, strlen(name))) {
 			nbad++;
 			continue;
 		}

@@ -38,9 +38,9 @@ struct ksyms {
 };
 
 /*
- * Host side: parse the frame's text. Lines that are malformed or name a
- * symbol not in ksyms_wanted are skipped and counted in *bad (may be NULL);
- * the first occurrence of a name wins. Returns 0 (out owns an array).
+ * Host side: parse the frame's text. Lines that are malformed, give address
+ * 0 or name a symbol not in ksyms_wanted are skipped and counted in *bad (may
+ * be NULL); the first occurrence of a name wins, so each name is kept once. Returns 0 (out owns an array).
  */
 int ksyms_parse(const char *text, size_t len, struct ksyms *out, unsigned *bad);
 /* Address of a symbol, or 0 if the guest did not send it. */

@@ -31,10 +31,9 @@
 #include "monitor/kbtf.h"
 #include "monitor/ksyms.h"
 #include "monitor/monitor.h"
+#include "monitor/rqread.h"
 #include "util/util.h"
 #include "vm/kconfig.h"
-
-#define MON_OFF_NONE UINT32_MAX
 
 static const char *const mon_event_fields[MON_EV_N] = {
 	[MON_EV_SELECT_CPU_FALLBACK] = "SCX_EV_SELECT_CPU_FALLBACK",
@@ -59,18 +58,6 @@ const char *monitor_event_name(enum monitor_event e)
 	return (unsigned)e < MON_EV_N ? names[e] : "?";
 }
 
-/* Field offsets; MON_OFF_NONE = the kernel lacks it. */
-struct mon_layout {
-	uint32_t rq_nr_running, rq_clock, rq_scx_nr_running, rq_local_dsq_nr, rq_scx_flags;
-	uint32_t rq_runnable_list;         /* rq.scx.runnable_list (list_head) */
-	uint32_t see_node, see_at;         /* task_struct.scx.runnable_{node,at} */
-	uint32_t see_weight;               /* task_struct.scx.weight (optional) */
-	uint32_t sch_pcpu;                 /* scx_sched.pcpu (6.18+) */
-	uint32_t sch_event_stats_cpu;      /* scx_sched.event_stats_cpu (6.16-6.17) */
-	uint32_t pcpu_event_stats;         /* scx_sched_pcpu.event_stats */
-	uint32_t ev[MON_EV_N];             /* in scx_event_stats */
-	uint32_t sch_watchdog;             /* scx_sched.watchdog_timeout (7.1+) */
-};
 
 struct monitor {
 	struct monitor_spec spec;
@@ -105,11 +92,6 @@ struct monitor {
 	int vcpu_tid[MONITOR_MAX_CPUS];
 	uint64_t t0;
 };
-
-static bool mon_has(uint32_t off)
-{
-	return off != MON_OFF_NONE;
-}
 
 static uint32_t mon_off(const struct btf *btf, const char *s, const char *path, char **missing)
 {
@@ -317,7 +299,7 @@ static int mon_setup(struct monitor *m)
 	m->map_idr_va = ksyms_addr(&m->ks, "map_idr");
 	if (!m->map_idr_va && !m->map_missing)
 		m->map_missing = xstrdup("the guest did not send the address of map_idr");
-	if (m->spec.watchdog_s && !mon_has(m->lay.sch_watchdog) &&
+	if (m->spec.watchdog_s && !rqread_has(m->lay.sch_watchdog) &&
 	    !ksyms_addr(&m->ks, "scx_watchdog_timeout"))
 		m->d.watchdog_error = xstrdup("this kernel has neither scx_sched.watchdog_timeout "
 					      "nor scx_watchdog_timeout");
@@ -330,40 +312,8 @@ static int mon_setup(struct monitor *m)
 static void mon_read_cpu(struct monitor *m, unsigned cpu, uint64_t pcpu_off, uint64_t jiffies,
 			 uint64_t ev_base, struct monitor_cpu *c)
 {
-	const struct guestmem *gm = &m->gm;
-	const struct mon_layout *l = &m->lay;
-	uint64_t rq = m->runqueues + pcpu_off;
-	bool ok = true;
-
-	if (mon_has(l->rq_nr_running))
-		ok &= !guestmem_read_u32(gm, rq + l->rq_nr_running, &c->nr_running);
-	if (mon_has(l->rq_clock))
-		ok &= !guestmem_read_u64(gm, rq + l->rq_clock, &c->clock);
-	if (mon_has(l->rq_scx_nr_running))
-		ok &= !guestmem_read_u32(gm, rq + l->rq_scx_nr_running, &c->scx_nr_running);
-	if (mon_has(l->rq_local_dsq_nr))
-		ok &= !guestmem_read_u32(gm, rq + l->rq_local_dsq_nr, &c->local_dsq);
-	if (mon_has(l->rq_scx_flags))
-		ok &= !guestmem_read_u32(gm, rq + l->rq_scx_flags, &c->scx_flags);
-	c->ok = ok;
-	if (m->d.caps.runnable_age) {
-		uint64_t head = rq + l->rq_runnable_list, next = 0, at = 0;
-
-		/* the oldest waiting task heads the list; its runnable_at is in jiffies */
-		if (!guestmem_read_u64(gm, head, &next) && next && next != head &&
-		    !guestmem_read_u64(gm, next - l->see_node + l->see_at, &at) && jiffies >= at &&
-		    jiffies - at < 1000000ull * m->d.hz) {
-			c->wait_ms = (uint32_t)((jiffies - at) * 1000 / m->d.hz);
-			if (mon_has(l->see_weight))
-				guestmem_read_u32(gm, next - l->see_node + l->see_weight,
-						  &c->wait_weight);
-		}
-	}
-	if (ev_base)
-		for (int e = 0; e < MON_EV_N; e++)
-			if (m->d.caps.events[e])
-				guestmem_read_u64(gm, ev_base + pcpu_off + l->ev[e],
-						  (uint64_t *)&c->ev[e]);
+	rqread_cpu(&m->gm, &m->lay, &m->d.caps, m->d.hz, m->runqueues + pcpu_off, jiffies,
+		   ev_base ? ev_base + pcpu_off : 0, c);
 	mon_vcpu_times(m, cpu, c);
 }
 
@@ -377,24 +327,6 @@ static uint64_t mon_scx_sched(struct monitor *m)
 	return sch;
 }
 
-/* Per-cpu base of the scx event counters of scheduler sch, 0 without one. */
-static uint64_t mon_event_base(struct monitor *m, uint64_t sch)
-{
-	const struct mon_layout *l = &m->lay;
-	uint64_t p = 0;
-
-	if (!sch)
-		return 0;
-	if (mon_has(l->sch_pcpu) && mon_has(l->pcpu_event_stats)) {
-		if (!guestmem_read_u64(&m->gm, sch + l->sch_pcpu, &p) && p)
-			return p + l->pcpu_event_stats;
-	} else if (mon_has(l->sch_event_stats_cpu)) {
-		if (!guestmem_read_u64(&m->gm, sch + l->sch_event_stats_cpu, &p) && p)
-			return p;
-	}
-	return 0;
-}
-
 /* Hold the watchdog timeout at spec.watchdog_s while a scheduler (sch) is loaded. */
 static void mon_watchdog(struct monitor *m, uint64_t sch)
 {
@@ -402,7 +334,7 @@ static void mon_watchdog(struct monitor *m, uint64_t sch)
 
 	if (!m->spec.watchdog_s || m->d.watchdog_error)
 		return;
-	if (mon_has(m->lay.sch_watchdog)) {
+	if (rqread_has(m->lay.sch_watchdog)) {
 		if (!sch)
 			return;
 		at = sch + m->lay.sch_watchdog;
@@ -502,7 +434,7 @@ static void mon_sample(struct monitor *m)
 	s.jiffies = jiffies;
 	sch = mon_scx_sched(m);
 	s.scx = sch != 0;
-	ev_base = mon_event_base(m, sch);
+	ev_base = rqread_event_base(&m->gm, &m->lay, sch);
 	mon_watchdog(m, sch);
 	if (s.scx && m->prog_idr_va)
 		mon_read_progs(m, offs, s.t_ms);

@@ -135,9 +135,12 @@ static void skip_garbage(struct chan_decoder *d, size_t n)
 /* Drop leading bytes until the buffer starts with the magic or a prefix of it at its end. */
 static void resync(struct chan_decoder *d)
 {
-	const uint8_t *p = d->buf + d->off;
+	const uint8_t *p;
 	size_t i;
 
+	if (!d->len)
+		return; /* nothing buffered: buf may still be NULL */
+	p = d->buf + d->off;
 	for (i = 0; i < d->len; i++) {
 		size_t n = MIN((size_t)4, d->len - i);
 
@@ -292,11 +295,9 @@ size_t chan_decoder_pending(const struct chan_decoder *d)
 
 size_t chan_decoder_want(const struct chan_decoder *d)
 {
-	const uint8_t *p = d->buf + d->off;
-
 	if (d->len < CHAN_HDR_LEN)
 		return CHAN_HDR_LEN - d->len;
-	return CHAN_HDR_LEN + (size_t)le32(p + 8) - d->len;
+	return CHAN_HDR_LEN + (size_t)le32(d->buf + d->off + 8) - d->len;
 }
 
 const char *chan_type_name(uint16_t type)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "runner/compare.h"
+#include "runner/sidecar.h"
 #include "util/stats.h"
 #include "util/util.h"
 
@@ -105,6 +106,24 @@ static bool variant_is_topo_sched(const struct compare_rec *r)
 
 	return r->topology && r->scheduler && !strncmp(r->variant, r->topology, lt) &&
 	       r->variant[lt] == '-' && !strcmp(r->variant + lt + 1, r->scheduler);
+}
+
+struct compare_rec compare_rec_of(const struct sidecar_record *r, const char *args)
+{
+	return (struct compare_rec){
+		.test = r->test,
+		.variant = r->variant,
+		.config = r->config,
+		.topology = r->topology,
+		.scheduler = r->scheduler,
+		.args = args,
+		.kernel = r->kernel_version ? r->kernel_version : r->kernel_id,
+		.verdict = r->result.verdict,
+		.stats = r->result.stats,
+		.nstats = r->result.nstats,
+		.metrics = r->metrics.v,
+		.nmetrics = r->metrics.n,
+	};
 }
 
 const char *compare_dim_value(const struct compare_rec *r, enum compare_dim d)
@@ -495,7 +514,7 @@ static void fill_test(struct compare_test *t, const struct group *ga, const stru
 	for (unsigned i = 0; i < gb->nacc; i++)
 		if (!acc_find(ga, gb->accs[i].name, gb->accs[i].payload))
 			add_delta(t, NULL, &gb->accs[i], o);
-	qsort(t->deltas, t->ndeltas, sizeof(*t->deltas), cmp_delta);
+	xqsort(t->deltas, t->ndeltas, sizeof(*t->deltas), cmp_delta);
 }
 
 void compare_runs(const struct compare_side *a, const struct compare_side *b,
@@ -531,7 +550,7 @@ void compare_runs(const struct compare_side *a, const struct compare_side *b,
 		t->label = make_label(g->first, out->differ);
 		fill_test(t, ga_, gb_, o);
 	}
-	qsort(out->tests, out->ntests, sizeof(*out->tests), cmp_test);
+	xqsort(out->tests, out->ntests, sizeof(*out->tests), cmp_test);
 	for (size_t i = 0; i < out->ntests; i++) {
 		const struct compare_test *t = &out->tests[i];
 

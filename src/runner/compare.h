@@ -86,6 +86,11 @@ struct compare_rec {
  * "default" when it is only "{topology}-{scheduler}" (ktstr run). */
 const char *compare_dim_value(const struct compare_rec *r, enum compare_dim d);
 
+struct sidecar_record;
+/* The comparison's view of a run record: pointers into r; args is its
+ * scheduler arguments joined by spaces (the caller's storage). */
+struct compare_rec compare_rec_of(const struct sidecar_record *r, const char *args);
+
 struct compare_side {
 	const char *name; /* run id(s), for messages */
 	const struct compare_rec *recs;

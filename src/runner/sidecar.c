@@ -656,7 +656,7 @@ int sidecar_list_runs(const char *root, struct sidecar_run **runs, size_t *n)
 							.records = count };
 	}
 	closedir(d);
-	qsort(*runs, *n, sizeof(**runs), cmp_run);
+	xqsort(*runs, *n, sizeof(**runs), cmp_run);
 	return 0;
 }
 

@@ -189,6 +189,12 @@ void strv_free(char **v)
 	free(v);
 }
 
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 int str_to_u64(const char *s, uint64_t *out)
 {
 	unsigned long long v;

@@ -51,6 +51,8 @@ bool str_has_word(const char *list, const char *word);
  * strings; strv_free frees each string and v (NULL is fine). */
 void strv_push(char ***v, size_t *n, char *s);
 void strv_free(char **v);
+/* qsort that also takes an empty array at NULL (qsort's base must never be NULL). */
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* Parse a whole decimal unsigned number; -EINVAL on garbage, -ERANGE on overflow. */
 int str_to_u64(const char *s, uint64_t *out);
 /* Shortest decimal form that reads back as v ("1000", "0.5", "1e+308"); integers below

@@ -38,6 +38,8 @@ static void test_ksyms(void **state)
 				      "ffffffff00000001 D jiffies_64\n"
 				      "ffffffff00000002 D jiffies_64\n"
 				      "ffffffff00000003 D not_wanted\n"
+				      "0000000000000000 D prog_idr\n" /* as unprivileged readers see it */
+				      "ffffffff00000004 D prog_idr\n"
 				      "\n\n\x01\x02\n";
 	struct ksyms k;
 	unsigned bad;
@@ -64,9 +66,10 @@ static void test_ksyms(void **state)
 
 	/* the host never trusts the frame: malformed lines are counted, first wins */
 	assert_int_equal(ksyms_parse(garbage, sizeof(garbage) - 1, &k, &bad), 0);
-	assert_int_equal(bad, 4);
-	assert_int_equal(k.n, 1);
+	assert_int_equal(bad, 5);
+	assert_int_equal(k.n, 2);
 	assert_true(ksyms_addr(&k, "jiffies_64") == 0xffffffff00000001ull);
+	assert_true(ksyms_addr(&k, "prog_idr") == 0xffffffff00000004ull);
 	ksyms_free(&k);
 }
 

@@ -228,6 +228,21 @@ static void test_truncated_tail(void **state)
 	sb_free(&sb);
 }
 
+/* A stream that ends before its first byte: nothing buffered yet. */
+static void test_empty_stream(void **state)
+{
+	struct chan_decoder *d = chan_decoder_new(0);
+
+	assert_int_equal(chan_decoder_want(d), CHAN_HDR_LEN);
+	chan_decoder_feed(d, "", 0);
+	chan_decoder_finish(d);
+	expect_none(d);
+	assert_int_equal(chan_decoder_pending(d), 0);
+	assert_int_equal(chan_decoder_stats(d)->truncated, 0);
+	assert_int_equal(chan_decoder_stats(d)->resyncs, 0);
+	chan_decoder_free(d);
+}
+
 /* A corrupt length that is within the cap swallows the frames after it until
  * enough bytes arrive (or the stream ends); then they are recovered. */
 static void test_length_past_huge_buffer(void **state)
@@ -404,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_unknown_type),
 		cmocka_unit_test(test_truncated_tail),
+		cmocka_unit_test(test_empty_stream),
 		cmocka_unit_test(test_length_past_huge_buffer),
 		cmocka_unit_test(test_send_socketpair),
 		cmocka_unit_test(test_fuzz),

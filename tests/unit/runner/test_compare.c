@@ -88,6 +88,25 @@ static void test_equal(void **state)
 	compare_report_free(&r);
 }
 
+/* Nothing to compare: no records at all, and passing tests without any
+ * statistic or metric (empty arrays all the way through). */
+static void test_empty(void **state)
+{
+	struct compare_rec a = rec("bare", KTSTR_PASS, NULL, 0, NULL, 0), b = a;
+	struct compare_report r;
+
+	run(NULL, 0, NULL, 0, -1.0, &r);
+	assert_int_equal(r.ntests, 0);
+	assert_int_equal(compare_exit_code(&r), 2);
+	compare_report_free(&r);
+	run(&a, 1, &b, 1, -1.0, &r);
+	assert_int_equal(r.ntests, 1);
+	assert_int_equal(r.paired, 1);
+	assert_int_equal(r.tests[0].ndeltas, 0);
+	assert_false(compare_has_regression(&r));
+	compare_report_free(&r);
+}
+
 static void test_regression_needs_both_gates(void **state)
 {
 	struct compare_rec ra[2], rb[2];
@@ -499,6 +518,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_equal, reset),
+		cmocka_unit_test(test_empty),
 		cmocka_unit_test_setup(test_regression_needs_both_gates, reset),
 		cmocka_unit_test_setup(test_payload_polarity, reset),
 		cmocka_unit_test_setup(test_verdicts_and_missing, reset),

@@ -26,7 +26,7 @@ static size_t count(const char *s, const char *what)
 
 static void test_buckets(void **state)
 {
-	double v[] = { 1, NAN, 3, 2, NAN, NAN, 7 }, out[4];
+	double v[] = { 1, NAN, 3, 2, NAN, NAN, 7 }, out[7];
 
 	assert_int_equal(report_bucket_len(5000, 100), 50);
 	assert_int_equal(report_bucket_len(100, 100), 1);

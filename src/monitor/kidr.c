@@ -53,7 +53,10 @@ static void kidr_node(struct kidr_walk *w, uint64_t node, uint64_t index, unsign
 	    shift % XA_CHUNK_SHIFT ||
 	    guestmem_read_va(w->gm, node + w->l->xa_slots, slots, sizeof(slots)))
 		return;
-	for (unsigned i = 0; i < XA_CHUNK_SIZE && !w->stop; i++) {
+	/* a node at shift 60 covers 2^66 indices: only its first 16 slots are 64-bit ones */
+	unsigned nslots = shift + XA_CHUNK_SHIFT > 64 ? 1u << (64 - shift) : XA_CHUNK_SIZE;
+
+	for (unsigned i = 0; i < nslots && !w->stop; i++) {
 		uint64_t e = slots[i], idx = index + ((uint64_t)i << shift);
 
 		if (!xa_is_node(e))

@@ -4,7 +4,8 @@
  * through guest memory. An IDR is an xarray: xa_head is either the only entry
  * (index 0) or a node pointer tagged with 2 in its low bits; a node holds 64
  * slots covering 64 << shift indices, and its children have shift - 6.
- * Entries with other low bits (values, retry/zero/sibling markers) are skipped.
+ * Entries with other low bits (values, retry/zero/sibling markers) are skipped,
+ * and so are slots whose indices lie past 2^64 (16 and up at shift 60).
  *
  * The guest is not trusted: at most KIDR_MAX_NODES nodes per walk, a child
  * must have a smaller shift than its parent (no cycles), every read goes

@@ -182,6 +182,34 @@ static void test_cycles(void **state)
 	assert_int_equal(bpfmap_list(&gm, &L, KVA(IDR), m, 8), 0);
 }
 
+static int note_index(uint64_t index, uint64_t entry, void *arg)
+{
+	uint64_t *seen = arg;
+
+	seen[seen[0]++ + 1] = index;
+	return seen[0] == 4;
+}
+
+/* A root at shift 60 spans 2^66 indices: slots 16..63 lie past 2^64 and are
+ * skipped, so indices never wrap around and stay in increasing order. */
+static void test_top_shift(void **state)
+{
+	uint64_t seen[5] = { 0 };
+
+	mkidr();
+	put64(IDR + L.idr.idr_xa_head, KVA(LOOP) | 2);
+	memset(ram + LOOP + L.idr.xa_slots, 0, 64 * 8);
+	ram[LOOP + L.idr.xa_shift] = 60;
+	put64(LOOP + L.idr.xa_slots + 1 * 8, KVA(MAP_A));
+	put64(LOOP + L.idr.xa_slots + 15 * 8, KVA(MAP_B));
+	put64(LOOP + L.idr.xa_slots + 16 * 8, KVA(MAP_C));
+	put64(LOOP + L.idr.xa_slots + 63 * 8, KVA(MAP_D));
+	assert_int_equal(kidr_walk(&gm, &L.idr, KVA(IDR), note_index, seen), 0);
+	assert_int_equal(seen[0], 2);
+	assert_true(seen[1] == 1ull << 60);
+	assert_true(seen[2] == 15ull << 60);
+}
+
 static void test_names(void **state)
 {
 	assert_true(bpfmap_name_matches("scx_ktst.bss", ".bss"));
@@ -557,6 +585,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list),	     cmocka_unit_test(test_cycles),
+		cmocka_unit_test(test_top_shift),
 		cmocka_unit_test(test_names),	     cmocka_unit_test(test_find),
 		cmocka_unit_test(test_var_and_access), cmocka_unit_test(test_fuzz),
 		cmocka_unit_test(test_percpu),	     cmocka_unit_test(test_progs),	     cmocka_unit_test(test_resolve),	     cmocka_unit_test(test_codec),

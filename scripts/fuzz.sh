@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# scripts/fuzz.sh [TARGET] [SECONDS]: build the libFuzzer targets of tests/fuzz
+# scripts/fuzz.sh [TARGET] [SECONDS|NM]: build the libFuzzer targets of tests/fuzz
 # (clang-19, ASan + UBSan, in build-fuzz/ or $FUZZ_BUILD) and run TARGET, or
-# every target when it is "all" or absent, for SECONDS each (default 60),
+# every target when it is "all" or absent, for SECONDS each (default 60), or
+# for N million executions each when the limit is written NM (e.g. 10M),
 # starting from the committed seed corpus tests/fuzz/corpus/TARGET. Inputs
 # that found new coverage go to BUILD/fuzz-corpus/TARGET and are kept between
 # runs; findings (crashes, sanitizer reports, leaks, hangs over 60 s, broken
@@ -20,8 +21,12 @@ if [ "$target" != all ] && [[ ! " ${targets[*]} " =~ " $target " ]]; then
 	echo "fuzz.sh: unknown target '$target' (targets: ${targets[*]})" >&2
 	exit 2
 fi
-if ! [[ $secs =~ ^[1-9][0-9]*$ ]]; then
-	echo "fuzz.sh: SECONDS must be a positive number, not '$secs'" >&2
+if [[ $secs =~ ^[1-9][0-9]*M$ ]]; then
+	limit=-runs=$((${secs%M} * 1000000))
+elif [[ $secs =~ ^[1-9][0-9]*$ ]]; then
+	limit=-max_total_time=$secs
+else
+	echo "fuzz.sh: the limit must be SECONDS or NM (millions of executions), not '$secs'" >&2
 	exit 2
 fi
 [ "$target" = all ] || targets=("$target")
@@ -37,7 +42,7 @@ for t in "${targets[@]}"; do
 	corpus=$dir/fuzz-corpus/$t findings=$dir/fuzz-findings log=$dir/fuzz-$t.log
 	mkdir -p "$corpus" "$findings"
 	rc=0
-	"$dir/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=60 -print_final_stats=1 \
+	"$dir/tests/fuzz/fuzz_$t" "$limit" -timeout=60 -print_final_stats=1 \
 		-artifact_prefix="$findings/$t-" "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)

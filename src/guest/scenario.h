@@ -54,8 +54,8 @@ struct scn_entry {
 	struct ktstr_scenario pub; /* name, category, description */
 	int (*run)(struct scn_env *env);
 };
-extern const struct scn_entry scn_catalog[];
-extern const unsigned scn_catalog_count;
+/* Entry i in category-then-name order; NULL past the end. */
+const struct scn_entry *scn_catalog_at(unsigned i);
 const struct scn_entry *scn_catalog_find(const char *name);
 
 /* The environment of a test body's context (ctx must outlive env). */

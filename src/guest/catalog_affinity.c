@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Catalog scenarios of the "affinity" category. */
+#include "guest/catalog.h"
+
+static int cat_affinity_change(struct scn_env *env)
+{
+	return scn_run_steps(
+	    env,
+	    KTSTR_STEPS({.cgroups = KTSTR_CGROUPS({.name = "cg_0"})},
+			{.ops = KTSTR_OPS(KTSTR_OP_SET_AFFINITY("cg_0", KTSTR_AFF_RANDOM_SUBSET))},
+			{.ops = KTSTR_OPS(KTSTR_OP_SET_AFFINITY("cg_0", KTSTR_AFF_LLC_ALIGNED))}));
+}
+
+static int cat_affinity_pinned(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS({.name = "pinned",
+				.work = KTSTR_WORK(KTSTR_WT_CPU_SPIN,
+						   .affinity = {.kind = KTSTR_AFF_SINGLE_CPU})},
+			       {.name = "free"}));
+}
+
+static int cat_affinity_churn(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env,
+	    KTSTR_CGROUPS({.name = "cg_0", .work = KTSTR_WORK_AFFINITY_CHURN}, {.name = "cg_1"}));
+}
+
+/* Sorted by name. */
+const struct scn_entry scn_catalog_affinity[] = {
+    {{"affinity_change", "affinity", "workers re-pinned to a random half, then to one LLC"},
+     cat_affinity_change},
+    {{"affinity_churn", "affinity", "AffinityChurn workers hop CPUs beside a CpuSpin cgroup"},
+     cat_affinity_churn},
+    {{"affinity_pinned", "affinity", "one cgroup's workers all pinned to one CPU, one free"},
+     cat_affinity_pinned},
+};
+
+const unsigned scn_catalog_affinity_count = ARRAY_SIZE(scn_catalog_affinity);

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Catalog scenarios of the "basic" category. */
+#include "guest/catalog.h"
+
+static int cat_steady(struct scn_env *env)
+{
+	return scn_run_cgroups(env, KTSTR_CGROUPS({.name = "cg_0"}, {.name = "cg_1"}));
+}
+
+static int cat_steady_llc(struct scn_env *env)
+{
+	unsigned n = env->topo->nllcs ? env->topo->nllcs : 1;
+	struct ktstr_cgroup_def *defs = xcalloc(n + 1, sizeof(*defs));
+	char **names = xcalloc(n, sizeof(*names));
+	int v;
+
+	for (unsigned i = 0; i < n; i++) {
+		names[i] = xasprintf("llc_%u", i);
+		defs[i].name = names[i];
+		if (env->topo->nllcs)
+			defs[i].cpuset = KTSTR_CPUSET_LLC(i);
+	}
+	defs[n].end_ = true;
+	v = scn_run_cgroups(env, defs);
+	for (unsigned i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(defs);
+	return v;
+}
+
+static int cat_oversubscribed(struct scn_env *env)
+{
+	unsigned n = cat_ncpus(env) ? cat_ncpus(env) : 1;
+
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS({.name = "cg_0", .workers = n}, {.name = "cg_1", .workers = n}));
+}
+
+static int cat_mixed_workloads(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env,
+	    KTSTR_CGROUPS({.name = "spin"}, {.name = "bursty", .work = KTSTR_WORK_BURSTY_P(20, 40)},
+			  {.name = "io", .work = KTSTR_WORK_IO_SYNC},
+			  {.name = "yield", .work = KTSTR_WORK_YIELD_HEAVY}));
+}
+
+/* Sorted by name. */
+const struct scn_entry scn_catalog_basic[] = {
+    {{"mixed_workloads", "basic", "CpuSpin, Bursty, IoSync and YieldHeavy cgroups side by side"},
+     cat_mixed_workloads},
+    {{"oversubscribed", "basic", "two cgroups with one CpuSpin worker per CPU each"},
+     cat_oversubscribed},
+    {{"steady", "basic", "two cgroups of CpuSpin workers for the whole duration"}, cat_steady},
+    {{"steady_llc", "basic", "one cgroup per LLC, each confined to its LLC"}, cat_steady_llc},
+};
+
+const unsigned scn_catalog_basic_count = ARRAY_SIZE(scn_catalog_basic);

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Catalog scenarios of the "interaction" category. */
+#include "guest/catalog.h"
+
+static int cat_pipe_pairs(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS({.name = "pipe", .workers = 2, .work = KTSTR_WORK_PIPE_IO},
+			       {.name = "spin"}));
+}
+
+static int cat_futex_pairs(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS({.name = "futex", .workers = 2, .work = KTSTR_WORK_FUTEX_PING_PONG},
+			       {.name = "spin"}));
+}
+
+static int cat_mutex_contention(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env,
+	    KTSTR_CGROUPS({.name = "mutex", .workers = 4, .work = KTSTR_WORK_MUTEX_CONTENTION}));
+}
+
+static int cat_fan_out(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS({.name = "fan",
+				.workers = 3,
+				.work = KTSTR_WORK(KTSTR_WT_FAN_OUT_COMPUTE,
+						   .p = {.group = 2, .operations = 1})}));
+}
+
+static int cat_fork_storm(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS({.name = "fork", .work = KTSTR_WORK_FORK_EXIT}, {.name = "spin"}));
+}
+
+static int cat_memory_churn(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS({.name = "faults", .work = KTSTR_WORK_PAGE_FAULT_CHURN},
+			       {.name = "cache", .work = KTSTR_WORK_CACHE_PRESSURE}));
+}
+
+static int cat_yield_storm(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS(
+		     {.name = "yield", .workers = 2 * cat_wpc(env), .work = KTSTR_WORK_YIELD_HEAVY},
+		     {.name = "mixed", .work = KTSTR_WORK_MIXED}));
+}
+
+/* Sorted by name. */
+const struct scn_entry scn_catalog_interaction[] = {
+    {{"fan_out", "interaction", "FanOutCompute: a messenger wakes workers that multiply matrices"},
+     cat_fan_out},
+    {{"fork_storm", "interaction", "ForkExit workers beside a CpuSpin cgroup"}, cat_fork_storm},
+    {{"futex_pairs", "interaction", "FutexPingPong pairs beside a CpuSpin cgroup"},
+     cat_futex_pairs},
+    {{"memory_churn", "interaction", "PageFaultChurn and CachePressure cgroups"}, cat_memory_churn},
+    {{"mutex_contention", "interaction", "four workers contending on one futex mutex"},
+     cat_mutex_contention},
+    {{"pipe_pairs", "interaction", "PipeIo pairs beside a CpuSpin cgroup"}, cat_pipe_pairs},
+    {{"yield_storm", "interaction", "YieldHeavy workers beside Mixed spin+yield workers"},
+     cat_yield_storm},
+};
+
+const unsigned scn_catalog_interaction_count = ARRAY_SIZE(scn_catalog_interaction);

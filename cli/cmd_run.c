@@ -47,7 +47,7 @@ static void usage(FILE *f)
 		"              [--topology NnLlCcTt]... [--scenario NAME... | --category C... | --all]\n"
 		"              [--duration S] [--workers N] [--timeout S] [--kernel K] [-j N]\n"
 		"              [--retries N] [--flaky-fails] [--repeat N] [--json] [--junit FILE]\n"
-		"              [--no-skip] [--partition I/N] [--plan] [-v|-q]\n\n"
+		"              [--no-skip] [--trace] [--partition I/N] [--plan] [-v|-q]\n\n"
 		"DESCRIPTION\n"
 		"    Every selected scenario runs on every topology under every scheduler, each\n"
 		"    combination in its own VM booted with that CPU topology: the scheduler is\n"
@@ -87,6 +87,11 @@ static void usage(FILE *f)
 		"    --json          results as JSON on stdout (blocks and table go to stderr).\n"
 		"    --junit FILE    write a JUnit XML report.\n"
 		"    --no-skip       a host that cannot run a test fails it instead of skipping.\n"
+		"    --trace         record the scheduling in each VM (sched_switch, wakeups,\n"
+		"                    migrations, sched_ext events) and write <record>.trace.json\n"
+		"                    next to each record: a Chrome JSON trace with ktstr's steps,\n"
+		"                    marks, monitor counters and the failure, for the Perfetto\n"
+		"                    UI (ui.perfetto.dev).\n"
 		"    --partition I/N run shard I of N (1-based) of the combinations, for CI:\n"
 		"                    shards are balanced by estimated time (boot or restore,\n"
 		"                    scheduler load, duration), every combination in exactly\n"
@@ -461,6 +466,7 @@ static const struct option run_options[] = {
 	{ "no-snapshot", no_argument, NULL, 'N' },
 	{ "retries", required_argument, NULL, 'R' },
 	{ "flaky-fails", no_argument, NULL, 'F' },
+	{ "trace", no_argument, NULL, 'X' },
 	{ "repeat", required_argument, NULL, 'r' },
 	{ "partition", required_argument, NULL, 'P' },
 	{ "plan", no_argument, NULL, 'p' },
@@ -571,6 +577,9 @@ static int parse_option(struct run_args *a, int c, const char *arg)
 		return set_retries(a, arg);
 	case 'F':
 		a->ro.flaky_fails = true;
+		break;
+	case 'X':
+		a->ro.trace = true;
 		break;
 	case 'r':
 		return set_repeat(a, arg);

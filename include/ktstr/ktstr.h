@@ -179,6 +179,7 @@ struct ktstr_test {
 	unsigned watchdog_timeout_s;
 	bool host_only;                 /* run the body on the host, no VM */
 	bool expect_err;                /* the test must fail to pass */
+	bool trace;                     /* record a Perfetto-openable trace, as --trace does */
 	const char *const *required_flags;
 	const char *const *excluded_flags;
 	const char *const *include_files; /* files/dirs packed under /include-files/ */

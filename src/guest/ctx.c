@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The test body's context and the public functions a body calls on it. */
 #include "guest/ctx.h"
+#include "guest/trace.h"
 #include "proto/channel.h"
 #include "proto/orders.h"
 #include "util/util.h"
@@ -32,6 +33,7 @@ void ctx_init(struct ktstr_ctx *ctx, const struct ktstr_test *t, const struct or
 	ctx->cgroup_root = CTX_CGROUP_ROOT;
 	ctx->host_only = t->host_only;
 	ctx->chan_fd = chan_fd;
+	ctx->trace = o->trace && !t->host_only;
 	if (pid && !str_to_u64(pid, &v) && v <= INT32_MAX)
 		ctx->sched_pid = (int)v;
 	result_init(&ctx->result);
@@ -126,6 +128,8 @@ void ktstr_mark(struct ktstr_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 	if (ctx->chan_fd >= 0)
 		chan_send(ctx->chan_fd, CHAN_MARK, label, (uint32_t)strnlen(label, CTX_LOG_MAX));
+	if (ctx->trace)
+		trace_mark(TRACE_TRACEFS, label, strnlen(label, CTX_LOG_MAX));
 	free(label);
 }
 

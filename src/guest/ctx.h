@@ -31,6 +31,7 @@ struct ktstr_ctx {
 	const char *cgroup_root;       /* where scenarios create their cgroups */
 	bool host_only;                /* running on the host, not in a VM */
 	int chan_fd;                   /* frames to the host (CHAN_LOG, ...); -1 = stderr */
+	bool trace;                    /* marks also go into the guest's trace (guest/trace.h) */
 	struct ktstr_result result;    /* built by ktstr_fail/ktstr_skip/ktstr_stat */
 };
 

@@ -35,10 +35,13 @@
 #include "guest/sched.h"
 #include "guest/scxdump.h"
 #include "guest/testrun.h"
+#include "guest/trace.h"
 #include "monitor/ksyms.h"
 #include "proto/channel.h"
 #include "proto/guest_abi.h"
 #include "proto/orders.h"
+#include "proto/tracefs.h"
+#include "proto/verstats.h"
 #include "util/util.h"
 
 #define INIT_PORT_WAIT_MS 3000
@@ -368,6 +371,50 @@ static void init_reseed(uint64_t seed)
 	close(fd);
 }
 
+/* The scheduler's verifier logs, CHAN_FILE VERIFIER_FILE (proto/verstats.h). */
+static void init_send_verifier(int port, const struct sched_proc *sp)
+{
+	char *text = sched_verifier_blocks(sp, VERIFIER_LOG_MAX);
+
+	init_send_file(port, VERIFIER_FILE, text);
+	free(text);
+}
+
+/* A stage, also marked in the trace under --trace. */
+static void init_stage(int port, const struct orders *o, const char *name)
+{
+	init_send_str(port, CHAN_STAGE, name);
+	if (o->trace)
+		trace_mark(INIT_TRACEFS, name, strlen(name));
+}
+
+/* --trace: a failure to start is said, and the test runs untraced. */
+static void init_trace_start(int port)
+{
+	char *why = NULL;
+
+	if (trace_start(INIT_TRACEFS, &why)) {
+		char *msg = xasprintf("--trace: %s", why);
+
+		init_say("%s", msg);
+		init_send_str(port, CHAN_LOG, msg);
+		free(msg);
+	}
+	free(why);
+}
+
+/* --trace: the recording as CHAN_FILE TRACEFS_FILE (tracefs.h). */
+static void init_trace_send(int port)
+{
+	size_t len = 0;
+	char *text;
+
+	trace_mark(INIT_TRACEFS, "body-end", 8);
+	text = trace_collect(INIT_TRACEFS, TRACE_TEXT_MAX, &len);
+	init_send_file(port, TRACEFS_FILE, text);
+	free(text);
+}
+
 /* 6.-8. Scheduler, body, scheduler stop. Returns the exit code (eval.h). */
 static int init_run_test(int port, const struct orders *o)
 {
@@ -378,7 +425,7 @@ static int init_run_test(int port, const struct orders *o)
 		.exe = "/init",
 		.port_fd = port,
 	};
-	int code;
+	int code, rc;
 
 	if (o->sched_path) {
 		struct sched_opts so = {
@@ -390,13 +437,18 @@ static int init_run_test(int port, const struct orders *o)
 		};
 
 		init_send_str(port, CHAN_STAGE, "scheduler");
+		if (o->verifier_stats) /* a loader that knows it prints the statistics */
+			setenv(VERIFIER_STATS_ENV, "1", 1);
 		if (scxdump_enable(INIT_TRACEFS))
 			init_say("no sched_ext debug dumps: cannot enable the sched_ext_dump "
 				 "tracepoint under " INIT_TRACEFS);
 		/* the host-side monitor reports each callback's runs and run time */
 		if (file_write(INIT_BPF_STATS, "1", 1))
 			init_say("no BPF run stats: cannot write " INIT_BPF_STATS);
-		if (sched_start(&sp, &so)) {
+		rc = sched_start(&sp, &so);
+		if (o->verifier_stats)
+			init_send_verifier(port, &sp);
+		if (rc) {
 			struct ktstr_result r;
 
 			init_send_sched_event(port, &sp);
@@ -414,8 +466,12 @@ static int init_run_test(int port, const struct orders *o)
 		spec.sched_arg = &sp;
 	}
 
-	init_send_str(port, CHAN_STAGE, "body");
+	if (o->trace)
+		init_trace_start(port);
+	init_stage(port, o, "body");
 	code = testrun_body(&spec);
+	if (o->trace)
+		init_trace_send(port);
 
 	if (o->sched_path) {
 		init_send_str(port, CHAN_STAGE, "scheduler-stop");

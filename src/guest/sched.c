@@ -264,6 +264,32 @@ static char *read_log(const struct sched_proc *sp)
 	return sp->log_path ? file_read(sp->log_path, NULL, 4u << 20) : NULL;
 }
 
+char *sched_verifier_blocks(const struct sched_proc *sp, size_t max)
+{
+	char *log = read_log(sp);
+	struct strbuf sb = { 0 };
+	bool in = false;
+
+	for (const char *p = log; p && *p; p = *line_end(p) ? line_end(p) + 1 : line_end(p)) {
+		const char *e = line_end(p);
+		size_t n = (size_t)(e - p);
+		bool begin = memmem(p, n, "-- BEGIN PROG LOAD LOG --", 25) != NULL;
+		bool end = memmem(p, n, "-- END PROG LOAD LOG --", 23) != NULL;
+
+		if (!(in || begin || end || memmem(p, n, "BPF program load failed", 23)))
+			continue;
+		in = (in || begin) && !end;
+		if (sb.len + n + 1 > max)
+			break;
+		sb_appendn(&sb, p, n);
+		sb_append(&sb, "\n");
+	}
+	free(log);
+	if (!sb.len)
+		return NULL;
+	return sb_steal(&sb);
+}
+
 static void set_failure(struct sched_proc *sp, enum sched_state st, char *reason)
 {
 	sp->state = st;

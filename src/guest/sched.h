@@ -138,6 +138,14 @@ int sched_check_pid(pid_t pid, const char *sysfs, char **why);
 char *sched_verifier_excerpt(const char *log, unsigned max_lines);
 
 /*
+ * For the verifier's statistics (orders.verifier_stats): the lines of every
+ * libbpf "-- BEGIN PROG LOAD LOG --" ... "-- END PROG LOAD LOG --" block and
+ * each "BPF program load failed" line of the scheduler's log, at most max
+ * bytes (whole lines, the first ones). NULL when there are none.
+ */
+char *sched_verifier_blocks(const struct sched_proc *sp, size_t max);
+
+/*
  * The ejection reason from "sched_ext:" kernel lines (one per line, printk
  * prefix stripped): the reason in 'BPF scheduler "X" disabled (REASON)' and
  * the message line "sched_ext: X: MSG" after it, as "REASON: MSG". NULL if

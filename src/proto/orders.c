@@ -61,6 +61,8 @@ char *orders_to_json(const struct orders *o)
 	json_object_set_new(j, "cgroup_parent", str_or_null(o->cgroup_parent));
 	json_object_set_new(j, "watchdog_timeout_s", json_integer(o->watchdog_timeout_s));
 	json_object_set_new(j, "thresholds", thresholds_to_json(&o->thresholds));
+	json_object_set_new(j, "trace", json_boolean(o->trace));
+	json_object_set_new(j, "verifier_stats", json_boolean(o->verifier_stats));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (!text)
@@ -76,6 +78,21 @@ static int get_u32(json_t *j, const char *key, unsigned *out, char **err)
 
 	*out = (unsigned)v;
 	return ret;
+}
+
+/* A boolean member; absent leaves *out. */
+static int get_bool(json_t *j, const char *key, bool *out, char **err)
+{
+	json_t *v = json_object_get(j, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v)) {
+		*err = xasprintf("orders: '%s' is not a boolean", key);
+		return -EINVAL;
+	}
+	*out = json_is_true(v);
+	return 0;
 }
 
 static int get_strv(json_t *j, const char *key, char ***out, char **err)
@@ -129,7 +146,9 @@ int orders_from_json(const char *text, size_t len, struct orders *o, char **err)
 	    json_get_str(j, "sched_path", false, &o->sched_path, "orders: ", err) ||
 	    get_strv(j, "sched_args", &o->sched_args, err) ||
 	    json_get_str(j, "cgroup_parent", false, &o->cgroup_parent, "orders: ", err) ||
-	    get_u32(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err))
+	    get_u32(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err) ||
+	    get_bool(j, "trace", &o->trace, err) ||
+	    get_bool(j, "verifier_stats", &o->verifier_stats, err))
 		goto out;
 	if (seed && str_to_u64(seed, &o->seed)) {
 		*err = xasprintf("orders: bad seed '%s'", seed);

@@ -37,6 +37,8 @@ struct orders {
 	char *cgroup_parent;         /* NULL = none */
 	unsigned watchdog_timeout_s; /* 0 = the kernel's default */
 	struct ktstr_thresholds thresholds; /* merged: defaults < scheduler < test */
+	bool trace;                  /* record tracefs events for the body (guest/trace.h) */
+	bool verifier_stats;         /* the scheduler prints the verifier's statistics */
 };
 
 void orders_init(struct orders *o);

@@ -141,6 +141,8 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 			out->no_skip = true;
 		} else if (is_flag(arg, "--flaky-fails", NULL)) {
 			out->flaky_fails = true;
+		} else if (is_flag(arg, "--trace", NULL)) {
+			out->trace = true;
 		} else if (is_flag(arg, "--no-snapshot", NULL)) {
 			out->no_snapshot = true;
 		} else if (is_flag(arg, "-v", "--verbose")) {
@@ -321,6 +323,10 @@ void args_usage(FILE *f, const char *prog)
 		"  --repeat N               run every selected test N times (1..1000), each in its\n"
 		"                           own VM and record (repeat I of N, file *.rI.ktstr.json),\n"
 		"                           as samples for 'ktstr stats compare'\n"
+		"  --trace                  record the scheduling (sched_switch, wakeups,\n"
+		"                           migrations, sched_ext events) in each VM and write\n"
+		"                           <record>.trace.json next to each record, for the\n"
+		"                           Perfetto UI (ui.perfetto.dev)\n"
 		"\n"
 		"Reporting:\n"
 		"  --junit FILE             also write the results as JUnit XML to FILE\n"

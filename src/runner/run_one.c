@@ -11,6 +11,8 @@
 #include "proto/channel.h"
 #include "proto/orders.h"
 #include "proto/sched_event.h"
+#include "proto/tracefs.h"
+#include "proto/verstats.h"
 #include "runner/covmerge.h"
 #include "runner/eval.h"
 #include "runner/host_class.h"
@@ -19,6 +21,7 @@
 #include "runner/runtime.h"
 #include "runner/sidecar.h"
 #include "runner/timefmt.h"
+#include "runner/tracejson.h"
 #include "util/interrupt.h"
 #include "vm/accel.h"
 #include "vm/initramfs.h"
@@ -28,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,6 +53,8 @@ struct collect {
 	bool log_cut;
 	struct strbuf sched_log;
 	struct strbuf scx_dump;    /* the kernel's sched_ext debug dump (scxdump.h) */
+	struct strbuf trace;       /* --trace: the guest's tracefs text (proto/tracefs.h) */
+	struct strbuf verifier;    /* the scheduler's verifier logs (proto/verstats.h) */
 	char *sched;         /* "name ops=X" from the guest's CHAN_SCHED attach event */
 	char stage[STAGE_CAP];
 	uint64_t body_start, body_end; /* when the "body" stage began and the next one */
@@ -126,7 +132,26 @@ static void collect_result(struct collect *c, const struct chan_frame *f)
 	result_free(&r);
 }
 
-/* CHAN_FILE: u16 LE name length, name, data: the scheduler log or coverage data. */
+/* A file whose text the host parses itself (untrusted, bounded): kept as sent. */
+static bool collect_raw(struct collect *c, const char *name, size_t nlen, const uint8_t *data,
+			size_t len)
+{
+	struct strbuf *dst = NULL;
+	size_t max = 0;
+
+	if (nlen == strlen(TRACEFS_FILE) && !memcmp(name, TRACEFS_FILE, nlen))
+		dst = &c->trace, max = CHAN_MAX_PAYLOAD;
+	else if (nlen == strlen(VERIFIER_FILE) && !memcmp(name, VERIFIER_FILE, nlen))
+		dst = &c->verifier, max = VERIFIER_LOG_MAX;
+	if (!dst)
+		return false;
+	sb_free(dst);
+	sb_appendn(dst, (const char *)data, MIN(len, max));
+	return true;
+}
+
+/* CHAN_FILE: u16 LE name length, name, data: the scheduler log, coverage
+ * data, a trace or verifier logs. */
 static void collect_file(struct collect *c, const struct chan_frame *f)
 {
 	static const char sched_log[] = "sched.log", dump[] = SCXDUMP_FILE,
@@ -149,6 +174,8 @@ static void collect_file(struct collect *c, const struct chan_frame *f)
 		}
 		return;
 	}
+	if (collect_raw(c, (const char *)f->data + 2, nlen, f->data + 2 + nlen, f->len - 2 - nlen))
+		return;
 	if (nlen == sizeof(sched_log) - 1 && !memcmp(f->data + 2, sched_log, nlen))
 		dst = &c->sched_log;
 	else if (nlen == sizeof(dump) - 1 && !memcmp(f->data + 2, dump, nlen))
@@ -278,6 +305,8 @@ static void collect_free(struct collect *c)
 	sb_free(&c->log);
 	sb_free(&c->sched_log);
 	sb_free(&c->scx_dump);
+	sb_free(&c->trace);
+	sb_free(&c->verifier);
 	free(c->sched);
 	metrics_free(&c->metrics);
 	free(c->cov_dir);
@@ -383,8 +412,9 @@ static char **strv_dup(const char *const *v)
 	return out;
 }
 
-static void fill_orders(const struct ktstr_test *t, const char *topo_text, const char *accel,
-			double scale, unsigned timeout_s, char **sched_args, struct orders *o)
+static void fill_orders(const struct ktstr_test *t, const struct run_opts *opts,
+			const char *topo_text, const char *accel, double scale, unsigned timeout_s,
+			char **sched_args, struct orders *o)
 {
 	const struct ktstr_scheduler *s = entry_scheduler(t);
 	const char *seed = getenv("KTSTR_SEED");
@@ -400,6 +430,8 @@ static void fill_orders(const struct ktstr_test *t, const char *topo_text, const
 	o->time_scale = scale;
 	o->accel = xstrdup(accel);
 	o->sched_name = xstrdup(s->name ? s->name : "?");
+	o->trace = opts->trace || t->trace;
+	o->verifier_stats = opts->verifier_stats;
 	if (sched_args) {
 		o->sched_path = xstrdup(GUEST_SCHEDULER);
 		o->sched_args = sched_args;
@@ -452,6 +484,8 @@ struct run {
 	struct eval_outcome ev;
 	struct ktstr_result mon_res;
 	char *mon_text;
+	struct monitor_data mon;   /* kept for the trace file */
+	bool have_mon;
 	struct orders ord;
 	char *err, *sched_path, *initramfs, *orders_text, *work, *kargs;
 	unsigned body_timeout, vm_timeout, cpus;
@@ -513,7 +547,7 @@ static int run_plan(struct run *r)
 			return -1;
 		}
 	}
-	fill_orders(t, r->out->topology, r->out->accel, r->scale, r->body_timeout, args, &r->ord);
+	fill_orders(t, r->opts, r->out->topology, r->out->accel, r->scale, r->body_timeout, args, &r->ord);
 	return 0;
 }
 
@@ -661,7 +695,8 @@ static void run_monitor_finish(struct run *r)
 	monreport_finish(&mon, r->active ? &r->ord.thresholds : NULL, &r->mon_res,
 			 &r->rec.monitor, &r->mon_text);
 	monreport_metrics(&mon, &r->c.metrics);
-	monitor_data_free(&mon);
+	r->mon = mon;
+	r->have_mon = true;
 	if (r->c.have_result)
 		result_merge(&r->c.result, &r->mon_res);
 }
@@ -716,6 +751,36 @@ static void run_evaluate(struct run *r)
 		result_merge(&r->ev.result, &r->mon_res);
 }
 
+/* The verifier's statistics from the scheduler's load logs; without them,
+ * the instruction counts the monitor read from the kernel's bpf_prog_aux of
+ * each struct_ops program. */
+static json_t *run_verifier_json(struct run *r)
+{
+	struct verstats vs;
+	json_t *j;
+
+	verstats_parse(r->c.verifier.buf ? r->c.verifier.buf : "", r->c.verifier.len, &vs);
+	if (!vs.n && r->have_mon && r->mon.nprogs) {
+		vs.progs = xcalloc(r->mon.nprogs, sizeof(*vs.progs));
+		for (unsigned i = 0; i < r->mon.nprogs; i++) {
+			struct verstats_prog *p = &vs.progs[vs.n++];
+
+			snprintf(p->name, sizeof(p->name), "%s", r->mon.progs[i].name);
+			p->have_insns = true;
+			p->insns = r->mon.progs[i].verified_insns;
+			p->max_states_per_insn = p->total_states = p->peak_states = -1;
+			p->mark_read = p->time_us = p->stack_depth = -1;
+		}
+		j = verstats_to_json(&vs);
+		json_object_set_new(j, "source", json_string("bpf_prog_aux"));
+	} else {
+		j = verstats_to_json(&vs);
+		json_object_set_new(j, "source", json_string("libbpf log"));
+	}
+	verstats_free(&vs);
+	return j;
+}
+
 /* The record: every outcome gets one. Its result stays owned by r->ev. */
 static void run_record_fill(struct run *r)
 {
@@ -761,6 +826,8 @@ static void run_record_fill(struct run *r)
 	rec->timeout_s = r->ran_vm ? r->vm_timeout : r->body_timeout;
 	rec->panic_line = vres->panic_line ? xstrdup(vres->panic_line) : NULL;
 	rec->sched_ext_dump = r->c.scx_dump.len ? xstrdup(r->c.scx_dump.buf) : NULL;
+	if (r->opts->verifier_stats)
+		rec->verifier = run_verifier_json(r);
 	rec->stage = r->c.stage[0] ? xstrdup(r->c.stage) : NULL;
 	rec->metrics = r->c.metrics; /* moved */
 	metrics_init(&r->c.metrics);
@@ -769,10 +836,46 @@ static void run_record_fill(struct run *r)
 	rec->finished_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
 }
 
+/* --trace: <record name>.trace.json next to the record, named in it. */
+static void run_trace_write(struct run *r, const char *rdir)
+{
+	char *name = sidecar_file_name(r->rec.test, r->rec.variant,
+				       r->rec.repeats ? r->rec.repeat : 0);
+	char *path, *doc;
+	struct tracejson_stats st;
+	int ret;
+
+	name[strlen(name) - strlen(SIDECAR_SUFFIX)] = 0;
+	path = xasprintf("%s/%s" TRACEJSON_SUFFIX, rdir, name);
+	doc = tracejson_build(&(struct tracejson_in){
+					.text = r->c.trace.buf,
+					.len = r->c.trace.len,
+					.mon = r->have_mon ? &r->mon : NULL,
+					.result = &r->ev.result,
+				}, &st);
+	ret = mkdir_p(rdir, 0755);
+	if (!ret)
+		ret = file_write_atomic(path, doc, strlen(doc));
+	if (ret < 0) {
+		log_warn("%s: trace not written: %s: %s", r->it->name, path, strerror(-ret));
+	} else {
+		r->rec.trace = tracejson_record(strrchr(path, '/') + 1, &st);
+		fprintf(stderr, "ktstr: %s: trace %s: %lu events on %u CPUs, %" PRIu64
+			" overwritten, %" PRIu64 " dropped, %" PRIu64 " bytes cut, %lu bad lines\n",
+			r->it->name, path, st.events, st.cpus, st.loss.overrun, st.loss.dropped,
+			st.loss.cut_bytes, st.bad_lines);
+	}
+	free(doc);
+	free(path);
+	free(name);
+}
+
 static void run_record_write(struct run *r)
 {
 	char *rdir = sidecar_run_dir(), *rerr = NULL;
 
+	if (r->c.trace.len)
+		run_trace_write(r, rdir);
 	if (sidecar_write(&r->rec, rdir, &r->out->record_path, &rerr)) {
 		log_warn("%s: run record not written: %s", r->it->name, rerr);
 		free(rerr);
@@ -841,6 +944,8 @@ static void run_free(struct run *r)
 	eval_outcome_free(&r->ev);
 	result_free(&r->mon_res);
 	free(r->mon_text);
+	if (r->have_mon)
+		monitor_data_free(&r->mon);
 	sidecar_record_free(&r->rec);
 }
 

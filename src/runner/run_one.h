@@ -33,6 +33,8 @@ struct run_opts {
 	unsigned retries;
 	unsigned attempt;
 	bool flaky_fails;                   /* --flaky-fails: a flaky item fails the run */
+	bool trace;                         /* --trace: every test records a trace (tracejson.h) */
+	bool verifier_stats;                /* the record gets the verifier's statistics */
 	/* Progress: called (in run_one's process) with "boot" when the VM is
 	 * launched and with each init stage the guest reports. May be NULL. */
 	void (*on_stage)(void *arg, const char *stage);

@@ -50,6 +50,10 @@ void sidecar_record_free(struct sidecar_record *r)
 	metrics_free(&r->metrics);
 	json_decref(r->monitor);
 	r->monitor = NULL;
+	json_decref(r->trace);
+	r->trace = NULL;
+	json_decref(r->verifier);
+	r->verifier = NULL;
 }
 
 static char *cpu_model(void)
@@ -146,6 +150,10 @@ json_t *sidecar_to_json(const struct sidecar_record *r)
 	json_object_set_new(o, "metrics", metrics_to_json(&r->metrics));
 	if (r->monitor)
 		json_object_set(o, "monitor", r->monitor);
+	if (r->trace)
+		json_object_set(o, "trace", r->trace);
+	if (r->verifier)
+		json_object_set(o, "verifier", r->verifier);
 	json_object_set_new(o, "durations",
 			    json_pack("{s:o, s:o, s:o}", "hello_s", jsecs(r->hello_s), "body_s",
 				      jsecs(r->body_s), "wall_s", jsecs(r->wall_s)));
@@ -393,6 +401,10 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err)
 	}
 	if ((o = read_obj(&rd, j, "monitor")))
 		r->monitor = json_deep_copy(o);
+	if ((o = read_obj(&rd, j, "trace")))
+		r->trace = json_deep_copy(o);
+	if ((o = read_obj(&rd, j, "verifier")))
+		r->verifier = json_deep_copy(o);
 	if ((o = read_obj(&rd, j, "durations"))) {
 		read_secs(&rd, o, "hello_s", &r->hello_s);
 		read_secs(&rd, o, "body_s", &r->body_s);

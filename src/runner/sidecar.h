@@ -57,6 +57,8 @@ struct sidecar_record {
 	bool flaky;                  /* a failed attempt, then a passing one */
 	struct metric_set metrics;   /* payload metrics with polarity and unit (metrics.h) */
 	json_t *monitor;             /* host-side monitor summary (monitor/report.h), or NULL */
+	json_t *trace;               /* --trace: the trace file and what it holds (tracejson.h) */
+	json_t *verifier;            /* the verifier's statistics per program (verstats.h) */
 	/* durations in seconds; negative = unknown (null) */
 	double hello_s;              /* launch -> guest init ready */
 	double body_s;               /* test body */

@@ -60,3 +60,19 @@ int json_write_file(const json_t *j, const char *dir, const char *name, char **e
 	free(text);
 	return r;
 }
+
+void json_append_str(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_append(sb, "\"");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			sb_printf(sb, "\\%c", c);
+		else if (c < ' ' || c == 0x7f)
+			sb_printf(sb, "\\u%04x", c);
+		else
+			sb_appendn(sb, c < 0x80 ? (const char *)&s[i] : "?", 1);
+	}
+	sb_append(sb, "\"");
+}

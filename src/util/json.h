@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* A string member, copied into *out (caller frees). */
 int json_get_str(json_t *j, const char *key, bool required, char **out, const char *what,
@@ -26,5 +27,11 @@ int json_get_int(json_t *j, const char *key, json_int_t lo, json_int_t hi, json_
 /* Write j (indented) as dir/name, dir created if needed, atomically
  * (file_write_atomic). 0, or -errno with *err naming the path. */
 int json_write_file(const json_t *j, const char *dir, const char *name, char **err);
+
+struct strbuf;
+/* s[0..n) as a quoted JSON string appended to sb, for documents written as
+ * text: quotes, backslashes and control characters escaped, bytes past
+ * ASCII as '?' (the input may come from a guest and need not be UTF-8). */
+void json_append_str(struct strbuf *sb, const char *s, size_t n);
 
 #endif

@@ -29,6 +29,7 @@ static void test_roundtrip(void **state)
 	o.thresholds.isolation = KTSTR_OFF;
 	o.thresholds.max_gap_ms = (struct ktstr_opt_u64)KTSTR_SET(500);
 	o.thresholds.max_spread_pct = (struct ktstr_opt_f64)KTSTR_SET(12.5);
+	o.trace = true;
 	text = orders_to_json(&o);
 	assert_int_equal(orders_from_json(text, strlen(text), &back, &err), 0);
 	assert_string_equal(back.test, "steady");
@@ -47,6 +48,8 @@ static void test_roundtrip(void **state)
 	assert_true(back.thresholds.max_gap_ms.set && back.thresholds.max_gap_ms.v == 500);
 	assert_true(back.thresholds.max_spread_pct.v == 12.5);
 	assert_false(back.thresholds.min_work_rate.set);
+	assert_true(back.trace);
+	assert_false(back.verifier_stats);
 	free(text);
 	orders_free(&o);
 	orders_free(&back);
@@ -75,6 +78,7 @@ static void test_rejects(void **state)
 	expect_reject("{\"version\":1,\"test\":\"x\",\"thresholds\":{\"bogus\":1}}", "bogus");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"thresholds\":{\"isolation\":true}}",
 		      "isolation");
+	expect_reject("{\"version\":1,\"test\":\"x\",\"trace\":1}", "'trace' is not a boolean");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"test\":\"y\"}", "bad JSON");
 	expect_reject("{\"version\":1,\"test\":\"x\"", "bad JSON");
 }

@@ -194,6 +194,10 @@ static void test_retries(void **state)
 	args_free(&a);
 	PARSE_OK(&a, "--retries=0");
 	assert_int_equal(a.retries, 0);
+	assert_false(a.trace);
+	args_free(&a);
+	PARSE_OK(&a, "--trace", "steady");
+	assert_true(a.trace);
 	args_free(&a);
 }
 

@@ -162,7 +162,7 @@ static int catalog_check(void)
 /* eevdf, a registered scheduler, or a binary (bare name or path); the binary
  * must resolve now and be able to run in the VM (an ELF of this machine with
  * its libraries, not a script), so a bad one is refused before any VM boots. */
-static const struct ktstr_scheduler *pick_scheduler(const char *spec, char **err)
+const struct ktstr_scheduler *cli_pick_scheduler(const char *spec, char **err)
 {
 	const struct ktstr_scheduler *s = find_scheduler(spec);
 	struct ktstr_scheduler probe = { .name = spec, .binary = spec }, *own;
@@ -678,7 +678,7 @@ static int pick_schedulers(struct run_args *a)
 	for (size_t i = 0; i < a->nscheds; i++) {
 		char *err = NULL;
 
-		a->sobj[i] = pick_scheduler(a->scheds[i], &err);
+		a->sobj[i] = cli_pick_scheduler(a->scheds[i], &err);
 		if (!a->sobj[i]) {
 			fprintf(stderr, "ktstr run: --scheduler '%s': %s\n", a->scheds[i],
 				err ? err : "not found");

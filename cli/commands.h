@@ -20,6 +20,13 @@ int cmd_shell(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
 
+int cmd_verifier(int argc, char **argv);
+
+struct ktstr_scheduler;
+/* eevdf, a registered scheduler, or a binary (bare name or path) that can run
+ * in the VM; NULL with *err (caller frees) if not. */
+const struct ktstr_scheduler *cli_pick_scheduler(const char *spec, char **err);
+
 /* `ktstr stats merge`: the shard runs at paths[0..n) into the run directory out. */
 int stats_merge(char *const *paths, size_t n, const char *out);
 

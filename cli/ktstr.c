@@ -21,6 +21,8 @@ static const struct cli_command commands[] = {
 	{ "shell", "a busybox shell (or --exec CMD) in a VM with a topology and scheduler", cmd_shell },
 	{ "stats", "list runs, show a run, compare two runs (regressions exit 1)", cmd_stats },
 	{ "topo", "host topology, or boot a VM and show the topology the guest sees", cmd_topo },
+	{ "verifier", "the BPF verifier's statistics per program of a scheduler (--compare)",
+	  cmd_verifier },
 	{ 0 },
 };
 
@@ -38,6 +40,7 @@ static void usage(FILE *f)
 		   "  ktstr list                                    scenarios and categories\n"
 		   "  ktstr shell --topology 1n2l2c1t --exec nproc  prints 4\n"
 		   "  ktstr stats compare latest~1 latest           regressions exit 1\n"
+		   "  ktstr verifier --scheduler scx_ktstr          insns and states per program\n"
 		   "  ktstr report latest~1 latest -o report.html   the runs and their comparison\n"
 		   "\nexit status: 0 passed, 1 failed, 2 usage error (per command: --help).\n"
 		   "'ktstr <command> --help' explains each command.\n");

@@ -63,9 +63,15 @@ static void on_signal(int sig)
 	stop_requested = sig;
 }
 
+/* KTSTR_VERIFIER_STATS=1 (set by ktstr for its verifier statistics): the
+ * kernel logs each program's statistics (BPF_LOG_STATS) and libbpf's
+ * "-- BEGIN PROG LOAD LOG --" blocks are printed. */
+static bool verifier_stats;
+
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG && !verbose)
+	if (level == LIBBPF_DEBUG && !verbose &&
+	    !(verifier_stats && strstr(fmt, "PROG LOAD LOG")))
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -361,6 +367,7 @@ static struct bpf_object *open_obj(void)
 					   .sz = sizeof(struct bpf_object_open_opts),
 					   .object_name = "scx_ktstr",
 					   .kconfig = have_kconfig() ? NULL : "",
+					   .kernel_log_level = verifier_stats ? 4 : 0,
 				   });
 	if (!obj)
 		fprintf(stderr, "scx_ktstr: cannot open the BPF object: %s\n", strerror(errno));
@@ -511,6 +518,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	verifier_stats = getenv("KTSTR_VERIFIER_STATS") && !strcmp(getenv("KTSTR_VERIFIER_STATS"), "1");
 	libbpf_set_print(print_libbpf);
 
 	obj = open_obj();

@@ -35,8 +35,9 @@ static double num(json_t *e, const char *key)
 	return json_number_value(json_object_get(e, key));
 }
 
-/* The sample (tracefs text as the guest sends it), a monitor that saw the
- * "body" mark 1000 ms in (4.1 s on the trace clock), and a failed result. */
+/* A crafted sample in the guest's format with every kind of line, a monitor
+ * that saw the "body" mark 1000 ms in (4.1 s on the trace clock), and a
+ * failed result. */
 static void test_sample(void **state)
 {
 	struct monitor_cpu cpus[3][2] = {
@@ -60,7 +61,7 @@ static void test_sample(void **state)
 	struct ktstr_result res;
 	struct tracejson_stats st;
 	size_t len;
-	char *text = file_read(TRACE_SAMPLE, &len, 1 << 20), *doc;
+	char *text = file_read(TRACE_CRAFTED, &len, 1 << 20), *doc;
 	json_error_t jerr;
 	json_t *j, *evs, *e;
 
@@ -127,6 +128,43 @@ static void test_sample(void **state)
 	result_free(&res);
 }
 
+/* Real tracefs text from a guest running the two-step cgroup_add under
+ * scx_ktstr (cut to three stretches): per-CPU tracks, task slices, the
+ * sched_ext events and both steps. */
+static void test_real(void **state)
+{
+	struct tracejson_stats st;
+	size_t len;
+	char *text = file_read(TRACE_REAL, &len, 1 << 20), *doc;
+	json_t *j, *evs, *e;
+	size_t i, slices = 0;
+
+	assert_non_null(text);
+	doc = tracejson_build(&(struct tracejson_in){ .text = text, .len = len }, &st);
+	j = json_loads(doc, 0, NULL);
+	assert_non_null(j);
+	evs = json_object_get(j, "traceEvents");
+	assert_int_equal(st.bad_lines, 0);
+	assert_int_equal(st.cpus, 2);
+	assert_non_null(find(evs, "M", 1, 0, "thread_name"));
+	assert_non_null(find(evs, "M", 1, 1, "thread_name"));
+	json_array_foreach(evs, i, e)
+		slices += !strcmp(json_string_value(json_object_get(e, "ph")), "X") &&
+			  json_integer_value(json_object_get(e, "pid")) == 1;
+	assert_true(slices > 50 && slices == st.slices);
+	assert_non_null(find(evs, "X", 1, 1, "rcu_preempt 15"));
+	assert_non_null(find(evs, "i", 1, -1, "sched_ext_event"));
+	e = find(evs, "X", 2, 1, "step 1/2");
+	assert_non_null(e);
+	assert_true(fabs(num(e, "ts") - 9679910.0) < 0.01);
+	e = find(evs, "X", 2, 1, "step 2/2");
+	assert_true(fabs(num(e, "ts") + num(e, "dur") - 11983555.0) < 0.01);
+	assert_int_equal(st.counters, 0); /* no monitor */
+	json_decref(j);
+	free(doc);
+	free(text);
+}
+
 /* No text, no monitor: still a valid document; hostile text stays valid JSON. */
 static void test_empty_and_hostile(void **state)
 {
@@ -155,6 +193,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample),
+		cmocka_unit_test(test_real),
 		cmocka_unit_test(test_empty_and_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

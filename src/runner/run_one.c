@@ -836,6 +836,19 @@ static void run_record_fill(struct run *r)
 	rec->finished_at = xstrdup(timefmt_iso8601(now_real_ns(), stamp, sizeof(stamp)));
 }
 
+/* Why the test failed, expected or not (the first detail), or NULL. */
+static const char *run_failure(const struct run *r)
+{
+	const struct ktstr_result *res = &r->ev.result;
+
+	if (res->verdict != KTSTR_FAIL && !r->ev.expected_failure)
+		return NULL;
+	if (res->ndetails && res->details[0].msg)
+		return res->details[0].msg;
+	return r->c.have_result && r->c.result.ndetails && r->c.result.details[0].msg
+		       ? r->c.result.details[0].msg : "failed";
+}
+
 /* --trace: <record name>.trace.json next to the record, named in it. */
 static void run_trace_write(struct run *r, const char *rdir)
 {
@@ -851,7 +864,7 @@ static void run_trace_write(struct run *r, const char *rdir)
 					.text = r->c.trace.buf,
 					.len = r->c.trace.len,
 					.mon = r->have_mon ? &r->mon : NULL,
-					.result = &r->ev.result,
+					.failure = run_failure(r),
 				}, &st);
 	ret = mkdir_p(rdir, 0755);
 	if (!ret)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The --trace file as a Chrome JSON trace (see tracejson.h). */
 #include "runner/tracejson.h"
-#include "core/result.h"
 #include "util/json.h"
 #include "util/util.h"
 
@@ -201,7 +200,9 @@ static void on_event(struct tj *t, const struct tracefs_event *e)
 		on_mark(t, e);
 		break;
 	default:
-		if (!strcmp(e->event, "sched_ext_dump") && !t->have_dump) {
+		/* where sched_ext gave the scheduler up */
+		if ((!strcmp(e->event, "sched_ext_exit") || !strcmp(e->event, "sched_ext_dump")) &&
+		    !t->have_dump) {
 			t->have_dump = true;
 			t->dump_ns = e->ts_ns;
 		}
@@ -289,10 +290,9 @@ static void monitor_counters(struct tj *t, const struct monitor_data *m)
 	}
 }
 
-static void failure(struct tj *t, const struct ktstr_result *r)
+static void failure(struct tj *t, const char *why)
 {
 	uint64_t ns = t->have_dump ? t->dump_ns : t->have_end ? t->end_ns : t->last_ns;
-	const char *why = r->ndetails && r->details[0].msg ? r->details[0].msg : "failed";
 
 	ev_open(t, "i", PID_KTSTR, TID_MARKS, ns);
 	ev_name(t, "failure: ", why, strcspn(why, "\n"));
@@ -335,8 +335,8 @@ char *tracejson_build(const struct tracejson_in *in, struct tracejson_stats *st)
 	}
 	step_close(&t, t.have_end ? t.end_ns : t.last_ns);
 	monitor_counters(&t, in->mon);
-	if (in->result && in->result->verdict == KTSTR_FAIL && t.have_ts)
-		failure(&t, in->result);
+	if (in->failure && t.have_ts)
+		failure(&t, in->failure);
 	st->cpus = t.ncpus;
 	metadata(&t);
 	free(t.cpus);

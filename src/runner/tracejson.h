@@ -16,7 +16,8 @@
  *   tracks from the host's monitor samples (nr_running, local_dsq per CPU,
  *   imbalance = max - min nr_running), placed on the trace clock through the
  *   "body" mark both sides saw, and the failure as a global instant (at the
- *   kernel's sched_ext dump if there is one, else the body's end).
+ *   first sched_ext_exit or sched_ext_dump event if there is one, else at the
+ *   body's end).
  *
  * What the guest lost (ring buffer overruns, text cut) and the lines that
  * did not parse are in "metadata" and in the stats for the run record.
@@ -31,15 +32,14 @@
 #include "monitor/monitor.h"
 #include "proto/tracefs.h"
 
-struct ktstr_result;
-
 #define TRACEJSON_SUFFIX ".trace.json"
 
 struct tracejson_in {
 	const char *text;                 /* the guest's TRACEFS_FILE payload */
 	size_t len;
 	const struct monitor_data *mon;   /* NULL: no counters, no alignment */
-	const struct ktstr_result *result; /* NULL or not FAIL: no failure instant */
+	const char *failure;              /* why the test failed (expected or not); NULL: it
+					   * did not */
 };
 
 struct tracejson_stats {

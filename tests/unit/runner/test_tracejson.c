@@ -69,7 +69,7 @@ static void test_sample(void **state)
 	result_init(&res);
 	result_fail(&res, KTSTR_STUCK, "worker 121 stuck for 40 ms\nsecond line");
 	doc = tracejson_build(&(struct tracejson_in){ .text = text, .len = len, .mon = &mon,
-						      .result = &res }, &st);
+						      .failure = res.details[0].msg }, &st);
 	j = json_loads(doc, 0, &jerr);
 	if (!j)
 		fail_msg("not JSON: %s at line %d", jerr.text, jerr.line);

@@ -105,43 +105,29 @@ static void trace_loss_lines(const char *tracefs, struct strbuf *sb)
 
 char *trace_collect(const char *tracefs, size_t max, size_t *len)
 {
-	char *path = xasprintf("%s/" TRACE_INSTANCE "/trace", tracefs), chunk[65536];
-	struct strbuf sb = { 0 }, text = { 0 };
-	unsigned long long cut = 0;
-	int fd;
-	ssize_t n;
+	char *path = xasprintf("%s/" TRACE_INSTANCE "/trace", tracefs), *text;
+	struct strbuf sb = { 0 };
+	uint64_t cut = 0;
+	size_t tlen = 0;
 
 	if (trace_write(tracefs, "tracing_on", "0")) {
 		free(path);
 		return NULL; /* never started */
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	text = file_read_head(path, &tlen, max, &cut);
 	free(path);
-	if (fd < 0)
+	if (!text)
 		return NULL;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (cut || text.len + (size_t)n > max)
-			cut += (unsigned long long)n;
-		else
-			sb_appendn(&text, chunk, (size_t)n);
-	}
-	close(fd);
 	/* the text ends with a whole line */
-	while (cut && text.len && text.buf[text.len - 1] != '\n') {
-		text.len--;
+	while (cut && tlen && text[tlen - 1] != '\n') {
+		tlen--;
 		cut++;
 	}
 	sb_printf(&sb, TRACEFS_INFO "buffer_kb=%u\n", TRACE_BUFFER_KB);
 	trace_loss_lines(tracefs, &sb);
-	sb_printf(&sb, TRACEFS_INFO "cut=%llu\n", cut);
-	if (text.len)
-		sb_appendn(&sb, text.buf, text.len);
-	sb_free(&text);
+	sb_printf(&sb, TRACEFS_INFO "cut=%llu\n", (unsigned long long)cut);
+	sb_appendn(&sb, text, tlen);
+	free(text);
 	*len = sb.len;
 	return sb_steal(&sb);
 }

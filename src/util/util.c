@@ -231,15 +231,17 @@ char *file_read(const char *path, size_t *len, size_t max_len)
 	return file_read_at(AT_FDCWD, path, len, max_len);
 }
 
-char *file_read_at(int dirfd, const char *path, size_t *len, size_t max_len)
+/* Read fd to its end and close it. Past max_len (0 = none): with rest, the
+ * bytes beyond the first chunk that would not fit are counted in *rest; without
+ * it, EFBIG. */
+static char *read_fd(int fd, size_t *len, size_t max_len, uint64_t *rest)
 {
 	struct strbuf sb = { 0 };
 	char chunk[65536];
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
-	if (fd < 0)
-		return NULL;
+	if (rest)
+		*rest = 0;
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -251,7 +253,11 @@ char *file_read_at(int dirfd, const char *path, size_t *len, size_t max_len)
 			errno = e;
 			return NULL;
 		}
-		if (max_len && sb.len + (size_t)n > max_len) {
+		if (max_len && ((rest && *rest) || sb.len + (size_t)n > max_len)) {
+			if (rest) {
+				*rest += (uint64_t)n;
+				continue;
+			}
 			close(fd);
 			sb_free(&sb);
 			errno = EFBIG;
@@ -263,6 +269,20 @@ char *file_read_at(int dirfd, const char *path, size_t *len, size_t max_len)
 	if (len)
 		*len = sb.len;
 	return sb_steal(&sb);
+}
+
+char *file_read_at(int dirfd, const char *path, size_t *len, size_t max_len)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? NULL : read_fd(fd, len, max_len, NULL);
+}
+
+char *file_read_head(const char *path, size_t *len, size_t max_len, uint64_t *rest)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? NULL : read_fd(fd, len, max_len, rest);
 }
 
 char *file_read_line(const char *path)

@@ -67,6 +67,10 @@ char *file_read(const char *path, size_t *len, size_t max_len);
 char *file_read_at(int dirfd, const char *path, size_t *len, size_t max_len);
 /* Read a small sysfs/proc file, trailing newline stripped. */
 char *file_read_line(const char *path);
+/* Up to max_len bytes of a file of any length, in whole reads of up to 64 KiB
+ * (a read that would pass max_len and every one after it is left out); *rest
+ * counts the bytes left out. NULL with errno on failure. */
+char *file_read_head(const char *path, size_t *len, size_t max_len, uint64_t *rest);
 int file_write(const char *path, const void *data, size_t len);
 int file_write_str(const char *path, const char *s);
 /* Write to path.tmp.PID then rename: readers never see a partial file. */

@@ -9,7 +9,7 @@ _ktstr()
 		words=("${COMP_WORDS[@]}")
 		cword=$COMP_CWORD
 	}
-	local cmds="cleanup kernel list report run shell stats topo help"
+	local cmds="cleanup kernel list report run shell stats topo verifier help"
 	if [ "$cword" -eq 1 ]; then
 		COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
 		return
@@ -41,7 +41,7 @@ _ktstr()
 	case "$cmd" in
 	run) opts="--scheduler --sched-args --topology --scenario --category --all --duration
 		--workers --timeout --kernel --jobs -j --retries --flaky-fails --repeat --json --junit
-		--no-skip --partition --plan --no-snapshot
+		--no-skip --trace --partition --plan --no-snapshot
 		--verbose --quiet --help" ;;
 	list) opts="--category --json --help" ;;
 	shell) opts="--topology --kernel --scheduler --sched-args --memory-mb --include-file -i
@@ -53,6 +53,7 @@ _ktstr()
 	kernel) opts="fetch list check resolve --help" ;;
 	topo) opts="--vm --kernel --memory --timeout --cmdline --json --help" ;;
 	cleanup) opts="--dry-run --templates --days --help" ;;
+	verifier) opts="--scheduler --compare --kernel --sched-args --topology --help" ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(channel guest_json payload_metrics records ksyms btf guestmem topo sched_args)
+targets=(channel guest_json payload_metrics records ksyms btf guestmem topo sched_args trace)
 target=${1:-all}
 secs=${2:-60}
 dir=${FUZZ_BUILD:-build-fuzz}

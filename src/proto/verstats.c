@@ -39,8 +39,9 @@ static int64_t opt_num(const char *p, const char *end, const char *key)
 	return num_after(p, end, key, &v) ? -1 : (int64_t)v;
 }
 
-/* The program named before mark ("... prog 'NAME" + mark), found or added. */
-static struct verstats_prog *prog_at(struct verstats *vs, const char *p, const char *mark_at)
+/* The index of the program named before mark ("... prog 'NAME" + mark),
+ * found or added; -1 if none. Indexes stay valid as programs are added. */
+static int prog_at(struct verstats *vs, const char *p, const char *mark_at)
 {
 	const char *q = mark_at;
 	char name[VERSTATS_NAME_LEN];
@@ -49,23 +50,23 @@ static struct verstats_prog *prog_at(struct verstats *vs, const char *p, const c
 	while (q > p && q[-1] != '\'')
 		q--;
 	if (q == p || q - p < 6 || memcmp(q - 6, "prog '", 6))
-		return NULL;
+		return -1;
 	n = MIN((size_t)(mark_at - q), sizeof(name) - 1);
 	memcpy(name, q, n);
 	name[n] = 0;
 	str_printable(name, n);
 	for (unsigned i = 0; i < vs->n; i++)
 		if (!strcmp(vs->progs[i].name, name))
-			return &vs->progs[i];
+			return (int)i;
 	if (vs->n >= VERSTATS_MAX_PROGS)
-		return NULL;
+		return -1;
 	vs->progs = xrealloc(vs->progs, (vs->n + 1) * sizeof(*vs->progs));
 	memset(&vs->progs[vs->n], 0, sizeof(vs->progs[0]));
 	memcpy(vs->progs[vs->n].name, name, n + 1);
 	vs->progs[vs->n].max_states_per_insn = vs->progs[vs->n].total_states = -1;
 	vs->progs[vs->n].peak_states = vs->progs[vs->n].mark_read = -1;
 	vs->progs[vs->n].time_us = vs->progs[vs->n].stack_depth = -1;
-	return &vs->progs[vs->n++];
+	return (int)vs->n++;
 }
 
 /* One line of a program's block. */
@@ -104,7 +105,7 @@ static const char *last_lines(const char *s, size_t len, unsigned n)
 void verstats_parse(const char *text, size_t len, struct verstats *vs)
 {
 	const char *p = text, *end = text + len;
-	struct verstats_prog *cur = NULL;
+	int cur = -1;
 	struct strbuf fail = { 0 };
 	bool in_failed = false;
 
@@ -114,26 +115,26 @@ void verstats_parse(const char *text, size_t len, struct verstats *vs)
 		size_t n = (size_t)(e - p);
 
 		if ((m = memmem(p, n, FAILED_MARK, strlen(FAILED_MARK)))) {
-			struct verstats_prog *pr = prog_at(vs, p, m);
+			int i = prog_at(vs, p, m);
 
-			if (pr)
-				pr->failed = true;
+			if (i >= 0)
+				vs->progs[i].failed = true;
 		} else if ((m = memmem(p, n, BEGIN_MARK, strlen(BEGIN_MARK)))) {
 			cur = prog_at(vs, p, m);
-			in_failed = cur && cur->failed && !vs->fail_log && !fail.len;
+			in_failed = cur >= 0 && vs->progs[cur].failed && !fail.len;
 			/* the log may start on the marker's line */
-			if (cur)
-				block_line(cur, m + strlen(BEGIN_MARK), e);
-		} else if (cur) {
+			if (cur >= 0)
+				block_line(&vs->progs[cur], m + strlen(BEGIN_MARK), e);
+		} else if (cur >= 0) {
 			const char *em = memmem(p, n, END_MARK, strlen(END_MARK));
 
-			block_line(cur, p, em ? em : e);
+			block_line(&vs->progs[cur], p, em ? em : e);
 			if (in_failed && (em ? em : e) > p) {
 				sb_appendn(&fail, p, (size_t)((em ? em : e) - p));
 				sb_append(&fail, "\n");
 			}
 			if (em) {
-				cur = NULL;
+				cur = -1;
 				in_failed = false;
 			}
 		}

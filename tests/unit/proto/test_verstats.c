@@ -85,6 +85,19 @@ static void test_malformed(void **state)
 	assert_string_equal(vs.progs[1].name, "");
 	assert_true(vs.progs[1].insns == 7 && vs.progs[1].limit == 0);
 	assert_int_equal(vs.progs[1].total_states, -1);
+	/* programs added while a block is open: its lines still reach it */
+	{
+		static const char open[] = "prog 'a': -- BEGIN PROG LOAD LOG --\n"
+					   "prog 'b': BPF program load failed: x\n"
+					   "prog 'c': BPF program load failed: x\n"
+					   "processed 3 insns (limit 10)\n";
+
+		verstats_free(&vs);
+		verstats_parse(open, strlen(open), &vs);
+		assert_int_equal(vs.n, 3);
+		assert_true(vs.progs[0].insns == 3 && vs.progs[0].limit == 10);
+		assert_true(vs.progs[2].failed && !vs.progs[0].failed);
+	}
 	verstats_free(&vs);
 	verstats_parse("", 0, &vs);
 	assert_int_equal(vs.n, 0);

@@ -69,6 +69,8 @@ void json_append_str(struct strbuf *sb, const char *s, size_t n)
 
 		if (c == '"' || c == '\\')
 			sb_printf(sb, "\\%c", c);
+		else if (!c) /* \u0000 is valid JSON but many readers refuse it */
+			sb_append(sb, "?");
 		else if (c < ' ' || c == 0x7f)
 			sb_printf(sb, "\\u%04x", c);
 		else

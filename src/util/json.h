@@ -30,8 +30,8 @@ int json_write_file(const json_t *j, const char *dir, const char *name, char **e
 
 struct strbuf;
 /* s[0..n) as a quoted JSON string appended to sb, for documents written as
- * text: quotes, backslashes and control characters escaped, bytes past
- * ASCII as '?' (the input may come from a guest and need not be UTF-8). */
+ * text: quotes, backslashes and control characters escaped, NUL and bytes
+ * past ASCII as '?' (the input may come from a guest and need not be UTF-8). */
 void json_append_str(struct strbuf *sb, const char *s, size_t n);
 
 #endif

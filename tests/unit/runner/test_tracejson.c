@@ -170,7 +170,8 @@ static void test_empty_and_hostile(void **state)
 {
 	static const char hostile[] =
 		"  \"x\\-1 [000] d... 1.0: tracing_mark_write: \"quote\" \\back \x01 \xff\n"
-		"  y-2 [4095] d... 2.0: sched_wakeup: comm=\"} pid=3 prio=1 target_cpu=4095\n";
+		"  y-2 [4095] d... 2.0: sched_wakeup: comm=\"} pid=3 prio=1 target_cpu=4095\n"
+		"  z-3 [000] d... 3.0: tracing_mark_write: a\0b\n";
 	struct tracejson_stats st;
 	char *doc = tracejson_build(&(struct tracejson_in){ 0 }, &st);
 	json_t *j = json_loads(doc, 0, NULL);
@@ -183,7 +184,7 @@ static void test_empty_and_hostile(void **state)
 			      &st);
 	j = json_loads(doc, 0, NULL);
 	assert_non_null(j);
-	assert_int_equal(st.events, 2);
+	assert_int_equal(st.events, 3);
 	assert_int_equal(st.cpus, 4096);
 	json_decref(j);
 	free(doc);

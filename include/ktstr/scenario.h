@@ -24,6 +24,8 @@ extern "C" {
 #endif
 
 struct ktstr_ctx;
+struct ktstr_payload_step;
+struct ktstr_worker;
 
 /* ---- work types ---- */
 
@@ -46,6 +48,8 @@ enum ktstr_work_type {
 	KTSTR_WT_CACHE_YIELD,   /* CachePressure, then yield */
 	KTSTR_WT_CACHE_PIPE,    /* CachePressure, then a pipe ping-pong with a partner (pairs) */
 	KTSTR_WT_FUTEX_FAN_OUT, /* a spinning messenger futex-wakes `group` (4) receivers */
+	KTSTR_WT_SEQUENCE,      /* cycles through .phases (KTSTR_WORK_SEQUENCE) */
+	KTSTR_WT_CUSTOM,        /* the test's own function (KTSTR_WORK_CUSTOM) */
 	KTSTR_WT_COUNT,
 };
 
@@ -82,6 +86,41 @@ struct ktstr_affinity {
 	const char *cpus; /* KTSTR_AFF_EXACT */
 };
 
+/*
+ * One phase of a Sequence worker: another work type (with its params, 0 = its defaults)
+ * or a sleep, for .ms milliseconds or .iters iterations of that work type (exactly one of
+ * the two). A phase's work type must be one a worker runs alone and that leaves its
+ * scheduling attributes as it found them: CpuSpin, YieldHeavy, Mixed, IoSync, Bursty,
+ * CachePressure, CacheYield, ForkExit or PageFaultChurn. A sleep phase takes .ms.
+ */
+#define KTSTR_MAX_PHASES 8
+
+struct ktstr_phase {
+	enum ktstr_work_type type;
+	struct ktstr_work_params p;
+	bool sleep;     /* sleep instead of work */
+	unsigned ms;    /* run for this long, or */
+	unsigned iters; /* this many iterations of the work type */
+	bool end_;      /* list terminator (KTSTR_PHASES adds it) */
+};
+#define KTSTR_PHASES(...) ((const struct ktstr_phase[]){ __VA_ARGS__, { .end_ = true } })
+#define KTSTR_PHASE_SPIN(n) { .type = KTSTR_WT_CPU_SPIN, .ms = (n) }
+#define KTSTR_PHASE_SLEEP(n) { .sleep = true, .ms = (n) }
+#define KTSTR_PHASE_YIELD(n) { .type = KTSTR_WT_YIELD_HEAVY, .ms = (n) }
+#define KTSTR_PHASE_IO(n) { .type = KTSTR_WT_IO_SYNC, .ms = (n) }
+
+/*
+ * The body of a Custom worker, run in the worker process. Loop mode calls it once per
+ * iteration until the worker is stopped: return 0 to go on, > 0 to stop calling it (the
+ * worker then idles until stopped), < 0 to end the worker with no report (it counts as
+ * a worker that died). With .custom_once it is called once and must return when
+ * ktstr_worker_stopping() says so. It counts its work with ktstr_worker_add_work() and
+ * sleeps with ktstr_worker_sleep_ns(); any other blocking (a read, a futex wait) is time
+ * off the CPU that the harness cannot tell from a scheduler's delay, so the gap check
+ * does not judge Custom workers.
+ */
+typedef int (*ktstr_work_fn)(struct ktstr_worker *w, void *arg);
+
 /* One group of identical workers. */
 struct ktstr_work {
 	enum ktstr_work_type type;
@@ -90,6 +129,10 @@ struct ktstr_work {
 	int prio;
 	struct ktstr_affinity affinity;
 	struct ktstr_work_params p;
+	const struct ktstr_phase *phases; /* Sequence: 1..KTSTR_MAX_PHASES phases */
+	ktstr_work_fn custom;             /* Custom: the body */
+	void *custom_arg;
+	bool custom_once;                 /* Custom: call it once, not in a loop */
 	bool end_; /* list terminator (KTSTR_WORKS adds it) */
 };
 
@@ -114,7 +157,24 @@ struct ktstr_work {
 #define KTSTR_WORK_CACHE_YIELD KTSTR_WORK(KTSTR_WT_CACHE_YIELD)
 #define KTSTR_WORK_CACHE_PIPE KTSTR_WORK(KTSTR_WT_CACHE_PIPE)
 #define KTSTR_WORK_FUTEX_FAN_OUT KTSTR_WORK(KTSTR_WT_FUTEX_FAN_OUT)
+#define KTSTR_WORK_SEQUENCE(...)                                                                   \
+	KTSTR_WORK(KTSTR_WT_SEQUENCE, .phases = KTSTR_PHASES(__VA_ARGS__))
+#define KTSTR_WORK_CUSTOM(fn, arg)                                                                 \
+	KTSTR_WORK(KTSTR_WT_CUSTOM, .custom = (fn), .custom_arg = (arg))
+#define KTSTR_WORK_CUSTOM_ONCE(fn, arg)                                                            \
+	KTSTR_WORK(KTSTR_WT_CUSTOM, .custom = (fn), .custom_arg = (arg), .custom_once = true)
 #define KTSTR_WORKS(...) ((const struct ktstr_work[]){ __VA_ARGS__, { .end_ = true } })
+
+/* For a Custom body, in its worker process. */
+/* true once the worker has been told to stop: return from the body soon. */
+KTSTR_API bool ktstr_worker_stopping(const struct ktstr_worker *w);
+/* Count units of work done (what not_starved and the throughput checks see). */
+KTSTR_API void ktstr_worker_add_work(struct ktstr_worker *w, uint64_t units);
+/* Sleep by design: not a scheduling gap; the lateness of the wake-up is a latency
+ * sample. Returns early when the worker is stopped. */
+KTSTR_API void ktstr_worker_sleep_ns(struct ktstr_worker *w, uint64_t ns);
+/* The worker's index within its work group. */
+KTSTR_API unsigned ktstr_worker_index(const struct ktstr_worker *w);
 
 KTSTR_API const char *ktstr_work_type_name(enum ktstr_work_type t); /* "CpuSpin", ... */
 KTSTR_API int ktstr_work_type_parse(const char *name);              /* -1 if unknown */
@@ -181,6 +241,11 @@ enum ktstr_op_kind {
 	KTSTR_OPK_SET_AFFINITY,   /* re-pin every running worker of cgroup */
 	KTSTR_OPK_MOVE_ALL_TASKS, /* cgroup -> other */
 	KTSTR_OPK_CALL,           /* fn(ctx, arg): the test's own stimulus; < 0 fails the step */
+	KTSTR_OPK_SPAWN_HOST,     /* start .work in the hierarchy's root cgroup, outside the
+				   * test's cgroups; reported under cgroup "(host)" */
+	KTSTR_OPK_PAYLOAD_START,  /* start .payload in the background */
+	KTSTR_OPK_PAYLOAD_WAIT,   /* wait for the background .payload->payload to end */
+	KTSTR_OPK_PAYLOAD_STOP,   /* stop it (SIGINT, then SIGKILL) and keep its metrics */
 };
 
 struct ktstr_op {
@@ -191,6 +256,7 @@ struct ktstr_op {
 	struct ktstr_affinity affinity;
 	int (*fn)(struct ktstr_ctx *ctx, void *arg);
 	void *arg;
+	const struct ktstr_payload_step *payload; /* the payload ops (<ktstr/payload.h>) */
 };
 
 #define KTSTR_OP_ADD_CGROUP(cg) { .kind = KTSTR_OPK_ADD_CGROUP, .cgroup = (cg) }
@@ -206,6 +272,7 @@ struct ktstr_op {
 #define KTSTR_OP_MOVE_ALL_TASKS(from, to)                                                          \
 	{ .kind = KTSTR_OPK_MOVE_ALL_TASKS, .cgroup = (from), .other = (to) }
 #define KTSTR_OP_CALL(f, a) { .kind = KTSTR_OPK_CALL, .fn = (f), .arg = (a) }
+#define KTSTR_OP_SPAWN_HOST(w) { .kind = KTSTR_OPK_SPAWN_HOST, .work = w }
 #define KTSTR_OPS(...) ((const struct ktstr_op[]){ __VA_ARGS__, { .kind = KTSTR_OPK_END } })
 
 enum ktstr_hold_kind {
@@ -250,12 +317,33 @@ struct ktstr_step {
 };
 #define KTSTR_STEPS(...) ((const struct ktstr_step[]){ __VA_ARGS__, { .end_ = true } })
 
+/*
+ * What persists across every step of a scenario: set up before step 1 (its cgroups and
+ * their workers, then its ops, then its background payloads), torn down after the last
+ * (background payloads still running are stopped and their metrics kept, then every
+ * worker is stopped and judged with the steps' workers).
+ *
+ *	ktstr_run_scenario(ctx, &(struct ktstr_backdrop){
+ *		.cgroups = KTSTR_CGROUPS({ .name = "bg", .workers = 1 }),
+ *		.payloads = KTSTR_BG_PAYLOADS(KTSTR_BG(&stress_ng, .cgroup = "bg")) },
+ *		KTSTR_STEPS(...));
+ */
+struct ktstr_backdrop {
+	const struct ktstr_cgroup_def *cgroups;
+	const struct ktstr_op *ops;
+	const struct ktstr_payload_step *payloads; /* KTSTR_BG_PAYLOADS (<ktstr/payload.h>) */
+};
+
 /* Run cgroups for the whole duration, then check. Returns KTSTR_PASS / FAIL / SKIP. */
 KTSTR_API int ktstr_run_cgroups(struct ktstr_ctx *ctx, const struct ktstr_cgroup_def *defs);
 KTSTR_API int ktstr_run_steps(struct ktstr_ctx *ctx, const struct ktstr_step *steps);
-/* The same functions under the names ktstr_execute_defs and ktstr_execute_steps. */
+/* Steps with a backdrop (NULL = none). */
+KTSTR_API int ktstr_run_scenario(struct ktstr_ctx *ctx, const struct ktstr_backdrop *backdrop,
+				 const struct ktstr_step *steps);
+/* The same functions under the names ktstr_execute_defs, _steps and _scenario. */
 #define ktstr_execute_defs ktstr_run_cgroups
 #define ktstr_execute_steps ktstr_run_steps
+#define ktstr_execute_scenario ktstr_run_scenario
 
 /* Absolute path of a scenario cgroup ("a/b"), for a test's own reads and writes (the
  * executor does not see those: moving a worker this way is invisible to it). Caller frees. */
@@ -282,6 +370,9 @@ struct ktstr_worker_report {
 	uint64_t vol_switches, invol_switches;
 	uint64_t cpus_used[16];  /* bitmap of CPUs observed (first 1024) */
 	uint64_t lat_total;      /* wake/resume samples seen */
+	unsigned nphases;        /* Sequence: its phases; 0 for other types */
+	uint64_t phase_work[KTSTR_MAX_PHASES]; /* work units done in each phase */
+	uint64_t phase_runs[KTSTR_MAX_PHASES]; /* times each phase was entered */
 	unsigned nlat;           /* kept (reservoir) */
 	uint64_t lat_ns[KTSTR_MAX_LAT_SAMPLES];
 };

@@ -22,6 +22,8 @@ static const char *const names[KTSTR_WT_COUNT] = {
 	[KTSTR_WT_CACHE_YIELD] = "CacheYield",
 	[KTSTR_WT_CACHE_PIPE] = "CachePipe",
 	[KTSTR_WT_FUTEX_FAN_OUT] = "FutexFanOut",
+	[KTSTR_WT_SEQUENCE] = "Sequence",
+	[KTSTR_WT_CUSTOM] = "Custom",
 };
 
 const char *ktstr_work_type_name(enum ktstr_work_type t)

@@ -53,6 +53,12 @@ int worker_work_resolve(struct ktstr_work *w, char **err)
 	}
 	if (o->defaults)
 		o->defaults(&w->p);
+	if (o->validate) {
+		int ret = o->validate(w, err);
+
+		if (ret < 0)
+			return ret;
+	}
 	gs = ktstr_work_group_size(w);
 	if (!w->workers || w->workers % gs) {
 		*err = xasprintf("%s requires a worker count divisible by %u, got %u",
@@ -784,6 +790,15 @@ void worker_set_free(struct worker_set *s)
 
 /* ---- JSON ---- */
 
+static json_t *u64_array(const uint64_t *v, unsigned n)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < n && i < KTSTR_MAX_PHASES; i++)
+		json_array_append_new(a, json_integer((json_int_t)v[i]));
+	return a;
+}
+
 json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 {
 	struct cpuset used;
@@ -811,6 +826,8 @@ json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 		      (json_int_t)r->vol_switches, "invol_switches", (json_int_t)r->invol_switches,
 		      "cpus_used", cpus, "lat_total", (json_int_t)r->lat_total, "lat_ns", lat);
 	free(cpus);
+	json_object_set_new(j, "phase_work", u64_array(r->phase_work, r->nphases));
+	json_object_set_new(j, "phase_runs", u64_array(r->phase_runs, r->nphases));
 	return j;
 }
 
@@ -847,6 +864,33 @@ static int get_bool(const json_t *j, const char *key, bool *out, char **err)
 		return -EINVAL;
 	}
 	*out = json_is_true(v);
+	return 0;
+}
+
+/* A Sequence's per-phase counts: two arrays of the same length, at most KTSTR_MAX_PHASES. */
+static int get_phases(const json_t *j, struct ktstr_worker_report *r, char **err)
+{
+	const json_t *work = json_object_get(j, "phase_work"), *runs = json_object_get(j, "phase_runs");
+
+	if (!json_is_array(work) || !json_is_array(runs) ||
+	    json_array_size(work) != json_array_size(runs) ||
+	    json_array_size(work) > KTSTR_MAX_PHASES) {
+		*err = xasprintf("report fields \"phase_work\"/\"phase_runs\" missing, of "
+				 "different lengths or longer than %d", KTSTR_MAX_PHASES);
+		return -EINVAL;
+	}
+	r->nphases = (unsigned)json_array_size(work);
+	for (unsigned i = 0; i < r->nphases; i++) {
+		const json_t *w = json_array_get(work, i), *n = json_array_get(runs, i);
+
+		if (!json_is_integer(w) || json_integer_value(w) < 0 || !json_is_integer(n) ||
+		    json_integer_value(n) < 0) {
+			*err = xasprintf("report phase %u: counts not non-negative integers", i);
+			return -EINVAL;
+		}
+		r->phase_work[i] = (uint64_t)json_integer_value(w);
+		r->phase_runs[i] = (uint64_t)json_integer_value(n);
+	}
 	return 0;
 }
 
@@ -895,6 +939,8 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 		return -EINVAL;
 	}
 	r->type = (enum ktstr_work_type)t;
+	if (get_phases(j, r, err))
+		return -EINVAL;
 	cpus = json_string_value(json_object_get(j, "cpus_used"));
 	if (!cpus || cpuset_parse(cpus, &used) < 0) {
 		*err = xstrdup("report field \"cpus_used\" missing or not a cpu list");

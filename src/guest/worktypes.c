@@ -729,6 +729,10 @@ static const struct wt_ops ops[KTSTR_WT_COUNT] = {
 
 const struct wt_ops *wt_get(enum ktstr_work_type t)
 {
+	if (t == KTSTR_WT_SEQUENCE)
+		return &wt_sequence_ops;
+	if (t == KTSTR_WT_CUSTOM)
+		return &wt_custom_ops;
 	if ((unsigned)t >= KTSTR_WT_COUNT)
 		return NULL;
 	return &ops[t];

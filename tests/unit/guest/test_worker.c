@@ -46,6 +46,10 @@ static void test_report_roundtrip(void **state)
 	a.lat_ns[0] = 1;
 	a.lat_ns[1] = 20000;
 	a.lat_ns[2] = 3;
+	a.nphases = 2;
+	a.phase_work[0] = 1ull << 35;
+	a.phase_runs[0] = 4;
+	a.phase_runs[1] = 3;
 	j = worker_report_to_json(&a);
 	assert_int_equal(worker_report_from_json(j, &b, &err), 0);
 	assert_null(err);
@@ -79,6 +83,11 @@ static void test_report_strict(void **state)
 	expect_bad("{\"completed\": 1}", "\"completed\"");
 	expect_bad("{\"lat_ns\": [1, -2]}", "\"lat_ns\"[1]");
 	expect_bad("{\"lat_ns\": [1, 2], \"lat_total\": 1}", "\"lat_total\"");
+	expect_bad("{\"phase_work\": [1, 2], \"phase_runs\": [1]}", "different lengths");
+	expect_bad("{\"phase_work\": [1, 2, 3, 4, 5, 6, 7, 8, 9], "
+		   "\"phase_runs\": [1, 1, 1, 1, 1, 1, 1, 1, 1]}", "longer than 8");
+	expect_bad("{\"phase_work\": [-1], \"phase_runs\": [1]}", "phase 0");
+	expect_bad("{\"phase_runs\": null}", "\"phase_runs\"");
 	{
 		/* more samples than the reservoir holds */
 		static struct ktstr_worker_report r, good;
@@ -127,9 +136,17 @@ static void wait_progress(struct worker_set *s)
 	} while (!all && now_ns() < end);
 }
 
+static int count_units(struct ktstr_worker *w, void *arg)
+{
+	ktstr_worker_add_work(w, 1);
+	return 0;
+}
+
 /* Every work type really runs: all its workers report non-zero work. */
 static void test_all_work_types(void **state)
 {
+	const struct ktstr_phase *phases = KTSTR_PHASES(KTSTR_PHASE_SPIN(5), KTSTR_PHASE_SLEEP(5));
+
 	for (int t = 0; t < KTSTR_WT_COUNT; t++) {
 		struct worker_spec spec = { .work = { .type = t } };
 		struct worker_set *s;
@@ -139,6 +156,10 @@ static void test_all_work_types(void **state)
 		spec.work.workers = gs > 1 ? gs : 2;
 		if (t == KTSTR_WT_BURSTY)
 			spec.work.p = (struct ktstr_work_params){ .burst_ms = 10, .sleep_ms = 10 };
+		if (t == KTSTR_WT_SEQUENCE)
+			spec.work.phases = phases;
+		if (t == KTSTR_WT_CUSTOM)
+			spec.work.custom = count_units;
 		if (worker_set_spawn(&spec, &s, &err) < 0)
 			fail_msg("%s: %s", ktstr_work_type_name(t), err);
 		worker_set_start(s);

@@ -89,9 +89,10 @@ struct ktstr_affinity {
 /*
  * One phase of a Sequence worker: another work type (with its params, 0 = its defaults)
  * or a sleep, for .ms milliseconds or .iters iterations of that work type (exactly one of
- * the two). A phase's work type must be one a worker runs alone and that leaves its
- * scheduling attributes as it found them: CpuSpin, YieldHeavy, Mixed, IoSync, Bursty,
- * CachePressure, CacheYield, ForkExit or PageFaultChurn. A sleep phase takes .ms.
+ * the two). A phase's work type must be one a worker runs alone, that leaves its
+ * scheduling attributes as it found them and whose latency samples are wake-ups: CpuSpin,
+ * YieldHeavy, Mixed, IoSync, Bursty, CachePressure or PageFaultChurn. A sleep phase takes
+ * .ms. Work units are counted per phase as well (the report's phase_work, phase_runs).
  */
 #define KTSTR_MAX_PHASES 8
 

@@ -14,8 +14,12 @@
 
 #define SEQ_SLEEP_SLICE_NS 100000000ull /* a sleep phase looks at the stop flag this often */
 
-/* Work types a phase may run: alone (no partner, no shared memory) and leaving the
- * worker's nice, policy and affinity as they were for the next phase. */
+/*
+ * Work types a phase may run: alone (no partner, no shared memory), leaving the worker's
+ * nice, policy and affinity as they were for the next phase, and taking latency samples
+ * only of real wake-ups (a Sequence's samples are judged as wake latency: a yield's
+ * return or a fork round trip would be judged as one).
+ */
 static bool phase_type_ok(enum ktstr_work_type t)
 {
 	switch (t) {
@@ -25,8 +29,6 @@ static bool phase_type_ok(enum ktstr_work_type t)
 	case KTSTR_WT_IO_SYNC:
 	case KTSTR_WT_BURSTY:
 	case KTSTR_WT_CACHE_PRESSURE:
-	case KTSTR_WT_CACHE_YIELD:
-	case KTSTR_WT_FORK_EXIT:
 	case KTSTR_WT_PAGE_FAULT_CHURN:
 		return true;
 	default:

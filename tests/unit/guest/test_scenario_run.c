@@ -102,39 +102,27 @@ static void test_sched_dies(void **state)
 	result_free(&res);
 }
 
-static void test_setup_errors(void **state)
+static void expect_setup_error(const struct ktstr_step *steps, const char *msg)
 {
 	struct scn_env env = env_for(100);
 
-	assert_int_equal(scn_run_steps(&env, KTSTR_STEPS({ .hold = KTSTR_HOLD_FRAC(-1) })),
-			 KTSTR_FAIL);
-	assert_true(has(KTSTR_OTHER, "step 1: invalid hold"));
+	assert_int_equal(scn_run_steps(&env, steps), KTSTR_FAIL);
+	assert_true(has(KTSTR_OTHER, msg));
 	result_free(&res);
-	env = env_for(100);
-	assert_int_equal(scn_run_steps(&env, KTSTR_STEPS(
-				{ .ops = KTSTR_OPS(KTSTR_OP_REMOVE_CGROUP("nope")) })),
-			 KTSTR_FAIL);
-	assert_true(has(KTSTR_OTHER, "remove: no cgroup nope"));
-	result_free(&res);
-	env = env_for(100);
-	assert_int_equal(scn_run_steps(&env, KTSTR_STEPS(
-				{ .ops = KTSTR_OPS(KTSTR_OP_SPAWN("", KTSTR_WORK_SEQUENCE(
-							{ .type = KTSTR_WT_PIPE_IO, .ms = 5 }))) })),
-			 KTSTR_FAIL);
-	assert_true(has(KTSTR_OTHER, "work type PipeIo cannot be a phase"));
-	result_free(&res);
-	env = env_for(100);
-	assert_int_equal(scn_run_steps(&env, KTSTR_STEPS(
-				{ .ops = KTSTR_OPS(KTSTR_OP_PAYLOAD_START(&unit_payload)) })),
-			 KTSTR_FAIL);
-	assert_true(has(KTSTR_OTHER, "payloads need a test context"));
-	result_free(&res);
-	env = env_for(100);
-	assert_int_equal(scn_run_steps(&env, KTSTR_STEPS(
-				{ .ops = KTSTR_OPS(KTSTR_OP_PAYLOAD_STOP(&unit_payload)) })),
-			 KTSTR_FAIL);
-	assert_true(has(KTSTR_OTHER, "payload 'unit_payload' is not running in the background"));
-	result_free(&res);
+}
+
+static void test_setup_errors(void **state)
+{
+	expect_setup_error(KTSTR_STEPS({ .hold = KTSTR_HOLD_FRAC(-1) }), "step 1: invalid hold");
+	expect_setup_error(KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_REMOVE_CGROUP("nope")) }),
+			   "remove: no cgroup nope");
+	expect_setup_error(KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_SPAWN("", KTSTR_WORK_SEQUENCE(
+						{ .type = KTSTR_WT_PIPE_IO, .ms = 5 }))) }),
+			   "work type PipeIo cannot be a phase");
+	expect_setup_error(KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_PAYLOAD_START(&unit_payload)) }),
+			   "payloads need a test context");
+	expect_setup_error(KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_PAYLOAD_STOP(&unit_payload)) }),
+			   "payload 'unit_payload' is not running in the background");
 }
 
 /* A backdrop's workers run beside every step and are judged with theirs. */

@@ -45,12 +45,15 @@ static int cat_memory_churn(struct scn_env *env)
 			       {.name = "cache", .work = KTSTR_WORK_CACHE_PRESSURE}));
 }
 
-/* CpuSpin workers in the root cgroup, outside the test's cgroups, beside two cgroups of
- * CpuSpin workers: the cgroups must still share alike. */
+/* Twice as many CpuSpin workers in the root cgroup, outside the test's cgroups, as in
+ * each of two CpuSpin cgroups: the CPUs are oversubscribed and the cgroups must still
+ * share alike. */
 static int cat_host_contention(struct scn_env *env)
 {
+	const struct ktstr_work host = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 2 * cat_wpc(env));
+
 	return scn_run_steps(
-	    env, KTSTR_STEPS({.ops = KTSTR_OPS(KTSTR_OP_SPAWN_HOST(KTSTR_WORK_CPU_SPIN)),
+	    env, KTSTR_STEPS({.ops = KTSTR_OPS(KTSTR_OP_SPAWN_HOST(host)),
 			      .cgroups = KTSTR_CGROUPS({.name = "cg_0"}, {.name = "cg_1"})}));
 }
 
@@ -84,7 +87,7 @@ const struct scn_entry scn_catalog_interaction[] = {
     {{"futex_pairs", "interaction", "FutexPingPong pairs beside a CpuSpin cgroup"},
      cat_futex_pairs},
     {{"host_contention", "interaction",
-      "CpuSpin workers in the root cgroup beside two CpuSpin cgroups"},
+      "CpuSpin workers in the root cgroup oversubscribe the CPUs of two CpuSpin cgroups"},
      cat_host_contention},
     {{"memory_churn", "interaction", "PageFaultChurn and CachePressure cgroups"}, cat_memory_churn},
     {{"mutex_contention", "interaction", "four workers contending on one futex mutex"},

@@ -28,7 +28,8 @@ struct check_worker {
 	unsigned demand;      /* equal for workers that ran the same work on the same CPUs
 			       * over the same time: what a fair scheduler gives them alike */
 	bool low_share;       /* its policy or nice gives it a small share by design
-			       * (SCHED_IDLE, NiceSweep, PolicyChurn): long gaps expected */
+			       * (SCHED_IDLE, NiceSweep, PolicyChurn), or it blocks in ways
+			       * of its own (Custom): long gaps expected */
 	bool constrained;     /* isolation applies: allowed is every CPU it may use */
 	struct cpuset allowed;
 	uint64_t life_ms;     /* how long its set ran, from release to stop */

@@ -10,6 +10,7 @@
 
 #include "assert/checks.h"
 #include "guest/cgroup.h"
+#include "guest/numa.h"
 #include "guest/worker.h"
 #include "util/util.h"
 
@@ -145,6 +146,8 @@ struct scn {
 	unsigned batch;      /* spawn batches so far: one per step, one per pass of a
 			      * looping hold (each pass spawns at its own time) */
 	unsigned stop_seq;   /* stop_sets() calls so far */
+	bool have_migrated;  /* vmstat numa_pages_migrated read at the start and the end */
+	uint64_t migrated0, migrated;
 };
 
 static int fail(struct scn *s, enum ktstr_fail_kind kind, const char *fmt, ...)
@@ -606,7 +609,7 @@ static int validate_hold(struct scn *s, const struct ktstr_hold *h, unsigned i)
 static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 {
 	return a->type == b->type && a->policy == b->policy && a->prio == b->prio &&
-	       a->affinity.kind == b->affinity.kind &&
+	       a->affinity.kind == b->affinity.kind && a->mem.mode == b->mem.mode &&
 	       !memcmp(&a->p, &b->p, sizeof(a->p));
 }
 
@@ -645,6 +648,10 @@ static int judge(struct scn *s)
 	struct check_input in = {
 		.thr = s->env->thr,
 		.ncpus = cpuset_count(&s->env->topo->online),
+		.node_cpus = s->env->topo->node,
+		.nnodes = s->env->topo->nnodes,
+		.have_numa_migrated = s->have_migrated,
+		.numa_migrated = s->migrated,
 	};
 	unsigned n = 0;
 	int v;
@@ -706,6 +713,7 @@ static int execute(struct scn *s, const struct ktstr_step *steps)
 	for (const struct ktstr_step *st = steps; st && !st->end_; st++)
 		if (validate_hold(s, &st->hold, nsteps++) < 0)
 			return -1;
+	s->have_migrated = numa_vmstat_read_migrated(&s->migrated0) == 0;
 	s->t0 = now_ns();
 	for (unsigned i = 0; i < nsteps; i++) {
 		const struct ktstr_step *st = &steps[i];
@@ -743,6 +751,11 @@ static int execute(struct scn *s, const struct ktstr_step *steps)
 		}
 	}
 out:
+	if (s->have_migrated && numa_vmstat_read_migrated(&s->migrated) == 0 &&
+	    s->migrated >= s->migrated0)
+		s->migrated -= s->migrated0;
+	else
+		s->have_migrated = false;
 	stop_sets(s, NULL);
 	return s->env->result->ndetails > before ? -1 : 0;
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "guest/cgroup.h"
+#include "guest/numa.h"
 #include "guest/worktypes.h"
 #include "util/util.h"
 
@@ -218,6 +219,7 @@ struct child_args {
 	uint64_t seed;
 	pid_t parent;
 	uint64_t *progress;
+	struct cpuset mem_nodes;
 };
 
 static void send_report(int fd, const struct ktstr_worker_report *r)
@@ -256,6 +258,15 @@ static __attribute__((noreturn)) void worker_main(struct child_args *a)
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	close_others(keep, ARRAY_SIZE(keep));
+	if (a->work.mem.mode != KTSTR_MPOL_DEFAULT) {
+		int ret = numa_mpol_apply(&a->work.mem, &a->mem_nodes);
+
+		if (ret < 0) {
+			fprintf(stderr, "worker %d: set_mempolicy(%s): %s\n", (int)getpid(),
+				ktstr_mpol_mode_name(a->work.mem.mode), strerror(-ret));
+			_exit(5);
+		}
+	}
 
 	do
 		n = read(a->start_fd, &b, 1);
@@ -301,6 +312,8 @@ static __attribute__((noreturn)) void worker_main(struct child_args *a)
 	rep.cpu_ns = cpu_clock_ns() - cpu0;
 	read_schedstat(&run1, &delay1, &cnt1);
 	getrusage(RUSAGE_SELF, &ru1);
+	if (c.mem)
+		numa_self_region_pages(c.mem, c.mem_len, rep.numa_pages);
 	if (o->fini)
 		o->fini(&c);
 	rep.off_cpu_ns = rep.wall_ns > rep.cpu_ns ? rep.wall_ns - rep.cpu_ns : 0;
@@ -444,6 +457,7 @@ static int fork_worker(struct worker_set *s, unsigned i, unsigned gs, int (*pipe
 			.seed = rng + i * 0x9e3779b97f4a7c15ull,
 			.parent = getppid(),
 			.progress = &s->progress[i],
+			.mem_nodes = s->mem_nodes,
 		};
 
 		if (pipes) {
@@ -521,6 +535,31 @@ static int place_worker(const struct worker_spec *spec, struct worker_set *s, un
 	return *err ? -EPERM : ret;
 }
 
+/* work.mem's nodes, bounded by the cgroup's cpuset.mems.effective where it has one. */
+static int resolve_mem(const struct worker_spec *spec, struct cpuset *nodes, char **err)
+{
+	struct cpuset mems;
+	bool have_mems = false;
+
+	cpuset_zero(nodes);
+	if (spec->work.mem.mode == KTSTR_MPOL_DEFAULT)
+		return 0;
+	if (!spec->topo) {
+		*err = xstrdup("a memory policy needs the guest topology");
+		return -EINVAL;
+	}
+	if (spec->cgroup_dir) {
+		char *path = xasprintf("%s/cpuset.mems.effective", spec->cgroup_dir);
+		char *line = file_read_line(path);
+
+		have_mems = line && cpuset_parse(line, &mems) == 0 && cpuset_count(&mems);
+		free(line);
+		free(path);
+	}
+	return numa_mpol_resolve(&spec->work.mem, spec->topo, &spec->pool,
+				 have_mems ? &mems : NULL, nodes, err);
+}
+
 int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, char **err)
 {
 	struct worker_set *s;
@@ -538,6 +577,9 @@ int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, ch
 	ngroups = w.workers / gs;
 	s = xcalloc(1, sizeof(*s));
 	ret = set_alloc(&w, ngroups, s, err);
+	if (ret < 0)
+		goto fail;
+	ret = resolve_mem(spec, &s->mem_nodes, err);
 	if (ret < 0)
 		goto fail;
 	if (wt_get(w.type)->pipes) {
@@ -787,17 +829,19 @@ void worker_set_free(struct worker_set *s)
 json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 {
 	struct cpuset used;
-	json_t *lat = json_array();
+	json_t *lat = json_array(), *numa = json_array();
 	char *cpus;
 	json_t *j;
 
+	for (unsigned i = 0; i < KTSTR_NUMA_MAX_NODES; i++)
+		json_array_append_new(numa, json_integer((json_int_t)r->numa_pages[i]));
 	cpuset_zero(&used);
 	memcpy(used.bits, r->cpus_used, sizeof(r->cpus_used));
 	cpus = cpuset_format(&used);
 	for (unsigned i = 0; i < r->nlat && i < KTSTR_MAX_LAT_SAMPLES; i++)
 		json_array_append_new(lat, json_integer((json_int_t)r->lat_ns[i]));
 	j = json_pack("{s:i, s:i, s:s, s:b, s:i, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-		      "s:i, s:I, s:I, s:I, s:I, s:s, s:I, s:o}",
+		      "s:i, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:o}",
 		      "pid", r->pid, "index", (int)r->index, "type", ktstr_work_type_name(r->type),
 		      "completed", r->completed, "exit_status", r->exit_status, "messenger",
 		      r->messenger, "work_units", (json_int_t)r->work_units, "iterations",
@@ -809,7 +853,8 @@ json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 		      "max_host_stall_ms", (json_int_t)r->max_host_stall_ms,
 		      "migrations", (json_int_t)r->migrations, "vol_switches",
 		      (json_int_t)r->vol_switches, "invol_switches", (json_int_t)r->invol_switches,
-		      "cpus_used", cpus, "lat_total", (json_int_t)r->lat_total, "lat_ns", lat);
+		      "cpus_used", cpus, "lat_total", (json_int_t)r->lat_total, "lat_ns", lat,
+		      "numa_pages", numa);
 	free(cpus);
 	return j;
 }
@@ -866,7 +911,7 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 	};
 	const char *type, *cpus;
 	struct cpuset used;
-	json_t *lat;
+	json_t *lat, *numa;
 	int idx, t;
 	size_t i;
 
@@ -918,6 +963,22 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 		r->lat_ns[i] = (uint64_t)json_integer_value(v);
 	}
 	r->nlat = (unsigned)i;
+	numa = json_object_get(j, "numa_pages");
+	if (!json_is_array(numa) || json_array_size(numa) > KTSTR_NUMA_MAX_NODES) {
+		*err = xasprintf("report field \"numa_pages\" missing or longer than %d",
+				 KTSTR_NUMA_MAX_NODES);
+		return -EINVAL;
+	}
+	for (i = 0; i < json_array_size(numa); i++) {
+		json_t *v = json_array_get(numa, i);
+
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			*err = xasprintf("report field \"numa_pages\"[%zu] not a non-negative "
+					 "integer", i);
+			return -EINVAL;
+		}
+		r->numa_pages[i] = (uint64_t)json_integer_value(v);
+	}
 	if (r->lat_total < r->nlat) {
 		*err = xstrdup("report field \"lat_total\" smaller than the samples kept");
 		return -EINVAL;

@@ -83,7 +83,7 @@ int numa_mpol_resolve(const struct ktstr_mempolicy *m, const struct hw_topo *t,
 	if (!cpuset_is_subset(nodes, &all)) {
 		char *l = cpuset_format(nodes);
 
-		*err = xasprintf("memory policy %s: nodes %s beyond the guest's %u node(s)", name,
+		*err = xasprintf("memory policy %s: nodes %s beyond the topology's %u node(s)", name,
 				 l, t->nnodes);
 		free(l);
 		return -EINVAL;

@@ -895,6 +895,32 @@ static int get_bool(const json_t *j, const char *key, bool *out, char **err)
 	return 0;
 }
 
+/* An array of at most max non-negative integers into out; its length into *n (may be NULL). */
+static int get_u64_array(const json_t *j, const char *key, size_t max, uint64_t *out, size_t *n,
+			 char **err)
+{
+	json_t *a = json_object_get(j, key);
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) > max) {
+		*err = xasprintf("report field \"%s\" missing or longer than %zu", key, max);
+		return -EINVAL;
+	}
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			*err = xasprintf("report field \"%s\"[%zu] not a non-negative integer",
+					 key, i);
+			return -EINVAL;
+		}
+		out[i] = (uint64_t)json_integer_value(v);
+	}
+	if (n)
+		*n = i;
+	return 0;
+}
+
 int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char **err)
 {
 	const struct {
@@ -911,9 +937,8 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 	};
 	const char *type, *cpus;
 	struct cpuset used;
-	json_t *lat, *numa;
 	int idx, t;
-	size_t i;
+	size_t i, n;
 
 	*err = NULL;
 	memset(r, 0, sizeof(*r));
@@ -946,39 +971,10 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 		return -EINVAL;
 	}
 	memcpy(r->cpus_used, used.bits, sizeof(r->cpus_used));
-	lat = json_object_get(j, "lat_ns");
-	if (!json_is_array(lat) || json_array_size(lat) > KTSTR_MAX_LAT_SAMPLES) {
-		*err = xasprintf("report field \"lat_ns\" missing or longer than %d",
-				 KTSTR_MAX_LAT_SAMPLES);
+	if (get_u64_array(j, "lat_ns", KTSTR_MAX_LAT_SAMPLES, r->lat_ns, &n, err) ||
+	    get_u64_array(j, "numa_pages", KTSTR_NUMA_MAX_NODES, r->numa_pages, NULL, err))
 		return -EINVAL;
-	}
-	for (i = 0; i < json_array_size(lat); i++) {
-		json_t *v = json_array_get(lat, i);
-
-		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			*err = xasprintf("report field \"lat_ns\"[%zu] not a non-negative integer",
-					 i);
-			return -EINVAL;
-		}
-		r->lat_ns[i] = (uint64_t)json_integer_value(v);
-	}
-	r->nlat = (unsigned)i;
-	numa = json_object_get(j, "numa_pages");
-	if (!json_is_array(numa) || json_array_size(numa) > KTSTR_NUMA_MAX_NODES) {
-		*err = xasprintf("report field \"numa_pages\" missing or longer than %d",
-				 KTSTR_NUMA_MAX_NODES);
-		return -EINVAL;
-	}
-	for (i = 0; i < json_array_size(numa); i++) {
-		json_t *v = json_array_get(numa, i);
-
-		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			*err = xasprintf("report field \"numa_pages\"[%zu] not a non-negative "
-					 "integer", i);
-			return -EINVAL;
-		}
-		r->numa_pages[i] = (uint64_t)json_integer_value(v);
-	}
+	r->nlat = (unsigned)n;
 	if (r->lat_total < r->nlat) {
 		*err = xstrdup("report field \"lat_total\" smaller than the samples kept");
 		return -EINVAL;

@@ -128,7 +128,7 @@ static void test_resolve(void **state)
 		   "memory policy bind: nodes 1 not reachable from the cgroup "
 		   "(cpuset.mems.effective 0)");
 	expect_err(&t, KTSTR_MEMPOLICY(KTSTR_MPOL_BIND, .nodes = "2"), NULL,
-		   "nodes 2 beyond the guest's 2 node(s)");
+		   "nodes 2 beyond the topology's 2 node(s)");
 	expect_err(&t, KTSTR_MEMPOLICY(KTSTR_MPOL_INTERLEAVE, .nodes = "x"), NULL,
 		   "bad node list \"x\"");
 	expect_err(&t, KTSTR_MEMPOLICY(KTSTR_MPOL_BIND, .flags = 1), NULL, "unknown flags 0x1");

@@ -191,7 +191,8 @@ void check_starved(const struct check_input *in, struct ktstr_result *res)
 			result_fail(res, KTSTR_STARVED,
 				    "worker %d starved (0 work units, never reported, "
 				    "wait status 0x%x) in cgroup %s",
-				    r->pid, (unsigned)r->exit_status, checks_cg_label(in->w[i].cgroup));
+				    r->pid, (unsigned)r->exit_status,
+				    checks_cg_label(in->w[i].cgroup));
 	}
 }
 

@@ -59,16 +59,17 @@ static int run_numa(struct scn_env *env, const struct ktstr_step *steps, double 
 static int per_node(struct scn_env *env, struct ktstr_mempolicy mem, double min_locality,
 		    double max_migration)
 {
-	struct ktstr_work w = KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE,
-					 .p = { .size_kb = NUMA_REGION_KB }, .mem = mem);
+	struct ktstr_work w =
+	    KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE, .p = {.size_kb = NUMA_REGION_KB}, .mem = mem);
 
 	SKIP_UNLESS_NODES(env, 2);
-	return run_numa(env,
-			KTSTR_STEPS({.cgroups = KTSTR_CGROUPS(
-					 {.name = "node_0", .cpuset = KTSTR_CPUSET_NUMA(0), .work = w},
-					 {.name = "node_1", .cpuset = KTSTR_CPUSET_NUMA(1), .work = w}),
-				     .hold = KTSTR_HOLD_FULL}),
-			min_locality, max_migration);
+	return run_numa(
+	    env,
+	    KTSTR_STEPS({.cgroups = KTSTR_CGROUPS(
+			     {.name = "node_0", .cpuset = KTSTR_CPUSET_NUMA(0), .work = w},
+			     {.name = "node_1", .cpuset = KTSTR_CPUSET_NUMA(1), .work = w}),
+			 .hold = KTSTR_HOLD_FULL}),
+	    min_locality, max_migration);
 }
 
 static int cat_numa_bind_local(struct scn_env *env)
@@ -114,17 +115,17 @@ static int cat_numa_cross_node(struct scn_env *env)
 	SKIP_UNLESS_NODES(env, 2);
 	return run_numa(
 	    env,
-	    KTSTR_STEPS({.cgroups = KTSTR_CGROUPS(
-			     {.name = "remote", .cpuset = KTSTR_CPUSET_NUMA(0),
-			      .work = KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE,
-						 .p = { .size_kb = NUMA_REGION_KB },
-						 .mem = KTSTR_MEMPOLICY(KTSTR_MPOL_BIND,
-									.nodes = "1"))},
-			     {.name = "local", .cpuset = KTSTR_CPUSET_NUMA(1),
-			      .work = KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE,
-						 .p = { .size_kb = NUMA_REGION_KB },
-						 .mem = KTSTR_MEMPOLICY(KTSTR_MPOL_BIND))}),
-			 .hold = KTSTR_HOLD_FULL}),
+	    KTSTR_STEPS(
+		{.cgroups = KTSTR_CGROUPS(
+		     {.name = "remote",
+		      .cpuset = KTSTR_CPUSET_NUMA(0),
+		      .work = KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE, .p = {.size_kb = NUMA_REGION_KB},
+					 .mem = KTSTR_MEMPOLICY(KTSTR_MPOL_BIND, .nodes = "1"))},
+		     {.name = "local",
+		      .cpuset = KTSTR_CPUSET_NUMA(1),
+		      .work = KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE, .p = {.size_kb = NUMA_REGION_KB},
+					 .mem = KTSTR_MEMPOLICY(KTSTR_MPOL_BIND))}),
+		 .hold = KTSTR_HOLD_FULL}),
 	    -1, MIGRATION_BOUND);
 }
 
@@ -135,11 +136,12 @@ static int cat_numa_cpuset_move(struct scn_env *env)
 	SKIP_UNLESS_NODES(env, 2);
 	return run_numa(
 	    env,
-	    KTSTR_STEPS({.cgroups = KTSTR_CGROUPS(
-			     {.name = "mover", .cpuset = KTSTR_CPUSET_NUMA(0),
-			      .work = KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE,
-						 .p = { .size_kb = NUMA_REGION_KB })})},
-			{.ops = KTSTR_OPS(KTSTR_OP_SET_CPUSET("mover", KTSTR_CPUSET_NUMA(1)))}),
+	    KTSTR_STEPS(
+		{.cgroups = KTSTR_CGROUPS({.name = "mover",
+					   .cpuset = KTSTR_CPUSET_NUMA(0),
+					   .work = KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE,
+							      .p = {.size_kb = NUMA_REGION_KB})})},
+		{.ops = KTSTR_OPS(KTSTR_OP_SET_CPUSET("mover", KTSTR_CPUSET_NUMA(1)))}),
 	    -1, MIGRATION_MOVE);
 }
 

@@ -83,8 +83,8 @@ int numa_mpol_resolve(const struct ktstr_mempolicy *m, const struct hw_topo *t,
 	if (!cpuset_is_subset(nodes, &all)) {
 		char *l = cpuset_format(nodes);
 
-		*err = xasprintf("memory policy %s: nodes %s beyond the topology's %u node(s)", name,
-				 l, t->nnodes);
+		*err = xasprintf("memory policy %s: nodes %s beyond the topology's %u node(s)",
+				 name, l, t->nnodes);
 		free(l);
 		return -EINVAL;
 	}
@@ -92,7 +92,8 @@ int numa_mpol_resolve(const struct ktstr_mempolicy *m, const struct hw_topo *t,
 		char *l = cpuset_format(nodes), *r = cpuset_format(mems);
 
 		*err = xasprintf("memory policy %s: nodes %s not reachable from the cgroup "
-				 "(cpuset.mems.effective %s)", name, l, r);
+				 "(cpuset.mems.effective %s)",
+				 name, l, r);
 		free(l);
 		free(r);
 		return -EINVAL;
@@ -103,13 +104,13 @@ int numa_mpol_resolve(const struct ktstr_mempolicy *m, const struct hw_topo *t,
 int numa_mpol_apply(const struct ktstr_mempolicy *m, const struct cpuset *nodes)
 {
 	static const int modes[] = {
-		[KTSTR_MPOL_DEFAULT] = SYS_MPOL_DEFAULT,
-		[KTSTR_MPOL_BIND] = SYS_MPOL_BIND,
-		[KTSTR_MPOL_PREFERRED] = SYS_MPOL_PREFERRED,
-		[KTSTR_MPOL_INTERLEAVE] = SYS_MPOL_INTERLEAVE,
-		[KTSTR_MPOL_LOCAL] = SYS_MPOL_LOCAL,
-		[KTSTR_MPOL_PREFERRED_MANY] = SYS_MPOL_PREFERRED_MANY,
-		[KTSTR_MPOL_WEIGHTED_INTERLEAVE] = SYS_MPOL_WEIGHTED_INTERLEAVE,
+	    [KTSTR_MPOL_DEFAULT] = SYS_MPOL_DEFAULT,
+	    [KTSTR_MPOL_BIND] = SYS_MPOL_BIND,
+	    [KTSTR_MPOL_PREFERRED] = SYS_MPOL_PREFERRED,
+	    [KTSTR_MPOL_INTERLEAVE] = SYS_MPOL_INTERLEAVE,
+	    [KTSTR_MPOL_LOCAL] = SYS_MPOL_LOCAL,
+	    [KTSTR_MPOL_PREFERRED_MANY] = SYS_MPOL_PREFERRED_MANY,
+	    [KTSTR_MPOL_WEIGHTED_INTERLEAVE] = SYS_MPOL_WEIGHTED_INTERLEAVE,
 	};
 	unsigned long mask = 0;
 

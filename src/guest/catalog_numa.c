@@ -87,7 +87,7 @@ static int cat_numa_preferred(struct scn_env *env)
 	return per_node(env, KTSTR_MEMPOLICY(KTSTR_MPOL_PREFERRED), LOCALITY_STRICT, -1);
 }
 
-static int cat_numa_preferred_many(struct scn_env *env)
+static int cat_numa_pref_many(struct scn_env *env)
 {
 	return per_node(env, KTSTR_MEMPOLICY(KTSTR_MPOL_PREFERRED_MANY), LOCALITY_STRICT, -1);
 }
@@ -98,7 +98,7 @@ static int cat_numa_interleave(struct scn_env *env)
 			LOCALITY_INTERLEAVED, -1);
 }
 
-static int cat_numa_weighted_interleave(struct scn_env *env)
+static int cat_numa_weighted(struct scn_env *env)
 {
 	/* the kernel's node weights appeared with the mode (6.9) */
 	if (access("/sys/kernel/mm/mempolicy/weighted_interleave", F_OK) < 0) {
@@ -147,7 +147,7 @@ static int cat_numa_cpuset_move(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_numa[] = {
-    {{"numa_bind_local", "numa", "a cgroup per node, memory bound to its node's CPUs' node"},
+    {{"numa_bind_local", "numa", "a cgroup per node, memory bound to that node"},
      cat_numa_bind_local},
     {{"numa_cpuset_move", "numa", "default policy, the cpuset moves to the other node mid-run"},
      cat_numa_cpuset_move},
@@ -156,13 +156,12 @@ const struct scn_entry scn_catalog_numa[] = {
     {{"numa_interleave", "numa", "a cgroup per node, memory interleaved over all nodes"},
      cat_numa_interleave},
     {{"numa_local", "numa", "a cgroup per node, local allocation"}, cat_numa_local},
+    {{"numa_pref_many", "numa", "a cgroup per node, preferred-many on its own nodes"},
+     cat_numa_pref_many},
     {{"numa_preferred", "numa", "a cgroup per node, memory preferring its own node"},
      cat_numa_preferred},
-    {{"numa_preferred_many", "numa", "a cgroup per node, preferred-many on its own nodes"},
-     cat_numa_preferred_many},
-    {{"numa_weighted_interleave", "numa",
-      "a cgroup per node, weighted interleave over all nodes (6.9+)"},
-     cat_numa_weighted_interleave},
+    {{"numa_weighted", "numa", "a cgroup per node, weighted interleave over all nodes (6.9+)"},
+     cat_numa_weighted},
 };
 
 const unsigned scn_catalog_numa_count = ARRAY_SIZE(scn_catalog_numa);

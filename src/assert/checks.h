@@ -65,7 +65,7 @@ void check_migration(const struct check_input *in, struct ktstr_result *res);
 void check_page_locality(const struct check_input *in, struct ktstr_result *res);
 void check_cross_node_migration(const struct check_input *in, struct ktstr_result *res);
 /* page_locality per cgroup, worst_page_locality, numa_pages, numa_pages_migrated,
- * cross_node_migration_ratio: recorded whenever a worker has pages. */
+ * worst_cross_node_migration_ratio: recorded whenever a worker has pages. */
 void checks_numa_stats(const struct check_input *in, struct ktstr_result *res);
 /* Pages of worker w on its local nodes, and in all. */
 void checks_worker_locality(const struct check_input *in, const struct check_worker *w,

@@ -119,7 +119,7 @@ void checks_numa_stats(const struct check_input *in, struct ktstr_result *res)
 	checks_stat_fold(res, "numa_pages", (double)total, FOLD_SUM);
 	if (in->have_numa_migrated) {
 		checks_stat_fold(res, "numa_pages_migrated", (double)in->numa_migrated, FOLD_SUM);
-		checks_stat_fold(res, "cross_node_migration_ratio",
+		checks_stat_fold(res, "worst_cross_node_migration_ratio",
 				 (double)in->numa_migrated / (double)total, FOLD_MAX);
 	}
 	free(cgs);

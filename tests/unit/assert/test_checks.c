@@ -468,7 +468,7 @@ static void test_numa(void **state)
 			"cross-node migration ratio 0.5000 > limit 0.25 (32 pages migrated by NUMA "
 			"balancing / 64 pages of the workers)"));
 	checks_numa_stats(&in, &res);
-	assert_true(stat(&res, "cross_node_migration_ratio") == 0.5);
+	assert_true(stat(&res, "worst_cross_node_migration_ratio") == 0.5);
 	assert_true(stat(&res, "numa_pages_migrated") == 32);
 	result_free(&res);
 	in.numa_migrated = 16;

@@ -63,6 +63,18 @@ int numa_mpol_resolve(const struct ktstr_mempolicy *m, const struct hw_topo *t,
 				 m->flags & ~MPOL_FLAGS_KNOWN);
 		return -EINVAL;
 	}
+	if ((m->flags & KTSTR_MPOL_F_STATIC_NODES) && (m->flags & KTSTR_MPOL_F_RELATIVE_NODES)) {
+		*err = xasprintf("memory policy %s: static and relative nodes exclude each other",
+				 name);
+		return -EINVAL;
+	}
+	if ((m->flags & KTSTR_MPOL_F_NUMA_BALANCING) && m->mode != KTSTR_MPOL_BIND &&
+	    m->mode != KTSTR_MPOL_PREFERRED_MANY) {
+		*err = xasprintf("memory policy %s: the NUMA balancing flag needs bind or "
+				 "preferred-many",
+				 name);
+		return -EINVAL;
+	}
 	if (!mode_takes_nodes(m->mode))
 		return 0;
 	cpuset_zero(&all);

@@ -132,6 +132,15 @@ static void test_resolve(void **state)
 	expect_err(&t, KTSTR_MEMPOLICY(KTSTR_MPOL_INTERLEAVE, .nodes = "x"), NULL,
 		   "bad node list \"x\"");
 	expect_err(&t, KTSTR_MEMPOLICY(KTSTR_MPOL_BIND, .flags = 1), NULL, "unknown flags 0x1");
+	expect_err(&t,
+		   KTSTR_MEMPOLICY(KTSTR_MPOL_BIND, .flags = KTSTR_MPOL_F_STATIC_NODES |
+							      KTSTR_MPOL_F_RELATIVE_NODES),
+		   NULL, "static and relative nodes exclude each other");
+	expect_err(&t,
+		   KTSTR_MEMPOLICY(KTSTR_MPOL_INTERLEAVE, .flags = KTSTR_MPOL_F_NUMA_BALANCING),
+		   NULL, "memory policy interleave: the NUMA balancing flag needs bind");
+	expect_nodes(&t, KTSTR_MEMPOLICY(KTSTR_MPOL_BIND, .flags = KTSTR_MPOL_F_NUMA_BALANCING),
+		     "0-7", NULL, "0-1");
 	expect_err(&t, KTSTR_MEMPOLICY((enum ktstr_mpol_mode)42), NULL, "unknown memory policy");
 	assert_string_equal(ktstr_mpol_mode_name(KTSTR_MPOL_PREFERRED_MANY), "preferred-many");
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Catalog scenarios of the "numa" category: memory policies of workers confined to
- * one node each. Their work (CachePressure over 1 MiB, 256 pages a worker) places
- * its pages by the policy; each scenario switches on the NUMA checks it is about
- * (a test's or scheduler's own setting wins). They skip on guests with one node.
+ * one node each. Their work (CachePressure over 1 MiB, 256 pages a worker, or
+ * PageFaultChurn) places its pages by the policy; each scenario switches on the NUMA checks it is
+ * about (a test's or scheduler's own setting wins). They skip on guests with one node.
  */
 #include <unistd.h>
 
@@ -55,13 +55,10 @@ static int run_numa(struct scn_env *env, const struct ktstr_step *steps, double 
 	return v;
 }
 
-/* One cgroup per node (nodes 0 and 1), its workers under mem. */
-static int per_node(struct scn_env *env, struct ktstr_mempolicy mem, double min_locality,
-		    double max_migration)
+/* One cgroup per node (nodes 0 and 1), each running w. */
+static int per_node_work(struct scn_env *env, struct ktstr_work w, double min_locality,
+			 double max_migration)
 {
-	struct ktstr_work w =
-	    KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE, .p = {.size_kb = NUMA_REGION_KB}, .mem = mem);
-
 	SKIP_UNLESS_NODES(env, 2);
 	return run_numa(
 	    env,
@@ -72,9 +69,26 @@ static int per_node(struct scn_env *env, struct ktstr_mempolicy mem, double min_
 	    min_locality, max_migration);
 }
 
+/* One cgroup per node, its CachePressure workers under mem. */
+static int per_node(struct scn_env *env, struct ktstr_mempolicy mem, double min_locality,
+		    double max_migration)
+{
+	return per_node_work(
+	    env, KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE, .p = {.size_kb = NUMA_REGION_KB}, .mem = mem),
+	    min_locality, max_migration);
+}
+
 static int cat_numa_bind_local(struct scn_env *env)
 {
 	return per_node(env, KTSTR_MEMPOLICY(KTSTR_MPOL_BIND), LOCALITY_STRICT, MIGRATION_BOUND);
+}
+
+/* Pages freed and faulted in again all the time (PageFaultChurn), bound to the own node. */
+static int cat_numa_fault_bind(struct scn_env *env)
+{
+	return per_node_work(
+	    env, KTSTR_WORK(KTSTR_WT_PAGE_FAULT_CHURN, .mem = KTSTR_MEMPOLICY(KTSTR_MPOL_BIND)),
+	    LOCALITY_STRICT, MIGRATION_BOUND);
 }
 
 static int cat_numa_local(struct scn_env *env)
@@ -153,6 +167,8 @@ const struct scn_entry scn_catalog_numa[] = {
      cat_numa_cpuset_move},
     {{"numa_cross_node", "numa", "CPUs on node 0, memory bound to node 1: remote, not moved"},
      cat_numa_cross_node},
+    {{"numa_fault_bind", "numa", "a cgroup per node, page-fault churn bound to that node"},
+     cat_numa_fault_bind},
     {{"numa_interleave", "numa", "a cgroup per node, memory interleaved over all nodes"},
      cat_numa_interleave},
     {{"numa_local", "numa", "a cgroup per node, local allocation"}, cat_numa_local},

@@ -122,12 +122,13 @@ static bool wakes_in_cgroup(const struct check_worker *w, const void *name)
 	return in_cgroup(w, name) && samples_wake_ups(w->r->type);
 }
 
-const char *checks_cg_label(const char *name)
+static const char *cg_label(const char *name)
 {
 	return *name ? name : "(none)";
 }
 
-unsigned checks_cgroups_of(const struct check_input *in, const char **out)
+/* Distinct cgroup names in first-seen order (pointers into the input). */
+static unsigned cgroups_of(const struct check_input *in, const char **out)
 {
 	unsigned n = 0;
 
@@ -186,13 +187,12 @@ void check_starved(const struct check_input *in, struct ktstr_result *res)
 		if (r->completed)
 			result_fail(res, KTSTR_STARVED,
 				    "worker %d starved (0 work units) in cgroup %s", r->pid,
-				    checks_cg_label(in->w[i].cgroup));
+				    cg_label(in->w[i].cgroup));
 		else
 			result_fail(res, KTSTR_STARVED,
 				    "worker %d starved (0 work units, never reported, "
 				    "wait status 0x%x) in cgroup %s",
-				    r->pid, (unsigned)r->exit_status,
-				    checks_cg_label(in->w[i].cgroup));
+				    r->pid, (unsigned)r->exit_status, cg_label(in->w[i].cgroup));
 	}
 }
 
@@ -264,7 +264,7 @@ void check_spread(const struct check_input *in, struct ktstr_result *res)
 				result_fail(res, KTSTR_UNFAIR,
 					    "cgroup %s (%s): wait spread %.1f points between "
 					    "identical workers (min %.1f%%, max %.1f%%) > limit %g",
-					    checks_cg_label(group_cgroup(in, groups[g])),
+					    cg_label(group_cgroup(in, groups[g])),
 					    group_type(in, groups[g]), s.spread, s.min, s.max,
 					    in->thr->max_spread_pct.v);
 		}
@@ -330,7 +330,7 @@ static struct cg_spread worst_cgroup_spread(const struct check_input *in)
 {
 	const char **cgs = xcalloc(in->n + 1, sizeof(*cgs));
 	unsigned *demands = xcalloc(in->n + 1, sizeof(*demands));
-	unsigned ncg = checks_cgroups_of(in, cgs), nd = ids_of(in, BY_DEMAND, demands);
+	unsigned ncg = cgroups_of(in, cgs), nd = ids_of(in, BY_DEMAND, demands);
 	struct cg_spread worst = { 0 };
 
 	for (unsigned d = 0; d < nd; d++) {
@@ -355,8 +355,8 @@ void check_cgroup_spread(const struct check_input *in, struct ktstr_result *res)
 		result_fail(res, KTSTR_UNFAIR,
 			    "cgroups %s and %s run the same work (%s) but waited %.1f%% and "
 			    "%.1f%% of the time: %.1f points > limit %g (%s favoured)",
-			    checks_cg_label(s.lo_cg), checks_cg_label(s.hi_cg), s.type, s.lo, s.hi, s.spread,
-			    in->thr->max_cgroup_spread_pct.v, checks_cg_label(s.lo_cg));
+			    cg_label(s.lo_cg), cg_label(s.hi_cg), s.type, s.lo, s.hi, s.spread,
+			    in->thr->max_cgroup_spread_pct.v, cg_label(s.lo_cg));
 }
 
 void check_gap(const struct check_input *in, struct ktstr_result *res)
@@ -371,7 +371,7 @@ void check_gap(const struct check_input *in, struct ktstr_result *res)
 				    "worker %d stuck %llums on cpu%d at +%llums in cgroup %s "
 				    "(limit %llums)",
 				    r->pid, (unsigned long long)r->max_gap_ms, r->max_gap_cpu,
-				    (unsigned long long)r->max_gap_at_ms, checks_cg_label(in->w[i].cgroup),
+				    (unsigned long long)r->max_gap_at_ms, cg_label(in->w[i].cgroup),
 				    (unsigned long long)in->thr->max_gap_ms.v);
 	}
 }
@@ -399,7 +399,7 @@ void check_isolation(const struct check_input *in, struct ktstr_result *res)
 		a = cpuset_format(&w->allowed);
 		result_fail(res, KTSTR_ISOLATION,
 			    "worker %d ran on unexpected CPUs %s (cgroup %s allows %s)",
-			    w->r->pid, e, checks_cg_label(w->cgroup), a);
+			    w->r->pid, e, cg_label(w->cgroup), a);
 		free(e);
 		free(a);
 	}
@@ -424,7 +424,7 @@ void check_throughput(const struct check_input *in, struct ktstr_result *res)
 					    "worker %d work rate %.0f units/cpu-s < minimum %g in "
 					    "cgroup %s",
 					    in->w[i].r->pid, rate, t->min_work_rate.v,
-					    checks_cg_label(in->w[i].cgroup));
+					    cg_label(in->w[i].cgroup));
 		}
 	if (!t->max_throughput_cv.set)
 		return;
@@ -442,7 +442,7 @@ void check_throughput(const struct check_input *in, struct ktstr_result *res)
 			result_fail(res, KTSTR_BENCHMARK,
 				    "cgroup %s (%s): throughput CV %.3f > limit %g over %zu "
 				    "workers",
-				    checks_cg_label(group_cgroup(in, groups[g])),
+				    cg_label(group_cgroup(in, groups[g])),
 				    group_type(in, groups[g]), cv, t->max_throughput_cv.v, n);
 		free(rates);
 	}
@@ -459,7 +459,7 @@ void check_latency(const struct check_input *in, struct ktstr_result *res)
 	    !t->max_wake_latency_cv.set)
 		return;
 	cgs = xcalloc(in->n + 1, sizeof(*cgs));
-	ncg = checks_cgroups_of(in, cgs);
+	ncg = cgroups_of(in, cgs);
 	for (unsigned c = 0; c < ncg; c++) {
 		size_t n;
 		uint64_t *pool = checks_latency_pool(in->w, in->n, in_cgroup, cgs[c], &n);
@@ -472,7 +472,7 @@ void check_latency(const struct check_input *in, struct ktstr_result *res)
 				result_fail(res, KTSTR_BENCHMARK,
 					    "cgroup %s: p99 wake latency %.1fus (%zu samples, "
 					    "limit %gus)",
-					    checks_cg_label(cgs[c]), (double)p99 / 1000.0, n, limit / 1000.0);
+					    cg_label(cgs[c]), (double)p99 / 1000.0, n, limit / 1000.0);
 		}
 		if (t->max_median_wake_latency_ns.set) {
 			size_t nw;
@@ -487,7 +487,7 @@ void check_latency(const struct check_input *in, struct ktstr_result *res)
 				result_fail(res, KTSTR_LATENCY,
 					    "cgroup %s: median wake latency %.1fms over %zu wake-ups "
 					    "> limit %gms (%gms x %.2g workers per CPU)",
-					    checks_cg_label(cgs[c]), (double)med / 1e6, nw, limit / 1e6,
+					    cg_label(cgs[c]), (double)med / 1e6, nw, limit / 1e6,
 					    (double)t->max_median_wake_latency_ns.v / 1e6, load);
 		}
 		if (t->max_wake_latency_cv.set && n >= 2) {
@@ -500,7 +500,7 @@ void check_latency(const struct check_input *in, struct ktstr_result *res)
 				result_fail(res, KTSTR_BENCHMARK,
 					    "cgroup %s: wake latency CV %.3f > limit %g "
 					    "(%zu samples)",
-					    checks_cg_label(cgs[c]), cv, t->max_wake_latency_cv.v, n);
+					    cg_label(cgs[c]), cv, t->max_wake_latency_cv.v, n);
 			free(v);
 		}
 		free(pool);
@@ -520,7 +520,7 @@ void check_iteration_rate(const struct check_input *in, struct ktstr_result *res
 			result_fail(res, KTSTR_BENCHMARK,
 				    "worker %d: %.1f iterations/s < minimum %g in cgroup %s",
 				    r->pid, rate, in->thr->min_iteration_rate.v,
-				    checks_cg_label(in->w[i].cgroup));
+				    cg_label(in->w[i].cgroup));
 	}
 }
 
@@ -544,19 +544,19 @@ void check_migration(const struct check_input *in, struct ktstr_result *res)
 	if (!in->thr->max_migration_ratio.set)
 		return;
 	cgs = xcalloc(in->n + 1, sizeof(*cgs));
-	ncg = checks_cgroups_of(in, cgs);
+	ncg = cgroups_of(in, cgs);
 	for (unsigned c = 0; c < ncg; c++) {
 		double ratio = cgroup_migration_ratio(in, cgs[c]);
 
 		if (ratio > in->thr->max_migration_ratio.v)
 			result_fail(res, KTSTR_MIGRATION,
-				    "cgroup %s: migration ratio %.4f > limit %g", checks_cg_label(cgs[c]),
+				    "cgroup %s: migration ratio %.4f > limit %g", cg_label(cgs[c]),
 				    ratio, in->thr->max_migration_ratio.v);
 	}
 	free(cgs);
 }
 
-void checks_stat_fold(struct ktstr_result *res, const char *name, double v, enum fold how)
+static void stat_fold(struct ktstr_result *res, const char *name, double v, enum fold how)
 {
 	for (unsigned i = 0; i < res->nstats; i++)
 		if (!strcmp(res->stats[i].name, name)) {
@@ -583,7 +583,7 @@ static void stat_cg(struct ktstr_result *res, const char *cg, const char *what, 
 {
 	char *name = xasprintf("cgroup.%s.%s", *cg ? cg : "(none)", what);
 
-	checks_stat_fold(res, name, v, how);
+	stat_fold(res, name, v, how);
 	free(name);
 }
 
@@ -591,7 +591,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 {
 	const char **cgs = xcalloc(in->n + 1, sizeof(*cgs));
 	unsigned *groups = xcalloc(in->n + 1, sizeof(*groups));
-	unsigned ncg = checks_cgroups_of(in, cgs), ng = ids_of(in, BY_GROUP, groups);
+	unsigned ncg = cgroups_of(in, cgs), ng = ids_of(in, BY_GROUP, groups);
 	struct cpuset all;
 	uint64_t mig = 0, gap = 0, work = 0, worst_p99 = 0, stall = 0;
 	double worst_spread = 0, worst_ratio = 0;
@@ -683,19 +683,34 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 		if (!stat_has(res, "worst_gap_ms", &prev_gap) || (double)gap > prev_gap)
 			result_stat(res, "worst_gap_cpu", gap_cpu);
 	}
-	checks_stat_fold(res, "workers", in->n, FOLD_SUM);
-	checks_stat_fold(res, "cpus", cpuset_count(&all), FOLD_MAX);
-	checks_stat_fold(res, "work_units", (double)work, FOLD_SUM);
-	checks_stat_fold(res, "migrations", (double)mig, FOLD_SUM);
-	checks_stat_fold(res, "worst_spread", worst_spread, FOLD_MAX);
-	checks_stat_fold(res, "worst_cgroup_spread", worst_cgroup_spread(in).spread, FOLD_MAX);
-	checks_stat_fold(res, "worst_gap_ms", (double)gap, FOLD_MAX);
-	checks_stat_fold(res, "worst_host_stall_ms", (double)stall, FOLD_MAX);
-	checks_stat_fold(res, "worst_migration_ratio", worst_ratio, FOLD_MAX);
+	stat_fold(res, "workers", in->n, FOLD_SUM);
+	stat_fold(res, "cpus", cpuset_count(&all), FOLD_MAX);
+	stat_fold(res, "work_units", (double)work, FOLD_SUM);
+	stat_fold(res, "migrations", (double)mig, FOLD_SUM);
+	stat_fold(res, "worst_spread", worst_spread, FOLD_MAX);
+	stat_fold(res, "worst_cgroup_spread", worst_cgroup_spread(in).spread, FOLD_MAX);
+	stat_fold(res, "worst_gap_ms", (double)gap, FOLD_MAX);
+	stat_fold(res, "worst_host_stall_ms", (double)stall, FOLD_MAX);
+	stat_fold(res, "worst_migration_ratio", worst_ratio, FOLD_MAX);
 	if (worst_p99)
-		checks_stat_fold(res, "worst_p99_wake_latency_us", (double)worst_p99 / 1000.0, FOLD_MAX);
+		stat_fold(res, "worst_p99_wake_latency_us", (double)worst_p99 / 1000.0, FOLD_MAX);
 	free(cgs);
 	free(groups);
+}
+
+void checks_stat_fold(struct ktstr_result *res, const char *name, double v, enum fold how)
+{
+	stat_fold(res, name, v, how);
+}
+
+const char *checks_cg_label(const char *name)
+{
+	return cg_label(name);
+}
+
+unsigned checks_cgroups_of(const struct check_input *in, const char **out)
+{
+	return cgroups_of(in, out);
 }
 
 int checks_run(const struct check_input *in, struct ktstr_result *res)

@@ -347,8 +347,7 @@ KTSTR_API int ktstr_reports_check(struct ktstr_ctx *ctx, const struct ktstr_repo
 
 struct ktstr_scenario {
 	const char *name;
-	/* basic cpuset dynamic affinity sched_class nested interaction numa */
-	const char *category;
+	const char *category; /* basic cpuset dynamic affinity sched_class nested interaction */
 	const char *description;
 };
 

@@ -42,7 +42,7 @@ enum ktstr_work_type {
 	KTSTR_WT_NICE_SWEEP,    /* spin 512, cycle nice -20..19, yield */
 	KTSTR_WT_AFFINITY_CHURN, /* spin, pin to a random allowed CPU, yield */
 	KTSTR_WT_POLICY_CHURN,  /* spin, cycle OTHER/BATCH/IDLE/FIFO/RR, yield */
-	KTSTR_WT_PAGE_FAULT_CHURN, /* touch random pages of a 4 MiB region, MADV_DONTNEED */
+	KTSTR_WT_PAGE_FAULT_CHURN, /* MADV_DONTNEED a 4 MiB region, touch random pages of it */
 	KTSTR_WT_MUTEX_CONTENTION, /* futex mutex shared by a group of `contenders` (4) */
 	KTSTR_WT_FAN_OUT_COMPUTE, /* a messenger wakes fan_out (4) workers that multiply matrices */
 	KTSTR_WT_CACHE_YIELD,   /* CachePressure, then yield */
@@ -85,6 +85,38 @@ struct ktstr_affinity {
 	enum ktstr_affinity_kind kind;
 	const char *cpus; /* KTSTR_AFF_EXACT */
 };
+
+/*
+ * Memory policy of a work group's workers (set_mempolicy(2), set in each worker before
+ * its work allocates). Only work with a memory footprint (CachePressure, CacheYield,
+ * CachePipe, PageFaultChurn; size_kb) places pages by it.
+ */
+enum ktstr_mpol_mode {
+	KTSTR_MPOL_DEFAULT = 0,      /* the kernel's default (local, NUMA balancing may move) */
+	KTSTR_MPOL_BIND,             /* only .nodes */
+	KTSTR_MPOL_PREFERRED,        /* the lowest of .nodes first, others when it is full */
+	KTSTR_MPOL_INTERLEAVE,       /* round-robin over .nodes */
+	KTSTR_MPOL_LOCAL,            /* the node of the CPU allocating */
+	KTSTR_MPOL_PREFERRED_MANY,   /* .nodes first (5.15+) */
+	KTSTR_MPOL_WEIGHTED_INTERLEAVE, /* interleave by the kernel's node weights (6.9+) */
+};
+
+/* Mode flags, or-ed into .flags as the kernel defines them. */
+#define KTSTR_MPOL_F_STATIC_NODES (1u << 15)
+#define KTSTR_MPOL_F_RELATIVE_NODES (1u << 14)
+#define KTSTR_MPOL_F_NUMA_BALANCING (1u << 13)
+
+struct ktstr_mempolicy {
+	enum ktstr_mpol_mode mode;
+	/* NULL = the nodes of the cgroup's cpuset (every node without one), "all", or a
+	 * node list ("1", "0-1"); must lie within the cgroup's cpuset.mems.effective.
+	 * Ignored by DEFAULT and LOCAL. */
+	const char *nodes;
+	unsigned flags;
+};
+#define KTSTR_MEMPOLICY(m, ...) ((struct ktstr_mempolicy){ .mode = (m), __VA_ARGS__ })
+
+#define KTSTR_NUMA_MAX_NODES 8
 
 /*
  * One phase of a Sequence worker: another work type (with its params, 0 = its defaults)
@@ -130,6 +162,7 @@ struct ktstr_work {
 	int prio;
 	struct ktstr_affinity affinity;
 	struct ktstr_work_params p;
+	struct ktstr_mempolicy mem;
 	const struct ktstr_phase *phases; /* Sequence: 1..KTSTR_MAX_PHASES phases */
 	ktstr_work_fn custom;             /* Custom: the body */
 	void *custom_arg;
@@ -178,6 +211,7 @@ KTSTR_API void ktstr_worker_sleep_ns(struct ktstr_worker *w, uint64_t ns);
 KTSTR_API unsigned ktstr_worker_index(const struct ktstr_worker *w);
 
 KTSTR_API const char *ktstr_work_type_name(enum ktstr_work_type t); /* "CpuSpin", ... */
+KTSTR_API const char *ktstr_mpol_mode_name(enum ktstr_mpol_mode m); /* "bind", ... */
 KTSTR_API int ktstr_work_type_parse(const char *name);              /* -1 if unknown */
 /* Workers per group the type needs (2 for pairs); a work's count must be a multiple. */
 KTSTR_API unsigned ktstr_work_group_size(const struct ktstr_work *w);
@@ -370,6 +404,9 @@ struct ktstr_worker_report {
 	uint64_t migrations;
 	uint64_t vol_switches, invol_switches;
 	uint64_t cpus_used[16];  /* bitmap of CPUs observed (first 1024) */
+	/* pages of its work's memory region on each NUMA node, read from
+	 * /proc/self/numa_maps when its loop ends (all 0 for work without a region) */
+	uint64_t numa_pages[KTSTR_NUMA_MAX_NODES];
 	uint64_t lat_total;      /* wake/resume samples seen */
 	unsigned nphases;        /* Sequence: its phases; 0 for other types */
 	uint64_t phase_work[KTSTR_MAX_PHASES]; /* work units done in each phase */

@@ -38,3 +38,18 @@ int ktstr_work_type_parse(const char *name)
 			return (int)i;
 	return -1;
 }
+
+static const char *const mpol_names[] = {
+	[KTSTR_MPOL_DEFAULT] = "default",
+	[KTSTR_MPOL_BIND] = "bind",
+	[KTSTR_MPOL_PREFERRED] = "preferred",
+	[KTSTR_MPOL_INTERLEAVE] = "interleave",
+	[KTSTR_MPOL_LOCAL] = "local",
+	[KTSTR_MPOL_PREFERRED_MANY] = "preferred-many",
+	[KTSTR_MPOL_WEIGHTED_INTERLEAVE] = "weighted-interleave",
+};
+
+const char *ktstr_mpol_mode_name(enum ktstr_mpol_mode m)
+{
+	return (unsigned)m < sizeof(mpol_names) / sizeof(mpol_names[0]) ? mpol_names[m] : "?";
+}

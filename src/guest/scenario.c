@@ -10,6 +10,7 @@
 
 #include "assert/checks.h"
 #include "guest/cgroup.h"
+#include "guest/numa.h"
 #include "guest/worker.h"
 #include "util/util.h"
 
@@ -157,6 +158,8 @@ struct scn {
 	unsigned batch;      /* spawn batches so far: one per step, one per pass of a
 			      * looping hold (each pass spawns at its own time) */
 	unsigned stop_seq;   /* stop_sets() calls so far */
+	bool have_migrated;  /* vmstat numa_pages_migrated read at the start and the end */
+	uint64_t migrated0, migrated;
 };
 
 static int fail(struct scn *s, enum ktstr_fail_kind kind, const char *fmt, ...)
@@ -705,7 +708,7 @@ static bool same_phases(const struct ktstr_phase *a, const struct ktstr_phase *b
 static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 {
 	return a->type == b->type && a->policy == b->policy && a->prio == b->prio &&
-	       a->affinity.kind == b->affinity.kind &&
+	       a->affinity.kind == b->affinity.kind && a->mem.mode == b->mem.mode &&
 	       !memcmp(&a->p, &b->p, sizeof(a->p)) && same_phases(a->phases, b->phases) &&
 	       a->custom == b->custom && a->custom_arg == b->custom_arg &&
 	       a->custom_once == b->custom_once;
@@ -748,6 +751,10 @@ static int judge(struct scn *s)
 	struct check_input in = {
 		.thr = s->env->thr,
 		.ncpus = cpuset_count(&s->env->topo->online),
+		.node_cpus = s->env->topo->node,
+		.nnodes = s->env->topo->nnodes,
+		.have_numa_migrated = s->have_migrated,
+		.numa_migrated = s->migrated,
 	};
 	unsigned n = 0;
 	int v;
@@ -826,6 +833,7 @@ static int execute(struct scn *s, const struct ktstr_backdrop *backdrop,
 	for (const struct ktstr_step *st = steps; st && !st->end_; st++)
 		if (validate_hold(s, &st->hold, nsteps++) < 0)
 			return -1;
+	s->have_migrated = numa_vmstat_read_migrated(&s->migrated0) == 0;
 	s->t0 = now_ns();
 	if (apply_backdrop(s, backdrop) < 0)
 		goto out;
@@ -865,6 +873,11 @@ static int execute(struct scn *s, const struct ktstr_backdrop *backdrop,
 		}
 	}
 out:
+	if (s->have_migrated && numa_vmstat_read_migrated(&s->migrated) == 0 &&
+	    s->migrated >= s->migrated0)
+		s->migrated -= s->migrated0;
+	else
+		s->have_migrated = false;
 	stop_sets(s, NULL);
 	while (s->nbg)
 		bg_finish(s, s->nbg - 1, true);

@@ -25,6 +25,8 @@ struct wt_ctx {
 	uint64_t cpu_read_ns, cpu_read_cpu_ns, slept_since_read_ns; /* last CPU-time reading */
 	int last_cpu;
 	void *priv;
+	void *mem;                   /* the work's memory region (its pages' nodes are reported) */
+	size_t mem_len;
 };
 
 struct wt_ops {

@@ -58,12 +58,12 @@ KTSTR_TEST(scn_custom_backdrop, .llcs = 2, .cores = 2, .duration_s = 3,
 
 /* A stress-ng meant to run 60 s, started by an op and stopped when the scenario ends:
  * it writes its metrics on SIGINT, and they are checked and recorded. */
-KTSTR_TEST(scn_bg_payload_stop, .cores = 2, .duration_s = 2,
+KTSTR_TEST(scn_bg_payload_stop, .llcs = 2, .cores = 2, .duration_s = 2,
 	   .payloads = KTSTR_PAYLOADS(&stress_ng))
 {
 	return ktstr_run_steps(
 		ctx, KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_PAYLOAD_START(
 					   &stress_ng, .cgroup = "bench",
 					   .extra_args = KTSTR_ARGS("--timeout", "60s"))),
-				   .cgroups = KTSTR_CGROUPS({ .name = "cg_0" }) }));
+				   .cgroups = KTSTR_CGROUPS({ .name = "cg_0", .workers = 1 }) }));
 }

@@ -878,9 +878,10 @@ out:
 		s->migrated -= s->migrated0;
 	else
 		s->have_migrated = false;
-	stop_sets(s, NULL);
+	/* Payloads first: one still running would hold CPUs the workers need to stop. */
 	while (s->nbg)
 		bg_finish(s, s->nbg - 1, true);
+	stop_sets(s, NULL);
 	return s->env->result->ndetails > before ? -1 : 0;
 }
 

@@ -29,7 +29,8 @@ static _Atomic uint64_t *shared_counter(void)
 }
 
 /* Custom workers in a cgroup through two steps, beside a backdrop cgroup of spinners and
- * a background stress-ng (2 s, ends by itself) that runs from before step 1 to the end. */
+ * a background stress-ng (2 s) started before step 1; step 2 adds Sequence workers in the
+ * root cgroup and waits for the payload's end. */
 KTSTR_TEST(scn_custom_backdrop, .llcs = 2, .cores = 2, .duration_s = 3,
 	   .payloads = KTSTR_PAYLOADS(&stress_ng))
 {
@@ -48,7 +49,8 @@ KTSTR_TEST(scn_custom_backdrop, .llcs = 2, .cores = 2, .duration_s = 3,
 							  .work = KTSTR_WORK_CUSTOM(count_calls,
 										     (void *)calls) }) },
 			    { .ops = KTSTR_OPS(KTSTR_OP_SPAWN_HOST(KTSTR_WORK_SEQUENCE(
-					KTSTR_PHASE_SPIN(30), KTSTR_PHASE_SLEEP(10)))) }));
+					KTSTR_PHASE_SPIN(30), KTSTR_PHASE_SLEEP(10))),
+					KTSTR_OP_PAYLOAD_WAIT(&stress_ng, .cgroup = "bench")) }));
 	ktstr_log(ctx, "custom body calls: %llu", (unsigned long long)atomic_load(calls));
 	if (v == KTSTR_PASS && atomic_load(calls) == 0)
 		v = ktstr_fail(ctx, KTSTR_OTHER, "the Custom body never ran");

@@ -25,6 +25,8 @@ done
 printf '%s\n' "$out" | grep -Eq "custom body calls: [1-9][0-9]*" || bad "the Custom body did not run"
 printf '%s\n' "$out" | grep -q "payload 'stress_ng': stopped after" ||
 	bad "the 60 s stress-ng was not stopped"
+[ "$(printf '%s\n' "$out" | grep -c "payload 'stress_ng': exit 0 after")" -eq 2 ] ||
+	bad "not both stress-ng runs were evaluated"
 rec=$(ls "$runs"/*/scn_custom_backdrop-*.json 2>/dev/null | head -1)
 for cg in custom backdrop '(host)'; do
 	grep -q "\"cgroup\\.$cg\\.workers\"" "$rec" 2>/dev/null || bad "record $rec lacks cgroup.$cg"

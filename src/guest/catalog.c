@@ -36,7 +36,7 @@ struct catalog_part {
 /* Sorted by category name: the catalog is ordered by category, then name. */
 static const struct catalog_part parts[] = {
     PART(affinity),    PART(basic),  PART(cpuset),	PART(dynamic),
-    PART(interaction), PART(nested), PART(sched_class),
+    PART(interaction), PART(nested), PART(numa),	PART(sched_class),
 };
 
 unsigned ktstr_scenarios_count(void)

@@ -179,6 +179,8 @@ struct ktstr_test {
 	unsigned watchdog_timeout_s;
 	bool host_only;                 /* run the body on the host, no VM */
 	bool expect_err;                /* the test must fail to pass */
+	bool auto_repro;                /* a scheduler death or failed monitor check reruns
+					 * the test once with probes (as --auto-repro) */
 	const char *const *required_flags;
 	const char *const *excluded_flags;
 	const char *const *include_files; /* files/dirs packed under /include-files/ */

@@ -23,6 +23,7 @@ void orders_free(struct orders *o)
 	free(o->sched_path);
 	strv_free(o->sched_args);
 	free(o->cgroup_parent);
+	strv_free(o->probes);
 	orders_init(o);
 }
 
@@ -61,6 +62,8 @@ char *orders_to_json(const struct orders *o)
 	json_object_set_new(j, "cgroup_parent", str_or_null(o->cgroup_parent));
 	json_object_set_new(j, "watchdog_timeout_s", json_integer(o->watchdog_timeout_s));
 	json_object_set_new(j, "thresholds", thresholds_to_json(&o->thresholds));
+	if (o->probes)
+		json_object_set_new(j, "probes", strv_to_json(o->probes));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (!text)
@@ -129,7 +132,8 @@ int orders_from_json(const char *text, size_t len, struct orders *o, char **err)
 	    json_get_str(j, "sched_path", false, &o->sched_path, "orders: ", err) ||
 	    get_strv(j, "sched_args", &o->sched_args, err) ||
 	    json_get_str(j, "cgroup_parent", false, &o->cgroup_parent, "orders: ", err) ||
-	    get_u32(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err))
+	    get_u32(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err) ||
+	    get_strv(j, "probes", &o->probes, err))
 		goto out;
 	if (seed && str_to_u64(seed, &o->seed)) {
 		*err = xasprintf("orders: bad seed '%s'", seed);

@@ -37,6 +37,8 @@ struct orders {
 	char *cgroup_parent;         /* NULL = none */
 	unsigned watchdog_timeout_s; /* 0 = the kernel's default */
 	struct ktstr_thresholds thresholds; /* merged: defaults < scheduler < test */
+	char **probes;               /* --auto-repro rerun: functions to probe (probe.h),
+				      * NULL-terminated; NULL = none */
 };
 
 void orders_init(struct orders *o);

@@ -59,6 +59,7 @@ struct ktstr_args {
 	unsigned retries;          /* --retries N: rerun a failed test up to N times */
 	unsigned repeat;           /* --repeat N: run every selected test N times; 0 = once */
 	bool flaky_fails;          /* --flaky-fails: a flaky test fails the run */
+	bool auto_repro;           /* --auto-repro: rerun a scheduler failure with probes */
 	const char *junit;         /* --junit FILE */
 	bool no_skip;              /* --no-skip (or env KTSTR_NO_SKIP non-empty) */
 	bool no_snapshot;          /* --no-snapshot: cold boots (sets env KTSTR_SNAPSHOT=0) */

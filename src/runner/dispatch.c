@@ -230,6 +230,7 @@ int ktstr_main(int argc, char **argv)
 		.color = output_use_color(stdout),
 		.retries = a.retries,
 		.flaky_fails = a.flaky_fails,
+		.auto_repro = a.auto_repro,
 	};
 	if (a.role == ARGS_ROLE_HOST_SINGLE)
 		code = host_single(&a, &opts);

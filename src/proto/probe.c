@@ -128,6 +128,8 @@ int probe_parse_line(const char *line, size_t len, struct probe_hit *h)
 	if (p == end || *p == '#' || !(cpu = find_cpu(p, end)))
 		return 0;
 	copy_text(h->task, sizeof(h->task), p, (size_t)(cpu - p));
+	for (size_t n = strlen(h->task); n && h->task[n - 1] == ' '; n--)
+		h->task[n - 1] = '\0';
 	q = cpu + 2;
 	for (; *q != ']'; q++)
 		h->cpu = h->cpu < 100000 ? h->cpu * 10 + (*q - '0') : h->cpu;

@@ -219,6 +219,17 @@ static void dsq_name(uint64_t id, char *buf, size_t cap)
 		snprintf(buf, cap, "LOCAL");
 }
 
+/* 1..16 hex digits and nothing else: 0, else -1. */
+static int hex_u64(const char *s, uint64_t *v)
+{
+	size_t n = strspn(s, "0123456789abcdefABCDEF");
+
+	if (!n || n > 16 || s[n])
+		return -1;
+	*v = strtoull(s, NULL, 16);
+	return 0;
+}
+
 char *repro_decode_args(const char *args)
 {
 	struct strbuf sb = { 0 };
@@ -234,14 +245,13 @@ char *repro_decode_args(const char *args)
 		if (len < sizeof(word)) {
 			memcpy(word, p, len);
 			word[len] = '\0';
-			if (str_starts_with(word, "dsq_id=0x") &&
-			    !str_to_u64(word + strlen("dsq_id="), &v))
+			if (str_starts_with(word, "dsq_id=0x") && !hex_u64(word + 9, &v))
 				dsq_name(v, name, sizeof(name));
 			else if (str_starts_with(word, "kind=") && !str_to_u64(word + 5, &v) &&
 				 exit_kind_name(v))
 				snprintf(name, sizeof(name), "%s", exit_kind_name(v));
 			if (name[0])
-				sb_printf(&sb, "(%s)", name);
+				sb_printf(&sb, " (%s)", name);
 		}
 		if (!*sp)
 			break;
@@ -261,7 +271,8 @@ static void format_hit(struct strbuf *sb, const struct repro_hits *rh, const str
 {
 	char *args = repro_decode_args(h->args);
 
-	sb_printf(sb, "      %+10.3f ms  cpu %-3d %-22s %s\n", rel_ms(rh, h), h->cpu, h->task, args);
+	sb_printf(sb, "      %+10.3f ms  cpu %-3d %-*s%s%s\n", rel_ms(rh, h), h->cpu, *args ? 22 : 0,
+		  h->task, *args ? " " : "", args);
 	free(args);
 }
 
@@ -273,7 +284,8 @@ void repro_format(struct strbuf *sb, const struct repro_hits *rh, char *const *t
 	for (char *const *t = targets; t && *t; t++)
 		ntargets++;
 	sb_append(sb, "    --- auto-repro ---\n");
-	sb_printf(sb, "    rerun with probes on %u functions: %s, %u hits", ntargets, outcome, rh->n);
+	sb_printf(sb, "    rerun with probes on %u functions: %s\n", ntargets, outcome);
+	sb_printf(sb, "    %u hits", rh->n);
 	if (rh->stop >= 0) {
 		const struct probe_hit *s = &rh->hits[rh->stop];
 		char *args = repro_decode_args(s->args);
@@ -356,12 +368,12 @@ void repro_after(const struct plan_item *it, const struct run_opts *opts, struct
 	ropts.attempt = 0;
 	run_one(it, &ropts, &rout);
 	outcome = rout.result.ndetails
-			  ? xasprintf("%s [%s] %.200s", verdict_name(rout.result.verdict),
+			  ? xasprintf("%s [%s] %.*s", verdict_name(rout.result.verdict),
 				      fail_kind_name(rout.result.details[0].kind),
+				      (int)MIN(strcspn(rout.result.details[0].msg, "\n"), 160),
 				      rout.result.details[0].msg)
 			  : xstrdup(verdict_name(rout.result.verdict));
 	str_printable(outcome, strlen(outcome));
-	*strchrnul(outcome, '\n') = '\0';
 	repro_parse(rout.probes ? rout.probes : "", rout.probes ? strlen(rout.probes) : 0, &rh);
 	sb_append(&sb, out->text ? out->text : "");
 	repro_format(&sb, &rh, targets, outcome, opts->verbosity >= 2 ? 0 : REPRO_SHOW);

@@ -10,10 +10,10 @@
  * writes no record of its own and does not change the verdict.
  *
  *	    --- auto-repro ---
- *	    rerun with probes on 17 functions (16 set): FAIL, 143 hits; times relative to
- *	    scx_claim_exit kind=1025 (ERROR_BPF) on cpu 1 (rcu_preempt-15)
+ *	    rerun with probes on 15 functions: fail [sched_died] scheduler scx_ktstr was ejected ...
+ *	    147 hits; times relative to scx_claim_exit kind=1025 (ERROR_BPF) on cpu 1 (init-106)
  *	    scx_do_enqueue_task: 16 hits, the last 4:
- *	      -1.204 ms  cpu 1  rcu_preempt-15    cpu=1 pid=15 comm="rcu_preempt" ...
+ *	         -20.636 ms  cpu 0   init-108   cpu=0 pid=108 comm="init" enq_flags=0x0 sticky_cpu=-1
  */
 #ifndef KTSTR_REPRO_H
 #define KTSTR_REPRO_H

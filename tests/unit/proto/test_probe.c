@@ -36,25 +36,32 @@ static void test_names(void **state)
 
 static void test_defs(void **state)
 {
-	char *d = probe_def("enqueue_task_scx", true);
+	static const struct {
+		const char *fn;
+		bool btf_all;
+		const char *def;
+	} cases[] = {
+		/* known functions: task pid/comm, cpu, flags by BTF name */
+		{ "enqueue_task_scx", true,
+		  "f:ktstr_repro/enqueue_task_scx enqueue_task_scx cpu=rq->cpu pid=p->pid "
+		  "comm=p->comm:string enq_flags=core_enq_flags:x32" },
+		{ "scx_claim_exit", false, "f:ktstr_repro/scx_claim_exit scx_claim_exit kind=kind" },
+		/* a known function without arguments */
+		{ "scx_watchdog_workfn", true,
+		  "f:ktstr_repro/scx_watchdog_workfn scx_watchdog_workfn" },
+		/* others: every argument by BTF, or none */
+		{ "ttwu_do_activate", true, "f:ktstr_repro/ttwu_do_activate ttwu_do_activate $arg*" },
+		{ "ttwu_do_activate", false, "f:ktstr_repro/ttwu_do_activate ttwu_do_activate" },
+	};
+	char *d;
 
-	/* known functions: task pid/comm, cpu, flags by BTF name */
-	assert_string_equal(d, "f:ktstr_repro/enqueue_task_scx enqueue_task_scx cpu=rq->cpu "
-			       "pid=p->pid comm=p->comm:string enq_flags=core_enq_flags:x32");
-	free(d);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		d = probe_def(cases[i].fn, cases[i].btf_all);
+		assert_string_equal(d, cases[i].def);
+		free(d);
+	}
 	d = probe_def("scx_dsq_insert_commit", false);
 	assert_non_null(strstr(d, " dsq_id=dsq_id:x64 "));
-	free(d);
-	/* a known function without arguments */
-	d = probe_def("scx_watchdog_workfn", true);
-	assert_string_equal(d, "f:ktstr_repro/scx_watchdog_workfn scx_watchdog_workfn");
-	free(d);
-	/* others: every argument by BTF, or none */
-	d = probe_def("ttwu_do_activate", true);
-	assert_string_equal(d, "f:ktstr_repro/ttwu_do_activate ttwu_do_activate $arg*");
-	free(d);
-	d = probe_def("ttwu_do_activate", false);
-	assert_string_equal(d, "f:ktstr_repro/ttwu_do_activate ttwu_do_activate");
 	free(d);
 	/* every stop and fixed function has arguments known */
 	for (const char *const *f = probe_fixed_fns; *f; f++)

@@ -46,8 +46,9 @@ static void usage(FILE *f)
 		"    ktstr run [--scheduler eevdf|NAME|PATH]... [--sched-args 'ARGS']\n"
 		"              [--topology NnLlCcTt]... [--scenario NAME... | --category C... | --all]\n"
 		"              [--duration S] [--workers N] [--timeout S] [--kernel K] [-j N]\n"
-		"              [--retries N] [--flaky-fails] [--repeat N] [--json] [--junit FILE]\n"
-		"              [--no-skip] [--trace] [--partition I/N] [--plan] [-v|-q]\n\n"
+		"              [--retries N] [--flaky-fails] [--auto-repro] [--repeat N] [--json]\n"
+		"              [--junit FILE] [--no-skip] [--trace] [--partition I/N] [--plan]\n"
+		"              [-v|-q]\n\n"
 		"DESCRIPTION\n"
 		"    Every selected scenario runs on every topology under every scheduler, each\n"
 		"    combination in its own VM booted with that CPU topology: the scheduler is\n"
@@ -81,6 +82,11 @@ static void usage(FILE *f)
 		"                    table, counted in 'N passed, N failed, N flaky, N skipped'\n"
 		"                    and recorded as pass with \"flaky\": true and every attempt.\n"
 		"    --flaky-fails   a FLAKY test fails the run (exit 1).\n"
+		"    --auto-repro    a test whose sched_ext scheduler died or whose monitor check\n"
+		"                    failed runs once more with probes on the failure's stack\n"
+		"                    and the sched_ext path; the hits (function, CPU, time to\n"
+		"                    the failure, arguments) show under '--- auto-repro ---'\n"
+		"                    and go into the run record (docs/auto-repro.md).\n"
 		"    --repeat N      run every combination N times (1..1000), each in its own VM\n"
 		"                    and record (repeat I of N): the samples 'ktstr stats compare'\n"
 		"                    takes medians and confidence intervals over.\n"
@@ -467,6 +473,7 @@ static const struct option run_options[] = {
 	{ "retries", required_argument, NULL, 'R' },
 	{ "flaky-fails", no_argument, NULL, 'F' },
 	{ "trace", no_argument, NULL, 'X' },
+	{ "auto-repro", no_argument, NULL, 'B' },
 	{ "repeat", required_argument, NULL, 'r' },
 	{ "partition", required_argument, NULL, 'P' },
 	{ "plan", no_argument, NULL, 'p' },
@@ -580,6 +587,9 @@ static int parse_option(struct run_args *a, int c, const char *arg)
 		break;
 	case 'X':
 		a->ro.trace = true;
+		break;
+	case 'B':
+		a->ro.auto_repro = true;
 		break;
 	case 'r':
 		return set_repeat(a, arg);

@@ -40,7 +40,7 @@ _ktstr()
 	local opts
 	case "$cmd" in
 	run) opts="--scheduler --sched-args --topology --scenario --category --all --duration
-		--workers --timeout --kernel --jobs -j --retries --flaky-fails --repeat --json --junit
+		--workers --timeout --kernel --jobs -j --retries --flaky-fails --auto-repro --repeat --json --junit
 		--no-skip --trace --partition --plan --no-snapshot
 		--verbose --quiet --help" ;;
 	list) opts="--category --json --help" ;;

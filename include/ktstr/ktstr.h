@@ -186,6 +186,8 @@ struct ktstr_test {
 	bool host_only;                 /* run the body on the host, no VM */
 	bool expect_err;                /* the test must fail to pass */
 	bool trace;                     /* record a Perfetto-openable trace, as --trace does */
+	bool auto_repro;                /* a scheduler death or failed monitor check reruns
+					 * the test once with probes (as --auto-repro) */
 	const char *const *required_flags;
 	const char *const *excluded_flags;
 	const char *const *include_files; /* files/dirs packed under /include-files/ */

@@ -32,6 +32,7 @@
 #include "guest/hwtopo.h"
 #include "guest/init.h"
 #include "guest/port.h"
+#include "guest/probes.h"
 #include "guest/sched.h"
 #include "guest/scxdump.h"
 #include "guest/testrun.h"
@@ -42,6 +43,7 @@
 #include "proto/orders.h"
 #include "proto/tracefs.h"
 #include "proto/verstats.h"
+#include "proto/probe.h"
 #include "util/util.h"
 
 #define INIT_PORT_WAIT_MS 3000
@@ -303,15 +305,23 @@ static void init_send_file(int port, const char *name, const char *data)
 	free(buf);
 }
 
-/* The scheduler's log tail as "sched.log", and the kernel's sched_ext dump if
- * it disabled the scheduler on an error. */
-static void init_send_sched_log(int port, const struct sched_proc *sp)
+/* The scheduler's log tail as "sched.log", the kernel's sched_ext dump if
+ * it disabled the scheduler on an error, and the probes' hits when the orders
+ * asked for probes (probe_notes: what probes_setup said). */
+static void init_send_sched_log(int port, const struct sched_proc *sp, const struct orders *o,
+				const char *probe_notes)
 {
 	char *tail = sched_log_tail(sp, SCHED_LOG_TAIL_LINES);
 	char *dump = scxdump_collect(INIT_TRACEFS);
 
 	init_send_file(port, "sched.log", tail);
 	init_send_file(port, SCXDUMP_FILE, dump);
+	if (o->probes) {
+		char *hits = probes_collect(INIT_TRACEFS, o->probes, probe_notes);
+
+		init_send_file(port, PROBE_FILE, hits);
+		free(hits);
+	}
 	free(dump);
 	free(tail);
 }
@@ -419,6 +429,7 @@ static void init_trace_send(int port)
 static int init_run_test(int port, const struct orders *o)
 {
 	struct sched_proc sp = { 0 };
+	char *probe_notes = NULL;
 	struct testrun_spec spec = {
 		.orders = o,
 		.orders_path = INIT_ORDERS_PATH,
@@ -442,6 +453,8 @@ static int init_run_test(int port, const struct orders *o)
 		if (scxdump_enable(INIT_TRACEFS))
 			init_say("no sched_ext debug dumps: cannot enable the sched_ext_dump "
 				 "tracepoint under " INIT_TRACEFS);
+		if (o->probes)
+			probe_notes = probes_setup(INIT_TRACEFS, o->probes);
 		/* the host-side monitor reports each callback's runs and run time */
 		if (file_write(INIT_BPF_STATS, "1", 1))
 			init_say("no BPF run stats: cannot write " INIT_BPF_STATS);
@@ -452,7 +465,8 @@ static int init_run_test(int port, const struct orders *o)
 			struct ktstr_result r;
 
 			init_send_sched_event(port, &sp);
-			init_send_sched_log(port, &sp);
+			init_send_sched_log(port, &sp, o, probe_notes);
+			free(probe_notes);
 			result_init(&r);
 			sched_report(&sp, &r);
 			init_send_result(port, &r);
@@ -487,9 +501,10 @@ static int init_run_test(int port, const struct orders *o)
 				code = GUEST_EXIT_FAIL;
 		}
 		init_send_sched_event(port, &sp);
-		init_send_sched_log(port, &sp);
+		init_send_sched_log(port, &sp, o, probe_notes);
 		sched_free(&sp);
 	}
+	free(probe_notes);
 	return code;
 }
 

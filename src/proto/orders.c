@@ -23,6 +23,7 @@ void orders_free(struct orders *o)
 	free(o->sched_path);
 	strv_free(o->sched_args);
 	free(o->cgroup_parent);
+	strv_free(o->probes);
 	orders_init(o);
 }
 
@@ -63,6 +64,8 @@ char *orders_to_json(const struct orders *o)
 	json_object_set_new(j, "thresholds", thresholds_to_json(&o->thresholds));
 	json_object_set_new(j, "trace", json_boolean(o->trace));
 	json_object_set_new(j, "verifier_stats", json_boolean(o->verifier_stats));
+	if (o->probes)
+		json_object_set_new(j, "probes", strv_to_json(o->probes));
 	text = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (!text)
@@ -148,7 +151,8 @@ int orders_from_json(const char *text, size_t len, struct orders *o, char **err)
 	    json_get_str(j, "cgroup_parent", false, &o->cgroup_parent, "orders: ", err) ||
 	    get_u32(j, "watchdog_timeout_s", &o->watchdog_timeout_s, err) ||
 	    get_bool(j, "trace", &o->trace, err) ||
-	    get_bool(j, "verifier_stats", &o->verifier_stats, err))
+	    get_bool(j, "verifier_stats", &o->verifier_stats, err) ||
+	    get_strv(j, "probes", &o->probes, err))
 		goto out;
 	if (seed && str_to_u64(seed, &o->seed)) {
 		*err = xasprintf("orders: bad seed '%s'", seed);

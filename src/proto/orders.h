@@ -39,6 +39,8 @@ struct orders {
 	struct ktstr_thresholds thresholds; /* merged: defaults < scheduler < test */
 	bool trace;                  /* record tracefs events for the body (guest/trace.h) */
 	bool verifier_stats;         /* the scheduler prints the verifier's statistics */
+	char **probes;               /* --auto-repro rerun: functions to probe (probe.h),
+				      * NULL-terminated; NULL = none */
 };
 
 void orders_init(struct orders *o);

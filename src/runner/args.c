@@ -143,6 +143,8 @@ int args_parse(int argc, char **argv, struct ktstr_args *out, char **err)
 			out->flaky_fails = true;
 		} else if (is_flag(arg, "--trace", NULL)) {
 			out->trace = true;
+		} else if (is_flag(arg, "--auto-repro", NULL)) {
+			out->auto_repro = true;
 		} else if (is_flag(arg, "--no-snapshot", NULL)) {
 			out->no_snapshot = true;
 		} else if (is_flag(arg, "-v", "--verbose")) {
@@ -320,6 +322,10 @@ void args_usage(FILE *f, const char *prog)
 		"                           N skipped\"\n"
 		"  --flaky-fails            a FLAKY test fails the run (exit 1); by default it\n"
 		"                           does not\n"
+		"  --auto-repro             a test whose sched_ext scheduler died or whose monitor\n"
+		"                           check failed runs once more with probes on the\n"
+		"                           failure's stack; their hits are shown under\n"
+		"                           '--- auto-repro ---' and kept in the run record\n"
 		"  --repeat N               run every selected test N times (1..1000), each in its\n"
 		"                           own VM and record (repeat I of N, file *.rI.ktstr.json),\n"
 		"                           as samples for 'ktstr stats compare'\n"

@@ -60,6 +60,7 @@ struct ktstr_args {
 	unsigned repeat;           /* --repeat N: run every selected test N times; 0 = once */
 	bool flaky_fails;          /* --flaky-fails: a flaky test fails the run */
 	bool trace;                /* --trace: a Perfetto-openable trace per test */
+	bool auto_repro;           /* --auto-repro: rerun a scheduler failure with probes */
 	const char *junit;         /* --junit FILE */
 	bool no_skip;              /* --no-skip (or env KTSTR_NO_SKIP non-empty) */
 	bool no_snapshot;          /* --no-snapshot: cold boots (sets env KTSTR_SNAPSHOT=0) */

@@ -231,6 +231,7 @@ int ktstr_main(int argc, char **argv)
 		.retries = a.retries,
 		.flaky_fails = a.flaky_fails,
 		.trace = a.trace,
+		.auto_repro = a.auto_repro,
 	};
 	if (a.role == ARGS_ROLE_HOST_SINGLE)
 		code = host_single(&a, &opts);

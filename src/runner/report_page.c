@@ -340,6 +340,37 @@ static bool timeline_read(const json_t *mon, size_t max, struct timeline *tl)
 	return true;
 }
 
+#define REPRO_HITS_SHOWN 400
+
+/* The record's auto_repro (runner/repro.h): the rerun's outcome, then every
+ * hit as on the terminal, in the order kept. */
+static void auto_repro_section(struct strbuf *sb, const json_t *ar)
+{
+	const json_t *hits = json_object_get(ar, "hits"), *h;
+	size_t i;
+
+	if (!json_is_object(ar))
+		return;
+	sb_printf(sb, "<details><summary>auto-repro: ");
+	html_escape(sb, json_string_value(json_object_get(ar, "outcome")), MSG_MAX);
+	sb_printf(sb, "</summary><pre>");
+	json_array_foreach(hits, i, h) {
+		double rel = jnum(h, "rel_ns") / 1e6, cpu = jnum(h, "cpu");
+
+		if (i == REPRO_HITS_SHOWN) {
+			sb_printf(sb, "&hellip; (%zu hits in all)\n", json_array_size(hits));
+			break;
+		}
+		html_escape(sb, json_string_value(json_object_get(h, "func")), MSG_MAX);
+		sb_printf(sb, " %+.3f ms cpu %.0f ", isnan(rel) ? 0.0 : rel, isnan(cpu) ? -1.0 : cpu);
+		html_escape(sb, json_string_value(json_object_get(h, "task")), MSG_MAX);
+		sb_printf(sb, " ");
+		html_escape(sb, json_string_value(json_object_get(h, "args")), MSG_MAX);
+		sb_printf(sb, "\n");
+	}
+	sb_printf(sb, "</pre></details>\n");
+}
+
 static void monitor_section(struct strbuf *sb, const json_t *mon, size_t max)
 {
 	const json_t *phases = json_object_get(mon, "phases"), *viol, *v;
@@ -574,6 +605,7 @@ static void record_section(struct strbuf *sb, const struct sidecar_record *r, si
 			sb_printf(sb, "\n&hellip; (cut at %u KiB)", DUMP_MAX >> 10);
 		sb_printf(sb, "</pre></details>\n");
 	}
+	auto_repro_section(sb, r->auto_repro);
 	worker_bars(sb, &r->result);
 	monitor_section(sb, r->monitor, max);
 	stats_table(sb, &r->result);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/repro.h"
 #include "runner/retry.h"
 #include "runner/sidecar.h"
 #include "runner/timefmt.h"
@@ -79,6 +80,7 @@ enum ktstr_verdict retry_run(const struct plan_item *it, const struct run_opts *
 	}
 	if (n == 1) {
 		attempts_free(a, n);
+		repro_after(it, opts, out);
 		return out->result.verdict;
 	}
 	retry_format(&sb, out->text, texts, a, n, opts->retries + 1);
@@ -98,5 +100,6 @@ enum ktstr_verdict retry_run(const struct plan_item *it, const struct run_opts *
 	for (unsigned i = 0; i + 1 < n; i++)
 		free(texts[i]);
 	free(texts);
+	repro_after(it, opts, out);
 	return out->result.verdict;
 }

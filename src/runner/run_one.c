@@ -10,6 +10,7 @@
 #include "monitor/report.h"
 #include "proto/channel.h"
 #include "proto/orders.h"
+#include "proto/probe.h"
 #include "proto/sched_event.h"
 #include "proto/tracefs.h"
 #include "proto/verstats.h"
@@ -55,6 +56,7 @@ struct collect {
 	struct strbuf scx_dump;    /* the kernel's sched_ext debug dump (scxdump.h) */
 	struct strbuf trace;       /* --trace: the guest's tracefs text (proto/tracefs.h) */
 	struct strbuf verifier;    /* the scheduler's verifier logs (proto/verstats.h) */
+	struct strbuf probes;      /* auto-repro probe hits (probe.h) */
 	char *sched;         /* "name ops=X" from the guest's CHAN_SCHED attach event */
 	char stage[STAGE_CAP];
 	uint64_t body_start, body_end; /* when the "body" stage began and the next one */
@@ -155,7 +157,7 @@ static bool collect_raw(struct collect *c, const char *name, size_t nlen, const 
 static void collect_file(struct collect *c, const struct chan_frame *f)
 {
 	static const char sched_log[] = "sched.log", dump[] = SCXDUMP_FILE,
-			  cov[] = COVFLUSH_FILE_PREFIX;
+			  cov[] = COVFLUSH_FILE_PREFIX, probes[] = PROBE_FILE;
 	size_t nlen, plen = sizeof(cov) - 1;
 	struct strbuf *dst;
 	char *err = NULL;
@@ -180,6 +182,8 @@ static void collect_file(struct collect *c, const struct chan_frame *f)
 		dst = &c->sched_log;
 	else if (nlen == sizeof(dump) - 1 && !memcmp(f->data + 2, dump, nlen))
 		dst = &c->scx_dump;
+	else if (nlen == sizeof(probes) - 1 && !memcmp(f->data + 2, probes, nlen))
+		dst = &c->probes;
 	else
 		return;
 	sb_free(dst);
@@ -307,6 +311,7 @@ static void collect_free(struct collect *c)
 	sb_free(&c->scx_dump);
 	sb_free(&c->trace);
 	sb_free(&c->verifier);
+	sb_free(&c->probes);
 	free(c->sched);
 	metrics_free(&c->metrics);
 	free(c->cov_dir);
@@ -548,6 +553,8 @@ static int run_plan(struct run *r)
 		}
 	}
 	fill_orders(t, r->opts, r->out->topology, r->out->accel, r->scale, r->body_timeout, args, &r->ord);
+	if (r->opts->probes)
+		r->ord.probes = strv_dup((const char *const *)r->opts->probes);
 	return 0;
 }
 
@@ -930,6 +937,10 @@ static void run_report(struct run *r)
 	r->out->result = r->ev.result;
 	r->ev.result = (struct ktstr_result){ 0 };
 	r->out->note = r->ev.note ? xstrdup(r->ev.note) : NULL;
+	r->out->sched_ext_dump = r->c.scx_dump.len ? xstrdup(r->c.scx_dump.buf) : NULL;
+	r->out->console_tail =
+		r->ran_vm && r->vres.console_tail ? xstrdup(r->vres.console_tail) : NULL;
+	r->out->probes = r->c.probes.len ? xstrdup(r->c.probes.buf) : NULL;
 }
 
 /* The scratch directory is kept for a failed run when KTSTR_KEEP=1. */
@@ -1004,7 +1015,10 @@ enum ktstr_verdict run_one(const struct plan_item *it, const struct run_opts *op
 	if (!out->accel)
 		out->accel = xstrdup(accel_name(r.accel.kind));
 	run_record_fill(&r);
-	run_record_write(&r);
+	if (opts->probes) /* an auto-repro rerun: its hits go into the first run's record */
+		r.rec.result = (struct ktstr_result){ 0 }; /* still owned by ev */
+	else
+		run_record_write(&r);
 	run_report(&r);
 	run_free(&r);
 	return out->result.verdict;
@@ -1018,6 +1032,9 @@ void run_outcome_free(struct run_outcome *o)
 	free(o->note);
 	free(o->record_path);
 	free(o->text);
+	free(o->sched_ext_dump);
+	free(o->console_tail);
+	free(o->probes);
 	attempts_free(o->attempts, o->nattempts);
 	memset(o, 0, sizeof(*o));
 }

@@ -35,6 +35,12 @@ struct run_opts {
 	bool flaky_fails;                   /* --flaky-fails: a flaky item fails the run */
 	bool trace;                         /* --trace: every test records a trace (tracejson.h) */
 	bool verifier_stats;                /* the record gets the verifier's statistics */
+	/* --auto-repro: a scheduler death or failed monitor check reruns the
+	 * item once with probes (repro.h) */
+	bool auto_repro;
+	/* that rerun: the functions to probe (NULL-terminated); run_one then
+	 * keeps the guest's hits in the outcome and writes no record */
+	char *const *probes;
 	/* Progress: called (in run_one's process) with "boot" when the VM is
 	 * launched and with each init stage the guest reports. May be NULL. */
 	void (*on_stage)(void *arg, const char *stage);
@@ -55,6 +61,9 @@ struct run_outcome {
 	struct ktstr_attempt *attempts;
 	unsigned nattempts;
 	bool flaky;                         /* it failed, then passed on a rerun */
+	char *sched_ext_dump;               /* the kernel's sched_ext dump, NULL if none */
+	char *console_tail;                 /* the VM console's last lines, NULL if none */
+	char *probes;                       /* run_opts.probes: the guest's hits (probe.h) */
 };
 
 /* A plan item (plan.h) for t as declared: its own topology, required flags,

@@ -54,6 +54,8 @@ void sidecar_record_free(struct sidecar_record *r)
 	r->trace = NULL;
 	json_decref(r->verifier);
 	r->verifier = NULL;
+	json_decref(r->auto_repro);
+	r->auto_repro = NULL;
 }
 
 static char *cpu_model(void)
@@ -154,6 +156,8 @@ json_t *sidecar_to_json(const struct sidecar_record *r)
 		json_object_set(o, "trace", r->trace);
 	if (r->verifier)
 		json_object_set(o, "verifier", r->verifier);
+	if (r->auto_repro)
+		json_object_set(o, "auto_repro", r->auto_repro);
 	json_object_set_new(o, "durations",
 			    json_pack("{s:o, s:o, s:o}", "hello_s", jsecs(r->hello_s), "body_s",
 				      jsecs(r->body_s), "wall_s", jsecs(r->wall_s)));
@@ -405,6 +409,8 @@ int sidecar_from_json(const json_t *j, struct sidecar_record *r, char **err)
 		r->trace = json_deep_copy(o);
 	if ((o = read_obj(&rd, j, "verifier")))
 		r->verifier = json_deep_copy(o);
+	if ((o = read_obj(&rd, j, "auto_repro")))
+		r->auto_repro = json_deep_copy(o);
 	if ((o = read_obj(&rd, j, "durations"))) {
 		read_secs(&rd, o, "hello_s", &r->hello_s);
 		read_secs(&rd, o, "body_s", &r->body_s);
@@ -573,8 +579,9 @@ int sidecar_read(const char *path, struct sidecar_record *r, char **err)
 	return 0;
 }
 
-int sidecar_add_attempts(const char *path, const struct ktstr_attempt *a, unsigned n, bool flaky,
-			 char **err)
+/* Read the record at path, change it, write it back in place. */
+static int sidecar_rewrite(const char *path, void (*change)(struct sidecar_record *, const void *),
+			   const void *arg, char **err)
 {
 	struct sidecar_record r;
 	char *copy;
@@ -583,19 +590,51 @@ int sidecar_add_attempts(const char *path, const struct ktstr_attempt *a, unsign
 	ret = sidecar_read(path, &r, err);
 	if (ret)
 		return ret;
-	attempts_free(r.attempts, r.nattempts); /* replaced: the record may have had some */
-	r.attempts = xcalloc(n, sizeof(*r.attempts));
-	for (unsigned i = 0; i < n; i++) {
-		result_copy(&r.attempts[i].result, &a[i].result);
-		r.attempts[i].wall_s = a[i].wall_s;
-	}
-	r.nattempts = n;
-	r.flaky = flaky;
+	change(&r, arg);
 	copy = xstrdup(path);
 	ret = sidecar_write(&r, dirname(copy), NULL, err);
 	free(copy);
 	sidecar_record_free(&r);
 	return ret;
+}
+
+struct attempts_arg {
+	const struct ktstr_attempt *a;
+	unsigned n;
+	bool flaky;
+};
+
+static void set_attempts(struct sidecar_record *r, const void *arg)
+{
+	const struct attempts_arg *aa = arg;
+
+	attempts_free(r->attempts, r->nattempts); /* replaced: the record may have had some */
+	r->attempts = xcalloc(aa->n, sizeof(*r->attempts));
+	for (unsigned i = 0; i < aa->n; i++) {
+		result_copy(&r->attempts[i].result, &aa->a[i].result);
+		r->attempts[i].wall_s = aa->a[i].wall_s;
+	}
+	r->nattempts = aa->n;
+	r->flaky = aa->flaky;
+}
+
+int sidecar_add_attempts(const char *path, const struct ktstr_attempt *a, unsigned n, bool flaky,
+			 char **err)
+{
+	struct attempts_arg aa = { a, n, flaky };
+
+	return sidecar_rewrite(path, set_attempts, &aa, err);
+}
+
+static void set_auto_repro(struct sidecar_record *r, const void *arg)
+{
+	json_decref(r->auto_repro);
+	r->auto_repro = json_incref((json_t *)arg);
+}
+
+int sidecar_add_auto_repro(const char *path, json_t *auto_repro, char **err)
+{
+	return sidecar_rewrite(path, set_auto_repro, auto_repro, err);
 }
 
 static bool is_record_name(const char *name)

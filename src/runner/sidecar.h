@@ -59,6 +59,7 @@ struct sidecar_record {
 	json_t *monitor;             /* host-side monitor summary (monitor/report.h), or NULL */
 	json_t *trace;               /* --trace: the trace file and what it holds (tracejson.h) */
 	json_t *verifier;            /* the verifier's statistics per program (verstats.h) */
+	json_t *auto_repro;          /* the probed rerun's hits (runner/repro.h), or NULL */
 	/* durations in seconds; negative = unknown (null) */
 	double hello_s;              /* launch -> guest init ready */
 	double body_s;               /* test body */
@@ -111,6 +112,10 @@ int sidecar_read(const char *path, struct sidecar_record *r, char **err);
  * it in place. 0 or -errno with *err. */
 int sidecar_add_attempts(const char *path, const struct ktstr_attempt *a, unsigned n, bool flaky,
 			 char **err);
+
+/* Set the auto_repro object (a reference is taken) of the record at path,
+ * rewriting it in place. 0 or -errno with *err. */
+int sidecar_add_auto_repro(const char *path, json_t *auto_repro, char **err);
 
 /* A run directory found under a runs root. */
 struct sidecar_run {

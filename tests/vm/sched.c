@@ -35,6 +35,14 @@ KTSTR_TEST(sched_error, .scheduler = &scx_ktstr, .duration_s = 6,
 	return ktstr_scenario_steady(ctx);
 }
 
+/* As sched_error, rerun once with probes on the failure's path (auto_repro):
+ * test_auto_repro.sh checks the hits in the output and the run record. */
+KTSTR_TEST(sched_error_repro, .scheduler = &scx_ktstr, .duration_s = 6, .auto_repro = true,
+	   .extra_sched_args = KTSTR_ARGS("--error-after", "1"))
+{
+	return ktstr_scenario_steady(ctx);
+}
+
 /* The loader exits 1 s after attach: the scheduler died mid-test. */
 KTSTR_TEST(sched_exit, .scheduler = &scx_ktstr, .duration_s = 6,
 	   .extra_sched_args = KTSTR_ARGS("--exit-after", "1"))

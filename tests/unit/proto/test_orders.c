@@ -26,6 +26,8 @@ static void test_roundtrip(void **state)
 	o.sched_args = calloc(3, sizeof(char *));
 	o.sched_args[0] = strdup("--slice-us");
 	o.sched_args[1] = strdup("5000");
+	o.probes = calloc(2, sizeof(char *));
+	o.probes[0] = strdup("scx_claim_exit");
 	o.thresholds.isolation = KTSTR_OFF;
 	o.thresholds.max_gap_ms = (struct ktstr_opt_u64)KTSTR_SET(500);
 	o.thresholds.max_spread_pct = (struct ktstr_opt_f64)KTSTR_SET(12.5);
@@ -43,6 +45,8 @@ static void test_roundtrip(void **state)
 	assert_string_equal(back.sched_path, "/scheduler");
 	assert_string_equal(back.sched_args[1], "5000");
 	assert_null(back.sched_args[2]);
+	assert_string_equal(back.probes[0], "scx_claim_exit");
+	assert_null(back.probes[1]);
 	assert_int_equal(back.thresholds.isolation, KTSTR_OFF);
 	assert_int_equal(back.thresholds.not_starved, KTSTR_INHERIT);
 	assert_true(back.thresholds.max_gap_ms.set && back.thresholds.max_gap_ms.v == 500);
@@ -74,6 +78,7 @@ static void test_rejects(void **state)
 	expect_reject("{\"version\":1}", "missing \"test\"");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"duration_ms\":-1}", "duration_ms");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"sched_args\":[1]}", "sched_args");
+	expect_reject("{\"version\":1,\"test\":\"x\",\"probes\":\"f\"}", "probes");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"seed\":\"12x\"}", "seed");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"thresholds\":{\"bogus\":1}}", "bogus");
 	expect_reject("{\"version\":1,\"test\":\"x\",\"thresholds\":{\"isolation\":true}}",

@@ -187,10 +187,12 @@ static void test_retries(void **state)
 	PARSE_OK(&a, "steady");
 	assert_int_equal(a.retries, 0);
 	assert_false(a.flaky_fails);
+	assert_false(a.auto_repro);
 	args_free(&a);
-	PARSE_OK(&a, "--retries", "2", "--flaky-fails");
+	PARSE_OK(&a, "--retries", "2", "--flaky-fails", "--auto-repro");
 	assert_int_equal(a.retries, 2);
 	assert_true(a.flaky_fails);
+	assert_true(a.auto_repro);
 	args_free(&a);
 	PARSE_OK(&a, "--retries=0");
 	assert_int_equal(a.retries, 0);
@@ -245,7 +247,8 @@ static void test_usage(void **state)
 					    "--timeout", "--no-skip", "--junit", "--verbose",
 					    "--quiet", "--help", "--ktstr-test-fn", "--ktstr-topo",
 					    "--gauntlet", "--budget", "--partition",
-					    "--retries", "--flaky-fails", "KTSTR_BUDGET_SECS" };
+					    "--retries", "--flaky-fails", "--auto-repro",
+					    "KTSTR_BUDGET_SECS" };
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (!strstr(buf, opts[i]))
 			fail_msg("--help does not mention %s", opts[i]);

@@ -74,11 +74,20 @@ static void test_record_escaped(void **state)
 	result_fail(&r.result, KTSTR_STUCK, "\"><img src=x onerror=alert(1)>");
 	result_worker(&r.result, &w);
 	r.monitor = hostile_monitor();
+	r.auto_repro = json_pack("{s:s, s:[{s:s, s:i, s:s, s:I, s:s}, {s:i}]}", "outcome",
+				 "fail <svg>", "hits", "func", "enq<x>", "cpu", 1, "task",
+				 "<u>-1", "rel_ns", (json_int_t)-1500000, "args", "comm=\"<a>\"",
+				 "cpu", 2);
 	html = report_page_html(&o);
 
 	assert_null(strstr(html, "<script"));
 	assert_null(strstr(html, "<img"));
 	assert_null(strstr(html, "<iframe"));
+	assert_null(strstr(html, "<svg>"));
+	/* auto-repro hits, escaped; a hit without members still a line */
+	assert_non_null(strstr(html, "auto-repro: fail &lt;svg&gt;"));
+	assert_non_null(strstr(html, "enq&lt;x&gt; -1.500 ms cpu 1 &lt;u&gt;-1 comm=&quot;&lt;a&gt;&quot;\n"
+				     " +0.000 ms cpu 2  \n"));
 	assert_null(strstr(html, "<b>cg"));
 	assert_non_null(strstr(html, "&lt;b&gt;cg pid 7"));
 	assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));

@@ -308,10 +308,20 @@ KTSTR_API int ktstr_reports_check(struct ktstr_ctx *ctx, const struct ktstr_repo
 
 /* ---- canned scenarios ---- */
 
+/* What a scenario needs to mean anything; 0/false = no need. `ktstr run` skips a
+ * scenario whose needs a topology or scheduler does not meet, with the reason. */
+struct ktstr_scenario_needs {
+	unsigned cpus, llcs, numa_nodes; /* at least this many */
+	bool smt;                        /* two or more threads per core */
+	bool sched_ext;                  /* a sched_ext scheduler, not the kernel's own */
+};
+
 struct ktstr_scenario {
 	const char *name;
-	const char *category; /* basic cpuset dynamic affinity sched_class nested interaction */
+	const char *category; /* advanced affinity basic cpuset dynamic interaction nested
+			       * performance sched_class stall stress */
 	const char *description;
+	struct ktstr_scenario_needs needs;
 };
 
 /* The catalog, sorted by category then name: for (i = 0; i < ktstr_scenarios_count(); i++). */

@@ -14,14 +14,30 @@
 unsigned cat_wpc(const struct scn_env *env);
 /* Online CPUs of the guest. */
 unsigned cat_ncpus(const struct scn_env *env);
-/* SKIP (recorded) when the guest has fewer than n CPUs; true to go on. */
-bool cat_need_cpus(struct scn_env *env, unsigned n);
 
-#define SKIP_UNLESS_CPUS(env, n)                                                                   \
-	do {                                                                                       \
-		if (!cat_need_cpus(env, n))                                                        \
-			return KTSTR_SKIP;                                                         \
-	} while (0)
+/* What a topology and a scheduler offer a scenario. */
+struct scn_offer {
+	unsigned cpus, llcs, numa_nodes, threads_per_core;
+	bool sched_ext;
+};
+
+/* The first need of n that o does not meet, as "needs 4 CPUs, the topology has 2" in buf;
+ * false (buf untouched) when o meets every need. */
+bool scn_needs_unmet(const struct ktstr_scenario_needs *n, const struct scn_offer *o, char *buf,
+		     size_t len);
+/* The needs as "4 CPUs, 2 LLCs, SMT, sched_ext", "" when none. */
+void scn_needs_format(const struct ktstr_scenario_needs *n, char *buf, size_t len);
+
+/* A table entry: scenario n of the file's CATEGORY, run by cat_<n>(), with its needs
+ * (designated ktstr_scenario_needs fields, e.g. .cpus = 4). */
+#define SCN(n, desc, ...)                                                                          \
+	{                                                                                          \
+		{ .name = #n,                                                                      \
+		  .category = CATEGORY,                                                            \
+		  .description = desc,                                                             \
+		  .needs = { __VA_ARGS__ } },                                                      \
+		    cat_##n                                                                        \
+	}
 
 #define CATALOG_PART(cat)                                                                          \
 	extern const struct scn_entry scn_catalog_##cat[];                                         \

@@ -2,6 +2,8 @@
 /* Catalog scenarios of the "affinity" category. */
 #include "guest/catalog.h"
 
+#define CATEGORY "affinity"
+
 static int cat_affinity_change(struct scn_env *env)
 {
 	return scn_run_steps(
@@ -29,12 +31,9 @@ static int cat_affinity_churn(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_affinity[] = {
-    {{"affinity_change", "affinity", "workers re-pinned to a random half, then to one LLC"},
-     cat_affinity_change},
-    {{"affinity_churn", "affinity", "AffinityChurn workers hop CPUs beside a CpuSpin cgroup"},
-     cat_affinity_churn},
-    {{"affinity_pinned", "affinity", "one cgroup's workers all pinned to one CPU, one free"},
-     cat_affinity_pinned},
+    SCN(affinity_change, "workers re-pinned to a random half, then to one LLC"),
+    SCN(affinity_churn, "AffinityChurn workers hop CPUs beside a CpuSpin cgroup"),
+    SCN(affinity_pinned, "one cgroup's workers all pinned to one CPU, one free"),
 };
 
 const unsigned scn_catalog_affinity_count = ARRAY_SIZE(scn_catalog_affinity);

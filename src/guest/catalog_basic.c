@@ -2,6 +2,8 @@
 /* Catalog scenarios of the "basic" category. */
 #include "guest/catalog.h"
 
+#define CATEGORY "basic"
+
 static int cat_steady(struct scn_env *env)
 {
 	return scn_run_cgroups(env, KTSTR_CGROUPS({.name = "cg_0"}, {.name = "cg_1"}));
@@ -48,12 +50,10 @@ static int cat_mixed_workloads(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_basic[] = {
-    {{"mixed_workloads", "basic", "CpuSpin, Bursty, IoSync and YieldHeavy cgroups side by side"},
-     cat_mixed_workloads},
-    {{"oversubscribed", "basic", "two cgroups with one CpuSpin worker per CPU each"},
-     cat_oversubscribed},
-    {{"steady", "basic", "two cgroups of CpuSpin workers for the whole duration"}, cat_steady},
-    {{"steady_llc", "basic", "one cgroup per LLC, each confined to its LLC"}, cat_steady_llc},
+    SCN(mixed_workloads, "CpuSpin, Bursty, IoSync and YieldHeavy cgroups side by side"),
+    SCN(oversubscribed, "two cgroups with one CpuSpin worker per CPU each"),
+    SCN(steady, "two cgroups of CpuSpin workers for the whole duration"),
+    SCN(steady_llc, "one cgroup per LLC, each confined to its LLC"),
 };
 
 const unsigned scn_catalog_basic_count = ARRAY_SIZE(scn_catalog_basic);

@@ -2,6 +2,8 @@
 /* Catalog scenarios of the "dynamic" category. */
 #include "guest/catalog.h"
 
+#define CATEGORY "dynamic"
+
 static int cat_cgroup_add(struct scn_env *env)
 {
 	return scn_run_steps(env, KTSTR_STEPS({.cgroups = KTSTR_CGROUPS({.name = "cg_0"})},
@@ -27,10 +29,9 @@ static int cat_cgroup_churn(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_dynamic[] = {
-    {{"cgroup_add", "dynamic", "a second cgroup of workers is added mid-run"}, cat_cgroup_add},
-    {{"cgroup_churn", "dynamic", "a cgroup's workers are stopped and respawned every 250 ms"},
-     cat_cgroup_churn},
-    {{"cgroup_remove", "dynamic", "one of two busy cgroups is removed mid-run"}, cat_cgroup_remove},
+    SCN(cgroup_add, "a second cgroup of workers is added mid-run"),
+    SCN(cgroup_churn, "a cgroup's workers are stopped and respawned every 250 ms"),
+    SCN(cgroup_remove, "one of two busy cgroups is removed mid-run"),
 };
 
 const unsigned scn_catalog_dynamic_count = ARRAY_SIZE(scn_catalog_dynamic);

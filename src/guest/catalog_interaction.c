@@ -2,6 +2,8 @@
 /* Catalog scenarios of the "interaction" category. */
 #include "guest/catalog.h"
 
+#define CATEGORY "interaction"
+
 static int cat_pipe_pairs(struct scn_env *env)
 {
 	return scn_run_cgroups(
@@ -55,17 +57,13 @@ static int cat_yield_storm(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_interaction[] = {
-    {{"fan_out", "interaction", "FanOutCompute: a messenger wakes workers that multiply matrices"},
-     cat_fan_out},
-    {{"fork_storm", "interaction", "ForkExit workers beside a CpuSpin cgroup"}, cat_fork_storm},
-    {{"futex_pairs", "interaction", "FutexPingPong pairs beside a CpuSpin cgroup"},
-     cat_futex_pairs},
-    {{"memory_churn", "interaction", "PageFaultChurn and CachePressure cgroups"}, cat_memory_churn},
-    {{"mutex_contention", "interaction", "four workers contending on one futex mutex"},
-     cat_mutex_contention},
-    {{"pipe_pairs", "interaction", "PipeIo pairs beside a CpuSpin cgroup"}, cat_pipe_pairs},
-    {{"yield_storm", "interaction", "YieldHeavy workers beside Mixed spin+yield workers"},
-     cat_yield_storm},
+    SCN(fan_out, "FanOutCompute: a messenger wakes workers that multiply matrices"),
+    SCN(fork_storm, "ForkExit workers beside a CpuSpin cgroup"),
+    SCN(futex_pairs, "FutexPingPong pairs beside a CpuSpin cgroup"),
+    SCN(memory_churn, "PageFaultChurn and CachePressure cgroups"),
+    SCN(mutex_contention, "four workers contending on one futex mutex"),
+    SCN(pipe_pairs, "PipeIo pairs beside a CpuSpin cgroup"),
+    SCN(yield_storm, "YieldHeavy workers beside Mixed spin+yield workers"),
 };
 
 const unsigned scn_catalog_interaction_count = ARRAY_SIZE(scn_catalog_interaction);

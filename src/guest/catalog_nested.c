@@ -2,6 +2,8 @@
 /* Catalog scenarios of the "nested" category. */
 #include "guest/catalog.h"
 
+#define CATEGORY "nested"
+
 static int cat_nested_steady(struct scn_env *env)
 {
 	return scn_run_cgroups(env,
@@ -20,10 +22,8 @@ static int cat_nested_task_move(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_nested[] = {
-    {{"nested_steady", "nested", "workers in two children of one parent cgroup"},
-     cat_nested_steady},
-    {{"nested_task_move", "nested", "all tasks move between sibling nested cgroups mid-run"},
-     cat_nested_task_move},
+    SCN(nested_steady, "workers in two children of one parent cgroup"),
+    SCN(nested_task_move, "all tasks move between sibling nested cgroups mid-run"),
 };
 
 const unsigned scn_catalog_nested_count = ARRAY_SIZE(scn_catalog_nested);

@@ -2,6 +2,8 @@
 /* Catalog scenarios of the "sched_class" category. */
 #include "guest/catalog.h"
 
+#define CATEGORY "sched_class"
+
 static int cat_policy_mix(struct scn_env *env)
 {
 	return scn_run_cgroups(
@@ -28,11 +30,9 @@ static int cat_nice_sweep(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_sched_class[] = {
-    {{"nice_sweep", "sched_class", "NiceSweep workers beside a CpuSpin cgroup"}, cat_nice_sweep},
-    {{"policy_churn", "sched_class", "PolicyChurn workers beside a CpuSpin cgroup"},
-     cat_policy_churn},
-    {{"policy_mix", "sched_class", "normal, batch and idle-policy cgroups side by side"},
-     cat_policy_mix},
+    SCN(nice_sweep, "NiceSweep workers beside a CpuSpin cgroup"),
+    SCN(policy_churn, "PolicyChurn workers beside a CpuSpin cgroup"),
+    SCN(policy_mix, "normal, batch and idle-policy cgroups side by side"),
 };
 
 const unsigned scn_catalog_sched_class_count = ARRAY_SIZE(scn_catalog_sched_class);

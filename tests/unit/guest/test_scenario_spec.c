@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Cpuset specs resolved against hand-made topologies; catalog table sanity. */
+/* Cpuset specs resolved against hand-made topologies; catalog table sanity and needs. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest/catalog.h"
 #include "guest/scenario.h"
 #include "guest/worker.h"
 #include "util/util.h"
@@ -215,6 +216,48 @@ static void test_catalog(void **state)
 	}
 }
 
+/* A scenario's needs against what a topology and scheduler offer: the first unmet need
+ * is the reason; every need met (or none) runs it. */
+static void test_needs(void **state)
+{
+	const struct ktstr_scenario_needs all = {
+	    .cpus = 4, .llcs = 2, .numa_nodes = 2, .smt = true, .sched_ext = true};
+	struct scn_offer o = {
+	    .cpus = 8, .llcs = 4, .numa_nodes = 2, .threads_per_core = 2, .sched_ext = true};
+	char buf[128] = "untouched";
+
+	assert_false(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
+	assert_string_equal(buf, "untouched");
+	assert_false(scn_needs_unmet(&(struct ktstr_scenario_needs){0},
+				     &(struct scn_offer){.cpus = 1}, buf, sizeof(buf)));
+	o.cpus = 2;
+	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
+	assert_string_equal(buf, "needs 4 CPUs, the topology has 2");
+	o.cpus = 4;
+	o.llcs = 1;
+	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
+	assert_string_equal(buf, "needs 2 LLCs, the topology has 1");
+	o.llcs = 2;
+	o.numa_nodes = 1;
+	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
+	assert_string_equal(buf, "needs 2 NUMA nodes, the topology has 1");
+	o.numa_nodes = 2;
+	o.threads_per_core = 1;
+	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
+	assert_string_equal(buf, "needs SMT, the topology has 1 thread per core");
+	o.threads_per_core = 2;
+	o.sched_ext = false;
+	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
+	assert_string_equal(buf, "needs a sched_ext scheduler, the kernel's own is running");
+
+	scn_needs_format(&all, buf, sizeof(buf));
+	assert_string_equal(buf, "4 CPUs, 2 LLCs, 2 NUMA nodes, SMT, sched_ext");
+	scn_needs_format(&(struct ktstr_scenario_needs){.llcs = 2}, buf, sizeof(buf));
+	assert_string_equal(buf, "2 LLCs");
+	scn_needs_format(&(struct ktstr_scenario_needs){0}, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+}
+
 /* The list macros: terminators hidden, zero fields default. */
 static void test_list_macros(void **state)
 {
@@ -246,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_partitions),   cmocka_unit_test(test_exact_none),
 		cmocka_unit_test(test_affinity),     cmocka_unit_test(test_work_resolve),
 		cmocka_unit_test(test_catalog),      cmocka_unit_test(test_list_macros),
+		cmocka_unit_test(test_needs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

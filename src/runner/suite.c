@@ -299,31 +299,6 @@ static void job_finish(struct job *j, struct output_report *rep, const struct su
 	j->pid = 0;
 }
 
-/* An item that is not started: its block and its count, as if it had run. */
-static void report_unstarted(const struct plan_item *it, const struct ktstr_result *r,
-			     const char *accel, struct output_report *rep, const struct run_opts *opts,
-			     FILE *out)
-{
-	struct strbuf sb = { 0 };
-	char topo[32];
-
-	topo_format(&it->topo, topo, sizeof(topo));
-	{
-		struct output_test ot = {
-			.name = it->name,
-			.topology = topo,
-			.accel = accel,
-			.result = r,
-		};
-
-		output_test_format(&sb, &ot, opts->verbosity, opts->color);
-		output_report_add(rep, &ot);
-	}
-	fputs(sb.buf ? sb.buf : "", out);
-	fflush(out);
-	sb_free(&sb);
-}
-
 /*
  * --budget at run time: an item whose estimate would end it past the budget
  * is not started (the host runs slower than estimated). Reported like a
@@ -335,7 +310,9 @@ static bool budget_refuses(const struct plan_item *it, const struct run_opts *op
 	struct accel_choice accel = { .kind = ACCEL_TCG };
 	double elapsed = (double)(now_ns() - t0) / 1e9, est;
 	struct ktstr_result r;
+	struct strbuf sb = { 0 };
 	char *why, *msg;
+	char topo[32];
 
 	if (opts->budget_s <= 0)
 		return false;
@@ -352,28 +329,25 @@ static bool budget_refuses(const struct plan_item *it, const struct run_opts *op
 		result_skip(&r, "%s", msg);
 	else
 		result_fail(&r, KTSTR_OTHER, "%s", msg);
-	report_unstarted(it, &r, it->test->host_only ? "host" : accel_name(accel.kind), rep, opts,
-			 out);
+	topo_format(&it->topo, topo, sizeof(topo));
+	{
+		struct output_test ot = {
+			.name = it->name,
+			.topology = topo,
+			.accel = it->test->host_only ? "host" : accel_name(accel.kind),
+			.result = &r,
+		};
+
+		output_test_format(&sb, &ot, opts->verbosity, opts->color);
+		output_report_add(rep, &ot);
+	}
+	fputs(sb.buf ? sb.buf : "", out);
+	fflush(out);
+	sb_free(&sb);
 	result_free(&r);
 	free(why);
 	free(msg);
 	return true;
-}
-
-/* An item with a skip reason: reported SKIP, and to the front end as finished. */
-static void skip_item(const struct plan_item *it, size_t idx, const char *accel,
-		      const struct run_opts *opts, struct output_report *rep,
-		      const struct suite_hooks *h)
-{
-	struct run_outcome o = { .name = it->name, .accel = (char *)accel };
-
-	result_init(&o.result);
-	result_skip(&o.result, "%s", it->skip_reason);
-	topo_format(&it->topo, o.topology, sizeof(o.topology));
-	if (h->on_finish)
-		h->on_finish(h->arg, idx, &o);
-	report_unstarted(it, &o.result, accel, rep, opts, h->out);
-	result_free(&o.result);
 }
 
 int suite_run(const struct plan_item *items, size_t n, const struct run_opts *opts,
@@ -431,12 +405,6 @@ int suite_run_hooks(const struct plan_item *items, size_t n, const struct run_op
 			unsigned v = item_threads(&items[next], accel.kind);
 			struct job *j = &run[nrun];
 
-			if (items[next].skip_reason) {
-				skip_item(&items[next], next, accel_name(accel.kind), opts, &rep,
-					  &h);
-				next++;
-				continue;
-			}
 			if (budget_refuses(&items[next], opts, t0, &rep, h.out)) {
 				next++;
 				continue;

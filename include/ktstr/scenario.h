@@ -66,6 +66,7 @@ enum ktstr_policy {
 	KTSTR_POLICY_IDLE,
 	KTSTR_POLICY_FIFO, /* .prio 1..99 (0 = 1) */
 	KTSTR_POLICY_RR,
+	KTSTR_POLICY_DEADLINE, /* .dl_runtime_us <= .dl_deadline_us <= .dl_period_us */
 };
 
 enum ktstr_affinity_kind {
@@ -88,6 +89,8 @@ struct ktstr_work {
 	unsigned workers; /* 0 = the cgroup's .workers, else the test's workers per cgroup */
 	enum ktstr_policy policy;
 	int prio;
+	int nice;                     /* -20..19; normal, batch and idle policies */
+	unsigned dl_runtime_us, dl_deadline_us, dl_period_us; /* deadline (2000, period, 10000) */
 	struct ktstr_affinity affinity;
 	struct ktstr_work_params p;
 	bool end_; /* list terminator (KTSTR_WORKS adds it) */
@@ -181,6 +184,9 @@ enum ktstr_op_kind {
 	KTSTR_OPK_SET_AFFINITY,   /* re-pin every running worker of cgroup */
 	KTSTR_OPK_MOVE_ALL_TASKS, /* cgroup -> other */
 	KTSTR_OPK_CALL,           /* fn(ctx, arg): the test's own stimulus; < 0 fails the step */
+	KTSTR_OPK_SET_POLICY,     /* .work's policy, prio, nice, deadline on every running
+				   * worker of cgroup */
+	KTSTR_OPK_SET_WEIGHT,     /* cpu.weight of cgroup (1..10000) */
 };
 
 struct ktstr_op {
@@ -191,6 +197,7 @@ struct ktstr_op {
 	struct ktstr_affinity affinity;
 	int (*fn)(struct ktstr_ctx *ctx, void *arg);
 	void *arg;
+	unsigned weight;
 };
 
 #define KTSTR_OP_ADD_CGROUP(cg) { .kind = KTSTR_OPK_ADD_CGROUP, .cgroup = (cg) }
@@ -206,6 +213,12 @@ struct ktstr_op {
 #define KTSTR_OP_MOVE_ALL_TASKS(from, to)                                                          \
 	{ .kind = KTSTR_OPK_MOVE_ALL_TASKS, .cgroup = (from), .other = (to) }
 #define KTSTR_OP_CALL(f, a) { .kind = KTSTR_OPK_CALL, .fn = (f), .arg = (a) }
+/* KTSTR_OP_SET_POLICY("cg", KTSTR_POLICY_BATCH, .nice = 5): sets after the policy are
+ * ktstr_work fields. Workers it touched are compared only with workers it touched alike. */
+#define KTSTR_OP_SET_POLICY(cg, pol, ...)                                                          \
+	{ .kind = KTSTR_OPK_SET_POLICY, .cgroup = (cg), .work = { .policy = (pol), __VA_ARGS__ } }
+/* Workers under cgroup are compared only with workers whose weight changed alike. */
+#define KTSTR_OP_SET_WEIGHT(cg, w) { .kind = KTSTR_OPK_SET_WEIGHT, .cgroup = (cg), .weight = (w) }
 #define KTSTR_OPS(...) ((const struct ktstr_op[]){ __VA_ARGS__, { .kind = KTSTR_OPK_END } })
 
 enum ktstr_hold_kind {

@@ -130,6 +130,8 @@ struct scn_wset {
 	struct ktstr_work work;
 	unsigned born_batch; /* the spawn batch that started it */
 	unsigned stop_seq;   /* which stop_sets() call stopped it */
+	unsigned altered;    /* the last op that re-set its policy, weight or affinity (0: none) */
+	bool low;            /* given a small share by design at some point */
 };
 
 struct scn {
@@ -145,6 +147,7 @@ struct scn {
 	unsigned batch;      /* spawn batches so far: one per step, one per pass of a
 			      * looping hold (each pass spawns at its own time) */
 	unsigned stop_seq;   /* stop_sets() calls so far */
+	unsigned alters;     /* ops so far that altered running workers */
 };
 
 static int fail(struct scn *s, enum ktstr_fail_kind kind, const char *fmt, ...)
@@ -350,6 +353,14 @@ static int set_cpuset(struct scn *s, const char *name, const struct ktstr_cpuset
 	return write_cpuset(s, c, spec->kind == KTSTR_CPUSET_KIND_NONE ? NULL : &cpus);
 }
 
+/* Work a fair scheduler gives a small share by design: long gaps are what it asked for
+ * (SCHED_IDLE, nice above 10: under a tenth of a nice-0 task's weight). */
+static bool low_share(const struct ktstr_work *w)
+{
+	return w->policy == KTSTR_POLICY_IDLE || w->nice > 10 ||
+	       w->type == KTSTR_WT_NICE_SWEEP || w->type == KTSTR_WT_POLICY_CHURN;
+}
+
 static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned workers,
 		 struct worker_set **out)
 {
@@ -390,6 +401,7 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 	ws->constrained = effective_cpus(s, cg, &ws->allowed);
 	ws->work = w;
 	ws->born_batch = s->batch;
+	ws->low = low_share(&w);
 	*out = set;
 	return 0;
 }
@@ -404,14 +416,66 @@ static int set_affinity(struct scn *s, const char *cg, const struct ktstr_affini
 		cpuset_zero(&pool);
 	if (!worker_affinity_resolve(a, &pool, s->env->topo, &rng, &aff))
 		aff = s->env->topo->online; /* inherit: undo earlier pinning */
+	s->alters++;
 	for (unsigned i = 0; i < s->nws; i++) {
 		if (s->ws[i].set->collected || strcmp(s->ws[i].cgroup, cg))
 			continue;
+		s->ws[i].altered = s->alters;
 		ret = worker_set_affinity(s->ws[i].set, &aff);
 		if (ret < 0)
 			return fail(s, KTSTR_OTHER, "cgroup %s: set affinity: %s", cg,
 				    strerror(-ret));
 	}
+	return 0;
+}
+
+static int set_policy(struct scn *s, const char *cg, const struct ktstr_work *w)
+{
+	char *err = NULL;
+
+	s->alters++;
+	for (unsigned i = 0; i < s->nws; i++) {
+		struct scn_wset *ws = &s->ws[i];
+
+		if (ws->set->collected || strcmp(ws->cgroup, cg))
+			continue;
+		if (worker_set_policy(ws->set, w, &err) < 0) {
+			fail(s, KTSTR_OTHER, "cgroup %s: set policy: %s", cg, err);
+			free(err);
+			return -1;
+		}
+		ws->altered = s->alters;
+		ws->work.policy = ws->set->work.policy;
+		ws->work.prio = ws->set->work.prio;
+		ws->work.nice = ws->set->work.nice;
+		ws->work.dl_runtime_us = ws->set->work.dl_runtime_us;
+		ws->work.dl_deadline_us = ws->set->work.dl_deadline_us;
+		ws->work.dl_period_us = ws->set->work.dl_period_us;
+		ws->low |= low_share(&ws->work);
+	}
+	return 0;
+}
+
+/* A weight changes the share of every task below the cgroup. */
+static int set_weight(struct scn *s, const char *cg, unsigned weight)
+{
+	int ret;
+
+	if (!find_cg(s, cg))
+		return fail(s, KTSTR_OTHER, "set weight: no cgroup %s", cg);
+	ret = cgmgr_set_weight(&s->cg, cg, weight);
+	if (ret == -EOPNOTSUPP)
+		return fail(s, KTSTR_OTHER, "cgroup %s: the cpu controller is not available", cg);
+	if (ret < 0)
+		return fail(s, KTSTR_OTHER, "cgroup %s: writing cpu.weight %u: %s", cg, weight,
+			    strerror(-ret));
+	s->alters++;
+	for (unsigned i = 0; i < s->nws; i++)
+		if (!s->ws[i].set->collected && is_under(s->ws[i].cgroup, cg)) {
+			s->ws[i].altered = s->alters;
+			/* below 1/10 of the default weight is a small share by design */
+			s->ws[i].low |= weight < 10;
+		}
 	return 0;
 }
 
@@ -477,6 +541,10 @@ static int apply_op(struct scn *s, const struct ktstr_op *op)
 		return set_affinity(s, cg, &op->affinity);
 	case KTSTR_OPK_MOVE_ALL_TASKS:
 		return move_all(s, cg, op->other ? op->other : "");
+	case KTSTR_OPK_SET_POLICY:
+		return set_policy(s, cg, &op->work);
+	case KTSTR_OPK_SET_WEIGHT:
+		return set_weight(s, cg, op->weight);
 	case KTSTR_OPK_CALL: {
 		int ret;
 
@@ -606,6 +674,8 @@ static int validate_hold(struct scn *s, const struct ktstr_hold *h, unsigned i)
 static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 {
 	return a->type == b->type && a->policy == b->policy && a->prio == b->prio &&
+	       a->nice == b->nice && a->dl_runtime_us == b->dl_runtime_us &&
+	       a->dl_deadline_us == b->dl_deadline_us && a->dl_period_us == b->dl_period_us &&
 	       a->affinity.kind == b->affinity.kind &&
 	       !memcmp(&a->p, &b->p, sizeof(a->p));
 }
@@ -613,14 +683,16 @@ static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 /*
  * Two worker sets have the same demand when a fair scheduler owes their workers the same
  * share: the same work and policy on the same CPUs, spawned together (the same step, or
- * the same pass of a looping hold) and stopped together. (Not their wall times: a worker
- * a scheduler starves answers the stop late.)
+ * the same pass of a looping hold), altered by the same op (policy, weight, affinity) and
+ * stopped together. (Not their wall times: a worker a scheduler starves answers the stop
+ * late.)
  */
 static bool same_demand(const struct scn_wset *a, const struct scn_wset *b)
 {
 	return same_work(&a->work, &b->work) && a->constrained == b->constrained &&
 	       (!a->constrained || cpuset_equal(&a->allowed, &b->allowed)) &&
-	       a->born_batch == b->born_batch && a->stop_seq == b->stop_seq;
+	       a->born_batch == b->born_batch && a->stop_seq == b->stop_seq &&
+	       a->altered == b->altered;
 }
 
 /* The demand class of set i: the first set with the same demand. */
@@ -630,13 +702,6 @@ static unsigned demand_of(const struct scn *s, unsigned i)
 		if (same_demand(&s->ws[k], &s->ws[i]))
 			return k;
 	return i;
-}
-
-/* Work a fair scheduler gives a small share by design: long gaps are what it asked for. */
-static bool low_share(const struct ktstr_work *w)
-{
-	return w->policy == KTSTR_POLICY_IDLE || w->type == KTSTR_WT_NICE_SWEEP ||
-	       w->type == KTSTR_WT_POLICY_CHURN;
 }
 
 static int judge(struct scn *s)
@@ -663,7 +728,7 @@ static int judge(struct scn *s)
 			if (s->ws[i].set->start_ns)
 				c->life_ms = (s->ws[i].set->stop_ns - s->ws[i].set->start_ns) /
 					     1000000ull;
-			c->low_share = low_share(&s->ws[i].work);
+			c->low_share = s->ws[i].low;
 			c->constrained = s->ws[i].constrained;
 			c->allowed = s->ws[i].allowed;
 		}

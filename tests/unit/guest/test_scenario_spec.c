@@ -184,6 +184,39 @@ static void test_work_resolve(void **state)
 	assert_int_equal(worker_work_resolve(&w, &err), -EINVAL);
 	assert_string_equal(err, "RT priority 100 outside 1..99");
 	free(err);
+	err = NULL;
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .nice = 20);
+	assert_int_equal(worker_work_resolve(&w, &err), -EINVAL);
+	assert_string_equal(err, "nice 20 outside -20..19");
+	free(err);
+	err = NULL;
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_FIFO, .nice = 5);
+	assert_int_equal(worker_work_resolve(&w, &err), -EINVAL);
+	assert_string_equal(err, "nice 5 on an RT policy");
+	free(err);
+	err = NULL;
+	/* deadline: runtime 2 ms, the period 10 ms (or the deadline past it), deadline =
+	 * period */
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_DEADLINE);
+	assert_int_equal(worker_work_resolve(&w, &err), 0);
+	assert_int_equal(w.dl_runtime_us, 2000);
+	assert_int_equal(w.dl_deadline_us, 10000);
+	assert_int_equal(w.dl_period_us, 10000);
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_DEADLINE,
+		       .dl_runtime_us = 500, .dl_deadline_us = 20000);
+	assert_int_equal(worker_work_resolve(&w, &err), 0);
+	assert_int_equal(w.dl_period_us, 20000);
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_DEADLINE,
+		       .dl_runtime_us = 3000, .dl_deadline_us = 2000, .dl_period_us = 5000);
+	assert_int_equal(worker_work_resolve(&w, &err), -EINVAL);
+	assert_string_equal(err, "deadline runtime 3000 us <= deadline 2000 us <= period 5000 us "
+				 "does not hold");
+	free(err);
+	err = NULL;
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_DEADLINE,
+		       .dl_runtime_us = 1000, .dl_period_us = 500);
+	assert_int_equal(worker_policy_resolve(&w, &err), -EINVAL);
+	free(err);
 	w = KTSTR_WORK_BURSTY;
 	w.workers = 1;
 	assert_int_equal(worker_work_resolve(&w, &err), 0);

@@ -106,7 +106,7 @@ int cmd_catalog(int argc, char **argv)
 			char needs[96];
 
 			scn_needs_format(&s->needs, needs, sizeof(needs));
-			printf("  %-20s %s%s%s%s\n", s->name, s->description, *needs ? " [needs " : "",
+			printf("  %-22s %s%s%s%s\n", s->name, s->description, *needs ? " [needs " : "",
 			       needs, *needs ? "]" : "");
 		}
 	}

@@ -16,6 +16,26 @@ unsigned cat_ncpus(const struct scn_env *env)
 	return cpuset_count(&env->topo->online);
 }
 
+int cat_run_numbered(struct scn_env *env, unsigned n, const struct ktstr_cgroup_def *tmpl)
+{
+	struct ktstr_cgroup_def *defs = xcalloc(n + 1, sizeof(*defs));
+	char **names = xcalloc(n ? n : 1, sizeof(*names));
+	int v;
+
+	for (unsigned i = 0; i < n; i++) {
+		names[i] = xasprintf("cg_%u", i);
+		defs[i] = *tmpl;
+		defs[i].name = names[i];
+	}
+	defs[n].end_ = true;
+	v = scn_run_cgroups(env, defs);
+	for (unsigned i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(defs);
+	return v;
+}
+
 static bool unmet(char *buf, size_t len, const char *what, unsigned need, unsigned have)
 {
 	snprintf(buf, len, "needs %u %s, the topology has %u", need, what, have);
@@ -45,7 +65,7 @@ bool scn_needs_unmet(const struct ktstr_scenario_needs *n, const struct scn_offe
 
 void scn_needs_format(const struct ktstr_scenario_needs *n, char *buf, size_t len)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = {0};
 
 	if (n->cpus)
 		sb_printf(&sb, ", %u CPUs", n->cpus);
@@ -73,8 +93,9 @@ struct catalog_part {
 
 /* Sorted by category name: the catalog is ordered by category, then name. */
 static const struct catalog_part parts[] = {
-    PART(affinity),    PART(basic),  PART(cpuset),	PART(dynamic),
-    PART(interaction), PART(nested), PART(sched_class),
+    PART(advanced),    PART(affinity),	  PART(basic),	PART(cpuset),
+    PART(dynamic),     PART(interaction), PART(nested), PART(performance),
+    PART(sched_class), PART(stall),	  PART(stress),
 };
 
 unsigned ktstr_scenarios_count(void)

@@ -14,6 +14,8 @@
 unsigned cat_wpc(const struct scn_env *env);
 /* Online CPUs of the guest. */
 unsigned cat_ncpus(const struct scn_env *env);
+/* Run n cgroups cg_0..cg_<n-1>, each like tmpl (its name ignored), for the duration. */
+int cat_run_numbered(struct scn_env *env, unsigned n, const struct ktstr_cgroup_def *tmpl);
 
 /* What a topology and a scheduler offer a scenario. */
 struct scn_offer {
@@ -43,12 +45,16 @@ void scn_needs_format(const struct ktstr_scenario_needs *n, char *buf, size_t le
 	extern const struct scn_entry scn_catalog_##cat[];                                         \
 	extern const unsigned scn_catalog_##cat##_count
 
+CATALOG_PART(advanced);
 CATALOG_PART(affinity);
 CATALOG_PART(basic);
 CATALOG_PART(cpuset);
 CATALOG_PART(dynamic);
 CATALOG_PART(interaction);
 CATALOG_PART(nested);
+CATALOG_PART(performance);
 CATALOG_PART(sched_class);
+CATALOG_PART(stall);
+CATALOG_PART(stress);
 
 #endif

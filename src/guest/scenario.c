@@ -119,6 +119,8 @@ struct scn_cg {
 	char *name;
 	bool has_cpuset;
 	struct cpuset cpus;
+	unsigned weight_op; /* the op that last set its cpu.weight (0: never) */
+	bool low_weight;    /* that weight is under a tenth of the default */
 };
 
 struct scn_wset {
@@ -130,7 +132,8 @@ struct scn_wset {
 	struct ktstr_work work;
 	unsigned born_batch; /* the spawn batch that started it */
 	unsigned stop_seq;   /* which stop_sets() call stopped it */
-	unsigned altered;    /* the last op that re-set its policy, weight or affinity (0: none) */
+	uint64_t altered;    /* the ops that re-set its policy, weight or affinity, folded
+			      * (alter_fold; 0: none) */
 	bool low;            /* given a small share by design at some point */
 };
 
@@ -238,6 +241,35 @@ static bool effective_cpus(struct scn *s, const char *name, struct cpuset *out)
 	}
 	free(n);
 	return false;
+}
+
+/* A history of ops folded into one value: equal histories, equal values. */
+static uint64_t alter_fold(uint64_t h, unsigned op)
+{
+	return h * 1000003u + op;
+}
+
+/* The weight ops on cgroup name and its ancestors, folded, and whether one of them left a
+ * small share by design. */
+static uint64_t weight_ops(struct scn *s, const char *name, bool *low)
+{
+	char *n = xstrdup(name), *slash;
+	uint64_t h = 0;
+
+	*low = false;
+	do {
+		struct scn_cg *c = *n ? find_cg(s, n) : NULL;
+
+		if (c && c->weight_op) {
+			h = alter_fold(h, c->weight_op);
+			*low |= c->low_weight;
+		}
+		slash = strrchr(n, '/');
+		if (slash)
+			*slash = '\0';
+	} while (slash);
+	free(n);
+	return h;
 }
 
 /* After a cpuset change or move: widen each live set's allowed CPUs to what it may use now. */
@@ -368,6 +400,7 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 	struct scn_wset *ws;
 	struct worker_set *set;
 	char *dir = NULL, *err = NULL;
+	bool low;
 	int ret;
 
 	if (!w.workers)
@@ -401,7 +434,8 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 	ws->constrained = effective_cpus(s, cg, &ws->allowed);
 	ws->work = w;
 	ws->born_batch = s->batch;
-	ws->low = low_share(&w);
+	ws->altered = weight_ops(s, cg, &low);
+	ws->low = low_share(&w) || low;
 	*out = set;
 	return 0;
 }
@@ -420,7 +454,7 @@ static int set_affinity(struct scn *s, const char *cg, const struct ktstr_affini
 	for (unsigned i = 0; i < s->nws; i++) {
 		if (s->ws[i].set->collected || strcmp(s->ws[i].cgroup, cg))
 			continue;
-		s->ws[i].altered = s->alters;
+		s->ws[i].altered = alter_fold(s->ws[i].altered, s->alters);
 		ret = worker_set_affinity(s->ws[i].set, &aff);
 		if (ret < 0)
 			return fail(s, KTSTR_OTHER, "cgroup %s: set affinity: %s", cg,
@@ -444,7 +478,7 @@ static int set_policy(struct scn *s, const char *cg, const struct ktstr_work *w)
 			free(err);
 			return -1;
 		}
-		ws->altered = s->alters;
+		ws->altered = alter_fold(ws->altered, s->alters);
 		ws->work.policy = ws->set->work.policy;
 		ws->work.prio = ws->set->work.prio;
 		ws->work.nice = ws->set->work.nice;
@@ -459,9 +493,10 @@ static int set_policy(struct scn *s, const char *cg, const struct ktstr_work *w)
 /* A weight changes the share of every task below the cgroup. */
 static int set_weight(struct scn *s, const char *cg, unsigned weight)
 {
+	struct scn_cg *c = find_cg(s, cg);
 	int ret;
 
-	if (!find_cg(s, cg))
+	if (!c)
 		return fail(s, KTSTR_OTHER, "set weight: no cgroup %s", cg);
 	ret = cgmgr_set_weight(&s->cg, cg, weight);
 	if (ret == -EOPNOTSUPP)
@@ -469,12 +504,13 @@ static int set_weight(struct scn *s, const char *cg, unsigned weight)
 	if (ret < 0)
 		return fail(s, KTSTR_OTHER, "cgroup %s: writing cpu.weight %u: %s", cg, weight,
 			    strerror(-ret));
-	s->alters++;
+	/* sets spawned below it later inherit the stamp (spawn) */
+	c->weight_op = ++s->alters;
+	c->low_weight = weight < 10; /* under a tenth of the default 100 */
 	for (unsigned i = 0; i < s->nws; i++)
 		if (!s->ws[i].set->collected && is_under(s->ws[i].cgroup, cg)) {
-			s->ws[i].altered = s->alters;
-			/* below 1/10 of the default weight is a small share by design */
-			s->ws[i].low |= weight < 10;
+			s->ws[i].altered = alter_fold(s->ws[i].altered, s->alters);
+			s->ws[i].low |= c->low_weight;
 		}
 	return 0;
 }

@@ -272,7 +272,9 @@ static uint64_t weight_ops(struct scn *s, const char *name, bool *low)
 	return h;
 }
 
-/* After a cpuset change or move: widen each live set's allowed CPUs to what it may use now. */
+/* After a cpuset change or move: widen each live set's allowed CPUs to what it may use now
+ * (every online CPU once its cpuset is gone). A set once constrained stays so: it did not
+ * have the CPUs of a set that never was, and is not compared with one. */
 static void refresh_allowed(struct scn *s)
 {
 	for (unsigned i = 0; i < s->nws; i++) {
@@ -284,7 +286,7 @@ static void refresh_allowed(struct scn *s)
 		if (effective_cpus(s, w->cgroup, &eff))
 			cpuset_or(&w->allowed, &eff);
 		else
-			w->constrained = false;
+			cpuset_or(&w->allowed, &s->env->topo->online);
 	}
 }
 

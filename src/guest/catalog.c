@@ -16,16 +16,19 @@ unsigned cat_ncpus(const struct scn_env *env)
 	return cpuset_count(&env->topo->online);
 }
 
-int cat_run_numbered(struct scn_env *env, unsigned n, const struct ktstr_cgroup_def *tmpl)
+int cat_run_numbered(struct scn_env *env, const char *prefix, unsigned n,
+		     const struct ktstr_cgroup_def *tmpl, bool per_llc)
 {
 	struct ktstr_cgroup_def *defs = xcalloc(n + 1, sizeof(*defs));
 	char **names = xcalloc(n ? n : 1, sizeof(*names));
 	int v;
 
 	for (unsigned i = 0; i < n; i++) {
-		names[i] = xasprintf("cg_%u", i);
+		names[i] = xasprintf("%s_%u", prefix, i);
 		defs[i] = *tmpl;
 		defs[i].name = names[i];
+		if (per_llc)
+			defs[i].cpuset = KTSTR_CPUSET_LLC(i);
 	}
 	defs[n].end_ = true;
 	v = scn_run_cgroups(env, defs);

@@ -14,8 +14,10 @@
 unsigned cat_wpc(const struct scn_env *env);
 /* Online CPUs of the guest. */
 unsigned cat_ncpus(const struct scn_env *env);
-/* Run n cgroups cg_0..cg_<n-1>, each like tmpl (its name ignored), for the duration. */
-int cat_run_numbered(struct scn_env *env, unsigned n, const struct ktstr_cgroup_def *tmpl);
+/* Run n cgroups <prefix>_0..<prefix>_<n-1>, each like tmpl (its name ignored; with
+ * per_llc, cgroup i confined to LLC i), for the duration. */
+int cat_run_numbered(struct scn_env *env, const char *prefix, unsigned n,
+		     const struct ktstr_cgroup_def *tmpl, bool per_llc);
 
 /* What a topology and a scheduler offer a scenario. */
 struct scn_offer {

@@ -12,23 +12,8 @@ static int cat_steady(struct scn_env *env)
 static int cat_steady_llc(struct scn_env *env)
 {
 	unsigned n = env->topo->nllcs ? env->topo->nllcs : 1;
-	struct ktstr_cgroup_def *defs = xcalloc(n + 1, sizeof(*defs));
-	char **names = xcalloc(n, sizeof(*names));
-	int v;
 
-	for (unsigned i = 0; i < n; i++) {
-		names[i] = xasprintf("llc_%u", i);
-		defs[i].name = names[i];
-		if (env->topo->nllcs)
-			defs[i].cpuset = KTSTR_CPUSET_LLC(i);
-	}
-	defs[n].end_ = true;
-	v = scn_run_cgroups(env, defs);
-	for (unsigned i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	free(defs);
-	return v;
+	return cat_run_numbered(env, "llc", n, &(struct ktstr_cgroup_def){0}, env->topo->nllcs > 0);
 }
 
 static int cat_oversubscribed(struct scn_env *env)

@@ -12,7 +12,7 @@ static int cat_many_cgroups(struct scn_env *env)
 {
 	unsigned n = MIN(2 * MAX(cat_ncpus(env), 1u), 16u);
 
-	return cat_run_numbered(env, n, &(struct ktstr_cgroup_def){.workers = 1});
+	return cat_run_numbered(env, "cg", n, &(struct ktstr_cgroup_def){.workers = 1}, false);
 }
 
 /* Three runnable tasks per CPU: the most a correct scheduler keeps far from the gap limit

@@ -263,25 +263,29 @@ static void test_needs(void **state)
 	assert_string_equal(buf, "untouched");
 	assert_false(scn_needs_unmet(&(struct ktstr_scenario_needs){0},
 				     &(struct scn_offer){.cpus = 1}, buf, sizeof(buf)));
-	o.cpus = 2;
-	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
-	assert_string_equal(buf, "needs 4 CPUs, the topology has 2");
-	o.cpus = 4;
-	o.llcs = 1;
-	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
-	assert_string_equal(buf, "needs 2 LLCs, the topology has 1");
-	o.llcs = 2;
-	o.numa_nodes = 1;
-	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
-	assert_string_equal(buf, "needs 2 NUMA nodes, the topology has 1");
-	o.numa_nodes = 2;
-	o.threads_per_core = 1;
-	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
-	assert_string_equal(buf, "needs SMT, the topology has 1 thread per core");
-	o.threads_per_core = 2;
-	o.sched_ext = false;
-	assert_true(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
-	assert_string_equal(buf, "needs a sched_ext scheduler, the kernel's own is running");
+	/* one offer short of each need in turn: that need is the reason */
+	{
+		static const struct {
+			struct scn_offer o;
+			const char *why;
+		} short_of[] = {
+		    {{.cpus = 2, .llcs = 4, .numa_nodes = 2, .threads_per_core = 2, .sched_ext = true},
+		     "needs 4 CPUs, the topology has 2"},
+		    {{.cpus = 4, .llcs = 1, .numa_nodes = 2, .threads_per_core = 2, .sched_ext = true},
+		     "needs 2 LLCs, the topology has 1"},
+		    {{.cpus = 4, .llcs = 2, .numa_nodes = 1, .threads_per_core = 2, .sched_ext = true},
+		     "needs 2 NUMA nodes, the topology has 1"},
+		    {{.cpus = 4, .llcs = 2, .numa_nodes = 2, .threads_per_core = 1, .sched_ext = true},
+		     "needs SMT, the topology has 1 thread per core"},
+		    {{.cpus = 4, .llcs = 2, .numa_nodes = 2, .threads_per_core = 2},
+		     "needs a sched_ext scheduler, the kernel's own is running"},
+		};
+
+		for (unsigned i = 0; i < ARRAY_SIZE(short_of); i++) {
+			assert_true(scn_needs_unmet(&all, &short_of[i].o, buf, sizeof(buf)));
+			assert_string_equal(buf, short_of[i].why);
+		}
+	}
 
 	scn_needs_format(&all, buf, sizeof(buf));
 	assert_string_equal(buf, "4 CPUs, 2 LLCs, 2 NUMA nodes, SMT, sched_ext");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Catalog scenarios of the "stress" category: many cgroups and workers, and churn of
- * tasks, cgroups, cpusets and affinities at rates that find races. Loads stay at or
+ * tasks, cgroups and cpusets at rates that find races. Loads stay at or
  * under four runnable tasks per CPU: more and a correct scheduler's gaps approach the
  * limits under emulation. */
 #include "guest/catalog.h"
@@ -70,18 +70,6 @@ static int cat_cpuset_churn(struct scn_env *env)
 			      .hold = KTSTR_HOLD_LOOP(100)}));
 }
 
-/* No spinner beside them: tasks pinned to a CPU that runs a spinner's whole slice queue
- * there while CPUs nobody is pinned to idle (14 on one CPU, 2n2l2c2t under scx_ktstr),
- * which the affinity forces, not the scheduler. */
-static int cat_affinity_storm(struct scn_env *env)
-{
-	unsigned n = MAX(cat_ncpus(env), 1u);
-
-	return scn_run_cgroups(
-	    env, KTSTR_CGROUPS({.name = "cg_0", .workers = n, .work = KTSTR_WORK_AFFINITY_CHURN},
-			       {.name = "cg_1", .workers = n, .work = KTSTR_WORK_AFFINITY_CHURN}));
-}
-
 static int cat_page_fault_storm(struct scn_env *env)
 {
 	unsigned n = MAX(cat_ncpus(env), 1u);
@@ -92,55 +80,39 @@ static int cat_page_fault_storm(struct scn_env *env)
 			  {.name = "cg_1", .workers = n, .work = KTSTR_WORK_PAGE_FAULT_CHURN}));
 }
 
-/* The work types that run with no parameters beyond their defaults, less NiceSweep and
- * PolicyChurn: a task cycling through nice -20 or SCHED_FIFO takes most of a CPU by design
- * for a while (they have scenarios of their own, beside one spinning cgroup). */
-static const enum ktstr_work_type plain_types[] = {
-    KTSTR_WT_CPU_SPIN,	      KTSTR_WT_YIELD_HEAVY,	 KTSTR_WT_MIXED,
-    KTSTR_WT_IO_SYNC,	      KTSTR_WT_BURSTY,		 KTSTR_WT_PIPE_IO,
-    KTSTR_WT_FUTEX_PING_PONG, KTSTR_WT_CACHE_PRESSURE,	 KTSTR_WT_FORK_EXIT,
-    KTSTR_WT_AFFINITY_CHURN,  KTSTR_WT_PAGE_FAULT_CHURN, KTSTR_WT_MUTEX_CONTENTION,
-    KTSTR_WT_FAN_OUT_COMPUTE, KTSTR_WT_CACHE_YIELD,	 KTSTR_WT_CACHE_PIPE,
-    KTSTR_WT_FUTEX_FAN_OUT,
-};
-
-/* Every plain work type at once, one group each (pairs and fan-outs at their group size,
- * groups of 2). */
-static int cat_all_work_types(struct scn_env *env)
+static int cat_mixed_churn(struct scn_env *env)
 {
-	enum { N = ARRAY_SIZE(plain_types) };
-	struct ktstr_cgroup_def defs[N + 1] = {{0}};
-	char *names[N];
-	int v;
+	return scn_run_steps(
+	    env, KTSTR_STEPS({.cgroups = KTSTR_CGROUPS({.name = "cg_0", .work = KTSTR_WORK_MIXED},
+						       {.name = "cg_1"},
+						       {.name = "churn", .no_workers = true}),
+			      .ops = KTSTR_OPS(KTSTR_OP_STOP_CGROUP("churn"),
+					       KTSTR_OP_SPAWN("churn", KTSTR_WORK_MIXED)),
+			      .hold = KTSTR_HOLD_LOOP(100)}));
+}
 
-	for (unsigned i = 0; i < N; i++) {
-		struct ktstr_work w = KTSTR_WORK(plain_types[i], .p = {.group = 2});
-
-		names[i] = xasprintf("wt_%s", ktstr_work_type_name(plain_types[i]));
-		defs[i].name = names[i];
-		defs[i].work = w;
-		defs[i].workers = ktstr_work_group_size(&w);
-	}
-	defs[N].end_ = true;
-	v = scn_run_cgroups(env, defs);
-	for (unsigned i = 0; i < N; i++)
-		free(names[i]);
-	return v;
+static int cat_wide_tree(struct scn_env *env)
+{
+	return scn_run_cgroups(
+	    env,
+	    KTSTR_CGROUPS({.name = "tree", .no_workers = true}, {.name = "tree/a", .workers = 1},
+			  {.name = "tree/b", .workers = 1}, {.name = "tree/c", .workers = 1},
+			  {.name = "tree/d", .workers = 1}, {.name = "cg_1"}));
 }
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_stress[] = {
-    SCN(affinity_storm, "AffinityChurn workers, one per CPU in each of two cgroups, hop CPUs"),
-    SCN(all_work_types, "one cgroup per work type, 16 types at once", .cpus = 8),
     SCN(cgroup_rebirth, "a busy cgroup is removed, recreated and refilled every 200 ms"),
     SCN(cpuset_churn, "two busy cgroups swap disjoint cpusets every 100 ms", .cpus = 2),
     SCN(fork_exit_churn, "ForkExit workers respawned every 100 ms beside ForkExit and CpuSpin "
 			 "cgroups"),
     SCN(many_cgroups, "two cgroups per CPU (at most 16), one CpuSpin worker each"),
     SCN(many_workers, "two cgroups with three CpuSpin workers per two CPUs each"),
+    SCN(mixed_churn, "Mixed workers respawned every 100 ms beside Mixed and CpuSpin cgroups"),
     SCN(nested_churn, "a nested leaf cgroup of Bursty workers removed and recreated every "
 		      "150 ms"),
     SCN(page_fault_storm, "PageFaultChurn workers, one per CPU in each of two cgroups"),
+    SCN(wide_tree, "four sibling cgroups of one CpuSpin worker under one parent beside cg_1"),
 };
 
 const unsigned scn_catalog_stress_count = ARRAY_SIZE(scn_catalog_stress);

@@ -62,6 +62,10 @@ enum ktstr_switch {
 	struct ktstr_opt_f64 max_wake_latency_cv;                                                  \
 	struct ktstr_opt_f64 min_iteration_rate; /* iterations per wall-second, per worker */      \
 	struct ktstr_opt_f64 max_migration_ratio;                                                  \
+	/* NUMA (default off): pages on the nodes of the workers' CPUs, fraction 0..1 */          \
+	struct ktstr_opt_f64 min_page_locality;                                                    \
+	/* NUMA balancing migrations (vmstat numa_pages_migrated) per page of the workers */      \
+	struct ktstr_opt_f64 max_cross_node_migration_ratio;                                       \
 	/* host-side monitor (sched_ext only) */                                                   \
 	struct ktstr_opt_f64 max_imbalance_ratio; /* CPU idle: default 3.0 */                           \
 	struct ktstr_opt_u64 max_local_dsq_depth; /* default 50 */                                 \
@@ -160,6 +164,8 @@ enum ktstr_fail_kind {
 	KTSTR_TIMEOUT,
 	KTSTR_CRASH,
 	KTSTR_LATENCY,
+	KTSTR_PAGE_LOCALITY,
+	KTSTR_CROSS_NODE_MIGRATION,
 };
 
 struct ktstr_test {

@@ -108,6 +108,11 @@ KTSTR_API int ktstr_payload_pid(const struct ktstr_payload_handle *h);
 KTSTR_API int ktstr_payload_wait(struct ktstr_payload_handle *h);
 /* Kill the payload's process group, reap it, discard its output; frees h. */
 KTSTR_API void ktstr_payload_kill(struct ktstr_payload_handle *h);
+/* Stop a payload that may still run: SIGINT to its process group, up to grace_ms for it
+ * to exit (then SIGKILL), and evaluate it as ktstr_payload_wait does, except that an
+ * end by those signals is no failure. A payload that already exited is only waited for.
+ * Its metrics (whatever it wrote before it ended) are checked and reported; frees h. */
+KTSTR_API int ktstr_payload_stop(struct ktstr_payload_handle *h, unsigned grace_ms);
 /* As a scenario step op: KTSTR_OPS(KTSTR_OP_PAYLOAD(&stress_ng, .cgroup = "cg_0")) runs
  * the payload to its end during the step (its failures go to the test's result). */
 struct ktstr_payload_step {
@@ -119,6 +124,23 @@ KTSTR_API int ktstr_payload_op(struct ktstr_ctx *ctx, void *step);
 	{ .kind = KTSTR_OPK_CALL, .fn = ktstr_payload_op,                                          \
 	  .arg = (void *)&(const struct ktstr_payload_step){ .payload = (p),                       \
 							     .opts = { __VA_ARGS__ } } }
+
+/*
+ * Background payloads of a scenario, run beside its workers. KTSTR_OP_PAYLOAD_START
+ * starts one and returns; KTSTR_OP_PAYLOAD_WAIT waits for its end, KTSTR_OP_PAYLOAD_STOP
+ * stops it (ktstr_payload_stop); both name it by payload and .cgroup as it was started.
+ * One still running when the scenario ends is stopped. Either way its checks run and
+ * its metrics go into the run record. A backdrop's .payloads start before step 1:
+ *	.payloads = KTSTR_BG_PAYLOADS(KTSTR_BG(&stress_ng, .cgroup = "bg"))
+ */
+#define KTSTR_BG(p, ...) { .payload = (p), .opts = { __VA_ARGS__ } }
+#define KTSTR_BG_PAYLOADS(...)                                                                     \
+	((const struct ktstr_payload_step[]){ __VA_ARGS__, { .payload = NULL } })
+#define KTSTR_OP_BG_(k, p, ...)                                                                    \
+	{ .kind = (k), .payload = &(const struct ktstr_payload_step)KTSTR_BG(p, __VA_ARGS__) }
+#define KTSTR_OP_PAYLOAD_START(p, ...) KTSTR_OP_BG_(KTSTR_OPK_PAYLOAD_START, p, __VA_ARGS__)
+#define KTSTR_OP_PAYLOAD_WAIT(p, ...) KTSTR_OP_BG_(KTSTR_OPK_PAYLOAD_WAIT, p, __VA_ARGS__)
+#define KTSTR_OP_PAYLOAD_STOP(p, ...) KTSTR_OP_BG_(KTSTR_OPK_PAYLOAD_STOP, p, __VA_ARGS__)
 
 #ifdef __cplusplus
 }

@@ -24,6 +24,8 @@ extern "C" {
 #endif
 
 struct ktstr_ctx;
+struct ktstr_payload_step;
+struct ktstr_worker;
 
 /* ---- work types ---- */
 
@@ -40,12 +42,14 @@ enum ktstr_work_type {
 	KTSTR_WT_NICE_SWEEP,    /* spin 512, cycle nice -20..19, yield */
 	KTSTR_WT_AFFINITY_CHURN, /* spin, pin to a random allowed CPU, yield */
 	KTSTR_WT_POLICY_CHURN,  /* spin, cycle OTHER/BATCH/IDLE/FIFO/RR, yield */
-	KTSTR_WT_PAGE_FAULT_CHURN, /* touch random pages of a 4 MiB region, MADV_DONTNEED */
+	KTSTR_WT_PAGE_FAULT_CHURN, /* MADV_DONTNEED a 4 MiB region, touch random pages of it */
 	KTSTR_WT_MUTEX_CONTENTION, /* futex mutex shared by a group of `contenders` (4) */
 	KTSTR_WT_FAN_OUT_COMPUTE, /* a messenger wakes fan_out (4) workers that multiply matrices */
 	KTSTR_WT_CACHE_YIELD,   /* CachePressure, then yield */
 	KTSTR_WT_CACHE_PIPE,    /* CachePressure, then a pipe ping-pong with a partner (pairs) */
 	KTSTR_WT_FUTEX_FAN_OUT, /* a spinning messenger futex-wakes `group` (4) receivers */
+	KTSTR_WT_SEQUENCE,      /* cycles through .phases (KTSTR_WORK_SEQUENCE) */
+	KTSTR_WT_CUSTOM,        /* the test's own function (KTSTR_WORK_CUSTOM) */
 	KTSTR_WT_COUNT,
 };
 
@@ -83,6 +87,74 @@ struct ktstr_affinity {
 	const char *cpus; /* KTSTR_AFF_EXACT */
 };
 
+/*
+ * Memory policy of a work group's workers (set_mempolicy(2), set in each worker before
+ * its work allocates). Only work with a memory footprint (CachePressure, CacheYield,
+ * CachePipe, PageFaultChurn; size_kb) places pages by it.
+ */
+enum ktstr_mpol_mode {
+	KTSTR_MPOL_DEFAULT = 0,      /* the kernel's default (local, NUMA balancing may move) */
+	KTSTR_MPOL_BIND,             /* only .nodes */
+	KTSTR_MPOL_PREFERRED,        /* the lowest of .nodes first, others when it is full */
+	KTSTR_MPOL_INTERLEAVE,       /* round-robin over .nodes */
+	KTSTR_MPOL_LOCAL,            /* the node of the CPU allocating */
+	KTSTR_MPOL_PREFERRED_MANY,   /* .nodes first (5.15+) */
+	KTSTR_MPOL_WEIGHTED_INTERLEAVE, /* interleave by the kernel's node weights (6.9+) */
+};
+
+/* Mode flags, or-ed into .flags as the kernel defines them. */
+#define KTSTR_MPOL_F_STATIC_NODES (1u << 15)
+#define KTSTR_MPOL_F_RELATIVE_NODES (1u << 14)
+#define KTSTR_MPOL_F_NUMA_BALANCING (1u << 13)
+
+struct ktstr_mempolicy {
+	enum ktstr_mpol_mode mode;
+	/* NULL = the nodes of the cgroup's cpuset (every node without one), "all", or a
+	 * node list ("1", "0-1"); must lie within the cgroup's cpuset.mems.effective.
+	 * Ignored by DEFAULT and LOCAL. */
+	const char *nodes;
+	unsigned flags;
+};
+#define KTSTR_MEMPOLICY(m, ...) ((struct ktstr_mempolicy){ .mode = (m), __VA_ARGS__ })
+
+#define KTSTR_NUMA_MAX_NODES 8
+
+/*
+ * One phase of a Sequence worker: another work type (with its params, 0 = its defaults)
+ * or a sleep, for .ms milliseconds or .iters iterations of that work type (exactly one of
+ * the two). A phase's work type must be one a worker runs alone, that leaves its
+ * scheduling attributes as it found them and whose latency samples are wake-ups: CpuSpin,
+ * YieldHeavy, Mixed, IoSync, Bursty, CachePressure or PageFaultChurn. A sleep phase takes
+ * .ms. Work units are counted per phase as well (the report's phase_work, phase_runs).
+ */
+#define KTSTR_MAX_PHASES 8
+
+struct ktstr_phase {
+	enum ktstr_work_type type;
+	struct ktstr_work_params p;
+	bool sleep;     /* sleep instead of work */
+	unsigned ms;    /* run for this long, or */
+	unsigned iters; /* this many iterations of the work type */
+	bool end_;      /* list terminator (KTSTR_PHASES adds it) */
+};
+#define KTSTR_PHASES(...) ((const struct ktstr_phase[]){ __VA_ARGS__, { .end_ = true } })
+#define KTSTR_PHASE_SPIN(n) { .type = KTSTR_WT_CPU_SPIN, .ms = (n) }
+#define KTSTR_PHASE_SLEEP(n) { .sleep = true, .ms = (n) }
+#define KTSTR_PHASE_YIELD(n) { .type = KTSTR_WT_YIELD_HEAVY, .ms = (n) }
+#define KTSTR_PHASE_IO(n) { .type = KTSTR_WT_IO_SYNC, .ms = (n) }
+
+/*
+ * The body of a Custom worker, run in the worker process. Loop mode calls it once per
+ * iteration until the worker is stopped: return 0 to go on, > 0 to stop calling it (the
+ * worker then idles until stopped), < 0 to end the worker with no report (it counts as
+ * a worker that died). With .custom_once it is called once and must return when
+ * ktstr_worker_stopping() says so. It counts its work with ktstr_worker_add_work() and
+ * sleeps with ktstr_worker_sleep_ns(); any other blocking (a read, a futex wait) is time
+ * off the CPU that the harness cannot tell from a scheduler's delay, so the gap check
+ * does not judge Custom workers.
+ */
+typedef int (*ktstr_work_fn)(struct ktstr_worker *w, void *arg);
+
 /* One group of identical workers. */
 struct ktstr_work {
 	enum ktstr_work_type type;
@@ -93,6 +165,11 @@ struct ktstr_work {
 	unsigned dl_runtime_us, dl_deadline_us, dl_period_us; /* deadline (2000, period, 10000) */
 	struct ktstr_affinity affinity;
 	struct ktstr_work_params p;
+	struct ktstr_mempolicy mem;
+	const struct ktstr_phase *phases; /* Sequence: 1..KTSTR_MAX_PHASES phases */
+	ktstr_work_fn custom;             /* Custom: the body */
+	void *custom_arg;
+	bool custom_once;                 /* Custom: call it once, not in a loop */
 	bool end_; /* list terminator (KTSTR_WORKS adds it) */
 };
 
@@ -117,9 +194,27 @@ struct ktstr_work {
 #define KTSTR_WORK_CACHE_YIELD KTSTR_WORK(KTSTR_WT_CACHE_YIELD)
 #define KTSTR_WORK_CACHE_PIPE KTSTR_WORK(KTSTR_WT_CACHE_PIPE)
 #define KTSTR_WORK_FUTEX_FAN_OUT KTSTR_WORK(KTSTR_WT_FUTEX_FAN_OUT)
+#define KTSTR_WORK_SEQUENCE(...)                                                                   \
+	KTSTR_WORK(KTSTR_WT_SEQUENCE, .phases = KTSTR_PHASES(__VA_ARGS__))
+#define KTSTR_WORK_CUSTOM(fn, arg)                                                                 \
+	KTSTR_WORK(KTSTR_WT_CUSTOM, .custom = (fn), .custom_arg = (arg))
+#define KTSTR_WORK_CUSTOM_ONCE(fn, arg)                                                            \
+	KTSTR_WORK(KTSTR_WT_CUSTOM, .custom = (fn), .custom_arg = (arg), .custom_once = true)
 #define KTSTR_WORKS(...) ((const struct ktstr_work[]){ __VA_ARGS__, { .end_ = true } })
 
+/* For a Custom body, in its worker process. */
+/* true once the worker has been told to stop: return from the body soon. */
+KTSTR_API bool ktstr_worker_stopping(const struct ktstr_worker *w);
+/* Count units of work done (what not_starved and the throughput checks see). */
+KTSTR_API void ktstr_worker_add_work(struct ktstr_worker *w, uint64_t units);
+/* Sleep by design: not a scheduling gap; the lateness of the wake-up is a latency
+ * sample. Returns early when the worker is stopped. */
+KTSTR_API void ktstr_worker_sleep_ns(struct ktstr_worker *w, uint64_t ns);
+/* The worker's index within its work group. */
+KTSTR_API unsigned ktstr_worker_index(const struct ktstr_worker *w);
+
 KTSTR_API const char *ktstr_work_type_name(enum ktstr_work_type t); /* "CpuSpin", ... */
+KTSTR_API const char *ktstr_mpol_mode_name(enum ktstr_mpol_mode m); /* "bind", ... */
 KTSTR_API int ktstr_work_type_parse(const char *name);              /* -1 if unknown */
 /* Workers per group the type needs (2 for pairs); a work's count must be a multiple. */
 KTSTR_API unsigned ktstr_work_group_size(const struct ktstr_work *w);
@@ -187,6 +282,11 @@ enum ktstr_op_kind {
 	KTSTR_OPK_SET_POLICY,     /* .work's policy, prio, nice, deadline on every running
 				   * worker of cgroup */
 	KTSTR_OPK_SET_WEIGHT,     /* cpu.weight of cgroup (1..10000) */
+	KTSTR_OPK_SPAWN_HOST,     /* start .work in the hierarchy's root cgroup, outside the
+				   * test's cgroups; reported under cgroup "(host)" */
+	KTSTR_OPK_PAYLOAD_START,  /* start .payload in the background */
+	KTSTR_OPK_PAYLOAD_WAIT,   /* wait for the background .payload->payload to end */
+	KTSTR_OPK_PAYLOAD_STOP,   /* stop it (SIGINT, then SIGKILL) and keep its metrics */
 };
 
 struct ktstr_op {
@@ -198,6 +298,7 @@ struct ktstr_op {
 	int (*fn)(struct ktstr_ctx *ctx, void *arg);
 	void *arg;
 	unsigned weight;
+	const struct ktstr_payload_step *payload; /* the payload ops (<ktstr/payload.h>) */
 };
 
 #define KTSTR_OP_ADD_CGROUP(cg) { .kind = KTSTR_OPK_ADD_CGROUP, .cgroup = (cg) }
@@ -219,6 +320,7 @@ struct ktstr_op {
 	{ .kind = KTSTR_OPK_SET_POLICY, .cgroup = (cg), .work = { .policy = (pol), __VA_ARGS__ } }
 /* Workers under cgroup are compared only with workers whose weight changed alike. */
 #define KTSTR_OP_SET_WEIGHT(cg, w) { .kind = KTSTR_OPK_SET_WEIGHT, .cgroup = (cg), .weight = (w) }
+#define KTSTR_OP_SPAWN_HOST(w) { .kind = KTSTR_OPK_SPAWN_HOST, .work = w }
 #define KTSTR_OPS(...) ((const struct ktstr_op[]){ __VA_ARGS__, { .kind = KTSTR_OPK_END } })
 
 enum ktstr_hold_kind {
@@ -263,12 +365,33 @@ struct ktstr_step {
 };
 #define KTSTR_STEPS(...) ((const struct ktstr_step[]){ __VA_ARGS__, { .end_ = true } })
 
+/*
+ * What persists across every step of a scenario: set up before step 1 (its cgroups and
+ * their workers, then its ops, then its background payloads), torn down after the last
+ * (background payloads still running are stopped and their metrics kept, then every
+ * worker is stopped and judged with the steps' workers).
+ *
+ *	ktstr_run_scenario(ctx, &(struct ktstr_backdrop){
+ *		.cgroups = KTSTR_CGROUPS({ .name = "bg", .workers = 1 }),
+ *		.payloads = KTSTR_BG_PAYLOADS(KTSTR_BG(&stress_ng, .cgroup = "bg")) },
+ *		KTSTR_STEPS(...));
+ */
+struct ktstr_backdrop {
+	const struct ktstr_cgroup_def *cgroups;
+	const struct ktstr_op *ops;
+	const struct ktstr_payload_step *payloads; /* KTSTR_BG_PAYLOADS (<ktstr/payload.h>) */
+};
+
 /* Run cgroups for the whole duration, then check. Returns KTSTR_PASS / FAIL / SKIP. */
 KTSTR_API int ktstr_run_cgroups(struct ktstr_ctx *ctx, const struct ktstr_cgroup_def *defs);
 KTSTR_API int ktstr_run_steps(struct ktstr_ctx *ctx, const struct ktstr_step *steps);
-/* The same functions under the names ktstr_execute_defs and ktstr_execute_steps. */
+/* Steps with a backdrop (NULL = none). */
+KTSTR_API int ktstr_run_scenario(struct ktstr_ctx *ctx, const struct ktstr_backdrop *backdrop,
+				 const struct ktstr_step *steps);
+/* The same functions under the names ktstr_execute_defs, _steps and _scenario. */
 #define ktstr_execute_defs ktstr_run_cgroups
 #define ktstr_execute_steps ktstr_run_steps
+#define ktstr_execute_scenario ktstr_run_scenario
 
 /* Absolute path of a scenario cgroup ("a/b"), for a test's own reads and writes (the
  * executor does not see those: moving a worker this way is invisible to it). Caller frees. */
@@ -294,7 +417,13 @@ struct ktstr_worker_report {
 	uint64_t migrations;
 	uint64_t vol_switches, invol_switches;
 	uint64_t cpus_used[16];  /* bitmap of CPUs observed (first 1024) */
+	/* pages of its work's memory region on each NUMA node, read from
+	 * /proc/self/numa_maps when its loop ends (all 0 for work without a region) */
+	uint64_t numa_pages[KTSTR_NUMA_MAX_NODES];
 	uint64_t lat_total;      /* wake/resume samples seen */
+	unsigned nphases;        /* Sequence: its phases; 0 for other types */
+	uint64_t phase_work[KTSTR_MAX_PHASES]; /* work units done in each phase */
+	uint64_t phase_runs[KTSTR_MAX_PHASES]; /* times each phase was entered */
 	unsigned nlat;           /* kept (reservoir) */
 	uint64_t lat_ns[KTSTR_MAX_LAT_SAMPLES];
 };

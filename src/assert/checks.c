@@ -556,15 +556,13 @@ void check_migration(const struct check_input *in, struct ktstr_result *res)
 	free(cgs);
 }
 
-/* Several scenarios in one test fold into the same statistics: counts add up, worst-of
- * values keep the worst. */
-enum fold { FOLD_SUM, FOLD_MAX };
-
 static void stat_fold(struct ktstr_result *res, const char *name, double v, enum fold how)
 {
 	for (unsigned i = 0; i < res->nstats; i++)
 		if (!strcmp(res->stats[i].name, name)) {
-			v = how == FOLD_SUM ? res->stats[i].value + v : MAX(res->stats[i].value, v);
+			v = how == FOLD_SUM   ? res->stats[i].value + v
+			    : how == FOLD_MAX ? MAX(res->stats[i].value, v)
+					      : MIN(res->stats[i].value, v);
 			break;
 		}
 	result_stat(res, name, v);
@@ -700,6 +698,21 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 	free(groups);
 }
 
+void checks_stat_fold(struct ktstr_result *res, const char *name, double v, enum fold how)
+{
+	stat_fold(res, name, v, how);
+}
+
+const char *checks_cg_label(const char *name)
+{
+	return cg_label(name);
+}
+
+unsigned checks_cgroups_of(const struct check_input *in, const char **out)
+{
+	return cgroups_of(in, out);
+}
+
 int checks_run(const struct check_input *in, struct ktstr_result *res)
 {
 	unsigned before = res->ndetails;
@@ -713,6 +726,9 @@ int checks_run(const struct check_input *in, struct ktstr_result *res)
 	check_latency(in, res);
 	check_iteration_rate(in, res);
 	check_migration(in, res);
+	check_page_locality(in, res);
+	check_cross_node_migration(in, res);
 	checks_stats(in, res);
+	checks_numa_stats(in, res);
 	return res->ndetails > before ? KTSTR_FAIL : KTSTR_PASS;
 }

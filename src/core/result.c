@@ -15,7 +15,8 @@ static const char *const kind_names[] = {
 	[KTSTR_MIGRATION] = "migration", [KTSTR_MONITOR] = "monitor",
 	[KTSTR_SCHED_DIED] = "sched_died", [KTSTR_METRIC] = "metric",
 	[KTSTR_TIMEOUT] = "timeout",	 [KTSTR_CRASH] = "crash",
-	[KTSTR_LATENCY] = "latency",
+	[KTSTR_LATENCY] = "latency",	 [KTSTR_PAGE_LOCALITY] = "page_locality",
+	[KTSTR_CROSS_NODE_MIGRATION] = "cross_node_migration",
 };
 
 static const char *const verdict_names[] = {

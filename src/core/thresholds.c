@@ -34,6 +34,8 @@ static const struct thresh_field fields[] = {
 	F_F64(max_wake_latency_cv),
 	F_F64(min_iteration_rate),
 	F_F64(max_migration_ratio),
+	F_F64(min_page_locality),
+	F_F64(max_cross_node_migration_ratio),
 	F_F64(max_imbalance_ratio),
 	F_U64(max_local_dsq_depth),
 	F_SW(fail_on_stall),

@@ -22,6 +22,8 @@ static const char *const names[KTSTR_WT_COUNT] = {
 	[KTSTR_WT_CACHE_YIELD] = "CacheYield",
 	[KTSTR_WT_CACHE_PIPE] = "CachePipe",
 	[KTSTR_WT_FUTEX_FAN_OUT] = "FutexFanOut",
+	[KTSTR_WT_SEQUENCE] = "Sequence",
+	[KTSTR_WT_CUSTOM] = "Custom",
 };
 
 const char *ktstr_work_type_name(enum ktstr_work_type t)
@@ -35,4 +37,19 @@ int ktstr_work_type_parse(const char *name)
 		if (name && !strcmp(name, names[i]))
 			return (int)i;
 	return -1;
+}
+
+static const char *const mpol_names[] = {
+	[KTSTR_MPOL_DEFAULT] = "default",
+	[KTSTR_MPOL_BIND] = "bind",
+	[KTSTR_MPOL_PREFERRED] = "preferred",
+	[KTSTR_MPOL_INTERLEAVE] = "interleave",
+	[KTSTR_MPOL_LOCAL] = "local",
+	[KTSTR_MPOL_PREFERRED_MANY] = "preferred-many",
+	[KTSTR_MPOL_WEIGHTED_INTERLEAVE] = "weighted-interleave",
+};
+
+const char *ktstr_mpol_mode_name(enum ktstr_mpol_mode m)
+{
+	return (unsigned)m < sizeof(mpol_names) / sizeof(mpol_names[0]) ? mpol_names[m] : "?";
 }

@@ -97,8 +97,8 @@ struct catalog_part {
 /* Sorted by category name: the catalog is ordered by category, then name. */
 static const struct catalog_part parts[] = {
     PART(advanced),    PART(affinity),	  PART(basic),	PART(cpuset),
-    PART(dynamic),     PART(interaction), PART(nested), PART(performance),
-    PART(sched_class), PART(stall),	  PART(stress),
+    PART(dynamic),     PART(interaction), PART(nested), PART(numa),
+    PART(performance), PART(sched_class), PART(stall),	PART(stress),
 };
 
 unsigned ktstr_scenarios_count(void)

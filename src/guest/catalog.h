@@ -54,6 +54,7 @@ CATALOG_PART(cpuset);
 CATALOG_PART(dynamic);
 CATALOG_PART(interaction);
 CATALOG_PART(nested);
+CATALOG_PART(numa);
 CATALOG_PART(performance);
 CATALOG_PART(sched_class);
 CATALOG_PART(stall);

@@ -111,8 +111,20 @@ static int cat_cpu_hotplug(struct scn_env *env)
 	}
 }
 
+/* A backdrop cgroup spins through every step while cgroups come and go around it. */
+static int cat_backdrop_steps(struct scn_env *env)
+{
+	return scn_run_scenario(
+	    env, &(struct ktstr_backdrop){.cgroups = KTSTR_CGROUPS({.name = "backdrop"})},
+	    KTSTR_STEPS({.cgroups = KTSTR_CGROUPS({.name = "cg_0"})},
+			{.ops = KTSTR_OPS(KTSTR_OP_REMOVE_CGROUP("cg_0")),
+			 .cgroups = KTSTR_CGROUPS({.name = "cg_1"})},
+			{.ops = KTSTR_OPS(KTSTR_OP_STOP_CGROUP("cg_1"))}));
+}
+
 /* Sorted by name. */
 const struct scn_entry scn_catalog_dynamic[] = {
+    SCN(backdrop_steps, "a backdrop cgroup runs through three steps that add and remove cgroups"),
     SCN(cgroup_add, "a second cgroup of workers is added mid-run"),
     SCN(cgroup_add_many, "four cgroups of workers join one per quarter of the run"),
     SCN(cgroup_churn, "a cgroup's workers are stopped and respawned every 250 ms"),

@@ -47,6 +47,32 @@ static int cat_memory_churn(struct scn_env *env)
 			       {.name = "cache", .work = KTSTR_WORK_CACHE_PRESSURE}));
 }
 
+/* Twice as many CpuSpin workers in the root cgroup, outside the test's cgroups, as in
+ * each of two CpuSpin cgroups: the CPUs are oversubscribed and the cgroups must still
+ * share alike. */
+static int cat_host_contention(struct scn_env *env)
+{
+	const struct ktstr_work host = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 2 * cat_wpc(env));
+
+	return scn_run_steps(
+	    env, KTSTR_STEPS({.ops = KTSTR_OPS(KTSTR_OP_SPAWN_HOST(host)),
+			      .cgroups = KTSTR_CGROUPS({.name = "cg_0"}, {.name = "cg_1"})}));
+}
+
+/* Spin 50 ms, sleep 20 ms, yield 10 ms, write and sync 10 ms, in a loop. */
+static const struct ktstr_phase cat_phases[] = {
+    KTSTR_PHASE_SPIN(50), KTSTR_PHASE_SLEEP(20), KTSTR_PHASE_YIELD(10),
+    KTSTR_PHASE_IO(10),	  {.end_ = true},
+};
+
+static int cat_sequence_phases(struct scn_env *env)
+{
+	const struct ktstr_work seq = KTSTR_WORK(KTSTR_WT_SEQUENCE, .phases = cat_phases);
+
+	return scn_run_cgroups(env, KTSTR_CGROUPS({.name = "cg_0", .work = seq},
+						  {.name = "cg_1", .work = seq}, {.name = "spin"}));
+}
+
 static int cat_yield_storm(struct scn_env *env)
 {
 	return scn_run_cgroups(
@@ -107,11 +133,14 @@ const struct scn_entry scn_catalog_interaction[] = {
     SCN(fork_storm, "ForkExit workers beside a CpuSpin cgroup"),
     SCN(futex_fan_out, "FutexFanOut: a spinning messenger futex-wakes three receivers"),
     SCN(futex_pairs, "FutexPingPong pairs beside a CpuSpin cgroup"),
+    SCN(host_contention,
+	"CpuSpin workers in the root cgroup oversubscribe the CPUs of two CpuSpin cgroups"),
     SCN(io_vs_spin, "IoSync workers beside a CpuSpin cgroup"),
     SCN(memory_churn, "PageFaultChurn and CachePressure cgroups"),
     SCN(mutex_contention, "four workers contending on one futex mutex"),
     SCN(pipe_pairs, "PipeIo pairs beside a CpuSpin cgroup"),
     SCN(pipe_vs_futex, "a PipeIo pair beside a FutexPingPong pair"),
+    SCN(sequence_phases, "two cgroups cycling spin/sleep/yield/IO phases beside a CpuSpin cgroup"),
     SCN(yield_storm, "YieldHeavy workers beside Mixed spin+yield workers"),
 };
 

@@ -495,46 +495,56 @@ static bool hinted(const struct ktstr_metric_hint *hints, const char *name)
 	return false;
 }
 
-int ktstr_payload_wait(struct ktstr_payload_handle *h)
+/* Reap the payload by deadline, else kill its group: false when it had to be killed. */
+static bool reap_by(struct ktstr_payload_handle *h, uint64_t deadline, int *status)
+{
+	for (;;) {
+		pid_t w = waitpid(h->pid, status, WNOHANG);
+
+		if (w == h->pid || (w < 0 && errno != EINTR))
+			return true;
+		if (now_ns() >= deadline) {
+			kill(-h->pid, SIGKILL);
+			waitpid(h->pid, status, 0);
+			return false;
+		}
+		sleep_ms(PAYLOAD_POLL_MS);
+	}
+}
+
+/*
+ * Reap (by deadline), extract, check, report; frees h. stopped: the harness ended it with
+ * a signal, so neither that end nor its exit status is a failure.
+ */
+static int conclude(struct ktstr_payload_handle *h, uint64_t deadline, bool stopped)
 {
 	struct ktstr_ctx *ctx;
 	const struct ktstr_payload *p;
-	uint64_t deadline;
 	struct metric_set ms;
 	struct ktstr_result r;
 	struct ktstr_metric_check *checks;
 	const char *from;
-	bool timed_out = false;
+	bool timed_out;
 	int status = 0, code, logged = 0;
 	double secs;
 
-	if (!h)
-		return KTSTR_FAIL;
 	ctx = h->ctx;
 	p = h->p;
-	deadline = h->start_ns + (uint64_t)h->timeout_ms * 1000000ull;
-	for (;;) {
-		pid_t w = waitpid(h->pid, &status, WNOHANG);
-
-		if (w == h->pid || (w < 0 && errno != EINTR))
-			break;
-		if (now_ns() >= deadline) {
-			timed_out = true;
-			kill(-h->pid, SIGKILL);
-			waitpid(h->pid, &status, 0);
-			break;
-		}
-		sleep_ms(PAYLOAD_POLL_MS);
-	}
+	timed_out = !reap_by(h, deadline, &status);
 	secs = (double)(now_ns() - h->start_ns) / 1e9;
 	finish(h);
 
-	if (timed_out) {
+	if (timed_out && !stopped) {
 		fail_p(ctx, p, KTSTR_TIMEOUT,
 		       "timed out: still running after its timeout of %u ms (timeout_ms) and was killed",
 		       h->timeout_ms);
 		handle_free(h);
 		return KTSTR_FAIL;
+	}
+	if (stopped) {
+		ktstr_log(ctx, "payload '%s': stopped after %.2f s (%s)", p->name, secs,
+			  WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "exited");
+		status = 0;
 	}
 	if (WIFSIGNALED(status)) {
 		fail_p(ctx, p, KTSTR_OTHER, "killed by signal %d (%s) after %.2f s",
@@ -573,6 +583,28 @@ int ktstr_payload_wait(struct ktstr_payload_handle *h)
 	metrics_free(&ms);
 	handle_free(h);
 	return code;
+}
+
+int ktstr_payload_wait(struct ktstr_payload_handle *h)
+{
+	if (!h)
+		return KTSTR_FAIL;
+	return conclude(h, h->start_ns + (uint64_t)h->timeout_ms * 1000000ull, false);
+}
+
+int ktstr_payload_stop(struct ktstr_payload_handle *h, unsigned grace_ms)
+{
+	siginfo_t si = { 0 };
+	bool running;
+
+	if (!h)
+		return KTSTR_FAIL;
+	running = waitid(P_PID, (id_t)h->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		  si.si_pid == 0;
+	if (!running)
+		return conclude(h, now_ns(), false);
+	kill(-h->pid, SIGINT);
+	return conclude(h, now_ns() + (uint64_t)grace_ms * 1000000ull, true);
 }
 
 int ktstr_payload_run(struct ktstr_ctx *ctx, const struct ktstr_payload *p,

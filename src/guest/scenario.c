@@ -10,6 +10,7 @@
 
 #include "assert/checks.h"
 #include "guest/cgroup.h"
+#include "guest/numa.h"
 #include "guest/worker.h"
 #include "util/util.h"
 
@@ -135,7 +136,17 @@ struct scn_wset {
 	uint64_t altered;    /* the ops that re-set its policy, weight or affinity, folded
 			      * (alter_fold; 0: none) */
 	bool low;            /* given a small share by design at some point */
+	bool host;           /* in the hierarchy's root cgroup (SpawnHost) */
 };
+
+/* A background payload: started by an op or the backdrop, consumed by a wait or stop. */
+struct scn_bg {
+	const struct ktstr_payload *p;
+	char *cgroup; /* its opts.cgroup, NULL = none */
+	struct ktstr_payload_handle *h;
+};
+
+#define BG_STOP_GRACE_MS 3000 /* a stopped payload's time to write its metrics and exit */
 
 struct scn {
 	struct scn_env *env;
@@ -145,12 +156,16 @@ struct scn {
 	unsigned ncgs;
 	struct scn_wset *ws;
 	unsigned nws;
+	struct scn_bg *bg;
+	unsigned nbg;
 	uint64_t t0;
 	bool died;
 	unsigned batch;      /* spawn batches so far: one per step, one per pass of a
 			      * looping hold (each pass spawns at its own time) */
 	unsigned stop_seq;   /* stop_sets() calls so far */
 	unsigned alters;     /* ops so far that altered running workers */
+	bool have_migrated;  /* vmstat numa_pages_migrated read at the start and the end */
+	uint64_t migrated0, migrated;
 };
 
 static int fail(struct scn *s, enum ktstr_fail_kind kind, const char *fmt, ...)
@@ -304,7 +319,8 @@ static void stop_sets(struct scn *s, const char *cg)
 
 	s->stop_seq++;
 	for (unsigned i = 0; i < s->nws; i++)
-		if (!s->ws[i].set->collected && (!cg || is_under(s->ws[i].cgroup, cg))) {
+		if (!s->ws[i].set->collected &&
+		    (!cg || (!s->ws[i].host && is_under(s->ws[i].cgroup, cg)))) {
 			sets[n++] = s->ws[i].set;
 			s->ws[i].stop_seq = s->stop_seq;
 		}
@@ -391,14 +407,18 @@ static int set_cpuset(struct scn *s, const char *name, const struct ktstr_cpuset
  * (SCHED_IDLE; nice above 10: under a tenth of a nice-0 task's weight; SCHED_DEADLINE: the
  * kernel's deadline class, never the scheduler under test, runs it within its reservation,
  * and throttles it after an overrun, such as a stretch its vCPU did not run, until the
- * reservation has paid it back: 1.2 s under TCG on a busy host). */
+ * reservation has paid it back: 1.2 s under TCG on a busy host); and Custom work, whose
+ * own blocking the harness cannot tell from a scheduler's delay. */
 static bool low_share(const struct ktstr_work *w)
 {
 	return w->policy == KTSTR_POLICY_IDLE || w->policy == KTSTR_POLICY_DEADLINE ||
-	       w->nice > 10 || w->type == KTSTR_WT_NICE_SWEEP || w->type == KTSTR_WT_POLICY_CHURN;
+	       w->nice > 10 || w->type == KTSTR_WT_NICE_SWEEP || w->type == KTSTR_WT_POLICY_CHURN ||
+	       w->type == KTSTR_WT_CUSTOM;
 }
 
-static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned workers,
+/* Start w's workers in cgroup cg ("" = the managed parent's level), or with host in the
+ * hierarchy's root cgroup, outside every test cgroup. */
+static int spawn(struct scn *s, const char *cg, bool host, struct ktstr_work w, unsigned workers,
 		 struct worker_set **out)
 {
 	struct worker_spec spec = { .topo = s->env->topo };
@@ -414,18 +434,23 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 		w.workers = 2;
 	spec.work = w;
 	spec.seed = 0x5eed0000ull + s->nws;
-	if (*cg) {
+	if (host) {
+		if (ensure_cgmgr(s) < 0)
+			return -1;
+		dir = xstrdup(s->cg.root);
+		spec.cgroup_dir = dir;
+	} else if (*cg) {
 		if (!find_cg(s, cg))
 			return fail(s, KTSTR_OTHER, "spawn: no cgroup %s", cg);
 		dir = cgmgr_path(&s->cg, cg);
 		spec.cgroup_dir = dir;
 	}
-	if (!effective_cpus(s, cg, &spec.pool))
+	if (host || !effective_cpus(s, cg, &spec.pool))
 		cpuset_zero(&spec.pool);
 	ret = worker_set_spawn(&spec, &set, &err);
 	free(dir);
 	if (ret < 0) {
-		fail(s, KTSTR_OTHER, "cgroup %s: %s", *cg ? cg : "(none)",
+		fail(s, KTSTR_OTHER, "cgroup %s: %s", host ? "(host)" : *cg ? cg : "(none)",
 		     err ? err : strerror(-ret));
 		free(err);
 		return -1;
@@ -436,7 +461,8 @@ static int spawn(struct scn *s, const char *cg, struct ktstr_work w, unsigned wo
 	ws->set = set;
 	ws->cgroup = xstrdup(cg);
 	ws->group = s->nws++;
-	ws->constrained = effective_cpus(s, cg, &ws->allowed);
+	ws->host = host;
+	ws->constrained = !host && effective_cpus(s, cg, &ws->allowed);
 	ws->work = w;
 	ws->born_batch = s->batch;
 	ws->altered = weight_ops(s, cg, &low);
@@ -457,7 +483,7 @@ static int set_affinity(struct scn *s, const char *cg, const struct ktstr_affini
 		aff = s->env->topo->online; /* inherit: undo earlier pinning */
 	s->alters++;
 	for (unsigned i = 0; i < s->nws; i++) {
-		if (s->ws[i].set->collected || strcmp(s->ws[i].cgroup, cg))
+		if (s->ws[i].set->collected || s->ws[i].host || strcmp(s->ws[i].cgroup, cg))
 			continue;
 		s->ws[i].altered = alter_fold(s->ws[i].altered, s->alters);
 		ret = worker_set_affinity(s->ws[i].set, &aff);
@@ -530,11 +556,73 @@ static int move_all(struct scn *s, const char *from, const char *to)
 	if (ret < 0)
 		return fail(s, KTSTR_OTHER, "moving tasks %s -> %s: %s", from, to, strerror(-ret));
 	for (unsigned i = 0; i < s->nws; i++)
-		if (!s->ws[i].set->collected && !strcmp(s->ws[i].cgroup, from)) {
+		if (!s->ws[i].set->collected && !s->ws[i].host && !strcmp(s->ws[i].cgroup, from)) {
 			free(s->ws[i].cgroup);
 			s->ws[i].cgroup = xstrdup(to);
 		}
 	refresh_allowed(s);
+	return 0;
+}
+
+static bool same_cgroup_name(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* The running background payload started as ps, or -1. */
+static int bg_find(const struct scn *s, const struct ktstr_payload_step *ps)
+{
+	for (unsigned i = 0; i < s->nbg; i++)
+		if (s->bg[i].p == ps->payload && same_cgroup_name(s->bg[i].cgroup, ps->opts.cgroup))
+			return (int)i;
+	return -1;
+}
+
+static int bg_start(struct scn *s, const struct ktstr_payload_step *ps)
+{
+	struct ktstr_payload_handle *h;
+
+	if (!ps || !ps->payload)
+		return fail(s, KTSTR_OTHER, "payload op without a payload");
+	if (!s->env->ctx)
+		return fail(s, KTSTR_OTHER, "payload '%s': payloads need a test context",
+			    ps->payload->name);
+	if (bg_find(s, ps) >= 0)
+		return fail(s, KTSTR_OTHER, "payload '%s' started twice in cgroup %s",
+			    ps->payload->name, ps->opts.cgroup ? ps->opts.cgroup : "(none)");
+	h = ktstr_payload_spawn(s->env->ctx, ps->payload, &ps->opts);
+	if (!h)
+		return -1; /* the detail is in the result */
+	s->bg = xrealloc(s->bg, (s->nbg + 1) * sizeof(*s->bg));
+	s->bg[s->nbg++] = (struct scn_bg){
+		.p = ps->payload,
+		.cgroup = ps->opts.cgroup ? xstrdup(ps->opts.cgroup) : NULL,
+		.h = h,
+	};
+	return 0;
+}
+
+/* Wait for (or stop) background payload i and forget it; its failures are in the result. */
+static void bg_finish(struct scn *s, unsigned i, bool stop)
+{
+	struct scn_bg b = s->bg[i];
+
+	s->bg[i] = s->bg[--s->nbg];
+	if (stop)
+		ktstr_payload_stop(b.h, BG_STOP_GRACE_MS);
+	else
+		ktstr_payload_wait(b.h);
+	free(b.cgroup);
+}
+
+static int bg_end(struct scn *s, const struct ktstr_payload_step *ps, bool stop)
+{
+	int i = ps && ps->payload ? bg_find(s, ps) : -1;
+
+	if (i < 0)
+		return fail(s, KTSTR_OTHER, "payload '%s' is not running in the background",
+			    ps && ps->payload ? ps->payload->name : "(none)");
+	bg_finish(s, (unsigned)i, stop);
 	return 0;
 }
 
@@ -571,10 +659,16 @@ static int apply_op(struct scn *s, const struct ktstr_op *op)
 		return write_cpuset(s, b, ta.has_cpuset ? &ta.cpus : NULL);
 	}
 	case KTSTR_OPK_SPAWN:
-		if (spawn(s, cg, op->work, 0, &set) < 0)
+	case KTSTR_OPK_SPAWN_HOST:
+		if (spawn(s, cg, op->kind == KTSTR_OPK_SPAWN_HOST, op->work, 0, &set) < 0)
 			return -1;
 		worker_set_start(set);
 		return 0;
+	case KTSTR_OPK_PAYLOAD_START:
+		return bg_start(s, op->payload);
+	case KTSTR_OPK_PAYLOAD_WAIT:
+	case KTSTR_OPK_PAYLOAD_STOP:
+		return bg_end(s, op->payload, op->kind == KTSTR_OPK_PAYLOAD_STOP);
 	case KTSTR_OPK_STOP_CGROUP:
 		stop_sets(s, cg);
 		return 0;
@@ -631,14 +725,14 @@ static int apply_defs(struct scn *s, const struct ktstr_cgroup_def *defs)
 		if (d->no_workers)
 			continue;
 		started = xrealloc(started, (nstarted + 1) * sizeof(*started));
-		if (spawn(s, d->name, d->work, d->workers, &set) < 0) {
+		if (spawn(s, d->name, false, d->work, d->workers, &set) < 0) {
 			ret = -1;
 			break;
 		}
 		started[nstarted++] = set;
 		for (const struct ktstr_work *w = d->works; w && !w->end_; w++) {
 			started = xrealloc(started, (nstarted + 1) * sizeof(*started));
-			if (spawn(s, d->name, *w, d->workers, &set) < 0) {
+			if (spawn(s, d->name, false, *w, d->workers, &set) < 0) {
 				ret = -1;
 				break;
 			}
@@ -712,13 +806,25 @@ static int validate_hold(struct scn *s, const struct ktstr_hold *h, unsigned i)
 	return ok ? 0 : fail(s, KTSTR_OTHER, "step %u: invalid hold", i + 1);
 }
 
+static bool same_phases(const struct ktstr_phase *a, const struct ktstr_phase *b)
+{
+	for (; a && b && !a->end_ && !b->end_; a++, b++)
+		if (a->type != b->type || a->sleep != b->sleep || a->ms != b->ms ||
+		    a->iters != b->iters || memcmp(&a->p, &b->p, sizeof(a->p)))
+			return false;
+	return (!a || a->end_) && (!b || b->end_);
+}
+
+/* The same work: for a Sequence the same phases, for Custom the same body and argument. */
 static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 {
 	return a->type == b->type && a->policy == b->policy && a->prio == b->prio &&
 	       a->nice == b->nice && a->dl_runtime_us == b->dl_runtime_us &&
 	       a->dl_deadline_us == b->dl_deadline_us && a->dl_period_us == b->dl_period_us &&
-	       a->affinity.kind == b->affinity.kind &&
-	       !memcmp(&a->p, &b->p, sizeof(a->p));
+	       a->affinity.kind == b->affinity.kind && a->mem.mode == b->mem.mode &&
+	       !memcmp(&a->p, &b->p, sizeof(a->p)) && same_phases(a->phases, b->phases) &&
+	       a->custom == b->custom && a->custom_arg == b->custom_arg &&
+	       a->custom_once == b->custom_once;
 }
 
 /*
@@ -730,7 +836,8 @@ static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
  */
 static bool same_demand(const struct scn_wset *a, const struct scn_wset *b)
 {
-	return same_work(&a->work, &b->work) && a->constrained == b->constrained &&
+	return same_work(&a->work, &b->work) && a->host == b->host &&
+	       a->constrained == b->constrained &&
 	       (!a->constrained || cpuset_equal(&a->allowed, &b->allowed)) &&
 	       a->born_batch == b->born_batch && a->stop_seq == b->stop_seq &&
 	       a->altered == b->altered;
@@ -751,6 +858,10 @@ static int judge(struct scn *s)
 	struct check_input in = {
 		.thr = s->env->thr,
 		.ncpus = cpuset_count(&s->env->topo->online),
+		.node_cpus = s->env->topo->node,
+		.nnodes = s->env->topo->nnodes,
+		.have_numa_migrated = s->have_migrated,
+		.numa_migrated = s->migrated,
 	};
 	unsigned n = 0;
 	int v;
@@ -763,7 +874,7 @@ static int judge(struct scn *s)
 			struct check_worker *c = &cw[in.n++];
 
 			c->r = &s->ws[i].set->reports[k];
-			c->cgroup = s->ws[i].cgroup;
+			c->cgroup = s->ws[i].host ? "(host)" : s->ws[i].cgroup;
 			c->group = s->ws[i].group;
 			c->demand = demand_of(s, i);
 			if (s->ws[i].set->start_ns)
@@ -786,6 +897,9 @@ static void scn_free(struct scn *s)
 		free(s->ws[i].cgroup);
 	}
 	free(s->ws);
+	while (s->nbg)
+		bg_finish(s, s->nbg - 1, true);
+	free(s->bg);
 	for (unsigned i = 0; i < s->ncgs; i++)
 		free(s->cgs[i].name);
 	free(s->cgs);
@@ -804,15 +918,32 @@ static int verdict(const struct scn_env *env)
 						    : KTSTR_FAIL;
 }
 
+/* The backdrop: its cgroups and workers, its ops, then its background payloads. */
+static int apply_backdrop(struct scn *s, const struct ktstr_backdrop *b)
+{
+	if (!b)
+		return 0;
+	if (apply_defs(s, b->cgroups) < 0 || apply_ops(s, b->ops) < 0)
+		return -1;
+	for (const struct ktstr_payload_step *ps = b->payloads; ps && ps->payload; ps++)
+		if (bg_start(s, ps) < 0)
+			return -1;
+	return 0;
+}
+
 /* Run the steps; on success the scenario's worker sets are left collected in s. */
-static int execute(struct scn *s, const struct ktstr_step *steps)
+static int execute(struct scn *s, const struct ktstr_backdrop *backdrop,
+		   const struct ktstr_step *steps)
 {
 	unsigned nsteps = 0, before = s->env->result->ndetails;
 
 	for (const struct ktstr_step *st = steps; st && !st->end_; st++)
 		if (validate_hold(s, &st->hold, nsteps++) < 0)
 			return -1;
+	s->have_migrated = numa_vmstat_read_migrated(&s->migrated0) == 0;
 	s->t0 = now_ns();
+	if (apply_backdrop(s, backdrop) < 0)
+		goto out;
 	for (unsigned i = 0; i < nsteps; i++) {
 		const struct ktstr_step *st = &steps[i];
 		unsigned ms = hold_ms(s->env, &st->hold, nsteps);
@@ -849,19 +980,33 @@ static int execute(struct scn *s, const struct ktstr_step *steps)
 		}
 	}
 out:
+	if (s->have_migrated && numa_vmstat_read_migrated(&s->migrated) == 0 &&
+	    s->migrated >= s->migrated0)
+		s->migrated -= s->migrated0;
+	else
+		s->have_migrated = false;
+	/* Payloads first: one still running would hold CPUs the workers need to stop. */
+	while (s->nbg)
+		bg_finish(s, s->nbg - 1, true);
 	stop_sets(s, NULL);
 	return s->env->result->ndetails > before ? -1 : 0;
 }
 
-int scn_run_steps(struct scn_env *env, const struct ktstr_step *steps)
+int scn_run_scenario(struct scn_env *env, const struct ktstr_backdrop *backdrop,
+		     const struct ktstr_step *steps)
 {
 	struct scn s = { .env = env };
 
 	/* Setup errors and a dead scheduler are the verdict; judge only a clean run. */
-	if (execute(&s, steps) == 0)
+	if (execute(&s, backdrop, steps) == 0)
 		judge(&s);
 	scn_free(&s);
 	return verdict(env);
+}
+
+int scn_run_steps(struct scn_env *env, const struct ktstr_step *steps)
+{
+	return scn_run_scenario(env, NULL, steps);
 }
 
 int scn_run_cgroups(struct scn_env *env, const struct ktstr_cgroup_def *defs)
@@ -884,7 +1029,7 @@ struct ktstr_reports *scn_spawn_and_collect(struct scn_env *env, const char *cg,
 
 	w.workers = n;
 	s.t0 = now_ns();
-	if ((*name && add_cgroup(&s, name) < 0) || spawn(&s, name, w, n, &set) < 0)
+	if ((*name && add_cgroup(&s, name) < 0) || spawn(&s, name, false, w, n, &set) < 0)
 		goto out;
 	worker_set_start(set);
 	if (!hold(&s, env->duration_ms))

@@ -41,6 +41,9 @@ int scn_cpuset_resolve(const struct ktstr_cpuset_spec *s, const struct hw_topo *
 
 /* Run steps; failures go into env->result; returns KTSTR_PASS / FAIL / SKIP. */
 int scn_run_steps(struct scn_env *env, const struct ktstr_step *steps);
+/* Steps with a backdrop (NULL = none) set up before the first and kept to the end. */
+int scn_run_scenario(struct scn_env *env, const struct ktstr_backdrop *backdrop,
+		     const struct ktstr_step *steps);
 int scn_run_cgroups(struct scn_env *env, const struct ktstr_cgroup_def *defs);
 /* Spawn, run the duration, collect: NULL on setup failure (detail recorded). */
 struct ktstr_reports *scn_spawn_and_collect(struct scn_env *env, const char *cg, unsigned n,

@@ -47,6 +47,15 @@ int ktstr_run_steps(struct ktstr_ctx *ctx, const struct ktstr_step *steps)
 	return scn_run_steps(&env, steps);
 }
 
+int ktstr_run_scenario(struct ktstr_ctx *ctx, const struct ktstr_backdrop *backdrop,
+		       const struct ktstr_step *steps)
+{
+	struct scn_env env;
+
+	scn_env_from_ctx(ctx, &env);
+	return scn_run_scenario(&env, backdrop, steps);
+}
+
 struct ktstr_reports *ktstr_spawn_and_collect(struct ktstr_ctx *ctx, const char *cg, unsigned n,
 					      struct ktstr_work w)
 {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "guest/cgroup.h"
+#include "guest/numa.h"
 #include "guest/worktypes.h"
 #include "util/util.h"
 
@@ -54,6 +55,12 @@ int worker_work_resolve(struct ktstr_work *w, char **err)
 	}
 	if (o->defaults)
 		o->defaults(&w->p);
+	if (o->validate) {
+		int ret = o->validate(w, err);
+
+		if (ret < 0)
+			return ret;
+	}
 	gs = ktstr_work_group_size(w);
 	if (!w->workers || w->workers % gs) {
 		*err = xasprintf("%s requires a worker count divisible by %u, got %u",
@@ -245,6 +252,7 @@ struct child_args {
 	uint64_t seed;
 	pid_t parent;
 	uint64_t *progress;
+	struct cpuset mem_nodes;
 };
 
 static void send_report(int fd, const struct ktstr_worker_report *r)
@@ -283,6 +291,15 @@ static __attribute__((noreturn)) void worker_main(struct child_args *a)
 	sigaddset(&set, SIGUSR1);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	close_others(keep, ARRAY_SIZE(keep));
+	if (a->work.mem.mode != KTSTR_MPOL_DEFAULT) {
+		int ret = numa_mpol_apply(&a->work.mem, &a->mem_nodes);
+
+		if (ret < 0) {
+			fprintf(stderr, "worker %d: set_mempolicy(%s): %s\n", (int)getpid(),
+				ktstr_mpol_mode_name(a->work.mem.mode), strerror(-ret));
+			_exit(5);
+		}
+	}
 
 	do
 		n = read(a->start_fd, &b, 1);
@@ -328,6 +345,8 @@ static __attribute__((noreturn)) void worker_main(struct child_args *a)
 	rep.cpu_ns = cpu_clock_ns() - cpu0;
 	read_schedstat(&run1, &delay1, &cnt1);
 	getrusage(RUSAGE_SELF, &ru1);
+	if (c.mem)
+		numa_self_region_pages(c.mem, c.mem_len, rep.numa_pages);
 	if (o->fini)
 		o->fini(&c);
 	rep.off_cpu_ns = rep.wall_ns > rep.cpu_ns ? rep.wall_ns - rep.cpu_ns : 0;
@@ -532,6 +551,7 @@ static int fork_worker(struct worker_set *s, unsigned i, unsigned gs, int (*pipe
 			.seed = rng + i * 0x9e3779b97f4a7c15ull,
 			.parent = getppid(),
 			.progress = &s->progress[i],
+			.mem_nodes = s->mem_nodes,
 		};
 
 		if (pipes) {
@@ -609,6 +629,31 @@ static int place_worker(const struct worker_spec *spec, struct worker_set *s, un
 	return *err ? -EPERM : ret;
 }
 
+/* work.mem's nodes, bounded by the cgroup's cpuset.mems.effective where it has one. */
+static int resolve_mem(const struct worker_spec *spec, struct cpuset *nodes, char **err)
+{
+	struct cpuset mems;
+	bool have_mems = false;
+
+	cpuset_zero(nodes);
+	if (spec->work.mem.mode == KTSTR_MPOL_DEFAULT)
+		return 0;
+	if (!spec->topo) {
+		*err = xstrdup("a memory policy needs the guest topology");
+		return -EINVAL;
+	}
+	if (spec->cgroup_dir) {
+		char *path = xasprintf("%s/cpuset.mems.effective", spec->cgroup_dir);
+		char *line = file_read_line(path);
+
+		have_mems = line && cpuset_parse(line, &mems) == 0 && cpuset_count(&mems);
+		free(line);
+		free(path);
+	}
+	return numa_mpol_resolve(&spec->work.mem, spec->topo, &spec->pool,
+				 have_mems ? &mems : NULL, nodes, err);
+}
+
 int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, char **err)
 {
 	struct worker_set *s;
@@ -626,6 +671,9 @@ int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, ch
 	ngroups = w.workers / gs;
 	s = xcalloc(1, sizeof(*s));
 	ret = set_alloc(&w, ngroups, s, err);
+	if (ret < 0)
+		goto fail;
+	ret = resolve_mem(spec, &s->mem_nodes, err);
 	if (ret < 0)
 		goto fail;
 	if (wt_get(w.type)->pipes) {
@@ -872,10 +920,19 @@ void worker_set_free(struct worker_set *s)
 
 /* ---- JSON ---- */
 
+static json_t *u64_array(const uint64_t *v, unsigned n)
+{
+	json_t *a = json_array();
+
+	for (unsigned i = 0; i < n; i++)
+		json_array_append_new(a, json_integer((json_int_t)v[i]));
+	return a;
+}
+
 json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 {
 	struct cpuset used;
-	json_t *lat = json_array();
+	json_t *lat = json_array(), *numa = u64_array(r->numa_pages, KTSTR_NUMA_MAX_NODES);
 	char *cpus;
 	json_t *j;
 
@@ -885,7 +942,7 @@ json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 	for (unsigned i = 0; i < r->nlat && i < KTSTR_MAX_LAT_SAMPLES; i++)
 		json_array_append_new(lat, json_integer((json_int_t)r->lat_ns[i]));
 	j = json_pack("{s:i, s:i, s:s, s:b, s:i, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-		      "s:i, s:I, s:I, s:I, s:I, s:s, s:I, s:o}",
+		      "s:i, s:I, s:I, s:I, s:I, s:s, s:I, s:o, s:o}",
 		      "pid", r->pid, "index", (int)r->index, "type", ktstr_work_type_name(r->type),
 		      "completed", r->completed, "exit_status", r->exit_status, "messenger",
 		      r->messenger, "work_units", (json_int_t)r->work_units, "iterations",
@@ -897,8 +954,13 @@ json_t *worker_report_to_json(const struct ktstr_worker_report *r)
 		      "max_host_stall_ms", (json_int_t)r->max_host_stall_ms,
 		      "migrations", (json_int_t)r->migrations, "vol_switches",
 		      (json_int_t)r->vol_switches, "invol_switches", (json_int_t)r->invol_switches,
-		      "cpus_used", cpus, "lat_total", (json_int_t)r->lat_total, "lat_ns", lat);
+		      "cpus_used", cpus, "lat_total", (json_int_t)r->lat_total, "lat_ns", lat,
+		      "numa_pages", numa);
 	free(cpus);
+	json_object_set_new(j, "phase_work",
+			    u64_array(r->phase_work, MIN(r->nphases, KTSTR_MAX_PHASES)));
+	json_object_set_new(j, "phase_runs",
+			    u64_array(r->phase_runs, MIN(r->nphases, KTSTR_MAX_PHASES)));
 	return j;
 }
 
@@ -938,6 +1000,48 @@ static int get_bool(const json_t *j, const char *key, bool *out, char **err)
 	return 0;
 }
 
+/* An array of at most max non-negative integers into out; its length into *n (may be NULL). */
+static int get_u64_array(const json_t *j, const char *key, size_t max, uint64_t *out, size_t *n,
+			 char **err)
+{
+	json_t *a = json_object_get(j, key);
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) > max) {
+		*err = xasprintf("report field \"%s\" missing or longer than %zu", key, max);
+		return -EINVAL;
+	}
+	for (i = 0; i < json_array_size(a); i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			*err = xasprintf("report field \"%s\"[%zu] not a non-negative integer",
+					 key, i);
+			return -EINVAL;
+		}
+		out[i] = (uint64_t)json_integer_value(v);
+	}
+	if (n)
+		*n = i;
+	return 0;
+}
+
+/* A Sequence's per-phase counts: two arrays of the same length, at most KTSTR_MAX_PHASES. */
+static int get_phases(const json_t *j, struct ktstr_worker_report *r, char **err)
+{
+	size_t nw, nr;
+
+	if (get_u64_array(j, "phase_work", KTSTR_MAX_PHASES, r->phase_work, &nw, err) ||
+	    get_u64_array(j, "phase_runs", KTSTR_MAX_PHASES, r->phase_runs, &nr, err))
+		return -EINVAL;
+	if (nw != nr) {
+		*err = xstrdup("report fields \"phase_work\" and \"phase_runs\" differ in length");
+		return -EINVAL;
+	}
+	r->nphases = (unsigned)nw;
+	return 0;
+}
+
 int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char **err)
 {
 	const struct {
@@ -954,9 +1058,8 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 	};
 	const char *type, *cpus;
 	struct cpuset used;
-	json_t *lat;
 	int idx, t;
-	size_t i;
+	size_t i, n;
 
 	*err = NULL;
 	memset(r, 0, sizeof(*r));
@@ -983,29 +1086,18 @@ int worker_report_from_json(const json_t *j, struct ktstr_worker_report *r, char
 		return -EINVAL;
 	}
 	r->type = (enum ktstr_work_type)t;
+	if (get_phases(j, r, err))
+		return -EINVAL;
 	cpus = json_string_value(json_object_get(j, "cpus_used"));
 	if (!cpus || cpuset_parse(cpus, &used) < 0) {
 		*err = xstrdup("report field \"cpus_used\" missing or not a cpu list");
 		return -EINVAL;
 	}
 	memcpy(r->cpus_used, used.bits, sizeof(r->cpus_used));
-	lat = json_object_get(j, "lat_ns");
-	if (!json_is_array(lat) || json_array_size(lat) > KTSTR_MAX_LAT_SAMPLES) {
-		*err = xasprintf("report field \"lat_ns\" missing or longer than %d",
-				 KTSTR_MAX_LAT_SAMPLES);
+	if (get_u64_array(j, "lat_ns", KTSTR_MAX_LAT_SAMPLES, r->lat_ns, &n, err) ||
+	    get_u64_array(j, "numa_pages", KTSTR_NUMA_MAX_NODES, r->numa_pages, NULL, err))
 		return -EINVAL;
-	}
-	for (i = 0; i < json_array_size(lat); i++) {
-		json_t *v = json_array_get(lat, i);
-
-		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			*err = xasprintf("report field \"lat_ns\"[%zu] not a non-negative integer",
-					 i);
-			return -EINVAL;
-		}
-		r->lat_ns[i] = (uint64_t)json_integer_value(v);
-	}
-	r->nlat = (unsigned)i;
+	r->nlat = (unsigned)n;
 	if (r->lat_total < r->nlat) {
 		*err = xstrdup("report field \"lat_total\" smaller than the samples kept");
 		return -EINVAL;

@@ -21,7 +21,8 @@ struct worker_spec {
 	struct ktstr_work work;     /* work.workers = how many */
 	struct cpuset pool;         /* CPUs the cgroup allows; empty = every online CPU */
 	const struct hw_topo *topo; /* for LLC-aligned affinity; may be NULL */
-	const char *cgroup_dir;     /* absolute cgroup to put workers in; NULL = stay */
+	const char *cgroup_dir;     /* absolute cgroup to put workers in; NULL = stay; its
+				     * cpuset.mems.effective bounds work.mem's nodes */
 	uint64_t seed;              /* random subsets and per-worker RNG */
 };
 
@@ -35,6 +36,7 @@ struct worker_set {
 	size_t shm_len;
 	uint64_t *progress; /* shared: each worker's live iteration count */
 	size_t progress_len;
+	struct cpuset mem_nodes; /* work.mem resolved */
 	struct ktstr_worker_report *reports;
 	bool running, collected;
 	uint64_t start_ns, stop_ns;
@@ -48,7 +50,8 @@ int worker_work_resolve(struct ktstr_work *w, char **err);
 bool worker_affinity_resolve(const struct ktstr_affinity *a, const struct cpuset *pool,
 			     const struct hw_topo *topo, uint64_t *rng, struct cpuset *out);
 
-/* Fork the workers, put them in the cgroup, apply policy and affinity; they wait. */
+/* Fork the workers, put them in the cgroup, apply policy and affinity; they wait.
+ * Each sets its memory policy (work.mem) itself before it waits. */
 int worker_set_spawn(const struct worker_spec *spec, struct worker_set **out, char **err);
 /* Release the barrier. */
 void worker_set_start(struct worker_set *s);

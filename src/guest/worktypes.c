@@ -337,8 +337,15 @@ static int cache_init(struct wt_ctx *c)
 	struct cache_priv *p = xcalloc(1, sizeof(*p));
 
 	p->len = (size_t)c->work.p.size_kb * 1024;
-	p->buf = xcalloc(1, p->len);
+	/* a mapping of its own: its pages come under the worker's memory policy */
+	p->buf = mmap(NULL, p->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p->buf == MAP_FAILED) {
+		free(p);
+		return -errno;
+	}
 	c->priv = p;
+	c->mem = p->buf;
+	c->mem_len = p->len;
 	return 0;
 }
 
@@ -373,7 +380,7 @@ static void cache_fini(struct wt_ctx *c)
 {
 	struct cache_priv *p = c->priv;
 
-	free(p->buf);
+	munmap(p->buf, p->len);
 	free(p);
 }
 
@@ -492,6 +499,8 @@ static int pf_init(struct wt_ctx *c)
 	}
 	madvise(p->region, p->len, MADV_NOHUGEPAGE);
 	c->priv = p;
+	c->mem = p->region;
+	c->mem_len = p->len;
 	return 0;
 }
 
@@ -500,9 +509,10 @@ static void pf_iter(struct wt_ctx *c)
 	struct pf_priv *p = c->priv;
 	size_t pages = p->len / 4096;
 
+	/* drop first: the last iteration's pages stay resident to be counted */
+	madvise(p->region, p->len, MADV_DONTNEED);
 	for (unsigned i = 0; i < c->work.p.touches; i++)
 		p->region[(wt_rand(&c->rng) % pages) * 4096] = (uint8_t)i;
-	madvise(p->region, p->len, MADV_DONTNEED);
 	wt_spin(c->work.p.spin_iters);
 	c->rep->work_units += c->work.p.touches;
 }
@@ -729,6 +739,10 @@ static const struct wt_ops ops[KTSTR_WT_COUNT] = {
 
 const struct wt_ops *wt_get(enum ktstr_work_type t)
 {
+	if (t == KTSTR_WT_SEQUENCE)
+		return &wt_sequence_ops;
+	if (t == KTSTR_WT_CUSTOM)
+		return &wt_custom_ops;
 	if ((unsigned)t >= KTSTR_WT_COUNT)
 		return NULL;
 	return &ops[t];

@@ -25,6 +25,8 @@ struct wt_ctx {
 	uint64_t cpu_read_ns, cpu_read_cpu_ns, slept_since_read_ns; /* last CPU-time reading */
 	int last_cpu;
 	void *priv;
+	void *mem;                   /* the work's memory region (its pages' nodes are reported) */
+	size_t mem_len;
 };
 
 struct wt_ops {
@@ -34,9 +36,21 @@ struct wt_ops {
 	int (*init)(struct wt_ctx *c);  /* optional; negative errno aborts the worker */
 	void (*iter)(struct wt_ctx *c); /* one outer iteration; counts work units */
 	void (*fini)(struct wt_ctx *c); /* optional */
+	/* optional: what the defaults cannot fix (message in *err) */
+	int (*validate)(const struct ktstr_work *w, char **err);
 };
 
 const struct wt_ops *wt_get(enum ktstr_work_type t);
+
+/* Sequence (wt_sequence.c): check phases and copy them to out[KTSTR_MAX_PHASES] with each
+ * work phase's params resolved; *n phases. -EINVAL with *err (caller frees) when a phase
+ * is invalid, there are none, or more than KTSTR_MAX_PHASES. */
+int wt_seq_plan(const struct ktstr_phase *phases, struct ktstr_phase *out, unsigned *n,
+		char **err);
+/* Whether a phase running elapsed_ns for iters iterations is over. */
+bool wt_phase_done(const struct ktstr_phase *ph, uint64_t elapsed_ns, uint64_t iters);
+extern const struct wt_ops wt_sequence_ops;
+extern const struct wt_ops wt_custom_ops; /* wt_custom.c */
 
 /* Worker loop helpers the work types call. */
 /* Starts the clocks (before the first iteration), then after every iteration: the

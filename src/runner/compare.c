@@ -46,6 +46,7 @@ static const struct {
 	{ "p99_wake_latency_us", "worst_p99_wake_latency_us" },
 	{ "median_wake_latency_us", "worst_median_wake_latency_us" },
 	{ "work_units", "work_units" },
+	{ "page_locality", "worst_page_locality" },
 };
 
 static const struct compare_metric_def *builtin_exact(const char *name)

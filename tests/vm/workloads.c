@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Workloads under EEVDF that must PASS: steady cgroups and cpuset isolation,
- * a handful of catalog scenarios, and every work type (18) making progress.
+ * a handful of catalog scenarios, and every work type (20) making progress.
  * Several scenarios share one VM: each boot costs seconds under TCG.
  */
 #include <ktstr/ktstr.h>
@@ -34,6 +34,13 @@ KTSTR_TEST(wl_catalog_dynamic, .llcs = 2, .cores = 2, .duration_s = 2, .isolatio
 	return v;
 }
 
+static int custom_unit(struct ktstr_worker *w, void *arg)
+{
+	ktstr_worker_add_work(w, 1);
+	ktstr_worker_sleep_ns(w, 1000000);
+	return 0;
+}
+
 /* Every work type at once, one cgroup each: every worker must make progress. Workers of
  * different types share 4 CPUs unevenly, so fairness spread is not judged here. */
 KTSTR_TEST(wl_all_work_types, .llcs = 2, .cores = 2, .duration_s = 2,
@@ -54,6 +61,9 @@ KTSTR_TEST(wl_all_work_types, .llcs = 2, .cores = 2, .duration_s = 2,
 	defs[KTSTR_WT_FAN_OUT_COMPUTE].workers = 3;
 	defs[KTSTR_WT_FUTEX_FAN_OUT].work.p.group = 2;
 	defs[KTSTR_WT_FUTEX_FAN_OUT].workers = 3;
+	defs[KTSTR_WT_SEQUENCE].work.phases =
+		KTSTR_PHASES(KTSTR_PHASE_SPIN(20), KTSTR_PHASE_SLEEP(10), KTSTR_PHASE_IO(10));
+	defs[KTSTR_WT_CUSTOM].work.custom = custom_unit;
 	defs[KTSTR_WT_COUNT].end_ = true;
 	return ktstr_run_cgroups(ctx, defs);
 }

@@ -402,6 +402,82 @@ static void test_migration_and_stats(void **state)
 	result_free(&res);
 }
 
+static void test_numa(void **state)
+{
+	struct ktstr_thresholds t = thresholds_defaults();
+	struct cpuset nodes[2];
+	struct check_input in = { .w = cw, .n = 3, .thr = &t, .node_cpus = nodes, .nnodes = 2 };
+	struct ktstr_result res;
+	uint64_t local, total;
+
+	cpuset_parse("0-3", &nodes[0]);
+	cpuset_parse("4-7", &nodes[1]);
+	/* cg_0 on node 0 with 90 of 100 pages there; cg_1 on node 1 with all on node 0 */
+	mk(0, "cg_0", 0, 1000, 10);
+	mk(1, "cg_0", 0, 1000, 10);
+	mk(2, "cg_1", 1, 1000, 10);
+	for (unsigned i = 0; i < 3; i++)
+		cw[i].constrained = true;
+	cpuset_parse("0-3", &cw[0].allowed);
+	cpuset_parse("0-3", &cw[1].allowed);
+	cpuset_parse("4-5", &cw[2].allowed);
+	reps[0].numa_pages[0] = 50;
+	reps[1].numa_pages[0] = 40;
+	reps[1].numa_pages[1] = 10;
+	reps[2].numa_pages[0] = 64;
+	checks_worker_locality(&in, &cw[1], &local, &total);
+	assert_int_equal(local, 40);
+	assert_int_equal(total, 50);
+	/* off by default: recorded, not judged */
+	result_init(&res);
+	assert_int_equal(checks_run(&in, &res), KTSTR_PASS);
+	assert_true(fabs(stat(&res, "cgroup.cg_0.page_locality") - 0.9) < 1e-9);
+	assert_true(stat(&res, "cgroup.cg_1.page_locality") == 0);
+	assert_true(stat(&res, "worst_page_locality") == 0);
+	assert_true(stat(&res, "numa_pages") == 164);
+	result_free(&res);
+	t.min_page_locality = (struct ktstr_opt_f64)KTSTR_SET(0.85);
+	result_init(&res);
+	check_page_locality(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_PAGE_LOCALITY,
+			"cgroup cg_1: page locality 0.0000 < limit 0.85 (0 of 64 pages on the "
+			"nodes of its CPUs)"));
+	result_free(&res);
+	/* an unconstrained worker is local everywhere; work without pages is not judged */
+	cw[2].constrained = false;
+	reps[0].numa_pages[0] = reps[1].numa_pages[0] = reps[1].numa_pages[1] = 0;
+	result_init(&res);
+	check_page_locality(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	result_free(&res);
+	/* 32 pages moved of 64: judged only with the vmstat delta and the limit */
+	t.max_cross_node_migration_ratio = (struct ktstr_opt_f64)KTSTR_SET(0.25);
+	in.numa_migrated = 32;
+	result_init(&res);
+	check_cross_node_migration(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	result_free(&res);
+	in.have_numa_migrated = true;
+	result_init(&res);
+	check_cross_node_migration(&in, &res);
+	dump(&res);
+	assert_int_equal(res.ndetails, 1);
+	assert_true(has(&res, KTSTR_CROSS_NODE_MIGRATION,
+			"cross-node migration ratio 0.5000 > limit 0.25 (32 pages migrated by NUMA "
+			"balancing / 64 pages of the workers)"));
+	checks_numa_stats(&in, &res);
+	assert_true(stat(&res, "worst_cross_node_migration_ratio") == 0.5);
+	assert_true(stat(&res, "numa_pages_migrated") == 32);
+	result_free(&res);
+	in.numa_migrated = 16;
+	result_init(&res);
+	check_cross_node_migration(&in, &res);
+	assert_int_equal(res.ndetails, 0);
+	result_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,7 +485,7 @@ int main(void)
 		cmocka_unit_test(test_gap), cmocka_unit_test(test_isolation),
 		cmocka_unit_test(test_arith),      cmocka_unit_test(test_throughput),
 		cmocka_unit_test(test_latency),    cmocka_unit_test(test_migration_and_stats),
-		cmocka_unit_test(test_cgroup_spread),
+		cmocka_unit_test(test_cgroup_spread), cmocka_unit_test(test_numa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,8 @@
 #include "guest/scenario.h"
 #include "util/util.h"
 
+KTSTR_PAYLOAD(unit_payload, .binary = "true");
+
 static struct hw_topo topo;
 static struct ktstr_thresholds thr;
 static struct ktstr_result res;
@@ -100,19 +102,45 @@ static void test_sched_dies(void **state)
 	result_free(&res);
 }
 
-static void test_setup_errors(void **state)
+static void expect_setup_error(const struct ktstr_step *steps, const char *msg)
 {
 	struct scn_env env = env_for(100);
 
-	assert_int_equal(scn_run_steps(&env, KTSTR_STEPS({ .hold = KTSTR_HOLD_FRAC(-1) })),
-			 KTSTR_FAIL);
-	assert_true(has(KTSTR_OTHER, "step 1: invalid hold"));
+	assert_int_equal(scn_run_steps(&env, steps), KTSTR_FAIL);
+	assert_true(has(KTSTR_OTHER, msg));
 	result_free(&res);
-	env = env_for(100);
-	assert_int_equal(scn_run_steps(&env, KTSTR_STEPS(
-				{ .ops = KTSTR_OPS(KTSTR_OP_REMOVE_CGROUP("nope")) })),
-			 KTSTR_FAIL);
-	assert_true(has(KTSTR_OTHER, "remove: no cgroup nope"));
+}
+
+static void test_setup_errors(void **state)
+{
+	expect_setup_error(KTSTR_STEPS({ .hold = KTSTR_HOLD_FRAC(-1) }), "step 1: invalid hold");
+	expect_setup_error(KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_REMOVE_CGROUP("nope")) }),
+			   "remove: no cgroup nope");
+	expect_setup_error(KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_SPAWN("", KTSTR_WORK_SEQUENCE(
+						{ .type = KTSTR_WT_PIPE_IO, .ms = 5 }))) }),
+			   "work type PipeIo cannot be a phase");
+	expect_setup_error(KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_PAYLOAD_START(&unit_payload)) }),
+			   "payloads need a test context");
+	expect_setup_error(KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_PAYLOAD_STOP(&unit_payload)) }),
+			   "payload 'unit_payload' is not running in the background");
+}
+
+/* A backdrop's workers run beside every step and are judged with theirs. */
+static void test_backdrop(void **state)
+{
+	struct scn_env env = env_for(1200);
+	double workers = -1;
+
+	assert_int_equal(scn_run_scenario(&env,
+			&(struct ktstr_backdrop){ .ops = KTSTR_OPS(KTSTR_OP_SPAWN("",
+				KTSTR_WORK_SEQUENCE(KTSTR_PHASE_SPIN(20), KTSTR_PHASE_SLEEP(10)))) },
+			KTSTR_STEPS({ .ops = KTSTR_OPS(KTSTR_OP_SPAWN("", KTSTR_WORK_CPU_SPIN)) },
+				    { .ops = KTSTR_OPS(KTSTR_OP_SPAWN("", KTSTR_WORK_YIELD_HEAVY)) })),
+			 KTSTR_PASS);
+	for (unsigned i = 0; i < res.nstats; i++)
+		if (!strcmp(res.stats[i].name, "workers"))
+			workers = res.stats[i].value;
+	assert_true(workers == 6);
 	result_free(&res);
 }
 
@@ -138,7 +166,7 @@ static void test_cgroup_steps(void **state)
 {
 	char *parent = cg_parent();
 	struct scn_env env;
-	double v = -1;
+	double v = -1, host = -1;
 
 	if (!parent) {
 		print_message("no writable cgroup v2 hierarchy: skipped\n");
@@ -154,12 +182,17 @@ static void test_cgroup_steps(void **state)
 			{ .ops = KTSTR_OPS(KTSTR_OP_MOVE_ALL_TASKS("outer/a", "outer/b"),
 					   KTSTR_OP_REMOVE_CGROUP("gone")) },
 			{ .ops = KTSTR_OPS(KTSTR_OP_SPAWN("outer/a", KTSTR_WORK_BURSTY_P(10, 10)),
-					   KTSTR_OP_STOP_CGROUP("outer/b")) })),
+					   KTSTR_OP_STOP_CGROUP("outer/b"),
+					   KTSTR_OP_SPAWN_HOST(KTSTR_WORK_CPU_SPIN)) })),
 			 KTSTR_PASS);
-	for (unsigned i = 0; i < res.nstats; i++)
+	for (unsigned i = 0; i < res.nstats; i++) {
 		if (!strcmp(res.stats[i].name, "cgroup.outer/b.workers"))
 			v = res.stats[i].value;
+		if (!strcmp(res.stats[i].name, "cgroup.(host).workers"))
+			host = res.stats[i].value;
+	}
 	assert_true(v == 2); /* the moved workers are judged where they ended */
+	assert_true(host == 2); /* reported as the host's */
 	assert_false(path_exists(parent));
 	result_free(&res);
 	free(parent);
@@ -171,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_spawn_and_collect),
 		cmocka_unit_test(test_sched_dies),
 		cmocka_unit_test(test_setup_errors),
+		cmocka_unit_test(test_backdrop),
 		cmocka_unit_test(test_cgroup_steps),
 	};
 

@@ -46,6 +46,12 @@ static void test_report_roundtrip(void **state)
 	a.lat_ns[0] = 1;
 	a.lat_ns[1] = 20000;
 	a.lat_ns[2] = 3;
+	a.nphases = 2;
+	a.phase_work[0] = 1ull << 35;
+	a.phase_runs[0] = 4;
+	a.phase_runs[1] = 3;
+	a.numa_pages[0] = 12;
+	a.numa_pages[KTSTR_NUMA_MAX_NODES - 1] = 250;
 	j = worker_report_to_json(&a);
 	assert_int_equal(worker_report_from_json(j, &b, &err), 0);
 	assert_null(err);
@@ -79,6 +85,14 @@ static void test_report_strict(void **state)
 	expect_bad("{\"completed\": 1}", "\"completed\"");
 	expect_bad("{\"lat_ns\": [1, -2]}", "\"lat_ns\"[1]");
 	expect_bad("{\"lat_ns\": [1, 2], \"lat_total\": 1}", "\"lat_total\"");
+	expect_bad("{\"phase_work\": [1, 2], \"phase_runs\": [1]}", "differ in length");
+	expect_bad("{\"phase_work\": [1, 2, 3, 4, 5, 6, 7, 8, 9], "
+		   "\"phase_runs\": [1, 1, 1, 1, 1, 1, 1, 1, 1]}", "\"phase_work\" missing or longer than 8");
+	expect_bad("{\"phase_work\": [-1], \"phase_runs\": [1]}", "\"phase_work\"[0]");
+	expect_bad("{\"phase_runs\": null}", "\"phase_runs\"");
+	expect_bad("{\"numa_pages\": [1, -2]}", "\"numa_pages\"[1]");
+	expect_bad("{\"numa_pages\": [0, 0, 0, 0, 0, 0, 0, 0, 1]}",
+		   "\"numa_pages\" missing or longer than 8");
 	{
 		/* more samples than the reservoir holds */
 		static struct ktstr_worker_report r, good;
@@ -127,9 +141,17 @@ static void wait_progress(struct worker_set *s)
 	} while (!all && now_ns() < end);
 }
 
+static int count_units(struct ktstr_worker *w, void *arg)
+{
+	ktstr_worker_add_work(w, 1);
+	return 0;
+}
+
 /* Every work type really runs: all its workers report non-zero work. */
 static void test_all_work_types(void **state)
 {
+	const struct ktstr_phase *phases = KTSTR_PHASES(KTSTR_PHASE_SPIN(5), KTSTR_PHASE_SLEEP(5));
+
 	for (int t = 0; t < KTSTR_WT_COUNT; t++) {
 		struct worker_spec spec = { .work = { .type = t } };
 		struct worker_set *s;
@@ -139,6 +161,10 @@ static void test_all_work_types(void **state)
 		spec.work.workers = gs > 1 ? gs : 2;
 		if (t == KTSTR_WT_BURSTY)
 			spec.work.p = (struct ktstr_work_params){ .burst_ms = 10, .sleep_ms = 10 };
+		if (t == KTSTR_WT_SEQUENCE)
+			spec.work.phases = phases;
+		if (t == KTSTR_WT_CUSTOM)
+			spec.work.custom = count_units;
 		if (worker_set_spawn(&spec, &s, &err) < 0)
 			fail_msg("%s: %s", ktstr_work_type_name(t), err);
 		worker_set_start(s);
@@ -162,6 +188,46 @@ static void test_all_work_types(void **state)
 		}
 		worker_set_free(s);
 	}
+}
+
+/* Workers bound to node 0 report their region's pages, all on node 0; a node the
+ * machine lacks is refused at spawn. */
+static void test_memory_policy(void **state)
+{
+	struct worker_spec spec = {
+		.work = KTSTR_WORK(KTSTR_WT_CACHE_PRESSURE, .workers = 2, .p = { .size_kb = 256 },
+				   .mem = KTSTR_MEMPOLICY(KTSTR_MPOL_BIND, .nodes = "0")),
+	};
+	struct hw_topo topo;
+	struct worker_set *s;
+	char *err = NULL;
+
+	if (hw_topo_read("/sys", &topo, &err) < 0 || !path_exists("/proc/self/numa_maps")) {
+		free(err);
+		skip();
+	}
+	spec.topo = &topo;
+	assert_int_equal(worker_set_spawn(&spec, &s, &err), 0);
+	worker_set_start(s);
+	wait_progress(s);
+	worker_set_stop(s, 5000);
+	for (unsigned i = 0; i < s->n; i++) {
+		const struct ktstr_worker_report *r = &s->reports[i];
+		uint64_t total = 0;
+
+		for (unsigned n = 0; n < KTSTR_NUMA_MAX_NODES; n++)
+			total += r->numa_pages[n];
+		print_message("worker %u: %llu of %llu pages on node 0\n", i,
+			      (unsigned long long)r->numa_pages[0], (unsigned long long)total);
+		assert_true(r->completed);
+		assert_true(r->numa_pages[0] >= 64); /* 256 KiB, every page touched */
+		assert_int_equal(r->numa_pages[0], total);
+	}
+	worker_set_free(s);
+	spec.work.mem.nodes = "7";
+	assert_int_equal(worker_set_spawn(&spec, &s, &err), -EINVAL);
+	assert_non_null(strstr(err, "memory policy bind: nodes 7 beyond the topology's"));
+	free(err);
 }
 
 /* A worker that cannot be stopped by SIGUSR1 in time is killed and reported. */
@@ -269,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_report_roundtrip), cmocka_unit_test(test_report_strict),
 		cmocka_unit_test(test_reservoir),        cmocka_unit_test(test_all_work_types),
 		cmocka_unit_test(test_never_started),    cmocka_unit_test(test_cgroup_manager),
+		cmocka_unit_test(test_memory_policy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

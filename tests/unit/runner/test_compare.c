@@ -236,6 +236,9 @@ static void test_builtin_table(void **state)
 	assert_true(compare_builtin("worst_spread")->rel == 0.25);
 	assert_int_equal(compare_builtin("work_units")->polarity, KTSTR_HIGHER_BETTER);
 	assert_ptr_equal(compare_builtin("cgroup.cg_0.spread"), compare_builtin("worst_spread"));
+	assert_ptr_equal(compare_builtin("cgroup.node_0.page_locality"),
+			 compare_builtin("worst_page_locality"));
+	assert_int_equal(compare_builtin("worst_page_locality")->polarity, KTSTR_HIGHER_BETTER);
 	assert_ptr_equal(compare_builtin("cgroup.a.b.max_gap_ms"), compare_builtin("worst_gap_ms"));
 	assert_null(compare_builtin("cgroup.cg_0.cpus"));
 	assert_null(compare_builtin("cgroup.spread"));

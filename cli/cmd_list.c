@@ -10,6 +10,7 @@
 #include <ktstr/scenario.h>
 
 #include "cli/commands.h"
+#include "guest/catalog.h"
 #include "runner/args.h"
 
 static void usage(FILE *f)
@@ -20,11 +21,14 @@ static void usage(FILE *f)
 		"SYNOPSIS\n"
 		"    ktstr list [--category C] [--json]\n\n"
 		"DESCRIPTION\n"
-		"    Prints every scenario 'ktstr run --scenario NAME' accepts with its category\n"
-		"    and a one-line description, grouped by category.\n\n"
+		"    Prints every scenario 'ktstr run --scenario NAME' accepts with its category,\n"
+		"    a one-line description and what it needs (at least N CPUs, LLCs or NUMA\n"
+		"    nodes, SMT, a sched_ext scheduler), grouped by category. 'ktstr run' skips\n"
+		"    a scenario on a topology or scheduler that does not meet its needs.\n\n"
 		"OPTIONS\n"
 		"    --category C   only this category\n"
-		"    --json         a JSON object: {\"scenarios\": [{name, category, description}],\n"
+		"    --json         a JSON object: {\"scenarios\": [{name, category, description,\n"
+		"                   needs: {cpus, llcs, numa_nodes, smt, sched_ext}}],\n"
 		"                   \"categories\": [names]}\n\n"
 		"EXIT STATUS\n"
 		"    0 listed, 2 usage error (unknown option or category).\n\n"
@@ -89,12 +93,22 @@ int cmd_catalog(int argc, char **argv)
 				printf("%s%s:\n", prev ? "\n" : "", s->category);
 			prev = s->category;
 		}
-		if (json)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "name", s->name,
-							     "category", s->category,
-							     "description", s->description));
-		else
-			printf("  %-18s %s\n", s->name, s->description);
+		if (json) {
+			const struct ktstr_scenario_needs *n = &s->needs;
+
+			json_array_append_new(
+			    arr, json_pack("{s:s,s:s,s:s,s:{s:i,s:i,s:i,s:b,s:b}}", "name", s->name,
+					   "category", s->category, "description", s->description,
+					   "needs", "cpus", (json_int_t)n->cpus, "llcs",
+					   (json_int_t)n->llcs, "numa_nodes", (json_int_t)n->numa_nodes,
+					   "smt", n->smt, "sched_ext", n->sched_ext));
+		} else {
+			char needs[96];
+
+			scn_needs_format(&s->needs, needs, sizeof(needs));
+			printf("  %-22s %s%s%s%s\n", s->name, s->description, *needs ? " [needs " : "",
+			       needs, *needs ? "]" : "");
+		}
 	}
 	json_object_set_new(top, "scenarios", arr);
 	json_object_set_new(top, "categories", cats);

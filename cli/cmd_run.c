@@ -19,6 +19,7 @@
 #include "core/entry.h"
 #include "core/sched_args.h"
 #include "core/topo.h"
+#include "guest/catalog.h"
 #include "runner/args.h"
 #include "runner/entry_validate.h"
 #include "runner/output.h"
@@ -35,7 +36,7 @@
 /* The quick default set: about a minute together under TCG. */
 static const char *const default_scenarios[] = { "steady", "cpuset_apply", "cpuset_clear" };
 #define DEFAULT_SCHEDULER "scx_ktstr"
-#define MAX_LIST 64
+#define MAX_LIST 256
 
 static void usage(FILE *f)
 {
@@ -54,6 +55,9 @@ static void usage(FILE *f)
 		"    combination in its own VM booted with that CPU topology: the scheduler is\n"
 		"    started and attached, the scenario's cgroup workloads run, and what every\n"
 		"    worker got is checked (starvation, gaps, spread, isolation). No C needed.\n"
+		"    A scenario whose needs (ktstr list) a topology or scheduler does not meet\n"
+		"    is not run there: it is a SKIP with the reason, in --plan, the blocks and\n"
+		"    the table, and no VM boots for it.\n"
 		"    While VMs run, a progress line goes to stderr (rewritten in place on a\n"
 		"    terminal, with each VM's stage: boot, scheduler, body...; one line per\n"
 		"    start and finish otherwise). Each test's block is\n"
@@ -363,6 +367,8 @@ static void print_table(void *arg)
 		cell(f, r, "worst_gap_ms", "%.0f");
 		cell(f, r, "worst_spread", "%.1f");
 		cell(f, r, "migrations", "%.0f");
+		if (r->done && r->result.verdict == KTSTR_SKIP && r->result.skip_reason)
+			fprintf(f, "  %s", r->result.skip_reason);
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < p->n; i++)
@@ -737,6 +743,19 @@ static void fill_item(const struct run_args *a, size_t s, size_t tp, size_t k,
 	if (a->ntopos)
 		it->topo = a->tobj[tp];
 	topo_format(&it->topo, r->topo, sizeof(r->topo));
+	{
+		struct scn_offer o = {
+			.cpus = topo_total_cpus(&it->topo),
+			.llcs = it->topo.llcs,
+			.numa_nodes = it->topo.numa_nodes,
+			.threads_per_core = it->topo.threads_per_core,
+			.sched_ext = sched->binary != NULL,
+		};
+		char why[128];
+
+		if (scn_needs_unmet(&ktstr_scenario_find(a->scen[s])->needs, &o, why, sizeof(why)))
+			it->skip_reason = xstrdup(why);
+	}
 	r->scenario = a->scen[s];
 	r->sched = sched->name;
 	sb_append(&name, a->scen[s]);

@@ -70,6 +70,7 @@ enum ktstr_policy {
 	KTSTR_POLICY_IDLE,
 	KTSTR_POLICY_FIFO, /* .prio 1..99 (0 = 1) */
 	KTSTR_POLICY_RR,
+	KTSTR_POLICY_DEADLINE, /* .dl_runtime_us <= .dl_deadline_us <= .dl_period_us */
 };
 
 enum ktstr_affinity_kind {
@@ -160,6 +161,8 @@ struct ktstr_work {
 	unsigned workers; /* 0 = the cgroup's .workers, else the test's workers per cgroup */
 	enum ktstr_policy policy;
 	int prio;
+	int nice;                     /* -20..19; normal, batch and idle policies */
+	unsigned dl_runtime_us, dl_deadline_us, dl_period_us; /* deadline (2000, period, 10000) */
 	struct ktstr_affinity affinity;
 	struct ktstr_work_params p;
 	struct ktstr_mempolicy mem;
@@ -276,6 +279,9 @@ enum ktstr_op_kind {
 	KTSTR_OPK_SET_AFFINITY,   /* re-pin every running worker of cgroup */
 	KTSTR_OPK_MOVE_ALL_TASKS, /* cgroup -> other */
 	KTSTR_OPK_CALL,           /* fn(ctx, arg): the test's own stimulus; < 0 fails the step */
+	KTSTR_OPK_SET_POLICY,     /* .work's policy, prio, nice, deadline on every running
+				   * worker of cgroup */
+	KTSTR_OPK_SET_WEIGHT,     /* cpu.weight of cgroup (1..10000) */
 	KTSTR_OPK_SPAWN_HOST,     /* start .work in the hierarchy's root cgroup, outside the
 				   * test's cgroups; reported under cgroup "(host)" */
 	KTSTR_OPK_PAYLOAD_START,  /* start .payload in the background */
@@ -291,6 +297,7 @@ struct ktstr_op {
 	struct ktstr_affinity affinity;
 	int (*fn)(struct ktstr_ctx *ctx, void *arg);
 	void *arg;
+	unsigned weight;
 	const struct ktstr_payload_step *payload; /* the payload ops (<ktstr/payload.h>) */
 };
 
@@ -307,6 +314,12 @@ struct ktstr_op {
 #define KTSTR_OP_MOVE_ALL_TASKS(from, to)                                                          \
 	{ .kind = KTSTR_OPK_MOVE_ALL_TASKS, .cgroup = (from), .other = (to) }
 #define KTSTR_OP_CALL(f, a) { .kind = KTSTR_OPK_CALL, .fn = (f), .arg = (a) }
+/* KTSTR_OP_SET_POLICY("cg", KTSTR_POLICY_BATCH, .nice = 5): sets after the policy are
+ * ktstr_work fields. Workers it touched are compared only with workers it touched alike. */
+#define KTSTR_OP_SET_POLICY(cg, pol, ...)                                                          \
+	{ .kind = KTSTR_OPK_SET_POLICY, .cgroup = (cg), .work = { .policy = (pol), __VA_ARGS__ } }
+/* Workers under cgroup are compared only with workers whose weight changed alike. */
+#define KTSTR_OP_SET_WEIGHT(cg, w) { .kind = KTSTR_OPK_SET_WEIGHT, .cgroup = (cg), .weight = (w) }
 #define KTSTR_OP_SPAWN_HOST(w) { .kind = KTSTR_OPK_SPAWN_HOST, .work = w }
 #define KTSTR_OPS(...) ((const struct ktstr_op[]){ __VA_ARGS__, { .kind = KTSTR_OPK_END } })
 
@@ -437,10 +450,20 @@ KTSTR_API int ktstr_reports_check(struct ktstr_ctx *ctx, const struct ktstr_repo
 
 /* ---- canned scenarios ---- */
 
+/* What a scenario needs to mean anything; 0/false = no need. `ktstr run` skips a
+ * scenario whose needs a topology or scheduler does not meet, with the reason. */
+struct ktstr_scenario_needs {
+	unsigned cpus, llcs, numa_nodes; /* at least this many */
+	bool smt;                        /* two or more threads per core */
+	bool sched_ext;                  /* a sched_ext scheduler, not the kernel's own */
+};
+
 struct ktstr_scenario {
 	const char *name;
-	const char *category; /* basic cpuset dynamic affinity sched_class nested interaction */
+	const char *category; /* advanced affinity basic cpuset dynamic interaction nested
+			       * performance sched_class stall stress */
 	const char *description;
+	struct ktstr_scenario_needs needs;
 };
 
 /* The catalog, sorted by category then name: for (i = 0; i < ktstr_scenarios_count(); i++). */

@@ -9,6 +9,8 @@
 
 #include "guest/catalog.h"
 
+#define CATEGORY "numa"
+
 #define NUMA_REGION_KB 1024
 
 /* Locality floors and migration ceilings: a policy the kernel honours lands every page
@@ -161,23 +163,18 @@ static int cat_numa_cpuset_move(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_numa[] = {
-    {{"numa_bind_local", "numa", "a cgroup per node, memory bound to that node"},
-     cat_numa_bind_local},
-    {{"numa_cpuset_move", "numa", "default policy, the cpuset moves to the other node mid-run"},
-     cat_numa_cpuset_move},
-    {{"numa_cross_node", "numa", "CPUs on node 0, memory bound to node 1: remote, not moved"},
-     cat_numa_cross_node},
-    {{"numa_fault_bind", "numa", "a cgroup per node, page-fault churn bound to that node"},
-     cat_numa_fault_bind},
-    {{"numa_interleave", "numa", "a cgroup per node, memory interleaved over all nodes"},
-     cat_numa_interleave},
-    {{"numa_local", "numa", "a cgroup per node, local allocation"}, cat_numa_local},
-    {{"numa_pref_many", "numa", "a cgroup per node, preferred-many on its own nodes"},
-     cat_numa_pref_many},
-    {{"numa_preferred", "numa", "a cgroup per node, memory preferring its own node"},
-     cat_numa_preferred},
-    {{"numa_weighted", "numa", "a cgroup per node, weighted interleave over all nodes (6.9+)"},
-     cat_numa_weighted},
+    SCN(numa_bind_local, "a cgroup per node, memory bound to that node", .numa_nodes = 2),
+    SCN(numa_cpuset_move, "default policy, the cpuset moves to the other node mid-run",
+	.numa_nodes = 2),
+    SCN(numa_cross_node, "CPUs on node 0, memory bound to node 1: remote, not moved",
+	.numa_nodes = 2),
+    SCN(numa_fault_bind, "a cgroup per node, page-fault churn bound to that node", .numa_nodes = 2),
+    SCN(numa_interleave, "a cgroup per node, memory interleaved over all nodes", .numa_nodes = 2),
+    SCN(numa_local, "a cgroup per node, local allocation", .numa_nodes = 2),
+    SCN(numa_pref_many, "a cgroup per node, preferred-many on its own nodes", .numa_nodes = 2),
+    SCN(numa_preferred, "a cgroup per node, memory preferring its own node", .numa_nodes = 2),
+    SCN(numa_weighted, "a cgroup per node, weighted interleave over all nodes (6.9+)",
+	.numa_nodes = 2),
 };
 
 const unsigned scn_catalog_numa_count = ARRAY_SIZE(scn_catalog_numa);

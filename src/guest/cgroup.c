@@ -390,6 +390,25 @@ int cgmgr_set_cpuset(struct cgmgr *m, const char *name, const struct cpuset *cpu
 	return ret;
 }
 
+int cgmgr_set_weight(struct cgmgr *m, const char *name, unsigned weight)
+{
+	char *dir, *path, *val;
+	int ret;
+
+	if (!m->has_cpu)
+		return -EOPNOTSUPP;
+	if (weight < 1 || weight > 10000)
+		return -EINVAL;
+	dir = cgmgr_path(m, name);
+	path = xasprintf("%s/cpu.weight", dir);
+	free(dir);
+	val = xasprintf("%u", weight);
+	ret = cgroup_write_retry(path, val);
+	free(val);
+	free(path);
+	return ret;
+}
+
 int cgmgr_clear_cpuset(struct cgmgr *m, const char *name)
 {
 	struct cpuset none;

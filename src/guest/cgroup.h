@@ -49,6 +49,8 @@ bool cgmgr_exists(const struct cgmgr *m, const char *name);
 int cgmgr_set_cpuset(struct cgmgr *m, const char *name, const struct cpuset *cpus,
 		     const struct cpuset *mems);
 int cgmgr_clear_cpuset(struct cgmgr *m, const char *name);
+/* cpu.weight (1..10000, else -EINVAL); -EOPNOTSUPP without the cpu controller. */
+int cgmgr_set_weight(struct cgmgr *m, const char *name, unsigned weight);
 /* cpuset.cpus as written (configured), or cpuset.cpus.effective when effective. */
 int cgmgr_get_cpuset(const struct cgmgr *m, const char *name, bool effective, struct cpuset *out);
 

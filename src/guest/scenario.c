@@ -120,6 +120,8 @@ struct scn_cg {
 	char *name;
 	bool has_cpuset;
 	struct cpuset cpus;
+	unsigned weight_op; /* the op that last set its cpu.weight (0: never) */
+	bool low_weight;    /* that weight is under a tenth of the default */
 };
 
 struct scn_wset {
@@ -131,6 +133,9 @@ struct scn_wset {
 	struct ktstr_work work;
 	unsigned born_batch; /* the spawn batch that started it */
 	unsigned stop_seq;   /* which stop_sets() call stopped it */
+	uint64_t altered;    /* the ops that re-set its policy, weight or affinity, folded
+			      * (alter_fold; 0: none) */
+	bool low;            /* given a small share by design at some point */
 	bool host;           /* in the hierarchy's root cgroup (SpawnHost) */
 };
 
@@ -158,6 +163,7 @@ struct scn {
 	unsigned batch;      /* spawn batches so far: one per step, one per pass of a
 			      * looping hold (each pass spawns at its own time) */
 	unsigned stop_seq;   /* stop_sets() calls so far */
+	unsigned alters;     /* ops so far that altered running workers */
 	bool have_migrated;  /* vmstat numa_pages_migrated read at the start and the end */
 	uint64_t migrated0, migrated;
 };
@@ -252,7 +258,38 @@ static bool effective_cpus(struct scn *s, const char *name, struct cpuset *out)
 	return false;
 }
 
-/* After a cpuset change or move: widen each live set's allowed CPUs to what it may use now. */
+/* A history of ops folded into one value: equal histories, equal values. */
+static uint64_t alter_fold(uint64_t h, unsigned op)
+{
+	return h * 1000003u + op;
+}
+
+/* The weight ops on cgroup name and its ancestors, folded, and whether one of them left a
+ * small share by design. */
+static uint64_t weight_ops(struct scn *s, const char *name, bool *low)
+{
+	char *n = xstrdup(name), *slash;
+	uint64_t h = 0;
+
+	*low = false;
+	do {
+		struct scn_cg *c = *n ? find_cg(s, n) : NULL;
+
+		if (c && c->weight_op) {
+			h = alter_fold(h, c->weight_op);
+			*low |= c->low_weight;
+		}
+		slash = strrchr(n, '/');
+		if (slash)
+			*slash = '\0';
+	} while (slash);
+	free(n);
+	return h;
+}
+
+/* After a cpuset change or move: widen each live set's allowed CPUs to what it may use now
+ * (every online CPU once its cpuset is gone). A set once constrained stays so: it did not
+ * have the CPUs of a set that never was, and is not compared with one. */
 static void refresh_allowed(struct scn *s)
 {
 	for (unsigned i = 0; i < s->nws; i++) {
@@ -264,7 +301,7 @@ static void refresh_allowed(struct scn *s)
 		if (effective_cpus(s, w->cgroup, &eff))
 			cpuset_or(&w->allowed, &eff);
 		else
-			w->constrained = false;
+			cpuset_or(&w->allowed, &s->env->topo->online);
 	}
 }
 
@@ -366,6 +403,19 @@ static int set_cpuset(struct scn *s, const char *name, const struct ktstr_cpuset
 	return write_cpuset(s, c, spec->kind == KTSTR_CPUSET_KIND_NONE ? NULL : &cpus);
 }
 
+/* Work given a small share by design, not judged by gaps: long ones are what it asked for
+ * (SCHED_IDLE; nice above 10: under a tenth of a nice-0 task's weight; SCHED_DEADLINE: the
+ * kernel's deadline class, never the scheduler under test, runs it within its reservation,
+ * and throttles it after an overrun, such as a stretch its vCPU did not run, until the
+ * reservation has paid it back: 1.2 s under TCG on a busy host); and Custom work, whose
+ * own blocking the harness cannot tell from a scheduler's delay. */
+static bool low_share(const struct ktstr_work *w)
+{
+	return w->policy == KTSTR_POLICY_IDLE || w->policy == KTSTR_POLICY_DEADLINE ||
+	       w->nice > 10 || w->type == KTSTR_WT_NICE_SWEEP || w->type == KTSTR_WT_POLICY_CHURN ||
+	       w->type == KTSTR_WT_CUSTOM;
+}
+
 /* Start w's workers in cgroup cg ("" = the managed parent's level), or with host in the
  * hierarchy's root cgroup, outside every test cgroup. */
 static int spawn(struct scn *s, const char *cg, bool host, struct ktstr_work w, unsigned workers,
@@ -375,6 +425,7 @@ static int spawn(struct scn *s, const char *cg, bool host, struct ktstr_work w, 
 	struct scn_wset *ws;
 	struct worker_set *set;
 	char *dir = NULL, *err = NULL;
+	bool low;
 	int ret;
 
 	if (!w.workers)
@@ -414,6 +465,8 @@ static int spawn(struct scn *s, const char *cg, bool host, struct ktstr_work w, 
 	ws->constrained = !host && effective_cpus(s, cg, &ws->allowed);
 	ws->work = w;
 	ws->born_batch = s->batch;
+	ws->altered = weight_ops(s, cg, &low);
+	ws->low = low_share(&w) || low;
 	*out = set;
 	return 0;
 }
@@ -428,14 +481,68 @@ static int set_affinity(struct scn *s, const char *cg, const struct ktstr_affini
 		cpuset_zero(&pool);
 	if (!worker_affinity_resolve(a, &pool, s->env->topo, &rng, &aff))
 		aff = s->env->topo->online; /* inherit: undo earlier pinning */
+	s->alters++;
 	for (unsigned i = 0; i < s->nws; i++) {
 		if (s->ws[i].set->collected || s->ws[i].host || strcmp(s->ws[i].cgroup, cg))
 			continue;
+		s->ws[i].altered = alter_fold(s->ws[i].altered, s->alters);
 		ret = worker_set_affinity(s->ws[i].set, &aff);
 		if (ret < 0)
 			return fail(s, KTSTR_OTHER, "cgroup %s: set affinity: %s", cg,
 				    strerror(-ret));
 	}
+	return 0;
+}
+
+static int set_policy(struct scn *s, const char *cg, const struct ktstr_work *w)
+{
+	char *err = NULL;
+
+	s->alters++;
+	for (unsigned i = 0; i < s->nws; i++) {
+		struct scn_wset *ws = &s->ws[i];
+
+		if (ws->set->collected || strcmp(ws->cgroup, cg))
+			continue;
+		if (worker_set_policy(ws->set, w, &err) < 0) {
+			fail(s, KTSTR_OTHER, "cgroup %s: set policy: %s", cg, err);
+			free(err);
+			return -1;
+		}
+		ws->altered = alter_fold(ws->altered, s->alters);
+		ws->work.policy = ws->set->work.policy;
+		ws->work.prio = ws->set->work.prio;
+		ws->work.nice = ws->set->work.nice;
+		ws->work.dl_runtime_us = ws->set->work.dl_runtime_us;
+		ws->work.dl_deadline_us = ws->set->work.dl_deadline_us;
+		ws->work.dl_period_us = ws->set->work.dl_period_us;
+		ws->low |= low_share(&ws->work);
+	}
+	return 0;
+}
+
+/* A weight changes the share of every task below the cgroup. */
+static int set_weight(struct scn *s, const char *cg, unsigned weight)
+{
+	struct scn_cg *c = find_cg(s, cg);
+	int ret;
+
+	if (!c)
+		return fail(s, KTSTR_OTHER, "set weight: no cgroup %s", cg);
+	ret = cgmgr_set_weight(&s->cg, cg, weight);
+	if (ret == -EOPNOTSUPP)
+		return fail(s, KTSTR_OTHER, "cgroup %s: the cpu controller is not available", cg);
+	if (ret < 0)
+		return fail(s, KTSTR_OTHER, "cgroup %s: writing cpu.weight %u: %s", cg, weight,
+			    strerror(-ret));
+	/* sets spawned below it later inherit the stamp (spawn) */
+	c->weight_op = ++s->alters;
+	c->low_weight = weight < 10; /* under a tenth of the default 100 */
+	for (unsigned i = 0; i < s->nws; i++)
+		if (!s->ws[i].set->collected && is_under(s->ws[i].cgroup, cg)) {
+			s->ws[i].altered = alter_fold(s->ws[i].altered, s->alters);
+			s->ws[i].low |= c->low_weight;
+		}
 	return 0;
 }
 
@@ -569,6 +676,10 @@ static int apply_op(struct scn *s, const struct ktstr_op *op)
 		return set_affinity(s, cg, &op->affinity);
 	case KTSTR_OPK_MOVE_ALL_TASKS:
 		return move_all(s, cg, op->other ? op->other : "");
+	case KTSTR_OPK_SET_POLICY:
+		return set_policy(s, cg, &op->work);
+	case KTSTR_OPK_SET_WEIGHT:
+		return set_weight(s, cg, op->weight);
 	case KTSTR_OPK_CALL: {
 		int ret;
 
@@ -708,6 +819,8 @@ static bool same_phases(const struct ktstr_phase *a, const struct ktstr_phase *b
 static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 {
 	return a->type == b->type && a->policy == b->policy && a->prio == b->prio &&
+	       a->nice == b->nice && a->dl_runtime_us == b->dl_runtime_us &&
+	       a->dl_deadline_us == b->dl_deadline_us && a->dl_period_us == b->dl_period_us &&
 	       a->affinity.kind == b->affinity.kind && a->mem.mode == b->mem.mode &&
 	       !memcmp(&a->p, &b->p, sizeof(a->p)) && same_phases(a->phases, b->phases) &&
 	       a->custom == b->custom && a->custom_arg == b->custom_arg &&
@@ -717,15 +830,17 @@ static bool same_work(const struct ktstr_work *a, const struct ktstr_work *b)
 /*
  * Two worker sets have the same demand when a fair scheduler owes their workers the same
  * share: the same work and policy on the same CPUs, spawned together (the same step, or
- * the same pass of a looping hold) and stopped together. (Not their wall times: a worker
- * a scheduler starves answers the stop late.)
+ * the same pass of a looping hold), altered by the same op (policy, weight, affinity) and
+ * stopped together. (Not their wall times: a worker a scheduler starves answers the stop
+ * late.)
  */
 static bool same_demand(const struct scn_wset *a, const struct scn_wset *b)
 {
 	return same_work(&a->work, &b->work) && a->host == b->host &&
 	       a->constrained == b->constrained &&
 	       (!a->constrained || cpuset_equal(&a->allowed, &b->allowed)) &&
-	       a->born_batch == b->born_batch && a->stop_seq == b->stop_seq;
+	       a->born_batch == b->born_batch && a->stop_seq == b->stop_seq &&
+	       a->altered == b->altered;
 }
 
 /* The demand class of set i: the first set with the same demand. */
@@ -735,14 +850,6 @@ static unsigned demand_of(const struct scn *s, unsigned i)
 		if (same_demand(&s->ws[k], &s->ws[i]))
 			return k;
 	return i;
-}
-
-/* Work a fair scheduler gives a small share by design: long gaps are what it asked for;
- * and Custom work, whose own blocking the harness cannot tell from a scheduler's delay. */
-static bool low_share(const struct ktstr_work *w)
-{
-	return w->policy == KTSTR_POLICY_IDLE || w->type == KTSTR_WT_NICE_SWEEP ||
-	       w->type == KTSTR_WT_POLICY_CHURN || w->type == KTSTR_WT_CUSTOM;
 }
 
 static int judge(struct scn *s)
@@ -773,7 +880,7 @@ static int judge(struct scn *s)
 			if (s->ws[i].set->start_ns)
 				c->life_ms = (s->ws[i].set->stop_ns - s->ws[i].set->start_ns) /
 					     1000000ull;
-			c->low_share = low_share(&s->ws[i].work);
+			c->low_share = s->ws[i].low;
 			c->constrained = s->ws[i].constrained;
 			c->allowed = s->ws[i].allowed;
 		}

@@ -54,7 +54,7 @@ bool scn_sched_alive(int pid);
 
 /* The catalog, on an environment. */
 struct scn_entry {
-	struct ktstr_scenario pub; /* name, category, description */
+	struct ktstr_scenario pub; /* name, category, description, needs */
 	int (*run)(struct scn_env *env);
 };
 /* Entry i in category-then-name order; NULL past the end. */

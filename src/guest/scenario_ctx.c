@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The public scenario API on a test body's context: thin wrappers over guest/scenario.c. */
+#include "guest/catalog.h"
 #include "guest/ctx.h"
 #include "guest/cgroup.h"
 #include "guest/scenario.h"
@@ -83,6 +84,19 @@ int ktstr_scenario_run(struct ktstr_ctx *ctx, const char *name)
 		return ktstr_fail(ctx, KTSTR_OTHER, "no scenario named '%s' in the catalog",
 				  name ? name : "(null)");
 	scn_env_from_ctx(ctx, &env);
+	{
+		struct scn_offer o = {
+			.cpus = cat_ncpus(&env),
+			.llcs = env.topo->nllcs,
+			.numa_nodes = env.topo->nnodes,
+			.threads_per_core = env.topo->threads_per_core,
+			.sched_ext = env.sched_pid != 0,
+		};
+		char why[128];
+
+		if (scn_needs_unmet(&e->pub.needs, &o, why, sizeof(why)))
+			return ktstr_skip(ctx, "%s", why);
+	}
 	return e->run(&env);
 }
 

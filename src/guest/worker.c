@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +67,11 @@ int worker_work_resolve(struct ktstr_work *w, char **err)
 				 ktstr_work_type_name(w->type), gs, w->workers);
 		return -EINVAL;
 	}
+	return worker_policy_resolve(w, err);
+}
+
+int worker_policy_resolve(struct ktstr_work *w, char **err)
+{
 	if (w->policy == KTSTR_POLICY_FIFO || w->policy == KTSTR_POLICY_RR) {
 		if (!w->prio)
 			w->prio = 1;
@@ -73,6 +79,27 @@ int worker_work_resolve(struct ktstr_work *w, char **err)
 			*err = xasprintf("RT priority %d outside 1..99", w->prio);
 			return -EINVAL;
 		}
+	}
+	if (w->nice < -20 || w->nice > 19) {
+		*err = xasprintf("nice %d outside -20..19", w->nice);
+		return -EINVAL;
+	}
+	if (w->policy == KTSTR_POLICY_DEADLINE) {
+		if (!w->dl_runtime_us)
+			w->dl_runtime_us = 2000;
+		if (!w->dl_period_us)
+			w->dl_period_us = MAX(10000u, w->dl_deadline_us);
+		if (!w->dl_deadline_us)
+			w->dl_deadline_us = w->dl_period_us;
+		if (w->dl_runtime_us > w->dl_deadline_us || w->dl_deadline_us > w->dl_period_us) {
+			*err = xasprintf("deadline runtime %u us <= deadline %u us <= period %u us "
+					 "does not hold", w->dl_runtime_us, w->dl_deadline_us,
+					 w->dl_period_us);
+			return -EINVAL;
+		}
+	} else if (w->nice && (w->policy == KTSTR_POLICY_FIFO || w->policy == KTSTR_POLICY_RR)) {
+		*err = xasprintf("nice %d on an RT policy", w->nice);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -331,14 +358,39 @@ static __attribute__((noreturn)) void worker_main(struct child_args *a)
 	_exit(0);
 }
 
+/* struct sched_attr as the kernel reads it (SCHED_ATTR_SIZE_VER0); older C libraries do
+ * not declare it, newer ones do under the kernel's name. */
+struct dl_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+/* The deadline policy through sched_setattr (no C library wrapper to rely on). */
+static int set_deadline(pid_t pid, const struct ktstr_work *w)
+{
+	struct dl_attr attr = {
+		.size = sizeof(attr),
+		.sched_policy = SCHED_DEADLINE,
+		.sched_runtime = (uint64_t)w->dl_runtime_us * 1000,
+		.sched_deadline = (uint64_t)w->dl_deadline_us * 1000,
+		.sched_period = (uint64_t)w->dl_period_us * 1000,
+	};
+
+	return syscall(SYS_sched_setattr, pid, &attr, 0) < 0 ? -errno : 0;
+}
+
 static void set_policy(pid_t pid, const struct ktstr_work *w, char **err)
 {
 	struct sched_param sp = { 0 };
-	int pol;
+	int pol, ret;
 
 	switch (w->policy) {
 	case KTSTR_POLICY_NORMAL:
-		return;
+		pol = SCHED_OTHER;
+		break;
 	case KTSTR_POLICY_BATCH:
 		pol = SCHED_BATCH;
 		break;
@@ -353,13 +405,49 @@ static void set_policy(pid_t pid, const struct ktstr_work *w, char **err)
 		pol = SCHED_RR;
 		sp.sched_priority = w->prio;
 		break;
+	case KTSTR_POLICY_DEADLINE:
+		ret = set_deadline(pid, w);
+		if (ret < 0 && ret != -ESRCH)
+			*err = xasprintf("sched_setattr(%d, deadline %u/%u/%u us) failed: %s",
+					 (int)pid, w->dl_runtime_us, w->dl_deadline_us,
+					 w->dl_period_us, strerror(-ret));
+		return;
 	default:
 		*err = xasprintf("unknown policy %d", (int)w->policy);
 		return;
 	}
-	if (sched_setscheduler(pid, pol, &sp) < 0)
+	if (sched_setscheduler(pid, pol, &sp) < 0 && errno != ESRCH) {
 		*err = xasprintf("sched_setscheduler(%d, %d) failed: %s", (int)pid, pol,
 				 strerror(errno));
+		return;
+	}
+	if (pol != SCHED_FIFO && pol != SCHED_RR &&
+	    setpriority(PRIO_PROCESS, (id_t)pid, w->nice) < 0 && errno != ESRCH)
+		*err = xasprintf("setpriority(%d, %d) failed: %s", (int)pid, w->nice,
+				 strerror(errno));
+}
+
+int worker_set_policy(struct worker_set *s, const struct ktstr_work *want, char **err)
+{
+	struct ktstr_work w = *want;
+	int ret;
+
+	*err = NULL;
+	ret = worker_policy_resolve(&w, err);
+	if (ret < 0)
+		return ret;
+	for (unsigned i = 0; i < s->n && !*err; i++)
+		if (s->pids[i] > 0)
+			set_policy(s->pids[i], &w, err);
+	if (*err)
+		return -EPERM;
+	s->work.policy = w.policy;
+	s->work.prio = w.prio;
+	s->work.nice = w.nice;
+	s->work.dl_runtime_us = w.dl_runtime_us;
+	s->work.dl_deadline_us = w.dl_deadline_us;
+	s->work.dl_period_us = w.dl_period_us;
+	return 0;
 }
 
 static void kill_and_reap(struct worker_set *s)

@@ -62,6 +62,12 @@ void worker_set_stop(struct worker_set *s, unsigned deadline_ms);
 void worker_sets_stop(struct worker_set **sets, unsigned n, unsigned deadline_ms);
 /* Iterations worker i has completed so far (live, while it runs). */
 uint64_t worker_set_progress(const struct worker_set *s, unsigned i);
+/* Fill the policy's defaults (RT prio 1, deadline 2000/10000/10000 us) into w and check
+ * the prio, nice and deadline parameters (message in *err). */
+int worker_policy_resolve(struct ktstr_work *w, char **err);
+/* w's policy, prio, nice and deadline parameters on every live worker (resolved first);
+ * the set's work takes them. The first error in *err. */
+int worker_set_policy(struct worker_set *s, const struct ktstr_work *w, char **err);
 /* sched_setaffinity on every live worker; returns the first error. */
 int worker_set_affinity(struct worker_set *s, const struct cpuset *cpus);
 void worker_set_free(struct worker_set *s);

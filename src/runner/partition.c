@@ -108,6 +108,8 @@ uint64_t partition_estimate_ms(const struct plan_item *it, bool snapshots)
 	uint64_t ms = (uint64_t)entry_duration_s(t) * 1000;
 	bool sched_ext = entry_scheduler(t)->binary != NULL;
 
+	if (it->skip_reason)
+		return 0;
 	if (t->host_only)
 		return ms + PARTITION_HOST_MS;
 	if (snapshots && !sched_ext)
@@ -271,6 +273,8 @@ static json_t *plan_item_json(const struct plan_item *it, uint64_t ms)
 				    json_string(topo_format(&it->topo, topo, sizeof(topo))));
 	if (it->repeats)
 		json_object_set_new(o, "repeat", json_integer(it->repeat));
+	if (it->skip_reason)
+		json_object_set_new(o, "skip", json_string(it->skip_reason));
 	free(rec);
 	return o;
 }
@@ -317,11 +321,15 @@ void partition_plan_format(struct strbuf *sb, const struct plan_item *items, siz
 				json_array_append_new(arr, plan_item_json(&items[i], ms));
 				continue;
 			}
-			sb_printf(sb, "  %-*s %-10s %-12s %6.1f s\n", w, items[i].name,
+			sb_printf(sb, "  %-*s %-10s %-12s ", w, items[i].name,
 				  items[i].test->host_only
 					  ? "host"
 					  : topo_format(&items[i].topo, topo, sizeof(topo)),
-				  entry_scheduler(items[i].test)->name, (double)ms / 1000.0);
+				  entry_scheduler(items[i].test)->name);
+			if (items[i].skip_reason)
+				sb_printf(sb, "SKIP: %s\n", items[i].skip_reason);
+			else
+				sb_printf(sb, "%6.1f s\n", (double)ms / 1000.0);
 		}
 		json_array_append_new(shards, json_pack("{s:i, s:f, s:o}", "index", (json_int_t)s,
 							"estimate_s",

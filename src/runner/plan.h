@@ -46,6 +46,8 @@ struct plan_item {
 					       * "1n1l2c1t-eevdf"), else derived */
 	unsigned repeat, repeats;             /* --repeat: run repeat (1-based) of repeats;
 					       * 0/0 = the item runs once */
+	const char *skip_reason;              /* set: no VM boots, the item is a SKIP with this
+					       * reason (ktstr run: a scenario's needs unmet) */
 };
 
 struct plan {

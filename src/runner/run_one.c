@@ -516,13 +516,19 @@ static void run_start(struct run *r)
 	r->cpus = topo_total_cpus(&r->topo);
 }
 
-/* The accelerator and the topology against this host, the body's timeout, the
- * scheduler's arguments, then the orders. Non-zero: r->ev.result says why. */
+/* The item's skip reason, the accelerator and the topology against this host, the
+ * body's timeout, the scheduler's arguments, then the orders. Non-zero: r->ev.result
+ * says why. */
 static int run_plan(struct run *r)
 {
 	const struct ktstr_test *t = r->t;
 	char **args = NULL;
 
+	if (r->it->skip_reason) {
+		r->out->accel = xstrdup("none");
+		result_skip(&r->ev.result, "%s", r->it->skip_reason);
+		return -1;
+	}
 	if (!t->host_only) {
 		enum host_class hc;
 

@@ -100,7 +100,7 @@ rm -rf "$runs/corrupt" "$runs/r.html"
 if command -v bash >/dev/null; then
 	got=$(PATH=$(dirname "$ktstr"):$PATH bash -c '. "$1"; COMP_WORDS=(ktstr run --scenario ste);
 		COMP_CWORD=3; _ktstr; echo "${COMPREPLY[@]}"' sh "$(dirname "$0")/../../../completions/ktstr.bash")
-	[ "$got" = "steady steady_llc" ] || fail "completion of --scenario ste: '$got'"
+	[ "$got" = "steady steady_bursty steady_llc" ] || fail "completion of --scenario ste: '$got'"
 	echo "completion: --scenario ste -> $got"
 fi
 

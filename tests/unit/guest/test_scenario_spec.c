@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Cpuset specs resolved against hand-made topologies; catalog table sanity. */
+/* Cpuset specs resolved against hand-made topologies; catalog table sanity and needs. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest/catalog.h"
 #include "guest/scenario.h"
 #include "guest/worker.h"
 #include "util/util.h"
@@ -183,6 +184,39 @@ static void test_work_resolve(void **state)
 	assert_int_equal(worker_work_resolve(&w, &err), -EINVAL);
 	assert_string_equal(err, "RT priority 100 outside 1..99");
 	free(err);
+	err = NULL;
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .nice = 20);
+	assert_int_equal(worker_work_resolve(&w, &err), -EINVAL);
+	assert_string_equal(err, "nice 20 outside -20..19");
+	free(err);
+	err = NULL;
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_FIFO, .nice = 5);
+	assert_int_equal(worker_work_resolve(&w, &err), -EINVAL);
+	assert_string_equal(err, "nice 5 on an RT policy");
+	free(err);
+	err = NULL;
+	/* deadline: runtime 2 ms, the period 10 ms (or the deadline past it), deadline =
+	 * period */
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_DEADLINE);
+	assert_int_equal(worker_work_resolve(&w, &err), 0);
+	assert_int_equal(w.dl_runtime_us, 2000);
+	assert_int_equal(w.dl_deadline_us, 10000);
+	assert_int_equal(w.dl_period_us, 10000);
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_DEADLINE,
+		       .dl_runtime_us = 500, .dl_deadline_us = 20000);
+	assert_int_equal(worker_work_resolve(&w, &err), 0);
+	assert_int_equal(w.dl_period_us, 20000);
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_DEADLINE,
+		       .dl_runtime_us = 3000, .dl_deadline_us = 2000, .dl_period_us = 5000);
+	assert_int_equal(worker_work_resolve(&w, &err), -EINVAL);
+	assert_string_equal(err, "deadline runtime 3000 us <= deadline 2000 us <= period 5000 us "
+				 "does not hold");
+	free(err);
+	err = NULL;
+	w = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 1, .policy = KTSTR_POLICY_DEADLINE,
+		       .dl_runtime_us = 1000, .dl_period_us = 500);
+	assert_int_equal(worker_policy_resolve(&w, &err), -EINVAL);
+	free(err);
 	w = KTSTR_WORK_BURSTY;
 	w.workers = 1;
 	assert_int_equal(worker_work_resolve(&w, &err), 0);
@@ -213,6 +247,52 @@ static void test_catalog(void **state)
 		assert_true(c < 0 || (c == 0 && strcmp(a->name, b->name) < 0));
 		assert_true(*b->description);
 	}
+}
+
+/* A scenario's needs against what a topology and scheduler offer: the first unmet need
+ * is the reason; every need met (or none) runs it. */
+static void test_needs(void **state)
+{
+	const struct ktstr_scenario_needs all = {
+	    .cpus = 4, .llcs = 2, .numa_nodes = 2, .smt = true, .sched_ext = true};
+	struct scn_offer o = {
+	    .cpus = 8, .llcs = 4, .numa_nodes = 2, .threads_per_core = 2, .sched_ext = true};
+	char buf[128] = "untouched";
+
+	assert_false(scn_needs_unmet(&all, &o, buf, sizeof(buf)));
+	assert_string_equal(buf, "untouched");
+	assert_false(scn_needs_unmet(&(struct ktstr_scenario_needs){0},
+				     &(struct scn_offer){.cpus = 1}, buf, sizeof(buf)));
+	/* one offer short of each need in turn: that need is the reason */
+	{
+		static const struct {
+			struct scn_offer o;
+			const char *why;
+		} short_of[] = {
+		    {{.cpus = 2, .llcs = 4, .numa_nodes = 2, .threads_per_core = 2, .sched_ext = true},
+		     "needs 4 CPUs, the topology has 2"},
+		    {{.cpus = 4, .llcs = 1, .numa_nodes = 2, .threads_per_core = 2, .sched_ext = true},
+		     "needs 2 LLCs, the topology has 1"},
+		    {{.cpus = 4, .llcs = 2, .numa_nodes = 1, .threads_per_core = 2, .sched_ext = true},
+		     "needs 2 NUMA nodes, the topology has 1"},
+		    {{.cpus = 4, .llcs = 2, .numa_nodes = 2, .threads_per_core = 1, .sched_ext = true},
+		     "needs SMT, the topology has 1 thread per core"},
+		    {{.cpus = 4, .llcs = 2, .numa_nodes = 2, .threads_per_core = 2},
+		     "needs a sched_ext scheduler, the kernel's own is running"},
+		};
+
+		for (unsigned i = 0; i < ARRAY_SIZE(short_of); i++) {
+			assert_true(scn_needs_unmet(&all, &short_of[i].o, buf, sizeof(buf)));
+			assert_string_equal(buf, short_of[i].why);
+		}
+	}
+
+	scn_needs_format(&all, buf, sizeof(buf));
+	assert_string_equal(buf, "4 CPUs, 2 LLCs, 2 NUMA nodes, SMT, sched_ext");
+	scn_needs_format(&(struct ktstr_scenario_needs){.llcs = 2}, buf, sizeof(buf));
+	assert_string_equal(buf, "2 LLCs");
+	scn_needs_format(&(struct ktstr_scenario_needs){0}, buf, sizeof(buf));
+	assert_string_equal(buf, "");
 }
 
 /* The list macros: terminators hidden, zero fields default. */
@@ -246,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_partitions),   cmocka_unit_test(test_exact_none),
 		cmocka_unit_test(test_affinity),     cmocka_unit_test(test_work_resolve),
 		cmocka_unit_test(test_catalog),      cmocka_unit_test(test_list_macros),
+		cmocka_unit_test(test_needs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Catalog scenarios of the "stress" category: many cgroups and workers, and churn of
+ * tasks, cgroups and cpusets at rates that find races. Loads stay at or
+ * under four runnable tasks per CPU: more and a correct scheduler's gaps approach the
+ * limits under emulation. */
+#include "guest/catalog.h"
+
+#define CATEGORY "stress"
+
+/* Twice as many cgroups as CPUs (at most 16), one CpuSpin worker each. */
+static int cat_many_cgroups(struct scn_env *env)
+{
+	unsigned n = MIN(2 * MAX(cat_ncpus(env), 1u), 16u);
+
+	return cat_run_numbered(env, "cg", n, &(struct ktstr_cgroup_def){.workers = 1}, false);
+}
+
+/* Three runnable tasks per CPU: the most a correct scheduler keeps far from the gap limit
+ * under emulation on a busy host. */
+static int cat_many_workers(struct scn_env *env)
+{
+	unsigned n = MAX(3 * cat_ncpus(env) / 2, 2u);
+
+	return scn_run_cgroups(
+	    env, KTSTR_CGROUPS({.name = "cg_0", .workers = n}, {.name = "cg_1", .workers = n}));
+}
+
+static int cat_fork_exit_churn(struct scn_env *env)
+{
+	return scn_run_steps(
+	    env, KTSTR_STEPS({.cgroups = KTSTR_CGROUPS(
+				  {.name = "cg_0", .work = KTSTR_WORK_FORK_EXIT}, {.name = "cg_1"},
+				  {.name = "churn", .no_workers = true}),
+			      .ops = KTSTR_OPS(KTSTR_OP_STOP_CGROUP("churn"),
+					       KTSTR_OP_SPAWN("churn", KTSTR_WORK_FORK_EXIT)),
+			      .hold = KTSTR_HOLD_LOOP(100)}));
+}
+
+static int cat_cgroup_rebirth(struct scn_env *env)
+{
+	return scn_run_steps(
+	    env,
+	    KTSTR_STEPS(
+		{.cgroups = KTSTR_CGROUPS({.name = "cg_0"}, {.name = "cg_1"}, {.name = "churn"}),
+		 .ops = KTSTR_OPS(KTSTR_OP_REMOVE_CGROUP("churn"), KTSTR_OP_ADD_CGROUP("churn"),
+				  KTSTR_OP_SPAWN("churn", KTSTR_WORK_CPU_SPIN)),
+		 .hold = KTSTR_HOLD_LOOP(200)}));
+}
+
+static int cat_nested_churn(struct scn_env *env)
+{
+	return scn_run_steps(
+	    env,
+	    KTSTR_STEPS({.cgroups = KTSTR_CGROUPS({.name = "cg_0"}, {.name = "cg_1"},
+						  {.name = "tree", .no_workers = true},
+						  {.name = "tree/leaf"}),
+			 .ops = KTSTR_OPS(KTSTR_OP_REMOVE_CGROUP("tree/leaf"),
+					  KTSTR_OP_ADD_CGROUP("tree/leaf"),
+					  KTSTR_OP_SPAWN("tree/leaf", KTSTR_WORK_BURSTY_P(5, 5))),
+			 .hold = KTSTR_HOLD_LOOP(150)}));
+}
+
+static int cat_cpuset_churn(struct scn_env *env)
+{
+	return scn_run_steps(
+	    env, KTSTR_STEPS({.cgroups = KTSTR_CGROUPS(
+				  {.name = "cg_0", .cpuset = KTSTR_CPUSET_DISJOINT(0, 2)},
+				  {.name = "cg_1", .cpuset = KTSTR_CPUSET_DISJOINT(1, 2)}),
+			      .ops = KTSTR_OPS(KTSTR_OP_SWAP_CPUSETS("cg_0", "cg_1")),
+			      .hold = KTSTR_HOLD_LOOP(100)}));
+}
+
+static int cat_page_fault_storm(struct scn_env *env)
+{
+	unsigned n = MAX(cat_ncpus(env), 1u);
+
+	return scn_run_cgroups(
+	    env,
+	    KTSTR_CGROUPS({.name = "cg_0", .workers = n, .work = KTSTR_WORK_PAGE_FAULT_CHURN},
+			  {.name = "cg_1", .workers = n, .work = KTSTR_WORK_PAGE_FAULT_CHURN}));
+}
+
+static int cat_mixed_churn(struct scn_env *env)
+{
+	return scn_run_steps(
+	    env, KTSTR_STEPS({.cgroups = KTSTR_CGROUPS({.name = "cg_0", .work = KTSTR_WORK_MIXED},
+						       {.name = "cg_1"},
+						       {.name = "churn", .no_workers = true}),
+			      .ops = KTSTR_OPS(KTSTR_OP_STOP_CGROUP("churn"),
+					       KTSTR_OP_SPAWN("churn", KTSTR_WORK_MIXED)),
+			      .hold = KTSTR_HOLD_LOOP(100)}));
+}
+
+/* Siblings only: a cgroup beside the parent shares the CPU with the whole tree, not with
+ * one sibling, and does not have the siblings' demand. */
+static int cat_wide_tree(struct scn_env *env)
+{
+	return scn_run_cgroups(env, KTSTR_CGROUPS({.name = "tree", .no_workers = true},
+						  {.name = "tree/a"}, {.name = "tree/b"},
+						  {.name = "tree/c"}, {.name = "tree/d"}));
+}
+
+/* Sorted by name. */
+const struct scn_entry scn_catalog_stress[] = {
+    SCN(cgroup_rebirth, "a busy cgroup is removed, recreated and refilled every 200 ms"),
+    SCN(cpuset_churn, "two busy cgroups swap disjoint cpusets every 100 ms", .cpus = 2),
+    SCN(fork_exit_churn, "ForkExit workers respawned every 100 ms beside ForkExit and CpuSpin "
+			 "cgroups"),
+    SCN(many_cgroups, "two cgroups per CPU (at most 16), one CpuSpin worker each"),
+    SCN(many_workers, "two cgroups with three CpuSpin workers per two CPUs each"),
+    SCN(mixed_churn, "Mixed workers respawned every 100 ms beside Mixed and CpuSpin cgroups"),
+    SCN(nested_churn, "a nested leaf cgroup of Bursty workers removed and recreated every "
+		      "150 ms"),
+    SCN(page_fault_storm, "PageFaultChurn workers, one per CPU in each of two cgroups"),
+    SCN(wide_tree, "four busy sibling cgroups under one parent"),
+};
+
+const unsigned scn_catalog_stress_count = ARRAY_SIZE(scn_catalog_stress);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Kernel cache, metadata and resolution (see kernel.h for the verification policy). */
 #include "vm/kernel.h"
+#include "util/lock.h"
 #include "util/sha256.h"
 #include "util/util.h"
 #include "vm/bzimage.h"
@@ -49,6 +50,41 @@ char *kernel_cache_dir(void)
 
 	free(root);
 	return d;
+}
+
+int kernel_cache_lock(char **err)
+{
+	char *kdir = kernel_cache_dir(), *path = xasprintf("%s/.fetch.lock", kdir);
+	int ret = mkdir_p(kdir, 0755);
+
+	if (ret && err)
+		*err = xasprintf("%s: %s", kdir, strerror(-ret));
+	if (!ret)
+		ret = lock_path(path, "another `ktstr kernel fetch` or `kernel build`", err);
+	free(path);
+	free(kdir);
+	return ret;
+}
+
+void kernel_cache_clean_tmp(void)
+{
+	char *kdir = kernel_cache_dir();
+	DIR *d = opendir(kdir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char *path;
+
+		if (!str_starts_with(de->d_name, ".tmp-"))
+			continue;
+		path = xasprintf("%s/%s", kdir, de->d_name);
+		log_info("removing %s (left by an interrupted fetch or build)", path);
+		rm_rf(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(kdir);
 }
 
 /* ---- versions ---- */

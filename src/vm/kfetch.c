@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Fetch Debian's sched_ext cloud kernel into the kernel cache with a private apt. */
 #include "vm/kfetch.h"
+#include "util/run.h"
 #include "util/util.h"
 #include "vm/bzimage.h"
 #include "vm/kconfig.h"
@@ -8,13 +9,10 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,57 +224,6 @@ bool kfetch_version_matches(const char *version, const char *want)
 
 /* ---- running apt ---- */
 
-/* Run argv in cwd (NULL: here). stdout goes to *out when out is given, else to
- * /dev/null; stderr is inherited so apt's errors reach the user. Returns the exit
- * status, or a negative errno when it could not run. */
-static int run(char *const argv[], const char *cwd, char **out)
-{
-	int pfd[2] = { -1, -1 }, status;
-	struct strbuf sb = { 0 };
-	pid_t pid;
-
-	if (out && pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-
-		if (out) {
-			close(pfd[0]);
-			close(pfd[1]);
-		}
-		return -e;
-	}
-	if (pid == 0) {
-		int fd = out ? pfd[1] : open("/dev/null", O_WRONLY);
-
-		if (fd < 0 || dup2(fd, 1) < 0 || (cwd && chdir(cwd) < 0))
-			_exit(127);
-		execvp(argv[0], argv);
-		fprintf(stderr, "ktstr: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (out) {
-		char buf[4096];
-		ssize_t n;
-
-		close(pfd[1]);
-		while ((n = read(pfd[0], buf, sizeof(buf))) != 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				break;
-			sb_appendn(&sb, buf, (size_t)n);
-		}
-		close(pfd[0]);
-		*out = sb_steal(&sb);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 struct apt {
 	char *dir;
 	char *opts[9]; /* "-o", "X=Y" pairs ... */
@@ -327,7 +274,7 @@ static int apt_run(const struct apt *a, const char *cmd, const char *const args[
 	for (size_t i = 0; args[i] && n < ARRAY_SIZE(argv) - 1; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	return run((char *const *)argv, cwd, out);
+	return run_argv((char *const *)argv, cwd, out);
 }
 
 /* Write the private apt tree; true when sources.list changed (the index is stale). */
@@ -448,7 +395,7 @@ static int pkg_fetch(const struct apt *a, const struct pkg *p, const char *dir, 
 	{
 		const char *argv[] = { "dpkg-deb", "-x", deb, root, NULL };
 
-		ret = run((char *const *)argv, NULL, NULL);
+		ret = run_argv((char *const *)argv, NULL, NULL);
 	}
 	if (ret && err)
 		*err = xasprintf("dpkg-deb -x %s failed (exit %d)", deb, ret);
@@ -609,52 +556,6 @@ out:
 	return ret;
 }
 
-/* Remove .tmp-* directories: called with the fetch lock held, so they were left by
- * an interrupted fetch. */
-static void clean_stale(const char *kdir)
-{
-	DIR *d = opendir(kdir);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char *path;
-
-		if (!str_starts_with(de->d_name, ".tmp-"))
-			continue;
-		path = xasprintf("%s/%s", kdir, de->d_name);
-		log_info("removing %s (left by an interrupted fetch)", path);
-		rm_rf(path);
-		free(path);
-	}
-	closedir(d);
-}
-
-/* One fetch at a time per cache: a second one waits, then finds the kernel cached. */
-static int lock_cache(const char *kdir, char **err)
-{
-	char *path = xasprintf("%s/.fetch.lock", kdir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), ret = 0;
-
-	if (fd < 0) {
-		ret = -errno;
-	} else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		log_info("waiting for another `ktstr kernel fetch` (%s)", path);
-		if (flock(fd, LOCK_EX) < 0)
-			ret = -errno;
-	}
-	if (ret) {
-		if (err)
-			*err = xasprintf("%s: %s", path, strerror(-ret));
-		if (fd >= 0)
-			close(fd);
-		fd = ret;
-	}
-	free(path);
-	return fd;
-}
-
 /* Is version ver in the cache and valid? Sets res when it is. */
 static bool already_cached(const char *kdir, const char *ver, struct kfetch_result *res)
 {
@@ -704,12 +605,12 @@ int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **er
 			*err = xasprintf("%s: %s", kdir, strerror(-ret));
 		goto out;
 	}
-	lock_fd = lock_cache(kdir, err);
+	lock_fd = kernel_cache_lock(err);
 	if (lock_fd < 0) {
 		ret = lock_fd;
 		goto out;
 	}
-	clean_stale(kdir);
+	kernel_cache_clean_tmp();
 	ret = apt_prepare(&a, uri, &changed, err);
 	if (!ret)
 		ret = apt_update(&a, o->refresh || changed, err);

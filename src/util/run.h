@@ -15,4 +15,8 @@ int run_argv(char *const argv[], const char *cwd, char **out);
 int run_argv_lines(char *const argv[], const char *cwd,
 		   void (*line)(const char *text, void *arg), void *arg);
 
+/* name as execvp finds it in PATH (name itself when it has a '/'), or NULL.
+ * Caller frees. */
+char *run_which(const char *name);
+
 #endif

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Fetch Debian's sched_ext cloud kernel into the kernel cache with a private apt. */
 #include "vm/kfetch.h"
+#include "util/lock.h"
 #include "util/run.h"
 #include "util/util.h"
 #include "vm/bzimage.h"
 #include "vm/kconfig.h"
 #include "vm/kernel.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #define FLAVOUR "cloud-amd64"
 #define BINARY_PREFIX "linux-binary-unsigned-"
 #define BASE_PREFIX "linux-base-"
+#define SOURCE_PREFIX "linux-source-"
 #define KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
 #define INDEX_MAX_AGE_SEC (6 * 3600)
 
@@ -333,6 +336,25 @@ static int apt_update(const struct apt *a, bool force, char **err)
 	return ret > 0 ? -EIO : ret;
 }
 
+/* The private apt of the cache, its index up to date. */
+static int apt_open(struct apt *a, bool refresh, char **err)
+{
+	char *root = kernel_cache_root(), *aptdir = xasprintf("%s/apt", root);
+	char *uri = kfetch_debian_uri("/etc/apt/sources.list.d", "/etc/apt/sources.list", err);
+	bool changed;
+	int ret = uri ? 0 : -ENOENT;
+
+	apt_init(a, aptdir);
+	if (!ret)
+		ret = apt_prepare(a, uri, &changed, err);
+	if (!ret)
+		ret = apt_update(a, refresh || changed, err);
+	free(uri);
+	free(aptdir);
+	free(root);
+	return ret;
+}
+
 /* ---- fetching one kernel ---- */
 
 struct pkg {
@@ -582,38 +604,22 @@ static bool already_cached(const char *kdir, const char *ver, struct kfetch_resu
 int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **err)
 {
 	static const char *const pkgnames[] = { "pkgnames", BINARY_PREFIX, NULL };
-	char *root = kernel_cache_root(), *kdir = kernel_cache_dir(), *aptdir, *uri, *names = NULL;
+	char *kdir = kernel_cache_dir(), *names = NULL;
 	char **vers = NULL;
 	uint64_t t0 = now_ns();
-	int lock_fd = -1;
-	bool changed;
-	struct apt a;
+	int lock_fd;
+	struct apt a = { 0 };
 	size_t n;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	aptdir = xasprintf("%s/apt", root);
-	apt_init(&a, aptdir);
-	uri = kfetch_debian_uri("/etc/apt/sources.list.d", "/etc/apt/sources.list", err);
-	if (!uri) {
-		ret = -ENOENT;
-		goto out;
-	}
-	ret = mkdir_p(kdir, 0755);
-	if (ret) {
-		if (err)
-			*err = xasprintf("%s: %s", kdir, strerror(-ret));
-		goto out;
-	}
 	lock_fd = kernel_cache_lock(err);
 	if (lock_fd < 0) {
 		ret = lock_fd;
 		goto out;
 	}
 	kernel_cache_clean_tmp();
-	ret = apt_prepare(&a, uri, &changed, err);
-	if (!ret)
-		ret = apt_update(&a, o->refresh || changed, err);
+	ret = apt_open(&a, o->refresh, err);
 	if (!ret)
 		ret = apt_run(&a, "apt-cache", pkgnames, NULL, &names);
 	if (ret > 0) {
@@ -654,11 +660,8 @@ out:
 	res->seconds = (double)(now_ns() - t0) / 1e9;
 	strv_free(vers);
 	free(names);
-	free(uri);
 	apt_free(&a);
-	free(aptdir);
 	free(kdir);
-	free(root);
 	return ret;
 }
 
@@ -666,4 +669,161 @@ void kfetch_result_free(struct kfetch_result *r)
 {
 	free(r->id);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- kernel source packages ---- */
+
+char *kfetch_source_package(const char *version)
+{
+	unsigned major, minor;
+	int end = 0;
+
+	if (sscanf(version, "%u.%u%n", &major, &minor, &end) != 2 ||
+	    (version[end] && version[end] != '.') || !isdigit((unsigned char)version[0]))
+		return NULL;
+	if (version[end] == '.') {
+		const char *p = version + end + 1;
+
+		if (!*p || strspn(p, "0123456789") != strlen(p))
+			return NULL;
+	}
+	return xasprintf(SOURCE_PREFIX "%u.%u", major, minor);
+}
+
+char *kfetch_source_dirname(const char *pkg, const char *pkg_version)
+{
+	char *s = xasprintf("%s_%s", pkg, pkg_version);
+
+	for (char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
+			*p = '_';
+	return s;
+}
+
+static int run_in(const char *cwd, const char *const argv[], const char *what, char **err)
+{
+	int ret = run_argv((char *const *)argv, cwd, NULL);
+
+	if (ret)
+		*err = xasprintf("%s failed (exit %d)", what, ret);
+	return ret > 0 ? -EIO : ret;
+}
+
+/* Unpack the package in tmp into tree, and commit the tree to a new git repository
+ * so that later changes to it are seen (ksource.h). */
+static int unpack_source(const char *pkg, const char *tmp, const char *tree, const char *label,
+			 char **err)
+{
+	char *tarball = xasprintf("%s/root/usr/src/%s.tar.xz", tmp, pkg);
+	char *top = xasprintf("%s/%s", tmp, pkg), *msg = xasprintf("%s as packaged", label);
+	const char *tar[] = { "tar", "-xJf", tarball, "-C", tmp, NULL };
+	const char *init[] = { "git", "init", "-q", NULL };
+	const char *add[] = { "git", "add", "-A", "-f", NULL };
+	const char *commit[] = { "git", "-c", "user.name=ktstr", "-c", "user.email=ktstr@localhost",
+				 "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", msg, NULL };
+	int ret;
+
+	log_info("unpacking %s", tarball);
+	ret = run_in(NULL, tar, "tar -xJf", err);
+	if (!ret && rename(top, tree) < 0) {
+		ret = -errno;
+		*err = xasprintf("%s: %s", tree, strerror(errno));
+	}
+	if (!ret)
+		log_info("recording the tree in git, so that changes to it are new kernels");
+	if (!ret)
+		ret = run_in(tree, init, "git init", err);
+	if (!ret)
+		ret = run_in(tree, add, "git add", err);
+	if (!ret)
+		ret = run_in(tree, commit, "git commit", err);
+	free(msg);
+	free(top);
+	free(tarball);
+	return ret;
+}
+
+int kfetch_source(const char *version, bool refresh, struct kfetch_source *out, char **err)
+{
+	char *root = kernel_cache_root(), *srcroot = xasprintf("%s/src", root), *lock = NULL;
+	char *name, *marker = NULL, *have = NULL, *tmp = NULL;
+	struct pkg p = { 0 };
+	struct apt a = { 0 };
+	int lock_fd = -1, ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	p.name = kfetch_source_package(version);
+	if (!p.name) {
+		*err = xasprintf("debian:%s: give a kernel version, \"7.3\" or \"7.3.4\"", version);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = mkdir_p(srcroot, 0755);
+	if (ret) {
+		*err = xasprintf("%s: %s", srcroot, strerror(-ret));
+		goto out;
+	}
+	lock = xasprintf("%s/.lock", srcroot);
+	lock_fd = lock_path(lock, "another download of kernel sources", err);
+	if (lock_fd < 0) {
+		ret = lock_fd;
+		goto out;
+	}
+	ret = apt_open(&a, refresh, err);
+	if (!ret)
+		ret = pkg_show(&a, &p, err);
+	if (ret)
+		goto out;
+	if (strchr(strchr(version, '.') + 1, '.') && !kfetch_version_matches(p.version, version)) {
+		*err = xasprintf("%s in %s is %s, not %s", p.name, SUITE, p.version, version);
+		ret = -ENOENT;
+		goto out;
+	}
+	out->label = xasprintf("debian:%s=%s", p.name, p.version);
+	name = kfetch_source_dirname(p.name, p.version);
+	out->dir = xasprintf("%s/%s", srcroot, name);
+	marker = xasprintf("%s.source", out->dir);
+	tmp = xasprintf("%s/.tmp-%s-%d", srcroot, name, (int)getpid());
+	free(name);
+	have = file_read_line(marker);
+	if (have && !strcmp(have, out->label) && path_is_dir(out->dir)) {
+		out->cached = true;
+		goto out;
+	}
+	/* Missing, or left half-unpacked by an interrupted fetch. */
+	unlink(marker);
+	rm_rf(out->dir);
+	rm_rf(tmp);
+	ret = mkdir_p(tmp, 0755);
+	if (!ret)
+		ret = pkg_fetch(&a, &p, tmp, err);
+	if (!ret)
+		ret = unpack_source(p.name, tmp, out->dir, out->label, err);
+	if (!ret)
+		ret = file_write_str(marker, out->label);
+	rm_rf(tmp);
+out:
+	if (ret && err && !*err)
+		*err = xasprintf("%s: %s", srcroot, strerror(-ret));
+	if (ret)
+		kfetch_source_free(out);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	apt_free(&a);
+	free(p.name);
+	free(p.version);
+	free(have);
+	free(tmp);
+	free(marker);
+	free(lock);
+	free(srcroot);
+	free(root);
+	return ret;
+}
+
+void kfetch_source_free(struct kfetch_source *s)
+{
+	free(s->dir);
+	free(s->label);
+	memset(s, 0, sizeof(*s));
 }

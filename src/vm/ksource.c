@@ -80,16 +80,18 @@ static void hex12(const void *data, size_t len, char out[13])
 
 char *ksource_git_identity(const char *head, const char *diff, const char *untracked)
 {
-	char *h = xstrndup(head, strcspn(head, " \t\r\n")), *ret;
+	char *h = head ? xstrndup(head, strcspn(head, " \t\r\n")) : xstrdup(""), *ret;
 	char dirty[13];
 
+	const char *base = head ? "git:" : "packaged";
+
 	if (!*diff && !*untracked) {
-		ret = xasprintf("git:%.12s", h);
+		ret = xasprintf("%s%.12s", base, h);
 	} else {
 		char *both = xasprintf("%s%c%s", diff, 0, untracked);
 
 		hex12(both, strlen(diff) + 1 + strlen(untracked), dirty);
-		ret = xasprintf("git:%.12s+dirty:%s", h, dirty);
+		ret = xasprintf("%s%.12s+dirty:%s", base, h, dirty);
 		free(both);
 	}
 	free(h);
@@ -128,7 +130,7 @@ static char *untracked_files(const char *dir, const char *names)
 	return sb_steal(&sb);
 }
 
-static int git_identity(const char *dir, char **out, char **err)
+static int git_identity(const char *dir, bool packaged, char **out, char **err)
 {
 	static const char *const head_args[] = { "rev-parse", "--verify", "HEAD", NULL };
 	static const char *const diff_args[] = { "diff", "--binary", "HEAD", NULL };
@@ -145,7 +147,7 @@ static int git_identity(const char *dir, char **out, char **err)
 		ret = ret > 0 ? -EIO : ret;
 	} else {
 		untracked = untracked_files(dir, names);
-		*out = ksource_git_identity(head, diff, untracked);
+		*out = ksource_git_identity(packaged ? NULL : head, diff, untracked);
 		free(untracked);
 	}
 	free(head);
@@ -238,7 +240,7 @@ int ksource_open(const char *dir, const char *label, struct ksource *s, char **e
 	s->label = label ? xstrdup(label) : xasprintf("tree:%s", s->dir);
 	gitdir = xasprintf("%s/.git", s->dir);
 	if (path_exists(gitdir))
-		ret = git_identity(s->dir, &s->identity, err);
+		ret = git_identity(s->dir, label != NULL, &s->identity, err);
 	else
 		s->identity = files_identity(s->dir);
 	free(gitdir);

@@ -475,6 +475,47 @@ static bool image_has_sched_ext(const char *image)
 	return y;
 }
 
+/* The vmlinux of an image that has none beside it, extracted once into
+ * <root>/vmlinux/<sha256 of the image>/vmlinux: the host monitor needs its symbols
+ * and BTF. NULL (logged) when the image cannot be read or decompressed. */
+static char *extracted_vmlinux(const char *image)
+{
+	char hex[65], *root, *dir, *path, *tmp, *err = NULL;
+	int ret = file_sha256_hex(image, hex);
+
+	if (ret) {
+		log_warn("%s: %s: no vmlinux for the host monitor", image, strerror(-ret));
+		return NULL;
+	}
+	root = kernel_cache_root();
+	dir = xasprintf("%s/vmlinux/%.32s", root, hex);
+	path = xasprintf("%s/vmlinux", dir);
+	free(root);
+	if (path_exists(path)) {
+		free(dir);
+		return path;
+	}
+	tmp = xasprintf("%s/.tmp-vmlinux-%d", dir, (int)getpid());
+	ret = mkdir_p(dir, 0755);
+	if (!ret) {
+		log_info("extracting vmlinux (symbols, BTF) from %s for the host monitor", image);
+		ret = bzimage_extract_vmlinux(image, tmp, &err);
+	}
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret) {
+		log_warn("%s: cannot extract its vmlinux (%s): the host monitor will not run",
+			 image, err ? err : strerror(-ret));
+		unlink(tmp);
+		free(path);
+		path = NULL;
+	}
+	free(err);
+	free(tmp);
+	free(dir);
+	return path;
+}
+
 /* An image file (possibly inside a build tree). */
 static void info_from_image(const char *image, const char *source, struct kernel_info *out)
 {
@@ -497,6 +538,8 @@ static void info_from_image(const char *image, const char *source, struct kernel
 	}
 	if (path_exists(vml))
 		out->vmlinux = realpath(vml, NULL);
+	else if (strcmp(source, "build-tree"))
+		out->vmlinux = extracted_vmlinux(out->image);
 	free(vml);
 	free(dir);
 }

@@ -34,6 +34,10 @@ static void usage(FILE *f)
 		"        cache id. --no-build: only look it up (exit 1 when not built).\n"
 		"  list [--json]\n"
 		"        cached kernels, newest first, with their status (images are checksummed)\n"
+		"  rm ID...\n"
+		"        remove cached kernels\n"
+		"  clean --keep N\n"
+		"        remove every cached kernel but the N first of `kernel list` (newest)\n"
 		"  check IMAGE|DIR|ID  or  check --config FILE\n"
 		"        what the kernel lacks to run ktstr tests, from its config; exits 1 when a\n"
 		"        hard requirement (sched_ext, BTF, ...) is missing\n"
@@ -280,6 +284,67 @@ static int do_list(int argc, char **argv)
 	return 0;
 }
 
+/* ---- rm, clean ---- */
+
+static int do_rm(int argc, char **argv)
+{
+	int ret = 0;
+
+	if (argc < 2 || is_help(argv[1])) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		char *err = NULL;
+
+		if (kernel_cache_remove(argv[i], &err)) {
+			log_err("kernel rm: %s", err);
+			free(err);
+			ret = 1;
+		} else {
+			log_info("removed kernel %s", argv[i]);
+		}
+	}
+	return ret;
+}
+
+static int do_clean(int argc, char **argv)
+{
+	struct kernel_entry *e;
+	unsigned long keep;
+	char *end = NULL;
+	size_t n;
+	int ret = 0;
+
+	if (argc == 2 && is_help(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 3 || strcmp(argv[1], "--keep") || !*argv[2] ||
+	    (keep = strtoul(argv[2], &end, 10), *end)) {
+		fprintf(stderr, "ktstr kernel clean: give --keep N (the newest N stay)\n");
+		return 2;
+	}
+	if ((ret = kernel_list(KERNEL_VERIFY_QUICK, &e, &n))) {
+		log_err("kernel clean: %s", strerror(-ret));
+		return 1;
+	}
+	for (size_t i = keep; i < n; i++) {
+		char *err = NULL;
+
+		if (kernel_cache_remove(e[i].id, &err)) {
+			log_err("kernel clean: %s", err);
+			free(err);
+			ret = 1;
+		} else {
+			log_info("removed kernel %s", e[i].id);
+		}
+	}
+	log_info("%zu cached kernel%s kept", MIN(n, (size_t)keep), MIN(n, (size_t)keep) == 1 ? "" : "s");
+	kernel_entries_free(e, n);
+	return ret;
+}
+
 /* ---- check ---- */
 
 static void print_requirements(const struct kconfig_report *rep)
@@ -426,9 +491,11 @@ int cmd_kernel(int argc, char **argv)
 	} sub[] = {
 		{ "build", do_build },
 		{ "check", do_check },
+		{ "clean", do_clean },
 		{ "fetch", do_fetch },
 		{ "list", do_list },
 		{ "path", do_path },
+		{ "rm", do_rm },
 	};
 
 	if (argc < 2 || is_help(argv[1]) || !strcmp(argv[1], "help")) {

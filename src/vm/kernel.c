@@ -87,6 +87,39 @@ void kernel_cache_clean_tmp(void)
 	free(kdir);
 }
 
+int kernel_cache_remove(const char *id, char **err)
+{
+	char *kdir = kernel_cache_dir(), *dir = xasprintf("%s/%s", kdir, id), *tmp = NULL;
+	int lock_fd, ret = 0;
+
+	if (!*id || id[0] == '.' || strchr(id, '/') || !path_is_dir(dir)) {
+		*err = xasprintf("no cached kernel %s (`ktstr kernel list` shows the cache)", id);
+		ret = -ENOENT;
+		goto out;
+	}
+	lock_fd = kernel_cache_lock(err);
+	if (lock_fd < 0) {
+		ret = lock_fd;
+		goto out;
+	}
+	/* Out of sight first: a directory without the dot prefix is never half-removed. */
+	tmp = xasprintf("%s/.tmp-rm-%s-%d", kdir, id, (int)getpid());
+	if (rename(dir, tmp) < 0) {
+		ret = -errno;
+		*err = xasprintf("%s: %s", dir, strerror(errno));
+	} else {
+		ret = rm_rf(tmp);
+		if (ret)
+			*err = xasprintf("%s: %s", tmp, strerror(-ret));
+	}
+	close(lock_fd);
+out:
+	free(tmp);
+	free(dir);
+	free(kdir);
+	return ret;
+}
+
 /* ---- versions ---- */
 
 static int order(int c)

@@ -47,6 +47,9 @@ int kernel_cache_lock(char **err);
  * an interrupted writer. */
 void kernel_cache_clean_tmp(void);
 
+/* Remove the cache entry id (under the lock). -ENOENT with *err when there is none. */
+int kernel_cache_remove(const char *id, char **err);
+
 /* --kernel (image, build tree, cache id/version) > KTSTR_KERNEL > newest valid cached
  * > host /boot/vmlinuz-$(uname -r) with sched_ext. Corrupt cache entries are skipped
  * with a warning. On failure -ENOENT and *err says exactly which command gets a kernel;

@@ -21,10 +21,11 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ktstr kernel <command>\n\n"
-		"  fetch [--version VER] [--refresh]\n"
+		"  fetch [--version VER] [--refresh]  or  fetch list-remote [--refresh]\n"
 		"        download the newest Debian cloud kernel built with sched_ext (trixie-backports)\n"
 		"        into the cache; nothing is downloaded when it is cached already. VER picks a\n"
 		"        version (\"7.3.4\"); --refresh updates the package index even when recent.\n"
+		"        list-remote: the suite's cloud kernels and whether each has sched_ext.\n"
 		"  build [SOURCE] [--config FRAGMENT] [-jN] [--no-build] [--refresh]\n"
 		"        build a kernel from SOURCE, a kernel source tree (default: the current\n"
 		"        directory) or debian:VERSION (Debian's linux-source-VERSION, e.g.\n"
@@ -61,6 +62,22 @@ static bool is_help(const char *a)
 
 /* ---- fetch ---- */
 
+static int list_remote(bool refresh)
+{
+	struct kfetch_remote *r;
+	char *err = NULL;
+	size_t n;
+	int ret = kfetch_list_remote(refresh, &r, &n, &err);
+
+	for (size_t i = 0; i < n; i++)
+		printf("%-32s %s\n", r[i].version, r[i].status);
+	if (ret)
+		log_err("kernel fetch list-remote: %s", err ? err : strerror(-ret));
+	free(err);
+	kfetch_remote_free(r, n);
+	return ret ? 1 : 0;
+}
+
 static int do_fetch(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -85,6 +102,8 @@ static int do_fetch(int argc, char **argv)
 			return c == 'h' ? 0 : 2;
 		}
 	}
+	if (optind < argc && !strcmp(argv[optind], "list-remote") && optind + 1 == argc)
+		return list_remote(o.refresh);
 	if (optind < argc) {
 		fprintf(stderr, "ktstr kernel fetch: unexpected argument '%s'\n", argv[optind]);
 		return 2;

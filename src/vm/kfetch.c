@@ -426,15 +426,12 @@ static int pkg_fetch(const struct apt *a, const struct pkg *p, const char *dir, 
 	return ret > 0 ? -EIO : ret;
 }
 
-static char *negative_cache_path(const struct apt *a)
+/* Versions whose config was seen: "no-sched-ext" (not downloaded again by a
+ * fetch) and "sched-ext" lists in the apt directory, one version a line. */
+static bool known_in(const struct apt *a, const char *list, const char *ver)
 {
-	return xasprintf("%s/no-sched-ext", a->dir);
-}
-
-/* Versions already seen without sched_ext are not downloaded again. */
-static bool known_without_sched_ext(const struct apt *a, const char *ver)
-{
-	char *path = negative_cache_path(a), *text = file_read(path, NULL, 1 << 20), *line, *save;
+	char *path = xasprintf("%s/%s", a->dir, list), *text = file_read(path, NULL, 1 << 20);
+	char *line, *save;
 	bool found = false;
 
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
@@ -445,9 +442,9 @@ static bool known_without_sched_ext(const struct apt *a, const char *ver)
 	return found;
 }
 
-static void remember_without_sched_ext(const struct apt *a, const char *ver)
+static void remember_in(const struct apt *a, const char *list, const char *ver)
 {
-	char *path = negative_cache_path(a);
+	char *path = xasprintf("%s/%s", a->dir, list);
 	FILE *f = fopen(path, "a");
 
 	if (f) {
@@ -456,6 +453,9 @@ static void remember_without_sched_ext(const struct apt *a, const char *ver)
 	}
 	free(path);
 }
+
+#define NO_SCHED_EXT_LIST "no-sched-ext"
+#define SCHED_EXT_LIST "sched-ext"
 
 /* Fetch kernel version ver into tmp, then rename tmp to kdir/ver.
  * 1: the config lacks sched_ext (nothing stored); 0: stored; <0: error. */
@@ -491,7 +491,7 @@ static int fetch_one(const struct apt *a, const char *kdir, const char *ver,
 	kconfig_free(&kc);
 	if (!m.sched_ext) {
 		log_info("%s: CONFIG_SCHED_CLASS_EXT is not set, trying an older version", ver);
-		remember_without_sched_ext(a, ver);
+		remember_in(a, NO_SCHED_EXT_LIST, ver);
 		ret = 1;
 		goto out;
 	}
@@ -638,7 +638,7 @@ int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **er
 			ret = 0;
 			break;
 		}
-		if (!o->version && known_without_sched_ext(&a, vers[i]))
+		if (!o->version && known_in(&a, NO_SCHED_EXT_LIST, vers[i]))
 			continue;
 		log_info("fetching kernel %s", vers[i]);
 		ret = fetch_one(&a, kdir, vers[i], res, err);
@@ -669,6 +669,88 @@ void kfetch_result_free(struct kfetch_result *r)
 {
 	free(r->id);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- list-remote ---- */
+
+/* Does the kernel ver have sched_ext? Its base package (the config, ~1 MB) says. */
+static int probe_sched_ext(const struct apt *a, const char *ver, bool *yes, char **err)
+{
+	struct pkg base = { .name = xasprintf(BASE_PREFIX "%s", ver) };
+	char *dir = xasprintf("%s/probe-%d", a->dir, (int)getpid());
+	char *cfg = xasprintf("%s/root/usr/lib/modules/%s/config", dir, ver);
+	struct kconfig kc;
+	int ret;
+
+	rm_rf(dir);
+	ret = mkdir_p(dir, 0755);
+	if (!ret)
+		ret = pkg_show(a, &base, err);
+	if (!ret)
+		ret = pkg_fetch(a, &base, dir, err);
+	if (!ret)
+		ret = kconfig_load(cfg, &kc, err);
+	if (!ret) {
+		*yes = kconfig_is_y(&kc, "CONFIG_SCHED_CLASS_EXT");
+		kconfig_free(&kc);
+		remember_in(a, *yes ? SCHED_EXT_LIST : NO_SCHED_EXT_LIST, ver);
+	}
+	rm_rf(dir);
+	free(cfg);
+	free(dir);
+	free(base.name);
+	free(base.version);
+	return ret;
+}
+
+int kfetch_list_remote(bool refresh, struct kfetch_remote **out, size_t *n, char **err)
+{
+	static const char *const pkgnames[] = { "pkgnames", BINARY_PREFIX, NULL };
+	char *kdir = kernel_cache_dir(), *names = NULL, **vers = NULL;
+	struct kfetch_result res = { 0 };
+	struct apt a = { 0 };
+	size_t nv;
+	int ret = apt_open(&a, refresh, err);
+
+	*out = NULL;
+	*n = 0;
+	if (!ret)
+		ret = apt_run(&a, "apt-cache", pkgnames, NULL, &names);
+	if (ret > 0) {
+		*err = xasprintf("apt-cache pkgnames failed (exit %d)", ret);
+		ret = -EIO;
+	}
+	nv = ret ? 0 : kfetch_versions(names, FLAVOUR, &vers);
+	*out = xcalloc(nv + 1, sizeof(**out));
+	for (size_t i = 0; i < nv && !ret; i++) {
+		struct kfetch_remote *r = &(*out)[(*n)++];
+		bool yes = false;
+
+		r->version = xstrdup(vers[i]);
+		if (already_cached(kdir, vers[i], &res)) {
+			r->status = "cached";
+			kfetch_result_free(&res);
+		} else if (known_in(&a, NO_SCHED_EXT_LIST, vers[i])) {
+			r->status = "no sched_ext";
+		} else if (known_in(&a, SCHED_EXT_LIST, vers[i])) {
+			r->status = "sched_ext";
+		} else {
+			ret = probe_sched_ext(&a, vers[i], &yes, err);
+			r->status = yes ? "sched_ext" : "no sched_ext";
+		}
+	}
+	strv_free(vers);
+	free(names);
+	apt_free(&a);
+	free(kdir);
+	return ret;
+}
+
+void kfetch_remote_free(struct kfetch_remote *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(r[i].version);
+	free(r);
 }
 
 /* ---- kernel source packages ---- */

@@ -41,6 +41,16 @@ size_t kfetch_versions(const char *pkgnames, const char *flavour, char ***out);
  * "7.3.4+deb13-cloud-amd64")? */
 bool kfetch_version_matches(const char *version, const char *want);
 
+/* The kernels of the suite (flavour cloud-amd64), newest first, each "cached",
+ * "sched_ext" (fetchable) or "no sched_ext"; a version not seen before has its
+ * config (a ~1 MB package) downloaded to tell. */
+struct kfetch_remote {
+	char *version;
+	const char *status;
+};
+int kfetch_list_remote(bool refresh, struct kfetch_remote **out, size_t *n, char **err);
+void kfetch_remote_free(struct kfetch_remote *r, size_t n);
+
 /* A Debian kernel source tree: linux-source-<major.minor> from the same suite,
  * unpacked into <cache root>/src/<package>_<version> and committed to a git
  * repository of its own there (so edits to it are seen as changes). */

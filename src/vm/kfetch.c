@@ -119,11 +119,6 @@ static char *uri_from_list(const char *text)
 	return ret;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Files of dir ending in suffix, sorted (apt reads them in this order). */
 static char **dir_files(const char *dir, const char *suffix)
 {
@@ -142,7 +137,7 @@ static char **dir_files(const char *dir, const char *suffix)
 		v[n] = NULL;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), name_cmp);
+	qsort(v, n, sizeof(*v), str_ptr_cmp);
 	return v;
 }
 

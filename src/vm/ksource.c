@@ -156,11 +156,6 @@ static int git_identity(const char *dir, bool packaged, char **out, char **err)
 	return ret;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Path, size and mtime of every file below dir (hidden entries skipped), sorted. */
 static void files_walk(const char *dir, const char *rel, struct sha256 *c)
 {
@@ -175,7 +170,7 @@ static void files_walk(const char *dir, const char *rel, struct sha256 *c)
 		if (de->d_name[0] != '.')
 			strv_push(&names, &n, xstrdup(de->d_name));
 	closedir(d);
-	xqsort(names, n, sizeof(*names), name_cmp);
+	xqsort(names, n, sizeof(*names), str_ptr_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		char *r = xasprintf("%s%s%s", rel, *rel ? "/" : "", names[i]);

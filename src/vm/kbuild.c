@@ -401,8 +401,14 @@ static int open_source(const struct kbuild_opts *o, struct ksource *s, char **er
 	struct kfetch_source fs;
 	int ret;
 
-	if (!str_starts_with(o->source, DEBIAN_PREFIX))
-		return ksource_open(o->source, NULL, s, err);
+	if (!str_starts_with(o->source, DEBIAN_PREFIX)) {
+		/* A package tree named by its path is the same source as debian:VERSION. */
+		char *label = kfetch_source_label(o->source);
+
+		ret = ksource_open(o->source, label, s, err);
+		free(label);
+		return ret;
+	}
 	ret = kfetch_source(o->source + strlen(DEBIAN_PREFIX), o->refresh, &fs, err);
 	if (ret)
 		return ret;

@@ -898,6 +898,23 @@ out:
 	return ret;
 }
 
+char *kfetch_source_label(const char *dir)
+{
+	char *real = realpath(dir, NULL), *marker, *label;
+
+	if (!real)
+		return NULL;
+	marker = xasprintf("%s.source", real);
+	label = file_read_line(marker);
+	free(marker);
+	free(real);
+	if (label && !str_starts_with(label, "debian:")) {
+		free(label);
+		label = NULL;
+	}
+	return label;
+}
+
 void kfetch_source_free(struct kfetch_source *s)
 {
 	free(s->dir);

@@ -62,6 +62,9 @@ struct kfetch_source {
 /* version "7.3" (the package's version) or "7.3.4" (must be the package's). */
 int kfetch_source(const char *version, bool refresh, struct kfetch_source *out, char **err);
 void kfetch_source_free(struct kfetch_source *s);
+/* The label of a tree kfetch_source unpacked ("debian:..."), from the marker
+ * <dir>.source written beside it; NULL for any other tree. Caller frees. */
+char *kfetch_source_label(const char *dir);
 /* "7.3" or "7.3.4" -> "linux-source-7.3"; NULL for anything else. Caller frees. */
 char *kfetch_source_package(const char *version);
 /* The directory name of an unpacked package: "<pkg>_<version>" with every byte

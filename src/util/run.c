@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,6 +89,8 @@ int run_argv_lines(char *const argv[], const char *cwd,
 	if (pid == 0) {
 		int in = open("/dev/null", O_RDONLY);
 
+		/* A long command (make) stops when ktstr is killed. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (in < 0 || dup2(in, 0) < 0 || dup2(pfd[1], 1) < 0 || dup2(pfd[1], 2) < 0 ||
 		    (cwd && chdir(cwd) < 0))
 			_exit(127);

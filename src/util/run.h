@@ -11,7 +11,8 @@ int run_argv(char *const argv[], const char *cwd, char **out);
 
 /* Run argv in cwd (NULL: here) with stdout and stderr into one pipe, calling
  * line(text, arg) for each line of output (without its newline; a line longer
- * than 4 KiB comes in pieces). Returns as run_argv. */
+ * than 4 KiB comes in pieces). The command gets SIGTERM when ktstr dies.
+ * Returns as run_argv. */
 int run_argv_lines(char *const argv[], const char *cwd,
 		   void (*line)(const char *text, void *arg), void *arg);
 

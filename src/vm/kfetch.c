@@ -796,8 +796,10 @@ static int unpack_source(const char *pkg, const char *tmp, const char *tree, con
 	const char *tar[] = { "tar", "-xJf", tarball, "-C", tmp, NULL };
 	const char *init[] = { "git", "init", "-q", NULL };
 	const char *add[] = { "git", "add", "-A", "-f", NULL };
+	/* gc.auto=0: no repack of the 100k new objects in the background (minutes of CPU) */
 	const char *commit[] = { "git", "-c", "user.name=ktstr", "-c", "user.email=ktstr@localhost",
-				 "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", msg, NULL };
+				 "-c", "gc.auto=0", "commit", "-q", "--no-verify", "--no-gpg-sign",
+				 "-m", msg, NULL };
 	int ret;
 
 	log_info("unpacking %s", tarball);

@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "util/util.h"
 #include "vm/bzimage.h"
+#include "vm/kbuild.h"
 #include "vm/kconfig.h"
 #include "vm/kernel.h"
 #include "vm/kfetch.h"
@@ -20,12 +21,24 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ktstr kernel <command>\n\n"
-		"  fetch [--version VER] [--refresh]\n"
+		"  fetch [--version VER] [--refresh]  or  fetch list-remote [--refresh]\n"
 		"        download the newest Debian cloud kernel built with sched_ext (trixie-backports)\n"
 		"        into the cache; nothing is downloaded when it is cached already. VER picks a\n"
 		"        version (\"7.3.4\"); --refresh updates the package index even when recent.\n"
+		"        list-remote: the suite's cloud kernels and whether each has sched_ext.\n"
+		"  build [SOURCE] [--config FRAGMENT] [-jN] [--no-build] [--refresh]\n"
+		"        build a kernel from SOURCE, a kernel source tree (default: the current\n"
+		"        directory) or debian:VERSION (Debian's linux-source-VERSION, e.g.\n"
+		"        debian:7.3), with allnoconfig + ktstr's config fragment + FRAGMENT, out\n"
+		"        of tree, into the cache; nothing is built when the cache has this source\n"
+		"        (git HEAD and changes, or package version) with this config. Prints the\n"
+		"        cache id. --no-build: only look it up (exit 1 when not built).\n"
 		"  list [--json]\n"
 		"        cached kernels, newest first, with their status (images are checksummed)\n"
+		"  rm ID...\n"
+		"        remove cached kernels\n"
+		"  clean --keep N\n"
+		"        remove every cached kernel but the N first of `kernel list` (newest)\n"
 		"  check IMAGE|DIR|ID  or  check --config FILE\n"
 		"        what the kernel lacks to run ktstr tests, from its config; exits 1 when a\n"
 		"        hard requirement (sched_ext, BTF, ...) is missing\n"
@@ -37,6 +50,8 @@ static void usage(FILE *f)
 		"environment: KTSTR_KERNEL (the default kernel), KTSTR_CACHE_DIR\n\n"
 		"examples:\n"
 		"  ktstr kernel fetch && ktstr kernel list\n"
+		"  ktstr kernel build debian:7.3\n"
+		"  ktstr kernel build ~/linux --config my.config -j8\n"
 		"  ktstr kernel check /boot/vmlinuz-$(uname -r)\n");
 }
 
@@ -46,6 +61,22 @@ static bool is_help(const char *a)
 }
 
 /* ---- fetch ---- */
+
+static int list_remote(bool refresh)
+{
+	struct kfetch_remote *r;
+	char *err = NULL;
+	size_t n;
+	int ret = kfetch_list_remote(refresh, &r, &n, &err);
+
+	for (size_t i = 0; i < n; i++)
+		printf("%-32s %s\n", r[i].version, r[i].status);
+	if (ret)
+		log_err("kernel fetch list-remote: %s", err ? err : strerror(-ret));
+	free(err);
+	kfetch_remote_free(r, n);
+	return ret ? 1 : 0;
+}
 
 static int do_fetch(int argc, char **argv)
 {
@@ -71,6 +102,8 @@ static int do_fetch(int argc, char **argv)
 			return c == 'h' ? 0 : 2;
 		}
 	}
+	if (optind < argc && !strcmp(argv[optind], "list-remote") && optind + 1 == argc)
+		return list_remote(o.refresh);
 	if (optind < argc) {
 		fprintf(stderr, "ktstr kernel fetch: unexpected argument '%s'\n", argv[optind]);
 		return 2;
@@ -94,11 +127,76 @@ static int do_fetch(int argc, char **argv)
 	return 0;
 }
 
+/* ---- build ---- */
+
+static int do_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "no-build", no_argument, NULL, 'n' },
+		{ "refresh", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct kbuild_opts o = { .source = "." };
+	struct kbuild_result res;
+	char *err = NULL, *end;
+	int c, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
+		if (c == 'c') {
+			o.fragment = optarg;
+		} else if (c == 'j') {
+			unsigned long j = strtoul(optarg, &end, 10);
+
+			if (*end || !j || j > 1024) {
+				fprintf(stderr, "ktstr kernel build: -j takes 1..1024, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			o.jobs = (unsigned)j;
+		} else if (c == 'n') {
+			o.no_build = true;
+		} else if (c == 'r') {
+			o.refresh = true;
+		} else {
+			usage(c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : 2;
+		}
+	}
+	if (optind < argc)
+		o.source = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "ktstr kernel build: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	ret = kbuild_run(&o, &res, &err);
+	if (ret) {
+		log_err("kernel build: %s", err ? err : strerror(-ret));
+		if (res.log)
+			log_err("build log: %s", res.log);
+		free(err);
+		kbuild_result_free(&res);
+		return 1;
+	}
+	if (res.cached)
+		log_info("kernel %s is cached: nothing built (%.1f s)", res.id, res.seconds);
+	else
+		log_info("kernel %s built and cached in %.1f s (log %s)", res.id, res.seconds,
+			 res.log);
+	printf("%s\n", res.id);
+	kbuild_result_free(&res);
+	return 0;
+}
+
 /* ---- list ---- */
 
 static uint64_t dir_size(const char *dir)
 {
-	static const char *const files[] = { "bzImage", "config", "vmlinux", "metadata.json" };
+	static const char *const files[] = { "bzImage", "config", "vmlinux", "System.map",
+					     "build.log", "metadata.json" };
 	uint64_t total = 0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -188,21 +286,82 @@ static int do_list(int argc, char **argv)
 		printf("no cached kernels in %s; `ktstr kernel fetch` gets one\n", dir);
 		free(dir);
 	} else {
-		printf("%-26s %-26s %-9s %9s %5s  %s\n", "ID", "VERSION", "SCHED_EXT", "SIZE", "AGE",
-		       "STATUS");
+		printf("%-26s %-26s %-9s %9s %5s  %-6s %s\n", "ID", "VERSION", "SCHED_EXT", "SIZE",
+		       "AGE", "STATUS", "SOURCE");
 		for (size_t i = 0; i < n; i++) {
 			char *a = age(e[i].meta.fetched_at);
 
-			printf("%-26s %-26s %-9s %6.1f MB %5s  %s%s\n", e[i].id,
+			printf("%-26s %-26s %-9s %6.1f MB %5s  %-6s %s\n", e[i].id,
 			       e[i].meta.version ? e[i].meta.version : "-",
 			       e[i].meta.sched_ext ? "yes" : "no", dir_size(e[i].dir) / 1e6, a,
-			       e[i].corrupt ? "corrupt: " : "ok",
-			       e[i].corrupt ? e[i].corrupt : "");
+			       e[i].corrupt ? "corrupt:" : "ok",
+			       e[i].corrupt ? e[i].corrupt : e[i].meta.source ? e[i].meta.source : "-");
 			free(a);
 		}
 	}
 	kernel_entries_free(e, n);
 	return 0;
+}
+
+/* ---- rm, clean ---- */
+
+static int do_rm(int argc, char **argv)
+{
+	int ret = 0;
+
+	if (argc < 2 || is_help(argv[1])) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		char *err = NULL;
+
+		if (kernel_cache_remove(argv[i], &err)) {
+			log_err("kernel rm: %s", err);
+			free(err);
+			ret = 1;
+		} else {
+			log_info("removed kernel %s", argv[i]);
+		}
+	}
+	return ret;
+}
+
+static int do_clean(int argc, char **argv)
+{
+	struct kernel_entry *e;
+	unsigned long keep;
+	char *end = NULL;
+	size_t n;
+	int ret = 0;
+
+	if (argc == 2 && is_help(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc != 3 || strcmp(argv[1], "--keep") || !*argv[2] ||
+	    (keep = strtoul(argv[2], &end, 10), *end)) {
+		fprintf(stderr, "ktstr kernel clean: give --keep N (the newest N stay)\n");
+		return 2;
+	}
+	if ((ret = kernel_list(KERNEL_VERIFY_QUICK, &e, &n))) {
+		log_err("kernel clean: %s", strerror(-ret));
+		return 1;
+	}
+	for (size_t i = keep; i < n; i++) {
+		char *err = NULL;
+
+		if (kernel_cache_remove(e[i].id, &err)) {
+			log_err("kernel clean: %s", err);
+			free(err);
+			ret = 1;
+		} else {
+			log_info("removed kernel %s", e[i].id);
+		}
+	}
+	log_info("%zu cached kernel%s kept", MIN(n, (size_t)keep), MIN(n, (size_t)keep) == 1 ? "" : "s");
+	kernel_entries_free(e, n);
+	return ret;
 }
 
 /* ---- check ---- */
@@ -349,10 +508,13 @@ int cmd_kernel(int argc, char **argv)
 		const char *name;
 		int (*run)(int argc, char **argv);
 	} sub[] = {
+		{ "build", do_build },
 		{ "check", do_check },
+		{ "clean", do_clean },
 		{ "fetch", do_fetch },
 		{ "list", do_list },
 		{ "path", do_path },
+		{ "rm", do_rm },
 	};
 
 	if (argc < 2 || is_help(argv[1]) || !strcmp(argv[1], "help")) {

@@ -31,6 +31,9 @@
 #include "runner/suite.h"
 #include "util/util.h"
 #include "vm/elfdeps.h"
+#include "vm/kbuild.h"
+#include "vm/kconfig.h"
+#include "vm/ksource.h"
 #include "vm/snapshot.h"
 
 /* The quick default set: about a minute together under TCG. */
@@ -48,8 +51,8 @@ static void usage(FILE *f)
 		"              [--topology NnLlCcTt]... [--scenario NAME... | --category C... | --all]\n"
 		"              [--duration S] [--workers N] [--timeout S] [--kernel K] [-j N]\n"
 		"              [--retries N] [--flaky-fails] [--auto-repro] [--repeat N] [--json]\n"
-		"              [--junit FILE] [--no-skip] [--trace] [--partition I/N] [--plan]\n"
-		"              [-v|-q]\n\n"
+		"              [--junit FILE] [--no-skip] [--no-build] [--trace] [--partition I/N]\n"
+		"              [--plan] [-v|-q]\n\n"
 		"DESCRIPTION\n"
 		"    Every selected scenario runs on every topology under every scheduler, each\n"
 		"    combination in its own VM booted with that CPU topology: the scheduler is\n"
@@ -78,7 +81,12 @@ static void usage(FILE *f)
 		"    --duration S    scenario length in seconds (default 2).\n"
 		"    --workers N     workers per cgroup (default 2).\n"
 		"    --timeout S     limit for each test body in seconds (default derived).\n"
-		"    --kernel K      kernel image path, version or cache key (see 'ktstr kernel').\n"
+		"    --kernel K      kernel image path, version or cache key (see 'ktstr kernel'),\n"
+		"                    or a kernel source tree: a tree built by hand\n"
+		"                    (arch/x86/boot/bzImage) is used as it is, any other is\n"
+		"                    built into the cache first unless cached already, as by\n"
+		"                    'ktstr kernel build TREE'.\n"
+		"    --no-build      refuse a --kernel source tree that would need a build.\n"
 		"    -j, --jobs N    VMs at once (default: as many as host CPUs allow).\n"
 		"    --retries N     rerun a failed test (fail, timeout, crash; not a skip) at\n"
 		"                    once, in a fresh VM, up to N more times (default 0). A pass\n"
@@ -450,7 +458,8 @@ struct run_args {
 	const char *sched_args, *junit;
 	const char *const *extra; /* sched_args, split */
 	const char *partition;    /* --partition I/N, unparsed */
-	bool all, json, plan;
+	bool all, json, plan, no_build;
+	char kernel_id[256]; /* the cache id built from a --kernel source tree */
 	struct run_opts ro;
 	unsigned duration, workers, jobs, repeats;
 	const struct ktstr_scheduler *sobj[MAX_LIST];
@@ -476,10 +485,11 @@ static const struct option run_options[] = {
 	{ "junit", required_argument, NULL, 'U' },
 	{ "no-skip", no_argument, NULL, 'n' },
 	{ "no-snapshot", no_argument, NULL, 'N' },
+	{ "no-build", no_argument, NULL, 'B' },
 	{ "retries", required_argument, NULL, 'R' },
 	{ "flaky-fails", no_argument, NULL, 'F' },
 	{ "trace", no_argument, NULL, 'X' },
-	{ "auto-repro", no_argument, NULL, 'B' },
+	{ "auto-repro", no_argument, NULL, 'Y' },
 	{ "repeat", required_argument, NULL, 'r' },
 	{ "partition", required_argument, NULL, 'P' },
 	{ "plan", no_argument, NULL, 'p' },
@@ -583,6 +593,9 @@ static int parse_option(struct run_args *a, int c, const char *arg)
 	case 'n':
 		a->ro.no_skip = true;
 		break;
+	case 'B':
+		a->no_build = true;
+		break;
 	case 'N': /* the workers inherit it */
 		setenv("KTSTR_SNAPSHOT", "0", 1);
 		break;
@@ -594,7 +607,7 @@ static int parse_option(struct run_args *a, int c, const char *arg)
 	case 'X':
 		a->ro.trace = true;
 		break;
-	case 'B':
+	case 'Y':
 		a->ro.auto_repro = true;
 		break;
 	case 'r':
@@ -618,6 +631,72 @@ static int parse_option(struct run_args *a, int c, const char *arg)
 		fprintf(stderr, "(see ktstr run --help)\n");
 		return KTSTR_EXIT_USAGE;
 	}
+	return GO_ON;
+}
+
+/*
+ * --kernel naming a kernel source tree: a tree the user configured and built
+ * (arch/x86/boot/bzImage) is used as it is once its config has what ktstr needs;
+ * any other tree is built into the cache unless it is there already (--no-build:
+ * refuse it instead), and the run uses the cache entry.
+ */
+static int kernel_from_source(struct run_args *a)
+{
+	struct kbuild_opts o = { .source = a->ro.kernel, .no_build = a->no_build };
+	struct kbuild_result res;
+	char *err = NULL, *image;
+	bool built_tree;
+	int ret;
+
+	if (!a->ro.kernel || !path_is_dir(a->ro.kernel) || !ksource_is_tree(a->ro.kernel))
+		return GO_ON;
+	image = xasprintf("%s/arch/x86/boot/bzImage", a->ro.kernel);
+	built_tree = path_exists(image);
+	free(image);
+	if (built_tree) {
+		char *config = xasprintf("%s/.config", a->ro.kernel);
+		struct kconfig_report rep;
+		struct kconfig kc;
+		struct strbuf missing = { 0 };
+
+		ret = kconfig_load(config, &kc, &err);
+		free(config);
+		if (ret) {
+			fprintf(stderr, "ktstr run: --kernel %s: %s; nothing was run\n", a->ro.kernel,
+				err);
+			free(err);
+			return KTSTR_EXIT_USAGE;
+		}
+		kconfig_check(&kc, &rep);
+		for (size_t i = 0; i < rep.n; i++)
+			if (!rep.r[i].ok && rep.r[i].req->hard)
+				sb_printf(&missing, "%s%s (%s)", missing.len ? ", " : "",
+					  rep.r[i].req->what, rep.r[i].detail);
+		kconfig_report_free(&rep);
+		kconfig_free(&kc);
+		if (missing.len) {
+			fprintf(stderr, "ktstr run: --kernel %s: the built kernel lacks %s "
+					"(`ktstr kernel check %s`); nothing was run\n",
+				a->ro.kernel, missing.buf, a->ro.kernel);
+			sb_free(&missing);
+			return KTSTR_EXIT_USAGE;
+		}
+		return GO_ON;
+	}
+	ret = kbuild_run(&o, &res, &err);
+	if (ret) {
+		fprintf(stderr, "ktstr run: --kernel %s: %s%s; nothing was run\n", a->ro.kernel,
+			err ? err : strerror(-ret),
+			ret == -ESTALE ? " (without --no-build the tree is built)" : "");
+		free(err);
+		kbuild_result_free(&res);
+		return ret == -ESTALE ? KTSTR_EXIT_USAGE : 1;
+	}
+	log_info("--kernel %s: cached kernel %s%s", a->ro.kernel, res.id,
+		 res.cached ? "" : " (just built)");
+	snprintf(a->kernel_id, sizeof(a->kernel_id), "%s", res.id);
+	a->ro.kernel = a->kernel_id;
+	kbuild_result_free(&res);
 	return GO_ON;
 }
 
@@ -709,9 +788,13 @@ static int pick_schedulers(struct run_args *a)
 			return usage_err("--sched-args: '%s' runs no scheduler binary",
 					 a->scheds[i]);
 	}
-	/* the kernel, when one is named */
+	/* the kernel, when one is named; a source tree is built first */
 	{
 		char *err = NULL;
+		int code = kernel_from_source(a);
+
+		if (code != GO_ON)
+			return code;
 
 		if (preflight_kernel(a->ro.kernel, &err)) {
 			fprintf(stderr, "ktstr run: %s; nothing was run\n", err);

@@ -41,7 +41,7 @@ _ktstr()
 	case "$cmd" in
 	run) opts="--scheduler --sched-args --topology --scenario --category --all --duration
 		--workers --timeout --kernel --jobs -j --retries --flaky-fails --auto-repro --repeat --json --junit
-		--no-skip --trace --partition --plan --no-snapshot
+		--no-skip --no-build --trace --partition --plan --no-snapshot
 		--verbose --quiet --help" ;;
 	list) opts="--category --json --help" ;;
 	shell) opts="--topology --kernel --scheduler --sched-args --memory-mb --include-file -i

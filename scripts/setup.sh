@@ -15,6 +15,8 @@ PKGS=(
 	libelf-dev zlib1g-dev libzstd-dev libjansson-dev libcmocka-dev
 	meson ninja-build pkg-config gcc make zstd xz-utils cpio file
 	stress-ng rt-tests gcovr python3-yaml chromium
+	# `ktstr kernel build`: the kernel's own build needs these (pahole for BTF)
+	flex bison bc perl libssl-dev dwarves binutils git tar xz-utils
 )
 
 names() { local p; for p in "${PKGS[@]}"; do echo "${p%%:*}"; done; }

@@ -196,6 +196,8 @@ json_t *monreport_json(const struct monitor_data *d, const struct monchk_result 
 	json_object_set_new(o, "samples", json_integer((json_int_t)d->n));
 	json_object_set_new(o, "samples_dropped", json_integer((json_int_t)d->dropped));
 	json_object_set_new(o, "error", d->error ? json_string(d->error) : json_null());
+	/* no samples: whatever the verdict, the monitor's checks had no part in it */
+	json_object_set_new(o, "verdict_without_monitor", json_boolean(!d->n));
 	json_object_set_new(o, "note", d->note ? json_string(d->note) : json_null());
 	json_object_set_new(o, "metrics", caps_json(&d->caps));
 	json_object_set_new(o, "watchdog",
@@ -273,6 +275,10 @@ char *monreport_text(const struct monitor_data *d, const struct monchk_result *r
 {
 	struct strbuf sb = { 0 };
 
+	if (!d->n && d->error)
+		return xasprintf("monitor: did not run (%s); the verdict is reached without its "
+				 "checks\n",
+				 d->error);
 	if (!d->n)
 		return xstrdup(""); /* no section: the record says why (monitor.error) */
 	if (d->error)

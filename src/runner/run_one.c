@@ -705,6 +705,10 @@ static void run_monitor_finish(struct run *r)
 		return;
 	monitor_stop(r->c.mon, &mon);
 	r->c.mon = NULL;
+	if (!mon.n && mon.error)
+		log_warn("%s: the host monitor did not run (%s): the verdict is reached without "
+			 "its checks",
+			 r->it->name, mon.error);
 	monreport_finish(&mon, r->active ? &r->ord.thresholds : NULL, &r->mon_res,
 			 &r->rec.monitor, &r->mon_text);
 	monreport_metrics(&mon, &r->c.metrics);

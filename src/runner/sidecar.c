@@ -643,11 +643,6 @@ static bool is_record_name(const char *name)
 	       strlen(name) > strlen(SIDECAR_SUFFIX);
 }
 
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **sidecar_list_records(const char *run_dir)
 {
 	DIR *d = opendir(run_dir);
@@ -664,7 +659,7 @@ char **sidecar_list_records(const char *run_dir)
 	}
 	if (d)
 		closedir(d);
-	qsort(v, n, sizeof(*v), cmp_strp);
+	qsort(v, n, sizeof(*v), str_ptr_cmp);
 	return v;
 }
 

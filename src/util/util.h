@@ -53,6 +53,8 @@ void strv_push(char ***v, size_t *n, char *s);
 void strv_free(char **v);
 /* qsort that also takes an empty array at NULL (qsort's base must never be NULL). */
 void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* qsort comparator of an array of char *: strcmp order. */
+int str_ptr_cmp(const void *a, const void *b);
 /* Parse a whole decimal unsigned number; -EINVAL on garbage, -ERANGE on overflow. */
 int str_to_u64(const char *s, uint64_t *out);
 /* Shortest decimal form that reads back as v ("1000", "0.5", "1e+308"); integers below

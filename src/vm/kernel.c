@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Kernel cache, metadata and resolution (see kernel.h for the verification policy). */
 #include "vm/kernel.h"
+#include "util/lock.h"
 #include "util/sha256.h"
 #include "util/util.h"
 #include "vm/bzimage.h"
@@ -49,6 +50,74 @@ char *kernel_cache_dir(void)
 
 	free(root);
 	return d;
+}
+
+int kernel_cache_lock(char **err)
+{
+	char *kdir = kernel_cache_dir(), *path = xasprintf("%s/.fetch.lock", kdir);
+	int ret = mkdir_p(kdir, 0755);
+
+	if (ret && err)
+		*err = xasprintf("%s: %s", kdir, strerror(-ret));
+	if (!ret)
+		ret = lock_path(path, "another `ktstr kernel fetch` or `kernel build`", err);
+	free(path);
+	free(kdir);
+	return ret;
+}
+
+void kernel_cache_clean_tmp(void)
+{
+	char *kdir = kernel_cache_dir();
+	DIR *d = opendir(kdir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char *path;
+
+		if (!str_starts_with(de->d_name, ".tmp-"))
+			continue;
+		path = xasprintf("%s/%s", kdir, de->d_name);
+		log_info("removing %s (left by an interrupted fetch or build)", path);
+		rm_rf(path);
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	free(kdir);
+}
+
+int kernel_cache_remove(const char *id, char **err)
+{
+	char *kdir = kernel_cache_dir(), *dir = xasprintf("%s/%s", kdir, id), *tmp = NULL;
+	int lock_fd, ret = 0;
+
+	if (!*id || id[0] == '.' || strchr(id, '/') || !path_is_dir(dir)) {
+		*err = xasprintf("no cached kernel %s (`ktstr kernel list` shows the cache)", id);
+		ret = -ENOENT;
+		goto out;
+	}
+	lock_fd = kernel_cache_lock(err);
+	if (lock_fd < 0) {
+		ret = lock_fd;
+		goto out;
+	}
+	/* Out of sight first: a directory without the dot prefix is never half-removed. */
+	tmp = xasprintf("%s/.tmp-rm-%s-%d", kdir, id, (int)getpid());
+	if (rename(dir, tmp) < 0) {
+		ret = -errno;
+		*err = xasprintf("%s: %s", dir, strerror(errno));
+	} else {
+		ret = rm_rf(tmp);
+		if (ret)
+			*err = xasprintf("%s: %s", tmp, strerror(-ret));
+	}
+	close(lock_fd);
+out:
+	free(tmp);
+	free(dir);
+	free(kdir);
+	return ret;
 }
 
 /* ---- versions ---- */
@@ -439,6 +508,47 @@ static bool image_has_sched_ext(const char *image)
 	return y;
 }
 
+/* The vmlinux of an image that has none beside it, extracted once into
+ * <root>/vmlinux/<sha256 of the image>/vmlinux: the host monitor needs its symbols
+ * and BTF. NULL (logged) when the image cannot be read or decompressed. */
+static char *extracted_vmlinux(const char *image)
+{
+	char hex[65], *root, *dir, *path, *tmp, *err = NULL;
+	int ret = file_sha256_hex(image, hex);
+
+	if (ret) {
+		log_warn("%s: %s: no vmlinux for the host monitor", image, strerror(-ret));
+		return NULL;
+	}
+	root = kernel_cache_root();
+	dir = xasprintf("%s/vmlinux/%.32s", root, hex);
+	path = xasprintf("%s/vmlinux", dir);
+	free(root);
+	if (path_exists(path)) {
+		free(dir);
+		return path;
+	}
+	tmp = xasprintf("%s/.tmp-vmlinux-%d", dir, (int)getpid());
+	ret = mkdir_p(dir, 0755);
+	if (!ret) {
+		log_info("extracting vmlinux (symbols, BTF) from %s for the host monitor", image);
+		ret = bzimage_extract_vmlinux(image, tmp, &err);
+	}
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret) {
+		log_warn("%s: cannot extract its vmlinux (%s): the host monitor will not run",
+			 image, err ? err : strerror(-ret));
+		unlink(tmp);
+		free(path);
+		path = NULL;
+	}
+	free(err);
+	free(tmp);
+	free(dir);
+	return path;
+}
+
 /* An image file (possibly inside a build tree). */
 static void info_from_image(const char *image, const char *source, struct kernel_info *out)
 {
@@ -461,6 +571,8 @@ static void info_from_image(const char *image, const char *source, struct kernel
 	}
 	if (path_exists(vml))
 		out->vmlinux = realpath(vml, NULL);
+	else if (strcmp(source, "build-tree"))
+		out->vmlinux = extracted_vmlinux(out->image);
 	free(vml);
 	free(dir);
 }

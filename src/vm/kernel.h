@@ -39,6 +39,17 @@ char *kernel_cache_root(void);
 /* <root>/kernels. Caller frees. */
 char *kernel_cache_dir(void);
 
+/* One writer of the cache at a time: lock <root>/kernels/.fetch.lock (creating the
+ * directory), waiting for another writer. Returns the descriptor to close, or a
+ * negative errno with *err set. */
+int kernel_cache_lock(char **err);
+/* Remove the .tmp-* directories of the cache; with the lock held they were left by
+ * an interrupted writer. */
+void kernel_cache_clean_tmp(void);
+
+/* Remove the cache entry id (under the lock). -ENOENT with *err when there is none. */
+int kernel_cache_remove(const char *id, char **err);
+
 /* --kernel (image, build tree, cache id/version) > KTSTR_KERNEL > newest valid cached
  * > host /boot/vmlinuz-$(uname -r) with sched_ext. Corrupt cache entries are skipped
  * with a warning. On failure -ENOENT and *err says exactly which command gets a kernel;

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Fetch Debian's sched_ext cloud kernel into the kernel cache with a private apt. */
 #include "vm/kfetch.h"
+#include "util/lock.h"
+#include "util/run.h"
 #include "util/util.h"
 #include "vm/bzimage.h"
 #include "vm/kconfig.h"
 #include "vm/kernel.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +22,7 @@
 #define FLAVOUR "cloud-amd64"
 #define BINARY_PREFIX "linux-binary-unsigned-"
 #define BASE_PREFIX "linux-base-"
+#define SOURCE_PREFIX "linux-source-"
 #define KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
 #define INDEX_MAX_AGE_SEC (6 * 3600)
 
@@ -118,11 +119,6 @@ static char *uri_from_list(const char *text)
 	return ret;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Files of dir ending in suffix, sorted (apt reads them in this order). */
 static char **dir_files(const char *dir, const char *suffix)
 {
@@ -141,7 +137,7 @@ static char **dir_files(const char *dir, const char *suffix)
 		v[n] = NULL;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), name_cmp);
+	qsort(v, n, sizeof(*v), str_ptr_cmp);
 	return v;
 }
 
@@ -226,57 +222,6 @@ bool kfetch_version_matches(const char *version, const char *want)
 
 /* ---- running apt ---- */
 
-/* Run argv in cwd (NULL: here). stdout goes to *out when out is given, else to
- * /dev/null; stderr is inherited so apt's errors reach the user. Returns the exit
- * status, or a negative errno when it could not run. */
-static int run(char *const argv[], const char *cwd, char **out)
-{
-	int pfd[2] = { -1, -1 }, status;
-	struct strbuf sb = { 0 };
-	pid_t pid;
-
-	if (out && pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
-
-		if (out) {
-			close(pfd[0]);
-			close(pfd[1]);
-		}
-		return -e;
-	}
-	if (pid == 0) {
-		int fd = out ? pfd[1] : open("/dev/null", O_WRONLY);
-
-		if (fd < 0 || dup2(fd, 1) < 0 || (cwd && chdir(cwd) < 0))
-			_exit(127);
-		execvp(argv[0], argv);
-		fprintf(stderr, "ktstr: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (out) {
-		char buf[4096];
-		ssize_t n;
-
-		close(pfd[1]);
-		while ((n = read(pfd[0], buf, sizeof(buf))) != 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				break;
-			sb_appendn(&sb, buf, (size_t)n);
-		}
-		close(pfd[0]);
-		*out = sb_steal(&sb);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 struct apt {
 	char *dir;
 	char *opts[9]; /* "-o", "X=Y" pairs ... */
@@ -327,7 +272,7 @@ static int apt_run(const struct apt *a, const char *cmd, const char *const args[
 	for (size_t i = 0; args[i] && n < ARRAY_SIZE(argv) - 1; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	return run((char *const *)argv, cwd, out);
+	return run_argv((char *const *)argv, cwd, out);
 }
 
 /* Write the private apt tree; true when sources.list changed (the index is stale). */
@@ -384,6 +329,25 @@ static int apt_update(const struct apt *a, bool force, char **err)
 	}
 	free(stamp);
 	return ret > 0 ? -EIO : ret;
+}
+
+/* The private apt of the cache, its index up to date. */
+static int apt_open(struct apt *a, bool refresh, char **err)
+{
+	char *root = kernel_cache_root(), *aptdir = xasprintf("%s/apt", root);
+	char *uri = kfetch_debian_uri("/etc/apt/sources.list.d", "/etc/apt/sources.list", err);
+	bool changed;
+	int ret = uri ? 0 : -ENOENT;
+
+	apt_init(a, aptdir);
+	if (!ret)
+		ret = apt_prepare(a, uri, &changed, err);
+	if (!ret)
+		ret = apt_update(a, refresh || changed, err);
+	free(uri);
+	free(aptdir);
+	free(root);
+	return ret;
 }
 
 /* ---- fetching one kernel ---- */
@@ -448,7 +412,7 @@ static int pkg_fetch(const struct apt *a, const struct pkg *p, const char *dir, 
 	{
 		const char *argv[] = { "dpkg-deb", "-x", deb, root, NULL };
 
-		ret = run((char *const *)argv, NULL, NULL);
+		ret = run_argv((char *const *)argv, NULL, NULL);
 	}
 	if (ret && err)
 		*err = xasprintf("dpkg-deb -x %s failed (exit %d)", deb, ret);
@@ -457,15 +421,12 @@ static int pkg_fetch(const struct apt *a, const struct pkg *p, const char *dir, 
 	return ret > 0 ? -EIO : ret;
 }
 
-static char *negative_cache_path(const struct apt *a)
+/* Versions whose config was seen: "no-sched-ext" (not downloaded again by a
+ * fetch) and "sched-ext" lists in the apt directory, one version a line. */
+static bool known_in(const struct apt *a, const char *list, const char *ver)
 {
-	return xasprintf("%s/no-sched-ext", a->dir);
-}
-
-/* Versions already seen without sched_ext are not downloaded again. */
-static bool known_without_sched_ext(const struct apt *a, const char *ver)
-{
-	char *path = negative_cache_path(a), *text = file_read(path, NULL, 1 << 20), *line, *save;
+	char *path = xasprintf("%s/%s", a->dir, list), *text = file_read(path, NULL, 1 << 20);
+	char *line, *save;
 	bool found = false;
 
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
@@ -476,9 +437,9 @@ static bool known_without_sched_ext(const struct apt *a, const char *ver)
 	return found;
 }
 
-static void remember_without_sched_ext(const struct apt *a, const char *ver)
+static void remember_in(const struct apt *a, const char *list, const char *ver)
 {
-	char *path = negative_cache_path(a);
+	char *path = xasprintf("%s/%s", a->dir, list);
 	FILE *f = fopen(path, "a");
 
 	if (f) {
@@ -487,6 +448,9 @@ static void remember_without_sched_ext(const struct apt *a, const char *ver)
 	}
 	free(path);
 }
+
+#define NO_SCHED_EXT_LIST "no-sched-ext"
+#define SCHED_EXT_LIST "sched-ext"
 
 /* Fetch kernel version ver into tmp, then rename tmp to kdir/ver.
  * 1: the config lacks sched_ext (nothing stored); 0: stored; <0: error. */
@@ -522,7 +486,7 @@ static int fetch_one(const struct apt *a, const char *kdir, const char *ver,
 	kconfig_free(&kc);
 	if (!m.sched_ext) {
 		log_info("%s: CONFIG_SCHED_CLASS_EXT is not set, trying an older version", ver);
-		remember_without_sched_ext(a, ver);
+		remember_in(a, NO_SCHED_EXT_LIST, ver);
 		ret = 1;
 		goto out;
 	}
@@ -609,52 +573,6 @@ out:
 	return ret;
 }
 
-/* Remove .tmp-* directories: called with the fetch lock held, so they were left by
- * an interrupted fetch. */
-static void clean_stale(const char *kdir)
-{
-	DIR *d = opendir(kdir);
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		char *path;
-
-		if (!str_starts_with(de->d_name, ".tmp-"))
-			continue;
-		path = xasprintf("%s/%s", kdir, de->d_name);
-		log_info("removing %s (left by an interrupted fetch)", path);
-		rm_rf(path);
-		free(path);
-	}
-	closedir(d);
-}
-
-/* One fetch at a time per cache: a second one waits, then finds the kernel cached. */
-static int lock_cache(const char *kdir, char **err)
-{
-	char *path = xasprintf("%s/.fetch.lock", kdir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644), ret = 0;
-
-	if (fd < 0) {
-		ret = -errno;
-	} else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		log_info("waiting for another `ktstr kernel fetch` (%s)", path);
-		if (flock(fd, LOCK_EX) < 0)
-			ret = -errno;
-	}
-	if (ret) {
-		if (err)
-			*err = xasprintf("%s: %s", path, strerror(-ret));
-		if (fd >= 0)
-			close(fd);
-		fd = ret;
-	}
-	free(path);
-	return fd;
-}
-
 /* Is version ver in the cache and valid? Sets res when it is. */
 static bool already_cached(const char *kdir, const char *ver, struct kfetch_result *res)
 {
@@ -681,38 +599,22 @@ static bool already_cached(const char *kdir, const char *ver, struct kfetch_resu
 int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **err)
 {
 	static const char *const pkgnames[] = { "pkgnames", BINARY_PREFIX, NULL };
-	char *root = kernel_cache_root(), *kdir = kernel_cache_dir(), *aptdir, *uri, *names = NULL;
+	char *kdir = kernel_cache_dir(), *names = NULL;
 	char **vers = NULL;
 	uint64_t t0 = now_ns();
-	int lock_fd = -1;
-	bool changed;
-	struct apt a;
+	int lock_fd;
+	struct apt a = { 0 };
 	size_t n;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	aptdir = xasprintf("%s/apt", root);
-	apt_init(&a, aptdir);
-	uri = kfetch_debian_uri("/etc/apt/sources.list.d", "/etc/apt/sources.list", err);
-	if (!uri) {
-		ret = -ENOENT;
-		goto out;
-	}
-	ret = mkdir_p(kdir, 0755);
-	if (ret) {
-		if (err)
-			*err = xasprintf("%s: %s", kdir, strerror(-ret));
-		goto out;
-	}
-	lock_fd = lock_cache(kdir, err);
+	lock_fd = kernel_cache_lock(err);
 	if (lock_fd < 0) {
 		ret = lock_fd;
 		goto out;
 	}
-	clean_stale(kdir);
-	ret = apt_prepare(&a, uri, &changed, err);
-	if (!ret)
-		ret = apt_update(&a, o->refresh || changed, err);
+	kernel_cache_clean_tmp();
+	ret = apt_open(&a, o->refresh, err);
 	if (!ret)
 		ret = apt_run(&a, "apt-cache", pkgnames, NULL, &names);
 	if (ret > 0) {
@@ -731,7 +633,7 @@ int kfetch_run(const struct kfetch_opts *o, struct kfetch_result *res, char **er
 			ret = 0;
 			break;
 		}
-		if (!o->version && known_without_sched_ext(&a, vers[i]))
+		if (!o->version && known_in(&a, NO_SCHED_EXT_LIST, vers[i]))
 			continue;
 		log_info("fetching kernel %s", vers[i]);
 		ret = fetch_one(&a, kdir, vers[i], res, err);
@@ -753,11 +655,8 @@ out:
 	res->seconds = (double)(now_ns() - t0) / 1e9;
 	strv_free(vers);
 	free(names);
-	free(uri);
 	apt_free(&a);
-	free(aptdir);
 	free(kdir);
-	free(root);
 	return ret;
 }
 
@@ -765,4 +664,262 @@ void kfetch_result_free(struct kfetch_result *r)
 {
 	free(r->id);
 	memset(r, 0, sizeof(*r));
+}
+
+/* ---- list-remote ---- */
+
+/* Does the kernel ver have sched_ext? Its base package (the config, ~1 MB) says. */
+static int probe_sched_ext(const struct apt *a, const char *ver, bool *yes, char **err)
+{
+	struct pkg base = { .name = xasprintf(BASE_PREFIX "%s", ver) };
+	char *dir = xasprintf("%s/probe-%d", a->dir, (int)getpid());
+	char *cfg = xasprintf("%s/root/usr/lib/modules/%s/config", dir, ver);
+	struct kconfig kc;
+	int ret;
+
+	rm_rf(dir);
+	ret = mkdir_p(dir, 0755);
+	if (!ret)
+		ret = pkg_show(a, &base, err);
+	if (!ret)
+		ret = pkg_fetch(a, &base, dir, err);
+	if (!ret)
+		ret = kconfig_load(cfg, &kc, err);
+	if (!ret) {
+		*yes = kconfig_is_y(&kc, "CONFIG_SCHED_CLASS_EXT");
+		kconfig_free(&kc);
+		remember_in(a, *yes ? SCHED_EXT_LIST : NO_SCHED_EXT_LIST, ver);
+	}
+	rm_rf(dir);
+	free(cfg);
+	free(dir);
+	free(base.name);
+	free(base.version);
+	return ret;
+}
+
+int kfetch_list_remote(bool refresh, struct kfetch_remote **out, size_t *n, char **err)
+{
+	static const char *const pkgnames[] = { "pkgnames", BINARY_PREFIX, NULL };
+	char *kdir = kernel_cache_dir(), *names = NULL, **vers = NULL;
+	struct kfetch_result res = { 0 };
+	struct apt a = { 0 };
+	size_t nv;
+	int ret = apt_open(&a, refresh, err);
+
+	*out = NULL;
+	*n = 0;
+	if (!ret)
+		ret = apt_run(&a, "apt-cache", pkgnames, NULL, &names);
+	if (ret > 0) {
+		*err = xasprintf("apt-cache pkgnames failed (exit %d)", ret);
+		ret = -EIO;
+	}
+	nv = ret ? 0 : kfetch_versions(names, FLAVOUR, &vers);
+	*out = xcalloc(nv + 1, sizeof(**out));
+	for (size_t i = 0; i < nv && !ret; i++) {
+		struct kfetch_remote *r = &(*out)[(*n)++];
+		bool yes = false;
+
+		r->version = xstrdup(vers[i]);
+		if (already_cached(kdir, vers[i], &res)) {
+			r->status = "cached";
+			kfetch_result_free(&res);
+		} else if (known_in(&a, NO_SCHED_EXT_LIST, vers[i])) {
+			r->status = "no sched_ext";
+		} else if (known_in(&a, SCHED_EXT_LIST, vers[i])) {
+			r->status = "sched_ext";
+		} else {
+			ret = probe_sched_ext(&a, vers[i], &yes, err);
+			r->status = yes ? "sched_ext" : "no sched_ext";
+		}
+	}
+	strv_free(vers);
+	free(names);
+	apt_free(&a);
+	free(kdir);
+	return ret;
+}
+
+void kfetch_remote_free(struct kfetch_remote *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(r[i].version);
+	free(r);
+}
+
+/* ---- kernel source packages ---- */
+
+char *kfetch_source_package(const char *version)
+{
+	unsigned major, minor;
+	int end = 0;
+
+	if (sscanf(version, "%u.%u%n", &major, &minor, &end) != 2 ||
+	    (version[end] && version[end] != '.') || !isdigit((unsigned char)version[0]))
+		return NULL;
+	if (version[end] == '.') {
+		const char *p = version + end + 1;
+
+		if (!*p || strspn(p, "0123456789") != strlen(p))
+			return NULL;
+	}
+	return xasprintf(SOURCE_PREFIX "%u.%u", major, minor);
+}
+
+char *kfetch_source_dirname(const char *pkg, const char *pkg_version)
+{
+	char *s = xasprintf("%s_%s", pkg, pkg_version);
+
+	for (char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
+			*p = '_';
+	return s;
+}
+
+static int run_in(const char *cwd, const char *const argv[], const char *what, char **err)
+{
+	int ret = run_argv((char *const *)argv, cwd, NULL);
+
+	if (ret)
+		*err = xasprintf("%s failed (exit %d)", what, ret);
+	return ret > 0 ? -EIO : ret;
+}
+
+/* Unpack the package in tmp into tree, and commit the tree to a new git repository
+ * so that later changes to it are seen (ksource.h). */
+static int unpack_source(const char *pkg, const char *tmp, const char *tree, const char *label,
+			 char **err)
+{
+	char *tarball = xasprintf("%s/root/usr/src/%s.tar.xz", tmp, pkg);
+	char *top = xasprintf("%s/%s", tmp, pkg), *msg = xasprintf("%s as packaged", label);
+	const char *tar[] = { "tar", "-xJf", tarball, "-C", tmp, NULL };
+	const char *init[] = { "git", "init", "-q", NULL };
+	const char *add[] = { "git", "add", "-A", "-f", NULL };
+	/* gc.auto=0: no repack of the 100k new objects in the background (minutes of CPU) */
+	const char *commit[] = { "git", "-c", "user.name=ktstr", "-c", "user.email=ktstr@localhost",
+				 "-c", "gc.auto=0", "commit", "-q", "--no-verify", "--no-gpg-sign",
+				 "-m", msg, NULL };
+	int ret;
+
+	log_info("unpacking %s", tarball);
+	ret = run_in(NULL, tar, "tar -xJf", err);
+	if (!ret && rename(top, tree) < 0) {
+		ret = -errno;
+		*err = xasprintf("%s: %s", tree, strerror(errno));
+	}
+	if (!ret)
+		log_info("recording the tree in git, so that changes to it are new kernels");
+	if (!ret)
+		ret = run_in(tree, init, "git init", err);
+	if (!ret)
+		ret = run_in(tree, add, "git add", err);
+	if (!ret)
+		ret = run_in(tree, commit, "git commit", err);
+	free(msg);
+	free(top);
+	free(tarball);
+	return ret;
+}
+
+int kfetch_source(const char *version, bool refresh, struct kfetch_source *out, char **err)
+{
+	char *root = kernel_cache_root(), *srcroot = xasprintf("%s/src", root), *lock = NULL;
+	char *name, *marker = NULL, *have = NULL, *tmp = NULL;
+	struct pkg p = { 0 };
+	struct apt a = { 0 };
+	int lock_fd = -1, ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	p.name = kfetch_source_package(version);
+	if (!p.name) {
+		*err = xasprintf("debian:%s: give a kernel version, \"7.3\" or \"7.3.4\"", version);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = mkdir_p(srcroot, 0755);
+	if (ret) {
+		*err = xasprintf("%s: %s", srcroot, strerror(-ret));
+		goto out;
+	}
+	lock = xasprintf("%s/.lock", srcroot);
+	lock_fd = lock_path(lock, "another download of kernel sources", err);
+	if (lock_fd < 0) {
+		ret = lock_fd;
+		goto out;
+	}
+	ret = apt_open(&a, refresh, err);
+	if (!ret)
+		ret = pkg_show(&a, &p, err);
+	if (ret)
+		goto out;
+	if (strchr(strchr(version, '.') + 1, '.') && !kfetch_version_matches(p.version, version)) {
+		*err = xasprintf("%s in %s is %s, not %s", p.name, SUITE, p.version, version);
+		ret = -ENOENT;
+		goto out;
+	}
+	out->label = xasprintf("debian:%s=%s", p.name, p.version);
+	name = kfetch_source_dirname(p.name, p.version);
+	out->dir = xasprintf("%s/%s", srcroot, name);
+	marker = xasprintf("%s.source", out->dir);
+	tmp = xasprintf("%s/.tmp-%s-%d", srcroot, name, (int)getpid());
+	free(name);
+	have = file_read_line(marker);
+	if (have && !strcmp(have, out->label) && path_is_dir(out->dir)) {
+		out->cached = true;
+		goto out;
+	}
+	/* Missing, or left half-unpacked by an interrupted fetch. */
+	unlink(marker);
+	rm_rf(out->dir);
+	rm_rf(tmp);
+	ret = mkdir_p(tmp, 0755);
+	if (!ret)
+		ret = pkg_fetch(&a, &p, tmp, err);
+	if (!ret)
+		ret = unpack_source(p.name, tmp, out->dir, out->label, err);
+	if (!ret)
+		ret = file_write_str(marker, out->label);
+	rm_rf(tmp);
+out:
+	if (ret && err && !*err)
+		*err = xasprintf("%s: %s", srcroot, strerror(-ret));
+	if (ret)
+		kfetch_source_free(out);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	apt_free(&a);
+	free(p.name);
+	free(p.version);
+	free(have);
+	free(tmp);
+	free(marker);
+	free(lock);
+	free(srcroot);
+	free(root);
+	return ret;
+}
+
+char *kfetch_source_label(const char *dir)
+{
+	char *real = realpath(dir, NULL), *marker, *label;
+
+	if (!real)
+		return NULL;
+	marker = xasprintf("%s.source", real);
+	label = file_read_line(marker);
+	free(marker);
+	free(real);
+	if (label && !str_starts_with(label, "debian:")) {
+		free(label);
+		label = NULL;
+	}
+	return label;
+}
+
+void kfetch_source_free(struct kfetch_source *s)
+{
+	free(s->dir);
+	free(s->label);
+	memset(s, 0, sizeof(*s));
 }

@@ -41,4 +41,34 @@ size_t kfetch_versions(const char *pkgnames, const char *flavour, char ***out);
  * "7.3.4+deb13-cloud-amd64")? */
 bool kfetch_version_matches(const char *version, const char *want);
 
+/* The kernels of the suite (flavour cloud-amd64), newest first, each "cached",
+ * "sched_ext" (fetchable) or "no sched_ext"; a version not seen before has its
+ * config (a ~1 MB package) downloaded to tell. */
+struct kfetch_remote {
+	char *version;
+	const char *status;
+};
+int kfetch_list_remote(bool refresh, struct kfetch_remote **out, size_t *n, char **err);
+void kfetch_remote_free(struct kfetch_remote *r, size_t n);
+
+/* A Debian kernel source tree: linux-source-<major.minor> from the same suite,
+ * unpacked into <cache root>/src/<package>_<version> and committed to a git
+ * repository of its own there (so edits to it are seen as changes). */
+struct kfetch_source {
+	char *dir;   /* the tree */
+	char *label; /* "debian:linux-source-7.3=7.3.4-1~bpo13+1" */
+	bool cached; /* it was unpacked already: nothing downloaded */
+};
+/* version "7.3" (the package's version) or "7.3.4" (must be the package's). */
+int kfetch_source(const char *version, bool refresh, struct kfetch_source *out, char **err);
+void kfetch_source_free(struct kfetch_source *s);
+/* The label of a tree kfetch_source unpacked ("debian:..."), from the marker
+ * <dir>.source written beside it; NULL for any other tree. Caller frees. */
+char *kfetch_source_label(const char *dir);
+/* "7.3" or "7.3.4" -> "linux-source-7.3"; NULL for anything else. Caller frees. */
+char *kfetch_source_package(const char *version);
+/* The directory name of an unpacked package: "<pkg>_<version>" with every byte
+ * but [A-Za-z0-9._+-] replaced by '_'. Caller frees. */
+char *kfetch_source_dirname(const char *pkg, const char *pkg_version);
+
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/hash.h"
+#include "util/run.h"
 #include "util/util.h"
 #include "vm/kernel.h"
 #include "vm/snapshot.h"
@@ -63,27 +64,6 @@ static int hash_identity(struct content_hash *h, const char *path)
 	return 0;
 }
 
-/* argv[0] as execvp finds it. */
-static char *which(const char *name)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL, *found = NULL;
-
-	if (strchr(name, '/'))
-		return xstrdup(name);
-	copy = xstrdup(path ? path : "/usr/bin:/bin");
-	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", *dir ? dir : ".", name);
-
-		if (access(p, X_OK) == 0)
-			found = p;
-		else
-			free(p);
-	}
-	free(copy);
-	return found;
-}
-
 int snapshot_key(const struct vm_spec *spec, char key[65], char **err)
 {
 	struct vm_spec s = *spec;
@@ -103,7 +83,7 @@ int snapshot_key(const struct vm_spec *spec, char key[65], char **err)
 	content_hash_str(h, SNAPSHOT_KEY_VERSION);
 	for (char **a = argv; *a; a++)
 		content_hash_str(h, *a);
-	qemu = which(argv[0]);
+	qemu = run_which(argv[0]);
 	if (!qemu) {
 		*err = xasprintf("%s not found in PATH", argv[0]);
 		r = -ENOENT;

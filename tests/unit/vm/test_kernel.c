@@ -470,6 +470,33 @@ static void test_resolution_order(void **state)
 	free(old);
 }
 
+static void test_remove(void **state)
+{
+	struct fixture *f = *state;
+	char *a = add_entry(f, "7.3.4-0123456789ab", "2026-11-20T00:00:00Z");
+	char *b = add_entry(f, "7.3.4+deb13-cloud-amd64", "2026-11-01T00:00:00Z");
+	static const char *const bad[] = { "", ".", "..", ".fetch.lock", "../cache", "a/b", "nope" };
+	struct kernel_entry *e;
+	char *err = NULL;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(kernel_cache_remove(bad[i], &err), -ENOENT);
+		assert_non_null(strstr(err, "no cached kernel"));
+		free(err);
+		err = NULL;
+	}
+	assert_int_equal(kernel_cache_remove("7.3.4-0123456789ab", &err), 0);
+	assert_false(path_exists(a));
+	assert_true(path_exists(b));
+	assert_int_equal(kernel_list(KERNEL_VERIFY_QUICK, &e, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(e[0].id, "7.3.4+deb13-cloud-amd64");
+	kernel_entries_free(e, n);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +508,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_order_and_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mtime_change_same_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolution_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -149,12 +149,35 @@ static void test_versions(void **state)
 	assert_false(kfetch_version_matches("7.3.4+deb13-cloud-amd64", "7.3"));
 }
 
+static void test_source_package(void **state)
+{
+	static const char *const bad[] = { "7", "7.", "7.3.", "7.3.x", "v7.3", "7.3-rc1", "", "a.b" };
+	char *p;
+
+	(void)state;
+	p = kfetch_source_package("7.3");
+	assert_string_equal(p, "linux-source-7.3");
+	free(p);
+	p = kfetch_source_package("6.12.48");
+	assert_string_equal(p, "linux-source-6.12");
+	free(p);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_null(kfetch_source_package(bad[i]));
+	p = kfetch_source_dirname("linux-source-7.3", "7.3.4-1~bpo13+1");
+	assert_string_equal(p, "linux-source-7.3_7.3.4-1_bpo13+1");
+	free(p);
+	p = kfetch_source_dirname("linux-source-7.3", "1:7.3/../x");
+	assert_string_equal(p, "linux-source-7.3_1_7.3_.._x");
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uri_deb822),
 		cmocka_unit_test(test_uri_one_line),
 		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_source_package),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

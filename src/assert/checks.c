@@ -171,9 +171,10 @@ static bool not_starved_on(const struct check_input *in)
 /*
  * A worker released this shortly before it was stopped may not have run yet under a
  * correct scheduler: on 2 emulated CPUs shared by 8 tasks, EEVDF kept a task waiting
- * 1.1 s. Workers respawned every 250 ms by a looping step live less than this.
+ * 1.1 s. Workers respawned every 250 ms by a looping step live less than this, so
+ * neither starvation nor their wait% (fairness) is judged for them.
  */
-#define STARVE_MIN_LIFE_MS 1000
+#define MIN_JUDGED_LIFE_MS 1000
 
 void check_starved(const struct check_input *in, struct ktstr_result *res)
 {
@@ -182,7 +183,7 @@ void check_starved(const struct check_input *in, struct ktstr_result *res)
 	for (unsigned i = 0; i < in->n; i++) {
 		const struct ktstr_worker_report *r = in->w[i].r;
 
-		if (r->work_units || in->w[i].life_ms < STARVE_MIN_LIFE_MS)
+		if (r->work_units || in->w[i].life_ms < MIN_JUDGED_LIFE_MS)
 			continue;
 		if (r->completed)
 			result_fail(res, KTSTR_STARVED,
@@ -205,11 +206,13 @@ struct spread {
  * Whether a worker's wait% says anything about fairness: a FanOutCompute messenger
  * only wakes the others, and a YieldHeavy worker's share is whatever its CPU's other
  * tasks take when it yields (all of the CPU alone, almost none beside a spinner), so
- * theirs measures placement, not fairness.
+ * theirs measures placement, not fairness. A worker that lived less than
+ * MIN_JUDGED_LIFE_MS may have waited all of it under a correct scheduler.
  */
-static bool judged_for_fairness(const struct ktstr_worker_report *r)
+static bool judged_for_fairness(const struct check_worker *w)
 {
-	return !r->messenger && r->type != KTSTR_WT_YIELD_HEAVY;
+	return !w->r->messenger && w->r->type != KTSTR_WT_YIELD_HEAVY &&
+	       w->life_ms >= MIN_JUDGED_LIFE_MS;
 }
 
 /* Wait% spread of the judged workers of one group. */
@@ -220,7 +223,7 @@ static struct spread group_spread(const struct check_input *in, unsigned group)
 	for (unsigned i = 0; i < in->n; i++) {
 		double p;
 
-		if (in->w[i].group != group || !judged_for_fairness(in->w[i].r))
+		if (in->w[i].group != group || !judged_for_fairness(&in->w[i]))
 			continue;
 		p = checks_wait_pct(in->w[i].r);
 		s.min = MIN(s.min, p);
@@ -280,7 +283,7 @@ static bool cgroup_class_wait(const struct check_input *in, const char *cg, unsi
 	*mean = 0;
 	for (unsigned i = 0; i < in->n; i++)
 		if (in->w[i].demand == demand && !strcmp(in->w[i].cgroup, cg) &&
-		    judged_for_fairness(in->w[i].r)) {
+		    judged_for_fairness(&in->w[i])) {
 			*mean += checks_wait_pct(in->w[i].r);
 			n++;
 		}
@@ -317,7 +320,7 @@ static struct cg_spread class_cgroup_spread(const struct check_input *in, unsign
 		}
 	}
 	for (unsigned i = 0; i < in->n; i++)
-		if (in->w[i].demand == demand && judged_for_fairness(in->w[i].r))
+		if (in->w[i].demand == demand && judged_for_fairness(&in->w[i]))
 			s.type = ktstr_work_type_name(in->w[i].r->type);
 	if (seen < 2)
 		return (struct cg_spread){ 0 };

@@ -12,7 +12,9 @@
  * - fifo: one shared FIFO DSQ, like the kernel's scx_simple.
  * - vtime: one shared DSQ ordered by weighted virtual time, as in ktstr.
  * - llc: one vtime DSQ per LLC; every enqueue goes to the DSQ of the task's
- *   CPU's LLC; a CPU steals from other LLCs only when its own DSQ is empty.
+ *   CPU's LLC; a CPU takes from the longest other LLC's DSQ when that one holds
+ *   at least two tasks more than its own (so tasks that never sleep do not stay
+ *   in a crowded LLC), else from its own, and steals when its own is empty.
  *
  * Faults (set by the loader in .rodata.cfg), wrong on purpose so the harness
  * can show it catches them:
@@ -361,6 +363,23 @@ static int spin_cb(u64 i, void *ctx)
 	return bpf_ktime_get_ns() >= *(u64 *)ctx;
 }
 
+/* llc: move a task from the longest other LLC DSQ if it holds two more than mine. */
+static __always_inline bool llc_pull_longest(u32 mine)
+{
+	u64 most = scx_bpf_dsq_nr_queued(LLC_DSQ_BASE + mine) + 1;
+	u32 i, from = mine;
+
+	for (i = 0; i < KTSTR_MAX_LLCS && i < cfg.nr_llcs; i++) {
+		u64 n = scx_bpf_dsq_nr_queued(LLC_DSQ_BASE + i);
+
+		if (i != mine && n > most) {
+			most = n;
+			from = i;
+		}
+	}
+	return from != mine && scx_move_to_local(LLC_DSQ_BASE + from);
+}
+
 void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u32 i, mine = (u32)cpu < KTSTR_MAX_CPUS ? cfg.cpu_llc[(u32)cpu] : 0;
@@ -392,6 +411,8 @@ void BPF_STRUCT_OPS(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 		scx_move_to_local(GLOBAL_DSQ);
 		return;
 	}
+	if (cfg.policy == SCX_KTSTR_POLICY_LLC && llc_pull_longest(mine))
+		return;
 	if (scx_move_to_local(llc_dsq(cpu)))
 		return;
 	if (cfg.policy == SCX_KTSTR_POLICY_KTSTR && scx_move_to_local(GLOBAL_DSQ))

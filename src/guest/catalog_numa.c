@@ -2,8 +2,9 @@
 /*
  * Catalog scenarios of the "numa" category: memory policies of workers confined to
  * one node each. Their work (CachePressure over 1 MiB, 256 pages a worker, or
- * PageFaultChurn) places its pages by the policy; each scenario switches on the NUMA checks it is
- * about (a test's or scheduler's own setting wins). They skip on guests with one node.
+ * PageFaultChurn) places its pages by the policy; each scenario switches on the NUMA
+ * checks it is about (a test's or scheduler's own setting wins). Each needs 2 NUMA
+ * nodes (its entry's .numa_nodes), so a guest with one node skips it.
  */
 #include <unistd.h>
 
@@ -23,21 +24,6 @@
 #define MIGRATION_BOUND 0.25
 /* After a cpuset move, balancing may move each page once; bouncing is a fault. */
 #define MIGRATION_MOVE 3.0
-
-static bool need_nodes(struct scn_env *env, unsigned n)
-{
-	if (env->topo->nnodes >= n)
-		return true;
-	result_skip(env->result, "needs at least %u NUMA nodes, the guest has %u", n,
-		    env->topo->nnodes);
-	return false;
-}
-
-#define SKIP_UNLESS_NODES(env, n)                                                                  \
-	do {                                                                                       \
-		if (!need_nodes(env, n))                                                           \
-			return KTSTR_SKIP;                                                         \
-	} while (0)
 
 /* Run steps with the NUMA checks at these limits (< 0 = leave off) unless set already. */
 static int run_numa(struct scn_env *env, const struct ktstr_step *steps, double min_locality,
@@ -61,7 +47,6 @@ static int run_numa(struct scn_env *env, const struct ktstr_step *steps, double 
 static int per_node_work(struct scn_env *env, struct ktstr_work w, double min_locality,
 			 double max_migration)
 {
-	SKIP_UNLESS_NODES(env, 2);
 	return run_numa(
 	    env,
 	    KTSTR_STEPS({.cgroups = KTSTR_CGROUPS(
@@ -128,7 +113,6 @@ static int cat_numa_weighted(struct scn_env *env)
 /* Workers on node 0's CPUs with every page bound to node 1: all remote, none moved. */
 static int cat_numa_cross_node(struct scn_env *env)
 {
-	SKIP_UNLESS_NODES(env, 2);
 	return run_numa(
 	    env,
 	    KTSTR_STEPS(
@@ -149,7 +133,6 @@ static int cat_numa_cross_node(struct scn_env *env)
  * balancing may follow the workers; pages must not bounce. */
 static int cat_numa_cpuset_move(struct scn_env *env)
 {
-	SKIP_UNLESS_NODES(env, 2);
 	return run_numa(
 	    env,
 	    KTSTR_STEPS(

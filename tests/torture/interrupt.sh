@@ -71,14 +71,17 @@ PY
 # One whole run first: the VM template and initramfs exist, so interruptions
 # fall in restores and test bodies too; every tenth run removes the templates
 # again, so that some fall in a template build.
+warm_start=$(date +%s%N)
 "$ktstr" run --scheduler eevdf --scenario steady --scenario cpuset_apply -j 1 -q \
 	>"$work/out" 2>&1 || { cat "$work/out"; echo "the warm-up run failed"; exit 2; }
+# interrupts fall within the length of a whole run, which builds templates too
+span_ms=$((($(date +%s%N) - warm_start) / 1000000))
 rm -rf "${runs:?}"/*
 
 t_qemu=0 t_scratch=0 t_cache=0 t_records=0 t_hung=0 t_status=0 n_int=0 n_done=0
 for i in $(seq 1 "$n"); do
 	sig=$([ $((RANDOM % 2)) -eq 0 ] && echo INT || echo TERM)
-	delay_ms=$((200 + RANDOM % 9801))
+	delay_ms=$((200 + (RANDOM * 32768 + RANDOM) % span_ms))
 	[ $((i % 10)) -eq 0 ] && rm -rf "$cache/templates"
 	touch "$work/mark"
 	"$ktstr" run --scheduler eevdf --scenario steady --scenario cpuset_apply -j 1 \
@@ -125,7 +128,9 @@ for i in $(seq 1 "$n"); do
 		"$i" "$sig" "$delay_ms" "$rc" "$q" "$s" "$c" "$r" \
 		"$([ $hung -eq 1 ] && echo ', HUNG')" "$([ $status -eq 1 ] && echo ', BAD STATUS/SUMMARY')"
 	if [ $((q + s + c + r + hung + status)) -gt 0 ]; then
-		{ qemus; scratch_left; cache_tmp; bad_records; tail -5 "$work/err"; } | sed 's/^/     /'
+		# a run that ended on its own with a failure shows why
+		{ qemus; scratch_left; cache_tmp; bad_records; tail -5 "$work/err"
+		  [ "$rc" -ne "$want" ] && tail -15 "$work/out"; } | sed 's/^/     /'
 		qemus | xargs -r kill -9
 		scratch_left | xargs -r rm -rf
 		cache_tmp | xargs -r rm -rf

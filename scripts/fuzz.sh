@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/fuzz.sh [TARGET] [SECONDS|NM]: build the libFuzzer targets of tests/fuzz
+# scripts/fuzz.sh [TARGET] [SECONDS|NM] [OPTION...]: build the libFuzzer targets of tests/fuzz
 # (clang-19, ASan + UBSan, in build-fuzz/ or $FUZZ_BUILD) and run TARGET, or
 # every target when it is "all" or absent, for SECONDS each (default 60), or
 # for N million executions each when the limit is written NM (e.g. 10M),
@@ -8,6 +8,8 @@
 # runs; findings (crashes, sanitizer reports, leaks, hangs over 60 s, broken
 # properties) go to BUILD/fuzz-findings/. One line per target: executions,
 # coverage (cov: edges, ft: features), executions per second, findings.
+# OPTIONs go to libFuzzer as they are: -max_len=1024 keeps inputs short, and
+# executions fast, in a long campaign.
 # Exit status 1 when any target found something, 2 for a bad argument.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ cd "$(dirname "$0")/.."
 targets=(channel guest_json payload_metrics records ksyms btf guestmem topo sched_args trace)
 target=${1:-all}
 secs=${2:-60}
+shift $(($# < 2 ? $# : 2))
 dir=${FUZZ_BUILD:-build-fuzz}
 
 if [ "$target" != all ] && [[ ! " ${targets[*]} " =~ " $target " ]]; then
@@ -42,7 +45,7 @@ for t in "${targets[@]}"; do
 	corpus=$dir/fuzz-corpus/$t findings=$dir/fuzz-findings log=$dir/fuzz-$t.log
 	mkdir -p "$corpus" "$findings"
 	rc=0
-	"$dir/tests/fuzz/fuzz_$t" "$limit" -timeout=60 -print_final_stats=1 \
+	"$dir/tests/fuzz/fuzz_$t" "$limit" "$@" -timeout=60 -print_final_stats=1 \
 		-artifact_prefix="$findings/$t-" "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)

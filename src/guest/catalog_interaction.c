@@ -48,15 +48,18 @@ static int cat_memory_churn(struct scn_env *env)
 }
 
 /* Twice as many CpuSpin workers in the root cgroup, outside the test's cgroups, as in
- * each of two CpuSpin cgroups: the CPUs are oversubscribed and the cgroups must still
+ * each of two CpuSpin cgroups of at least half a worker per CPU: the CPUs are
+ * oversubscribed at least twice over on any topology, and the cgroups must still
  * share alike. */
 static int cat_host_contention(struct scn_env *env)
 {
-	const struct ktstr_work host = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 2 * cat_wpc(env));
+	unsigned n = MAX(cat_wpc(env), (cat_ncpus(env) + 1) / 2);
+	const struct ktstr_work host = KTSTR_WORK(KTSTR_WT_CPU_SPIN, .workers = 2 * n);
 
 	return scn_run_steps(
 	    env, KTSTR_STEPS({.ops = KTSTR_OPS(KTSTR_OP_SPAWN_HOST(host)),
-			      .cgroups = KTSTR_CGROUPS({.name = "cg_0"}, {.name = "cg_1"})}));
+			      .cgroups = KTSTR_CGROUPS({.name = "cg_0", .workers = n},
+						       {.name = "cg_1", .workers = n})}));
 }
 
 /* Spin 50 ms, sleep 20 ms, yield 10 ms, write and sync 10 ms, in a loop. */

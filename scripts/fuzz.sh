@@ -36,7 +36,7 @@ fi
 
 if [ ! -f "$dir/build.ninja" ]; then
 	CC=clang-19 meson setup "$dir" -Dfuzz=true -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dvm_tests=false >/dev/null
+		-Db_lundef=false -Dvm_tests=false -Dbuildtype=debugoptimized >/dev/null
 fi
 ninja -C "$dir" "${targets[@]/#/tests/fuzz/fuzz_}" >/dev/null
 

@@ -294,7 +294,6 @@ static bool cgroup_class_wait(const struct check_input *in, const char *cg, unsi
 
 struct cg_spread {
 	double spread, lo, hi;
-	unsigned k; /* cgroups compared */
 	const char *lo_cg, *hi_cg, *type;
 };
 
@@ -303,13 +302,14 @@ static struct cg_spread class_cgroup_spread(const struct check_input *in, unsign
 					    const char **cgs, unsigned ncg)
 {
 	struct cg_spread s = { .lo = 1e300, .hi = -1e300 };
+	unsigned seen = 0;
 
 	for (unsigned c = 0; c < ncg; c++) {
 		double m;
 
 		if (!cgroup_class_wait(in, cgs[c], demand, &m))
 			continue;
-		s.k++;
+		seen++;
 		if (m < s.lo) {
 			s.lo = m;
 			s.lo_cg = cgs[c];
@@ -322,66 +322,25 @@ static struct cg_spread class_cgroup_spread(const struct check_input *in, unsign
 	for (unsigned i = 0; i < in->n; i++)
 		if (in->w[i].demand == demand && judged_for_fairness(&in->w[i]))
 			s.type = ktstr_work_type_name(in->w[i].r->type);
-	if (s.k < 2)
+	if (seen < 2)
 		return (struct cg_spread){ 0 };
 	s.spread = s.hi - s.lo;
 	return s;
 }
 
-/*
- * The expected range (max - min) of k independent standard normal samples:
- * the integral over x of 1 - F(x)^k - (1 - F(x))^k, F the normal CDF.
- */
-static double normal_range(unsigned k)
-{
-	const double step = 0.01;
-	double sum = 0;
-
-	for (double x = -8; x < 8; x += step) {
-		double f = 0.5 * erfc(-(x + step / 2) / M_SQRT2);
-
-		sum += (1 - pow(f, k) - pow(1 - f, k)) * step;
-	}
-	return sum;
-}
-
-/*
- * The cgroup spread limit for k cgroups of one class. The limit holds for up to
- * KTSTR_CGROUP_SPREAD_BASE_K cgroups; the max - min of more cgroups' waits grows with
- * their number even when each is as fair as before (EEVDF: 27 points over 8 cgroups of
- * two spinners on 2n2l2c2t), so it widens with the expected range of k samples
- * against that of the base count: x1.38 for 8 cgroups, x1.72 for 16.
- */
-#define KTSTR_CGROUP_SPREAD_BASE_K 4
-
-double checks_cgroup_spread_limit(double base, unsigned k)
-{
-	if (k <= KTSTR_CGROUP_SPREAD_BASE_K)
-		return base;
-	return base * normal_range(k) / normal_range(KTSTR_CGROUP_SPREAD_BASE_K);
-}
-
-/*
- * The worst cgroup spread over every demand class run by two cgroups or more: the
- * largest, or with a limit, the one furthest over its limit for its cgroup count.
- */
-static struct cg_spread worst_cgroup_spread(const struct check_input *in, double limit)
+/* The worst cgroup spread over every demand class run by two cgroups or more. */
+static struct cg_spread worst_cgroup_spread(const struct check_input *in)
 {
 	const char **cgs = xcalloc(in->n + 1, sizeof(*cgs));
 	unsigned *demands = xcalloc(in->n + 1, sizeof(*demands));
 	unsigned ncg = cgroups_of(in, cgs), nd = ids_of(in, BY_DEMAND, demands);
 	struct cg_spread worst = { 0 };
-	double worst_ratio = 0;
 
 	for (unsigned d = 0; d < nd; d++) {
 		struct cg_spread s = class_cgroup_spread(in, demands[d], cgs, ncg);
-		double ratio = limit > 0 ? s.spread / checks_cgroup_spread_limit(limit, s.k)
-					 : s.spread;
 
-		if (ratio > worst_ratio) {
+		if (s.spread > worst.spread)
 			worst = s;
-			worst_ratio = ratio;
-		}
 	}
 	free(cgs);
 	free(demands);
@@ -390,29 +349,17 @@ static struct cg_spread worst_cgroup_spread(const struct check_input *in, double
 
 void check_cgroup_spread(const struct check_input *in, struct ktstr_result *res)
 {
-	double base, limit;
 	struct cg_spread s;
 
 	if (!not_starved_on(in) || !in->thr->max_cgroup_spread_pct.set)
 		return;
-	base = in->thr->max_cgroup_spread_pct.v;
-	s = worst_cgroup_spread(in, base);
-	limit = checks_cgroup_spread_limit(base, s.k);
-	if (s.spread <= limit)
-		return;
-	if (limit == base)
+	s = worst_cgroup_spread(in);
+	if (s.spread > in->thr->max_cgroup_spread_pct.v)
 		result_fail(res, KTSTR_UNFAIR,
 			    "cgroups %s and %s run the same work (%s) but waited %.1f%% and "
 			    "%.1f%% of the time: %.1f points > limit %g (%s favoured)",
 			    cg_label(s.lo_cg), cg_label(s.hi_cg), s.type, s.lo, s.hi, s.spread,
-			    limit, cg_label(s.lo_cg));
-	else
-		result_fail(res, KTSTR_UNFAIR,
-			    "cgroups %s and %s run the same work (%s) but waited %.1f%% and "
-			    "%.1f%% of the time: %.1f points > limit %.1f (%g widened for %u "
-			    "cgroups; %s favoured)",
-			    cg_label(s.lo_cg), cg_label(s.hi_cg), s.type, s.lo, s.hi, s.spread,
-			    limit, base, s.k, cg_label(s.lo_cg));
+			    in->thr->max_cgroup_spread_pct.v, cg_label(s.lo_cg));
 }
 
 void check_gap(const struct check_input *in, struct ktstr_result *res)
@@ -744,7 +691,7 @@ void checks_stats(const struct check_input *in, struct ktstr_result *res)
 	stat_fold(res, "work_units", (double)work, FOLD_SUM);
 	stat_fold(res, "migrations", (double)mig, FOLD_SUM);
 	stat_fold(res, "worst_spread", worst_spread, FOLD_MAX);
-	stat_fold(res, "worst_cgroup_spread", worst_cgroup_spread(in, 0).spread, FOLD_MAX);
+	stat_fold(res, "worst_cgroup_spread", worst_cgroup_spread(in).spread, FOLD_MAX);
 	stat_fold(res, "worst_gap_ms", (double)gap, FOLD_MAX);
 	stat_fold(res, "worst_host_stall_ms", (double)stall, FOLD_MAX);
 	stat_fold(res, "worst_migration_ratio", worst_ratio, FOLD_MAX);

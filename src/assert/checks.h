@@ -55,8 +55,6 @@ int checks_run(const struct check_input *in, struct ktstr_result *res);
 void check_starved(const struct check_input *in, struct ktstr_result *res);
 void check_spread(const struct check_input *in, struct ktstr_result *res);
 void check_cgroup_spread(const struct check_input *in, struct ktstr_result *res);
-/* max_cgroup_spread_pct @base as it applies to @k cgroups of one demand class. */
-double checks_cgroup_spread_limit(double base, unsigned k);
 void check_gap(const struct check_input *in, struct ktstr_result *res);
 void check_isolation(const struct check_input *in, struct ktstr_result *res);
 void check_throughput(const struct check_input *in, struct ktstr_result *res);

@@ -31,14 +31,14 @@
  */
 #define THRESH_DEFAULT_MAX_GAP_MS 2000
 #define THRESH_DEFAULT_MAX_SPREAD_PCT 75.0
-#define THRESH_DEFAULT_MAX_CGROUP_SPREAD_PCT 25.0
+#define THRESH_DEFAULT_MAX_CGROUP_SPREAD_PCT 35.0
 #define THRESH_DEFAULT_MAX_MEDIAN_WAKE_LATENCY_NS 25000000ull
 #define THRESH_DEFAULT_MAX_IMBALANCE_RATIO 3.0
 #define THRESH_DEFAULT_MAX_LOCAL_DSQ_DEPTH 50
 #define THRESH_DEFAULT_SUSTAINED_SAMPLES 5
 #define THRESH_DEFAULT_MAX_CALLBACK_US 500.0
 
-/* not_starved on, isolation off, gap 2000 ms, spread 75 points, cgroup spread 25 points,
+/* not_starved on, isolation off, gap 2000 ms, spread 75 points, cgroup spread 35 points,
  * median wake latency 25 ms, monitor imbalance 3.0 (with a CPU idle) / DSQ depth 50 / stall on / 5 samples /
  * callbacks 500 us per call;
  * the event rates (fallback, keep-last) are recorded but not judged. */

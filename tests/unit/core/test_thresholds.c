@@ -27,7 +27,7 @@ static void test_defaults(void **state)
 	assert_int_equal(d.isolation, KTSTR_OFF);
 	assert_true(d.max_gap_ms.set && d.max_gap_ms.v == 2000);
 	assert_true(d.max_spread_pct.set && d.max_spread_pct.v == 75.0);
-	assert_true(d.max_cgroup_spread_pct.set && d.max_cgroup_spread_pct.v == 25.0);
+	assert_true(d.max_cgroup_spread_pct.set && d.max_cgroup_spread_pct.v == 35.0);
 	assert_true(d.max_median_wake_latency_ns.set &&
 		    d.max_median_wake_latency_ns.v == 25000000);
 	assert_true(d.max_imbalance_ratio.set && d.max_imbalance_ratio.v == 3.0);

@@ -154,7 +154,7 @@ static struct btf *bpfmap_btf(const struct guestmem *gm, const struct bpfmap_lay
 		free(buf);
 		return NULL;
 	}
-	btf = btf__new(buf, size);
+	btf = kbtf_new_raw(buf, size);
 	free(buf);
 	if (!btf)
 		*err = xasprintf("map %s: its BTF does not parse: %s", m->name, strerror(errno));

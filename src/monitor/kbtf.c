@@ -19,6 +19,24 @@ struct btf *kbtf_open(const char *path, char **err)
 	return btf;
 }
 
+struct btf *kbtf_new_raw(const void *data, uint32_t size)
+{
+	struct btf_header h;
+
+	/* libbpf accepts a header shorter than its struct or an odd one, which
+	 * leaves every type at an address misaligned for struct btf_type */
+	if (size < sizeof(h)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	memcpy(&h, data, sizeof(h));
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len % 4 || h.type_off % 4) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return btf__new(data, size);
+}
+
 static int32_t kbtf_struct_id(const struct btf *btf, const char *sname)
 {
 	int32_t id = btf__find_by_name_kind(btf, sname, BTF_KIND_STRUCT);

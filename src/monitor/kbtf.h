@@ -16,6 +16,9 @@ struct btf;
 
 /* Open the BTF of an ELF vmlinux or a raw BTF file: NULL with *err. Free with btf__free(). */
 struct btf *kbtf_open(const char *path, char **err);
+/* A raw BTF blob (e.g. read from guest memory) whose header is sound, or NULL
+ * with errno set. */
+struct btf *kbtf_new_raw(const void *data, uint32_t size);
 
 /*
  * Byte offset and size of a member of `struct sname` given by a dotted path

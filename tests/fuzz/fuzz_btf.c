@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > BPFMAP_MAX_BTF)
 		return 0;
-	b = btf__new(data, (uint32_t)size);
+	b = kbtf_new_raw(data, (uint32_t)size);
 	if (b) {
 		kernel_btf(b, &datasec, &sid);
 		btf__free(b);

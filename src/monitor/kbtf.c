@@ -21,15 +21,13 @@ struct btf *kbtf_open(const char *path, char **err)
 
 struct btf *kbtf_new_raw(const void *data, uint32_t size)
 {
-	struct btf_header h;
+	struct btf_header h = { 0 };
 
+	if (size >= sizeof(h))
+		memcpy(&h, data, sizeof(h));
 	/* libbpf accepts a header shorter than its struct or an odd one, which
-	 * leaves every type at an address misaligned for struct btf_type */
-	if (size < sizeof(h)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	memcpy(&h, data, sizeof(h));
+	 * leaves every type at an address misaligned for struct btf_type; a blob
+	 * shorter than the header keeps h zeroed and fails the magic test */
 	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len % 4 || h.type_off % 4) {
 		errno = EINVAL;
 		return NULL;

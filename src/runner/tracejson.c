@@ -18,6 +18,7 @@
 
 /* The task running on one CPU since start_ns (valid once a switch was seen). */
 struct cpu_run {
+	bool seen;      /* named in an event: the CPU gets a track */
 	bool valid;
 	int32_t pid;
 	char comm[TRACEFS_COMM_LEN];
@@ -28,7 +29,7 @@ struct tj {
 	struct strbuf out;
 	bool first;                 /* no event written yet */
 	struct cpu_run *cpus;
-	unsigned ncpus;             /* tracks: highest CPU seen + 1 */
+	unsigned ncpus;             /* highest CPU seen + 1 */
 	uint64_t first_ns, last_ns;
 	bool have_ts;
 	bool step_open;
@@ -69,13 +70,16 @@ static void meta(struct tj *t, const char *what, int pid, unsigned tid, const ch
 	sb_append(&t->out, "}}");
 }
 
+/* Room for cpu, marked seen: only seen CPUs get a track, so that one line
+ * naming CPU 4095 costs one track and not 4096. */
 static void cpu_grow(struct tj *t, unsigned cpu)
 {
-	if (cpu < t->ncpus)
-		return;
-	t->cpus = xrealloc(t->cpus, (cpu + 1) * sizeof(*t->cpus));
-	memset(t->cpus + t->ncpus, 0, (cpu + 1 - t->ncpus) * sizeof(*t->cpus));
-	t->ncpus = cpu + 1;
+	if (cpu >= t->ncpus) {
+		t->cpus = xrealloc(t->cpus, (cpu + 1) * sizeof(*t->cpus));
+		memset(t->cpus + t->ncpus, 0, (cpu + 1 - t->ncpus) * sizeof(*t->cpus));
+		t->ncpus = cpu + 1;
+	}
+	t->cpus[cpu].seen = true;
 }
 
 /* The slice of the task that ran on cpu until end_ns; idle (pid 0) has none. */
@@ -327,6 +331,9 @@ char *tracejson_build(const struct tracejson_in *in, struct tracejson_stats *st)
 	meta(&t, "thread_name", PID_KTSTR, TID_MARKS, "marks");
 	parse_text(&t, in->text ? in->text : "", in->text ? in->len : 0);
 	for (unsigned c = 0; c < t.ncpus; c++) {
+		if (!t.cpus[c].seen)
+			continue;
+		st->cpus++;
 		run_close(&t, c, t.last_ns, NULL);
 		snprintf(name, sizeof(name), "CPU %u", c);
 		meta(&t, "thread_name", PID_CPUS, c, name);
@@ -337,7 +344,6 @@ char *tracejson_build(const struct tracejson_in *in, struct tracejson_stats *st)
 	monitor_counters(&t, in->mon);
 	if (in->failure && t.have_ts)
 		failure(&t, in->failure);
-	st->cpus = t.ncpus;
 	metadata(&t);
 	free(t.cpus);
 	return sb_steal(&t.out);

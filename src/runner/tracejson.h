@@ -5,11 +5,11 @@
  * microseconds of the guest's trace clock), which the Perfetto UI and its
  * trace processor open:
  *
- * - process 1 "CPUs": a track per CPU ("CPU N", tid N) with a slice per task
- *   run from sched_switch ("comm pid", args pid and end_state), instants for
- *   wakeups ("wakeup comm" on the target CPU), migrations ("migrate comm" on
- *   the destination) and every other event (sched_ext ones: its name, args
- *   text);
+ * - process 1 "CPUs": a track per CPU named in an event ("CPU N", tid N)
+ *   with a slice per task run from sched_switch ("comm pid", args pid and
+ *   end_state), instants for wakeups ("wakeup comm" on the target CPU),
+ *   migrations ("migrate comm" on the destination) and every other event
+ *   (sched_ext ones: its name, args text);
  * - process 2 "ktstr": track 1 "steps" with a slice per scenario step (the
  *   marks "step i/n", each to the next or to the body's end), track 2
  *   "marks" with every init stage and body mark as an instant, counter

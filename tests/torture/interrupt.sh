@@ -146,9 +146,10 @@ for i in $(seq 1 "$n"); do
 		"$i" "$sig" "$delay_ms" "$rc" "$q" "$s" "$c" "$r" \
 		"$([ $hung -eq 1 ] && echo ', HUNG')" "$([ $status -eq 1 ] && echo ', BAD STATUS/SUMMARY')"
 	if [ $((q + s + c + r + hung + status)) -gt 0 ]; then
-		# a run that ended on its own with a failure shows why
+		# a run that ended on its own shows its output, unless exit 1 already
+		# printed its failure lines above
 		{ qemus; scratch_left; cache_tmp; bad_records; tail -5 "$work/err"
-		  [ "$rc" -ne "$want" ] && tail -15 "$work/out"; } | sed 's/^/     /'
+		  [ "$rc" -ne "$want" ] && [ "$rc" -ne 1 ] && tail -15 "$work/out"; } | sed 's/^/     /'
 		qemus | xargs -r kill -9
 		scratch_left | xargs -r rm -rf
 		cache_tmp | xargs -r rm -rf

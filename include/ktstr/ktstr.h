@@ -73,7 +73,7 @@ enum ktstr_switch {
 	struct ktstr_opt_u64 sustained_samples;   /* default 5 */                                  \
 	struct ktstr_opt_f64 max_fallback_rate;   /* default off (recorded) */                     \
 	struct ktstr_opt_f64 max_keep_last_rate;  /* default off (recorded) */                     \
-	struct ktstr_opt_f64 max_callback_us;     /* mean run time of a callback (default 500) */
+	struct ktstr_opt_f64 max_callback_us;     /* mean run time of a callback (default 1500) */
 
 struct ktstr_thresholds {
 	KTSTR_THRESHOLD_FIELDS

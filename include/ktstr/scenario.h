@@ -406,7 +406,7 @@ struct ktstr_worker_report {
 	unsigned index;          /* within its work group */
 	enum ktstr_work_type type;
 	bool completed;          /* reported by itself (false: killed, died, never reported) */
-	int exit_status;         /* waitpid status when !completed */
+	int exit_status;         /* waitpid status when !completed; -1: not reaped */
 	bool messenger;          /* FanOutCompute's waker */
 	uint64_t work_units, iterations;
 	uint64_t wall_ns, cpu_ns, off_cpu_ns;

@@ -86,7 +86,7 @@ static void usage(FILE *f)
 		"  --error-after S        call scx_bpf_error() after S seconds\n"
 		"  --exit-after S         loader exits after S seconds\n"
 		"  --fail-verify          load a program the verifier rejects\n"
-		"  --slow-dispatch        busy-wait 1 ms in every dispatch\n"
+		"  --slow-dispatch        busy-wait 2 ms in every dispatch\n"
 		"  --pile-on              queue every task on CPU 0 (a placement bug)\n"
 		"  --starve-cgroup NAME   hold the tasks of cgroups named NAME half of the time\n"
 		"  --starve-ms MS         length of a held window (default 1500)\n"
@@ -405,7 +405,7 @@ static int configure(struct bpf_object *obj, const struct opts *o, struct ktstr_
 	cfg->stall_after_ns = (__u64)(o->stall_s * 1e9);
 	cfg->error_after_ns = (__u64)(o->error_s * 1e9);
 	cfg->fail_verify = o->fail_verify;
-	cfg->slow_dispatch_us = o->slow ? 1000 : 0;
+	cfg->slow_dispatch_us = o->slow ? 2000 : 0;
 	cfg->pile_on = o->pile_on;
 	if (o->starve_cgroup) {
 		snprintf(cfg->starve_cgroup, sizeof(cfg->starve_cgroup), "%s", o->starve_cgroup);
@@ -457,7 +457,7 @@ static void print_attached(const struct opts *o, const struct ktstr_cfg *cfg)
 	if (o->exit_after_s)
 		printf("scx_ktstr: fault: exit after %.1f s\n", o->exit_after_s);
 	if (o->slow)
-		printf("scx_ktstr: fault: 1 ms busy-wait in every dispatch\n");
+		printf("scx_ktstr: fault: 2 ms busy-wait in every dispatch\n");
 	if (o->pile_on)
 		printf("scx_ktstr: fault: every task piles on CPU 0\n");
 	if (o->starve_cgroup)

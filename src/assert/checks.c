@@ -189,6 +189,11 @@ void check_starved(const struct check_input *in, struct ktstr_result *res)
 			result_fail(res, KTSTR_STARVED,
 				    "worker %d starved (0 work units) in cgroup %s", r->pid,
 				    cg_label(in->w[i].cgroup));
+		else if (r->exit_status == -1)
+			result_fail(res, KTSTR_STARVED,
+				    "worker %d starved (0 work units, never reported, not reaped "
+				    "2 s after SIGKILL) in cgroup %s",
+				    r->pid, cg_label(in->w[i].cgroup));
 		else
 			result_fail(res, KTSTR_STARVED,
 				    "worker %d starved (0 work units, never reported, "

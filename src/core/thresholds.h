@@ -36,7 +36,7 @@
 #define THRESH_DEFAULT_MAX_IMBALANCE_RATIO 3.0
 #define THRESH_DEFAULT_MAX_LOCAL_DSQ_DEPTH 50
 #define THRESH_DEFAULT_SUSTAINED_SAMPLES 5
-#define THRESH_DEFAULT_MAX_CALLBACK_US 500.0
+#define THRESH_DEFAULT_MAX_CALLBACK_US 1500.0
 
 /* not_starved on, isolation off, gap 2000 ms, spread 75 points, cgroup spread 35 points,
  * median wake latency 25 ms, monitor imbalance 3.0 (with a CPU idle) / DSQ depth 50 / stall on / 5 samples /

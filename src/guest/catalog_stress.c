@@ -84,6 +84,42 @@ static int cat_page_fault_storm(struct scn_env *env)
 			  {.name = "cg_1", .workers = n, .work = KTSTR_WORK_PAGE_FAULT_CHURN}));
 }
 
+/* The work types that run with no parameters beyond their defaults, less NiceSweep and
+ * PolicyChurn: a task cycling through nice -20 or SCHED_FIFO takes most of a CPU by design
+ * for a while (they have scenarios of their own, beside one spinning cgroup). */
+static const enum ktstr_work_type plain_types[] = {
+    KTSTR_WT_CPU_SPIN,	      KTSTR_WT_YIELD_HEAVY,	 KTSTR_WT_MIXED,
+    KTSTR_WT_IO_SYNC,	      KTSTR_WT_BURSTY,		 KTSTR_WT_PIPE_IO,
+    KTSTR_WT_FUTEX_PING_PONG, KTSTR_WT_CACHE_PRESSURE,	 KTSTR_WT_FORK_EXIT,
+    KTSTR_WT_AFFINITY_CHURN,  KTSTR_WT_PAGE_FAULT_CHURN, KTSTR_WT_MUTEX_CONTENTION,
+    KTSTR_WT_FAN_OUT_COMPUTE, KTSTR_WT_CACHE_YIELD,	 KTSTR_WT_CACHE_PIPE,
+    KTSTR_WT_FUTEX_FAN_OUT,
+};
+
+/* Every plain work type at once, one group each (pairs and fan-outs at their group size,
+ * groups of 2). */
+static int cat_all_work_types(struct scn_env *env)
+{
+	enum { N = ARRAY_SIZE(plain_types) };
+	struct ktstr_cgroup_def defs[N + 1] = {{0}};
+	char *names[N];
+	int v;
+
+	for (unsigned i = 0; i < N; i++) {
+		struct ktstr_work w = KTSTR_WORK(plain_types[i], .p = {.group = 2});
+
+		names[i] = xasprintf("wt_%s", ktstr_work_type_name(plain_types[i]));
+		defs[i].name = names[i];
+		defs[i].work = w;
+		defs[i].workers = ktstr_work_group_size(&w);
+	}
+	defs[N].end_ = true;
+	v = scn_run_cgroups(env, defs);
+	for (unsigned i = 0; i < N; i++)
+		free(names[i]);
+	return v;
+}
+
 static int cat_mixed_churn(struct scn_env *env)
 {
 	return scn_run_steps(
@@ -106,6 +142,7 @@ static int cat_wide_tree(struct scn_env *env)
 
 /* Sorted by name. */
 const struct scn_entry scn_catalog_stress[] = {
+    SCN(all_work_types, "one cgroup per work type, 16 types at once", .cpus = 8),
     SCN(cgroup_rebirth, "a busy cgroup is removed, recreated and refilled every 200 ms"),
     SCN(cpuset_churn, "two busy cgroups swap disjoint cpusets every 100 ms", .cpus = 2),
     SCN(fork_exit_churn, "ForkExit workers respawned every 100 ms beside ForkExit and CpuSpin "

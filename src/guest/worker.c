@@ -850,7 +850,7 @@ void worker_sets_stop(struct worker_set **sets, unsigned nsets, unsigned deadlin
 		struct worker_set *s = rds[k].s;
 		unsigned i = rds[k].i;
 		struct ktstr_worker_report *rep = &s->reports[i];
-		int status = 0;
+		int status = -1; /* not reaped */
 		pid_t pid = s->pids[i];
 
 		free(rds[k].buf);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Checks over the monitor's samples (defaults: imbalance 4.0, local DSQ depth
- * 50, stall on, 5 sustained samples, callbacks 500 us per call; the fallback and
+ * 50, stall on, 5 sustained samples, callbacks 1500 us per call; the fallback and
  * keep-last rates only when a test sets a limit: a CPU that keeps running its
  * only task is what a healthy, under-subscribed scheduler does).
  * A check fails only after `sustained` consecutive violating samples.

@@ -20,7 +20,7 @@ KTSTR_SCHEDULER(ktstr_pair, .binary = SCX_KTSTR,
 		.flags = KTSTR_FLAGS({ .name = "verbose", .args = KTSTR_ARGS("--verbose") },
 				     { .name = "slow", .args = KTSTR_ARGS("--slow-dispatch"),
 				       .requires = KTSTR_NAMES("verbose") }),
-		/* the slow profile's 1 ms ops.dispatch is measured here, not judged */
+		/* the slow profile's 2 ms ops.dispatch is measured here, not judged */
 		.max_callback_us = KTSTR_SET(1e9),
 		.max_cpus = 9);
 

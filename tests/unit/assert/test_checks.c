@@ -76,8 +76,18 @@ static void test_starved(void **state)
 	dump(&res);
 	assert_int_equal(res.ndetails, 2);
 	assert_true(has(&res, KTSTR_STARVED, "worker 101 starved (0 work units) in cgroup cg_0"));
-	assert_true(has(&res, KTSTR_STARVED, "worker 102 starved (0 work units, never reported"));
+	assert_true(has(&res, KTSTR_STARVED,
+			"worker 102 starved (0 work units, never reported, wait status 0x9"));
 	result_free(&res);
+	/* not reaped: no wait status to show */
+	reps[2].exit_status = -1;
+	result_init(&res);
+	check_starved(&in, &res);
+	assert_true(has(&res, KTSTR_STARVED,
+			"worker 102 starved (0 work units, never reported, not reaped 2 s after "
+			"SIGKILL)"));
+	result_free(&res);
+	reps[2].exit_status = 9;
 	/* a worker stopped 250 ms after its release may not have run yet */
 	cw[1].life_ms = 250;
 	result_init(&res);

@@ -105,8 +105,7 @@ static int cmp_float(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The median of a callback's per-interval means, in us; false with too few intervals. */
-static bool callback_median_us(const struct monitor_data *d, unsigned i, double *us)
+bool monchk_callback_median_us(const struct monitor_data *d, unsigned i, double *us)
 {
 	unsigned n = d->prog_nintervals[i];
 	float *v;
@@ -135,7 +134,7 @@ static void check_callbacks(const struct monitor_data *d, const struct monchk_li
 		struct monchk_violation *v;
 		double us;
 
-		if (!callback_median_us(d, i, &us) || us <= l->max_callback_us)
+		if (!monchk_callback_median_us(d, i, &us) || us <= l->max_callback_us)
 			continue;
 		r->v = xrealloc(r->v, (r->nv + 1) * sizeof(*r->v));
 		v = &r->v[r->nv++];

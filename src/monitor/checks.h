@@ -105,6 +105,9 @@ struct monchk_result {
 	unsigned nv;
 };
 
+/* The typical run time of program i in us, as the callback check judges it: the median
+ * of its per-interval means; false with too few intervals. */
+bool monchk_callback_median_us(const struct monitor_data *d, unsigned i, double *us);
 void monchk_evaluate(const struct monitor_data *d, const struct monchk_limits *l,
 		     struct monchk_result *out);
 void monchk_result_free(struct monchk_result *r);

@@ -158,19 +158,24 @@ static double prog_ns_per_call(const struct bpfprog *p)
 	return p->cnt ? (double)p->nsecs / (double)p->cnt : 0.0;
 }
 
-/* The scheduler's struct_ops programs: runs, mean run time, verifier effort. */
+/* The scheduler's struct_ops programs: runs, mean run time, the median of the
+ * per-interval means the callback check judges (null with too few intervals),
+ * verifier effort. */
 static json_t *progs_json(const struct monitor_data *d)
 {
 	json_t *a = json_array();
 
 	for (unsigned i = 0; i < d->nprogs; i++) {
 		const struct bpfprog *p = &d->progs[i];
+		double us;
 
-		json_array_append_new(a, json_pack("{s:s, s:I, s:o, s:o, s:i}", "name", p->name,
-						   "calls", (json_int_t)p->cnt, "ns_per_call",
-						   jround(prog_ns_per_call(p)), "total_ms",
-						   jround((double)p->nsecs / 1e6),
-						   "verified_insns", (json_int_t)p->verified_insns));
+		json_array_append_new(
+		    a, json_pack("{s:s, s:I, s:o, s:o, s:o, s:i}", "name", p->name, "calls",
+				 (json_int_t)p->cnt, "ns_per_call", jround(prog_ns_per_call(p)),
+				 "median_us", monchk_callback_median_us(d, i, &us) ? jround(us)
+										    : json_null(),
+				 "total_ms", jround((double)p->nsecs / 1e6), "verified_insns",
+				 (json_int_t)p->verified_insns));
 	}
 	return a;
 }

@@ -340,11 +340,26 @@ static void test_checks_callback_time(void **state)
 	assert_int_equal(r.v[0].kind, MONCHK_CALLBACK);
 	assert_non_null(strstr(r.v[0].msg, "ktstr_dispatch takes 2100 us per call (median of 10 "
 					   "intervals of 100 ms, 400 calls) > 1500 us"));
+	/* the record shows the median the check judged */
+	{
+		json_t *j = monreport_json(&d, &r, true);
+		json_t *p = json_array_get(json_object_get(j, "bpf_progs"), 0);
+
+		assert_true(json_real_value(json_object_get(p, "median_us")) == 2100.0);
+		json_decref(j);
+	}
 	monchk_result_free(&r);
-	/* too few intervals to judge */
+	/* too few intervals to judge: no median */
 	d.prog_nintervals[0] = 2;
 	monchk_evaluate(&d, &l, &r);
 	assert_int_equal(r.nv, 0);
+	{
+		json_t *j = monreport_json(&d, &r, true);
+		json_t *p = json_array_get(json_object_get(j, "bpf_progs"), 0);
+
+		assert_true(json_is_null(json_object_get(p, "median_us")));
+		json_decref(j);
+	}
 	monchk_result_free(&r);
 	monitor_data_free(&d);
 }

@@ -72,7 +72,7 @@ static void meta(struct tj *t, const char *what, int pid, unsigned tid, const ch
 
 /* Room for cpu, marked seen: only seen CPUs get a track, so that one line
  * naming CPU 4095 costs one track and not 4096. */
-static void cpu_grow(struct tj *t, unsigned cpu)
+static void cpu_seen(struct tj *t, unsigned cpu)
 {
 	if (cpu >= t->ncpus) {
 		t->cpus = xrealloc(t->cpus, (cpu + 1) * sizeof(*t->cpus));
@@ -125,7 +125,7 @@ static void on_instant(struct tj *t, const struct tracefs_event *e)
 
 	if (e->kind == TRACEFS_WAKEUP || e->kind == TRACEFS_MIGRATE) {
 		cpu = (unsigned)e->target_cpu;
-		cpu_grow(t, cpu);
+		cpu_seen(t, cpu);
 		ev_open(t, "i", PID_CPUS, cpu, e->ts_ns);
 		ev_name(t, prefix, e->comm, strlen(e->comm));
 		sb_printf(&t->out, ",\"s\":\"t\",\"args\":{\"pid\":%d,\"from_cpu\":%u", (int)e->pid,
@@ -195,7 +195,7 @@ static void on_event(struct tj *t, const struct tracefs_event *e)
 	t->have_ts = true;
 	t->last_ns = MAX(t->last_ns, e->ts_ns);
 	t->st->events++;
-	cpu_grow(t, e->cpu);
+	cpu_seen(t, e->cpu);
 	switch (e->kind) {
 	case TRACEFS_SWITCH:
 		on_switch(t, e);

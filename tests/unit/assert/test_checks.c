@@ -151,8 +151,13 @@ static void test_spread(void **state)
 	dump(&res);
 	assert_int_equal(res.ndetails, 2); /* 10 > 9 in both groups */
 	result_free(&res);
-	/* yielders are not compared */
+	/* yielders are not compared, nor the members of a pair */
 	reps[3].type = reps[4].type = KTSTR_WT_YIELD_HEAVY;
+	result_init(&res);
+	check_spread(&in, &res);
+	assert_int_equal(res.ndetails, 1);
+	result_free(&res);
+	reps[3].type = reps[4].type = KTSTR_WT_CACHE_PIPE;
 	result_init(&res);
 	check_spread(&in, &res);
 	assert_int_equal(res.ndetails, 1);
